@@ -1,0 +1,1 @@
+"""The only package that imports SpiffWorkflow; it hands plain values to the rest of the engine."""

@@ -1,0 +1,63 @@
+"""Our BPMN dialect: Camunda 7 attributes for roles, assignee, due date and forms."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import ManualTask
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser
+from SpiffWorkflow.camunda.specs.user_task import Form
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
+ISO_TIMER = re.compile(r"^\s*(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+)\s*$")
+
+
+def human_task_extensions(node: Any, properties: dict[str, str]) -> dict[str, Any]:
+    """Read who may do a task and by when, next to the task's camunda:properties."""
+    groups = node.get(f"{CAMUNDA}candidateGroups") or ""
+    return {
+        "properties": properties,
+        "candidateGroups": [g.strip() for g in groups.split(",") if g.strip()],
+        "assignee": node.get(f"{CAMUNDA}assignee"),
+        "dueDate": node.get(f"{CAMUNDA}dueDate"),
+    }
+
+
+class HumanTaskParser(CamundaTaskParser):  # type: ignore[misc]
+    def parse_extensions(self, node: Any = None) -> dict[str, Any]:
+        return human_task_extensions(self.node, super().parse_extensions(node))
+
+
+class FormUserTaskParser(UserTaskParser):  # type: ignore[misc]
+    def parse_extensions(self, node: Any = None) -> dict[str, Any]:
+        return human_task_extensions(self.node, super().parse_extensions(node))
+
+    def get_form(self) -> Form:
+        """Read camunda:formData whether or not a formKey is set (Camunda Modeler omits it)."""
+        if self.node.get(f"{CAMUNDA}formKey") is None:
+            self.node.set(f"{CAMUNDA}formKey", "")
+        return super().get_form()
+
+
+class AftercareParser(CamundaParser):  # type: ignore[misc]
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (FormUserTaskParser, UserTask),
+        full_tag("manualTask"): (HumanTaskParser, ManualTask),
+    }
+
+
+def quote_iso_timers(root: etree._Element) -> None:
+    """Let owners write ``P3D`` where SpiffWorkflow wants the Python string ``"P3D"``."""
+    for tag in ("timeDuration", "timeDate", "timeCycle"):
+        for node in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            if node.text and ISO_TIMER.match(node.text):
+                node.text = repr(node.text.strip())

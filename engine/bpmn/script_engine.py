@@ -1,0 +1,66 @@
+"""A SpiffWorkflow script engine whose every evaluation goes through the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from engine.bpmn import sandbox
+from engine.working_calendar import WorkingCalendar
+
+
+def calendar_helpers(calendar: WorkingCalendar) -> dict[str, Any]:
+    """The functions process expressions may call (see docs/engine.md)."""
+
+    def now() -> datetime:
+        return datetime.now(UTC)
+
+    def add_working_hours(start: datetime, hours: float) -> datetime:
+        return calendar.add_working_hours(_as_datetime(start), hours)
+
+    def add_working_days(start: datetime, days: int) -> datetime:
+        return calendar.add_working_days(_as_datetime(start), days)
+
+    return {
+        "now": now,
+        "add_working_hours": add_working_hours,
+        "add_working_days": add_working_days,
+    }
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+    """Evaluate with RestrictedPython; datetimes come back as ISO text so timers accept them."""
+
+    def __init__(self, helpers: Mapping[str, Any], cpu_seconds: float) -> None:
+        super().__init__({})
+        self.helpers = dict(helpers)
+        self.limit = sandbox.CpuLimit(cpu_seconds)
+
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
+        helpers = {**self.helpers, **(external_context or {})}
+        result = sandbox.evaluate(expression, context, helpers, self.limit)
+        return result.isoformat() if isinstance(result, datetime) else result
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        helpers = {**self.helpers, **(external_context or {})}
+        sandbox.execute(script, context, helpers, self.limit)
+        return True
+
+
+class SandboxScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+    def validate(self, expression: str) -> None:
+        sandbox.compile_expression(expression)
+
+
+def make_script_engine(calendar: WorkingCalendar, cpu_seconds: float) -> SandboxScriptEngine:
+    return SandboxScriptEngine(SandboxEnvironment(calendar_helpers(calendar), cpu_seconds))

@@ -1,0 +1,225 @@
+"""Check uploaded BPMN/DMN files and report every problem with its element id and line.
+
+SpiffWorkflow stops at the first semantic error, loses the line number, and does not look at
+expressions until they run. This module reads the files itself first (XML, XSD, every
+expression through the sandbox compiler, roles, our dialect's limits), then lets the
+SpiffWorkflow parser add whatever it still finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from functools import cache
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
+
+from engine.bpmn.parser import BPMN_NS
+from engine.bpmn.parser import CAMUNDA
+from engine.bpmn.parser import quote_iso_timers
+from engine.bpmn.sandbox import check_source
+from engine.errors import Problem
+
+HUMAN_TASKS = ("userTask", "manualTask")
+UNSUPPORTED = {
+    "complexGateway": "complex gateways are not supported; use exclusive or inclusive gateways",
+}
+FORM_TYPES = {"string", "long", "boolean", "date", "enum", "decimal", "double", "textarea"}
+DMN_OPERATORS = ("<", ">", "=", "!", " in ", "not ")
+
+
+@dataclass
+class SourceFile:
+    """One parsed upload: its name, kind (bpmn/dmn), tree, and element id → line index."""
+
+    name: str
+    kind: str
+    root: etree._Element
+    lines: dict[str, int] = field(default_factory=dict)
+    text: str = ""
+
+
+def b(tag: str) -> str:
+    return f"{{{BPMN_NS}}}{tag}"
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False
+    )
+
+
+@cache
+def _bpmn_validator() -> BpmnValidator:
+    return BpmnValidator()
+
+
+@cache
+def _dmn_validator(namespace: str) -> BpmnValidator:
+    return BpmnValidator(DMN_SCHEMAS[namespace])
+
+
+def read_file(name: str, data: bytes, max_bytes: int, problems: list[Problem]) -> SourceFile | None:
+    """Parse one upload safely; on failure add the problem and return None."""
+    if len(data) > max_bytes:
+        problems.append(Problem(f"file is {len(data)} bytes; the limit is {max_bytes}", file=name))
+        return None
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        problems.append(Problem("DOCTYPE and ENTITY declarations are not allowed", file=name))
+        return None
+    try:
+        root = etree.fromstring(data, _safe_parser())
+    except etree.XMLSyntaxError as err:
+        problems.append(Problem(f"XML syntax error: {err.msg}", line=err.lineno, file=name))
+        return None
+    namespace = etree.QName(root).namespace or ""
+    if root.tag == b("definitions"):
+        kind = "bpmn"
+    elif etree.QName(root).localname == "definitions" and namespace in DMN_SCHEMAS:
+        kind = "dmn"
+    else:
+        problems.append(Problem("not a BPMN 2.0 or DMN file", line=root.sourceline, file=name))
+        return None
+    lines = {el.get("id"): el.sourceline for el in root.iter() if el.get("id")}
+    return SourceFile(name, kind, root, lines, data.decode("utf-8", "replace"))
+
+
+def xsd_problems(source: SourceFile) -> list[Problem]:
+    if source.kind == "bpmn":
+        validator = _bpmn_validator()
+        validator.preprocess(source.root)
+    else:
+        validator = _dmn_validator(etree.QName(source.root).namespace or "")
+    schema = validator.validator
+    if schema.validate(source.root):
+        return []
+    by_line = {line: element for element, line in source.lines.items()}
+    return [
+        Problem(f"schema: {err.message}", element=by_line.get(err.line), line=err.line, file=source.name)
+        for err in schema.error_log
+    ]
+
+
+def _expression_problem(text: str | None, mode: str, what: str) -> str | None:
+    if text is None or not text.strip():
+        return None
+    if "${" in text or "#{" in text:
+        return f"{what} uses a JUEL expression ({text.strip()}); write a Python expression"
+    complaint = check_source(text, mode)
+    return f"{what} is not a valid expression: {complaint}" if complaint else None
+
+
+def _owner_of(node: etree._Element) -> etree._Element:
+    """The nearest ancestor-or-self with an id: the element a problem is reported on."""
+    current: Any = node
+    while current is not None and not current.get("id"):
+        current = current.getparent()
+    return current if current is not None else node
+
+
+def bpmn_problems(source: SourceFile, role_aliases: Mapping[str, str], allow_scripts: bool) -> Iterator[Problem]:
+    """Our dialect's checks over one BPMN file."""
+    root = source.root
+
+    def problem(message: str, node: etree._Element) -> Problem:
+        owner = _owner_of(node)
+        return Problem(message, element=owner.get("id"), line=node.sourceline, file=source.name)
+
+    for process in root.iter(b("process")):
+        lane_of = {
+            ref.text.strip(): lane.get("name") or lane.get("id")
+            for lane in process.iter(b("lane"))
+            for ref in lane.findall(b("flowNodeRef"))
+            if ref.text
+        }
+        for tag in HUMAN_TASKS:
+            for task in process.iter(b(tag)):
+                yield from _role_problems(task, lane_of, role_aliases, problem)
+                for attr, what in (("dueDate", "camunda:dueDate"), ("assignee", "camunda:assignee")):
+                    message = _expression_problem(task.get(f"{CAMUNDA}{attr}"), "eval", what)
+                    if message:
+                        yield problem(message, task)
+                yield from _form_problems(task, problem)
+    for node in root.iter(b("conditionExpression")):
+        message = _expression_problem(node.text, "eval", "condition")
+        if message:
+            yield problem(message, node)
+    for tag in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
+        for node in root.iter(b(tag)):
+            message = _expression_problem(node.text, "eval", tag)
+            if message:
+                yield problem(message, node)
+    for task in root.iter(b("scriptTask")):
+        if not allow_scripts:
+            yield problem("script tasks may only be deployed by an administrator", task)
+        script = task.find(b("script"))
+        message = _expression_problem(script.text if script is not None else None, "exec", "script")
+        if message:
+            yield problem(message, task)
+    for tag, message in UNSUPPORTED.items():
+        for node in root.iter(b(tag)):
+            yield problem(message, node)
+    ids = set(source.lines)
+    for flow in root.iter(b("sequenceFlow")):
+        for end in ("sourceRef", "targetRef"):
+            if flow.get(end) not in ids:
+                yield problem(f"sequence flow {end} '{flow.get(end)}' names no element", flow)
+
+
+def _role_problems(
+    task: Any, lane_of: Mapping[str, str], aliases: Mapping[str, str], problem: Any
+) -> Iterator[Problem]:
+    groups = [g.strip() for g in (task.get(f"{CAMUNDA}candidateGroups") or "").split(",") if g.strip()]
+    for group in groups:
+        if group not in aliases:
+            yield problem(f"candidate group '{group}' is not a known role", task)
+    lane = lane_of.get(task.get("id"))
+    if not groups and lane is None and not task.get(f"{CAMUNDA}assignee"):
+        yield problem(
+            "no role can do this task: put it in a lane named after a role, or set camunda:candidateGroups", task
+        )
+    elif not groups and lane is not None and lane not in aliases:
+        yield problem(f"lane '{lane}' is not a known role", task)
+
+
+def _form_problems(task: Any, problem: Any) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for form_field in task.iter(f"{CAMUNDA}formField"):
+        field_id = form_field.get("id") or ""
+        if not field_id.isidentifier() or field_id.startswith("_"):
+            yield problem(f"form field id '{field_id}' must be a Python identifier", form_field)
+        if field_id in seen:
+            yield problem(f"form field '{field_id}' appears twice", form_field)
+        seen.add(field_id)
+        kind = form_field.get("type") or "string"
+        if kind not in FORM_TYPES:
+            yield problem(f"form field '{field_id}' has unknown type '{kind}'", form_field)
+        if kind == "enum" and form_field.find(f"{CAMUNDA}value") is None:
+            yield problem(f"enum field '{field_id}' has no values", form_field)
+
+
+def dmn_problems(source: SourceFile) -> Iterator[Problem]:
+    """Every DMN cell must be a sandbox-valid Python expression (or unary test)."""
+    ns = etree.QName(source.root).namespace
+    for tag, unary in (("inputExpression", False), ("inputEntry", True), ("outputEntry", False)):
+        for node in source.root.iter(f"{{{ns}}}{tag}"):
+            text_node = node.find(f"{{{ns}}}text")
+            text = (text_node.text or "").strip() if text_node is not None else ""
+            if not text or text == "-":
+                continue
+            if unary and text.startswith(DMN_OPERATORS):
+                text = f"x {text}"
+            message = _expression_problem(text, "eval", f"DMN {tag}")
+            if message:
+                owner = _owner_of(node)
+                yield Problem(message, element=owner.get("id"), line=node.sourceline, file=source.name)
+
+
+def prepare_for_parser(source: SourceFile) -> None:
+    if source.kind == "bpmn":
+        quote_iso_timers(source.root)

@@ -1,0 +1,54 @@
+"""Engine configuration, read once and passed explicitly (nothing is built at import time)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import time
+from pathlib import Path
+
+DEFAULT_WORKING_PERIODS: tuple[tuple[time, time], ...] = (
+    (time(8, 30), time(12, 0)),
+    (time(13, 30), time(17, 30)),
+)
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    database_url: str
+    timezone: str = "Asia/Shanghai"
+    working_periods: tuple[tuple[time, time], ...] = DEFAULT_WORKING_PERIODS
+    max_tasks_per_case: int = 2000
+    script_cpu_seconds: float = 2.0
+    max_upload_bytes: int = 5 * 1024 * 1024
+    timer_lease_seconds: int = 120
+    case_number_prefixes: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, instance_path: Path | None = None) -> EngineConfig:
+        """Build the configuration from ``AFTERCARE_*`` environment variables."""
+        instance = instance_path or Path.cwd() / "instance"
+        url = os.environ.get("AFTERCARE_DATABASE_URL") or f"sqlite:///{instance / 'aftercare.db'}"
+        periods = os.environ.get("AFTERCARE_WORKING_HOURS")
+        return cls(
+            database_url=url,
+            timezone=os.environ.get("AFTERCARE_TIMEZONE", "Asia/Shanghai"),
+            working_periods=parse_working_periods(periods) if periods else DEFAULT_WORKING_PERIODS,
+        )
+
+
+def parse_working_periods(text: str) -> tuple[tuple[time, time], ...]:
+    """Parse ``"08:30-12:00,13:30-17:30"`` into ordered (start, end) pairs."""
+    periods = []
+    for chunk in text.split(","):
+        start, _, end = chunk.strip().partition("-")
+        begin, finish = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        if finish <= begin:
+            raise ValueError(f"working period {chunk!r} ends before it starts")
+        periods.append((begin, finish))
+    periods.sort()
+    for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
+        if start < end:
+            raise ValueError(f"working periods overlap in {text!r}")
+    return tuple(periods)

@@ -1,0 +1,153 @@
+"""Task forms: the API shape of a camunda:formData form, and server-side validation.
+
+SpiffWorkflow parses ``camunda:formData`` but never enforces it; every submitted value is
+checked here before it reaches the process.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from decimal import InvalidOperation
+from typing import Any
+
+from engine.errors import InvalidData
+
+TYPE_NAMES = {
+    "string": "text",
+    "textarea": "longtext",
+    "long": "integer",
+    "decimal": "decimal",
+    "double": "decimal",
+    "boolean": "boolean",
+    "date": "date",
+    "enum": "enum",
+}
+NUMERIC = {"integer", "decimal"}
+TRUE_WORDS = {"true", "on", "1", "yes"}
+FALSE_WORDS = {"false", "off", "0", "no", ""}
+
+
+def form_field(
+    field_id: str,
+    camunda_type: str,
+    label: str,
+    default: str | None,
+    constraints: dict[str, str | None],
+    properties: dict[str, str],
+    options: list[tuple[str, str]],
+) -> dict[str, Any]:
+    """Describe one field as the API's FORM.fields item; absent keys mean no constraint."""
+    kind = TYPE_NAMES.get(camunda_type or "string", "text")
+    if kind == "text" and properties.get("multiline") == "true":
+        kind = "longtext"
+    field: dict[str, Any] = {"id": field_id, "type": kind, "label": label or field_id}
+    field["required"] = "required" in constraints
+    if "readonly" in constraints:
+        field["readonly"] = True
+    for name in ("min", "max"):
+        if constraints.get(name) not in (None, ""):
+            field[name] = _number(str(constraints[name]), kind)
+    for name in ("minlength", "maxlength"):
+        if constraints.get(name) not in (None, ""):
+            field[name] = int(str(constraints[name]))
+    if constraints.get("pattern"):
+        field["pattern"] = constraints["pattern"]
+    if default not in (None, ""):
+        field["default"] = default
+    if kind == "enum":
+        field["options"] = [{"id": oid, "name": name or oid} for oid, name in options]
+    return field
+
+
+def _number(text: str, kind: str) -> int | float:
+    return int(text) if kind == "integer" else float(text)
+
+
+def clean_form_data(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``data`` against ``form``; return typed values or raise InvalidData per field.
+
+    Keys that are not fields of the form are refused, so a request cannot smuggle
+    variables into the process that no form asked for.
+    """
+    fields = {field["id"]: field for field in form.get("fields", [])}
+    errors: dict[str, str] = {key: "not a field of this form" for key in data if key not in fields}
+    cleaned: dict[str, Any] = {}
+    for field_id, field in fields.items():
+        if field.get("readonly"):
+            continue
+        raw = data.get(field_id)
+        try:
+            value = _convert(field, raw)
+        except ValueError as err:
+            errors[field_id] = str(err)
+            continue
+        if value is None:
+            if field.get("required"):
+                errors[field_id] = "this field is required"
+            elif field["type"] == "boolean":
+                cleaned[field_id] = False
+            continue
+        message = _check(field, value)
+        if message:
+            errors[field_id] = message
+        else:
+            cleaned[field_id] = value
+    if errors:
+        raise InvalidData(errors)
+    return cleaned
+
+
+def _convert(field: dict[str, Any], raw: Any) -> Any:
+    kind = field["type"]
+    if raw is None or (isinstance(raw, str) and raw.strip() == "" and kind != "boolean"):
+        return None
+    if kind == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        word = str(raw).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return None if field.get("required") else False
+        raise ValueError("must be yes or no")
+    if kind == "integer":
+        if isinstance(raw, bool) or not re.fullmatch(r"[+-]?\d{1,18}", str(raw).strip()):
+            raise ValueError("must be a whole number")
+        return int(str(raw).strip())
+    if kind == "decimal":
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise ValueError("must be a number") from None
+        if not value.is_finite():
+            raise ValueError("must be a number")
+        return value
+    if kind == "date":
+        try:
+            return date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError:
+            raise ValueError("must be a date (YYYY-MM-DD)") from None
+    if not isinstance(raw, (str, int, float)):
+        raise ValueError("must be text")
+    return str(raw).strip()
+
+
+def _check(field: dict[str, Any], value: Any) -> str | None:
+    kind = field["type"]
+    if kind == "enum" and value not in {o["id"] for o in field.get("options", [])}:
+        return "choose one of the listed options"
+    if kind in NUMERIC:
+        if "min" in field and value < field["min"]:
+            return f"must be at least {field['min']}"
+        if "max" in field and value > field["max"]:
+            return f"must be at most {field['max']}"
+    if kind in {"text", "longtext"}:
+        if "minlength" in field and len(value) < field["minlength"]:
+            return f"must have at least {field['minlength']} characters"
+        if "maxlength" in field and len(value) > field["maxlength"]:
+            return f"must have at most {field['maxlength']} characters"
+        if "pattern" in field and not re.fullmatch(field["pattern"], value):
+            return "does not have the expected format"
+    return None

@@ -1,0 +1,11 @@
+"""Every model module, imported so that ``Base.metadata`` is complete."""
+
+from engine.models.audit import AuditEvent as AuditEvent
+from engine.models.calendar import CalendarDay as CalendarDay
+from engine.models.cases import Case as Case
+from engine.models.cases import CaseCounter as CaseCounter
+from engine.models.cases import WorkItem as WorkItem
+from engine.models.people import ApiToken as ApiToken
+from engine.models.people import Role as Role
+from engine.models.people import User as User
+from engine.models.processes import ProcessVersion as ProcessVersion

@@ -1,0 +1,43 @@
+"""Immutable, content-addressed process versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from engine.db import Base
+from engine.db import UTCDateTime
+from engine.db import utcnow
+
+
+class ProcessVersion(Base):
+    """One deployed version of an executable process, with everything needed to run it.
+
+    ``sources`` holds the BPMN/DMN files the version was built from, ``spec_json`` the parsed
+    spec (with called processes and decision tables) that every case of this version references
+    instead of embedding. Rows are never updated after insert.
+    """
+
+    __tablename__ = "process_versions"
+    __table_args__ = (
+        UniqueConstraint("key", "version"),
+        UniqueConstraint("key", "sha256"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), index=True)
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    sources: Mapped[dict[str, str]] = mapped_column(JSON)
+    spec_json: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(10))
+    startable: Mapped[bool] = mapped_column(default=True)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,27 @@
+"""Admin overrides of the working calendar, and warnings about years without holiday data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from engine.context import EngineContext
+from engine.models import CalendarDay
+
+
+def set_day(ctx: EngineContext, day: date, is_workday: bool, note: str = "") -> None:
+    with ctx.uow(write=True) as uow:
+        row = uow.session.get(CalendarDay, day) or CalendarDay(day=day)
+        row.is_workday, row.note = is_workday, note
+        uow.session.add(row)
+        uow.commit()
+
+
+def calendar_warnings(ctx: EngineContext, today: date) -> list[str]:
+    """Name the current or next year when neither the holiday package nor an override covers it."""
+    with ctx.uow() as uow:
+        calendar = ctx.calendar(uow.session)
+    return [
+        f"no public-holiday data for {year}: deadlines in {year} count Monday–Friday only "
+        "until the holidays are entered as calendar overrides or the chinesecalendar package is updated"
+        for year in calendar.missing_years(today)
+    ]

@@ -1,0 +1,140 @@
+"""Start, read and cancel cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.bpmn.runtime import CaseRuntime
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.errors import NotAllowed
+from engine.errors import NotFound
+from engine.errors import StepFailed
+from engine.jsonsafe import json_safe
+from engine.models import Case
+from engine.models import CaseCounter
+from engine.models import WorkItem
+from engine.models.cases import CANCELLED
+from engine.models.cases import COMPLETED
+from engine.models.cases import ERROR
+from engine.models.cases import RUNNING
+from engine.services import audit
+from engine.services.processes import bundle_of
+from engine.services.processes import latest_version
+from engine.services.progress import save_progress
+from engine.services.progress import script_engine_for
+
+FIXED_PREFIXES = {"service_request": "SR", "complaint": "CP"}
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    id: int
+    number: str
+    status: str
+    process_key: str
+    process_version: int
+    data: dict[str, Any]
+    created_at: datetime
+    next_timer_at: datetime | None
+    error_message: str | None
+    error_element: str | None
+
+
+def case_info(case: Case) -> CaseInfo:
+    return CaseInfo(
+        id=case.id,
+        number=case.number,
+        status=case.status,
+        process_key=case.process_version.key,
+        process_version=case.process_version.version,
+        data=case.data,
+        created_at=case.created_at,
+        next_timer_at=case.next_timer_at,
+        error_message=case.error_message,
+        error_element=case.error_element,
+    )
+
+
+def number_prefix(ctx: EngineContext, process_key: str) -> str:
+    """``service_request`` → ``SR``; other keys use the initials of their words."""
+    configured = ctx.config.case_number_prefixes.get(process_key) or FIXED_PREFIXES.get(process_key)
+    return configured or "".join(word[0] for word in process_key.split("_") if word).upper()[:4] or "C"
+
+
+def allocate_number(session: Session, prefix: str, year: int) -> str:
+    """Next readable case number, e.g. ``SR-2026-000042``; runs inside the write transaction."""
+    counter = session.get(CaseCounter, (prefix, year))
+    if counter is None:
+        counter = CaseCounter(prefix=prefix, year=year, last=0)
+        session.add(counter)
+    counter.last += 1
+    return f"{prefix}-{year}-{counter.last:06d}"
+
+
+def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[str, Any]) -> CaseInfo:
+    """Create a case on the newest version of ``process_key`` and run it to its first wait."""
+    with ctx.uow(write=True) as uow:
+        session = uow.session
+        version = latest_version(session, process_key)
+        if not version.startable:
+            raise NotAllowed(f"process '{process_key}' is started only from another process")
+        runtime = CaseRuntime.start(
+            bundle_of(version), script_engine_for(ctx, session), ctx.config.max_tasks_per_case, data
+        )
+        now = utcnow()
+        case = Case(
+            number=allocate_number(session, number_prefix(ctx, process_key), now.year),
+            process_version=version,
+            status=RUNNING,
+            state_json=runtime.dump(),
+            data=json_safe(data),
+            created_by_id=actor.user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(case)
+        session.flush()
+        audit.record(session, case, actor, "case_started", data={"data": data, "version": version.version})
+        try:
+            runtime.advance()
+        except StepFailed as err:
+            case.status, case.error_message, case.error_element = ERROR, err.reason, err.element
+            audit.record(session, case, actor, "step_failed", data={"error": err.reason, "element": err.element})
+            uow.commit()
+            raise
+        save_progress(ctx, session, case, runtime, actor)
+        uow.commit()
+        return case_info(case)
+
+
+def get_case(ctx: EngineContext, case_id: int) -> CaseInfo:
+    with ctx.uow() as uow:
+        case = uow.session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"case {case_id} does not exist")
+        return case_info(case)
+
+
+def cancel_case(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> CaseInfo:
+    """Stop a case; its open tasks leave every inbox. Finished cases cannot be cancelled."""
+    with ctx.uow(write=True) as uow:
+        session = uow.session
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"case {case_id} does not exist")
+        if case.status in (COMPLETED, CANCELLED):
+            raise NotAllowed(f"case {case.number} is already {case.status}")
+        now = utcnow()
+        for item in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None))):
+            item.closed_at, item.outcome = now, "cancelled"
+        case.status, case.next_timer_at, case.updated_at = CANCELLED, None, now
+        audit.record(session, case, actor, "case_cancelled", data={"reason": reason})
+        uow.commit()
+        return case_info(case)

@@ -1,0 +1,97 @@
+"""Deploy diagram sets as immutable process versions, and find the version a case runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.bpmn.building import build_files
+from engine.bpmn.serializer import SERIALIZER_VERSION
+from engine.bpmn.serializer import SPEC_CACHE
+from engine.bpmn.serializer import SpecBundle
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.errors import NotFound
+from engine.models import ProcessVersion
+from engine.models import Role
+from engine.roles import RoleInfo
+from engine.roles import role_aliases
+
+DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
+
+
+@dataclass(frozen=True)
+class Deployed:
+    key: str
+    version: int
+    sha256: str
+    created: bool
+
+
+def known_role_aliases(session: Session) -> dict[str, str]:
+    return role_aliases([RoleInfo(r.id, r.name_zh, r.name_en) for r in session.scalars(select(Role))])
+
+
+def deploy_files(
+    ctx: EngineContext, files: dict[str, bytes], actor: Actor | None = None, allow_scripts: bool = False
+) -> list[Deployed]:
+    """Validate and deploy; identical content is recognised and not deployed twice."""
+    with ctx.uow(write=True) as uow:
+        built = build_files(
+            files, known_role_aliases(uow.session), allow_scripts=allow_scripts, max_bytes=ctx.config.max_upload_bytes
+        )
+        results = []
+        for process in built:
+            existing = uow.session.scalar(
+                select(ProcessVersion).where(ProcessVersion.key == process.key, ProcessVersion.sha256 == process.sha256)
+            )
+            if existing is not None:
+                results.append(Deployed(process.key, existing.version, existing.sha256, False))
+                continue
+            latest = uow.session.scalar(
+                select(func.max(ProcessVersion.version)).where(ProcessVersion.key == process.key)
+            )
+            version = ProcessVersion(
+                key=process.key,
+                version=(latest or 0) + 1,
+                name=process.name,
+                sha256=process.sha256,
+                sources=process.sources,
+                spec_json=process.spec_json,
+                serializer_version=SERIALIZER_VERSION,
+                startable=process.startable,
+                deployed_by_id=actor.user_id if actor else None,
+            )
+            uow.session.add(version)
+            results.append(Deployed(process.key, version.version, process.sha256, True))
+        uow.commit()
+    return results
+
+
+def read_directory(path: Path) -> dict[str, bytes]:
+    files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.suffix in DIAGRAM_SUFFIXES}
+    if not files:
+        raise NotFound(f"no .bpmn or .dmn files in {path}")
+    return files
+
+
+def load_directory(ctx: EngineContext, path: Path, allow_scripts: bool = True) -> list[Deployed]:
+    """Deploy every diagram and decision table in ``path`` as one set (idempotent)."""
+    return deploy_files(ctx, read_directory(path), allow_scripts=allow_scripts)
+
+
+def latest_version(session: Session, key: str) -> ProcessVersion:
+    version = session.scalar(
+        select(ProcessVersion).where(ProcessVersion.key == key).order_by(ProcessVersion.version.desc()).limit(1)
+    )
+    if version is None:
+        raise NotFound(f"no process '{key}' is deployed")
+    return version
+
+
+def bundle_of(version: ProcessVersion) -> SpecBundle:
+    return SPEC_CACHE.get(version.sha256, version.spec_json)

@@ -1,0 +1,128 @@
+"""Load a case's workflow and write back everything a step changed, in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.bpmn.runtime import CaseRuntime
+from engine.bpmn.runtime import ReadyTask
+from engine.bpmn.script_engine import make_script_engine
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.jsonsafe import json_safe
+from engine.models import Case
+from engine.models import User
+from engine.models import WorkItem
+from engine.models.cases import COMPLETED
+from engine.models.cases import ERROR
+from engine.models.cases import RUNNING
+from engine.services import audit
+from engine.services.processes import bundle_of
+from engine.services.processes import known_role_aliases
+
+
+def script_engine_for(ctx: EngineContext, session: Session):  # type: ignore[no-untyped-def]
+    return make_script_engine(ctx.calendar(session), ctx.config.script_cpu_seconds)
+
+
+def load_runtime(ctx: EngineContext, session: Session, case: Case) -> CaseRuntime:
+    """Restore the workflow with the sandboxed engine re-attached (SpiffWorkflow drops it)."""
+    return CaseRuntime.load(
+        case.state_json, bundle_of(case.process_version), script_engine_for(ctx, session), ctx.config.max_tasks_per_case
+    )
+
+
+def save_progress(
+    ctx: EngineContext, session: Session, case: Case, runtime: CaseRuntime, actor: Actor
+) -> list[WorkItem]:
+    """Store state, status, timer and the inbox rows; return the work items opened by this step."""
+    aliases = known_role_aliases(session)
+    ready = runtime.ready_tasks(aliases.get)
+    case.state_json = runtime.dump()
+    case.data = json_safe(runtime.data())
+    case.next_timer_at = runtime.next_timer_at()
+    case.updated_at = utcnow()
+    case.error_message = case.error_element = None
+    was_running = case.status != COMPLETED
+    case.status = COMPLETED if runtime.completed else RUNNING
+    opened = sync_work_items(session, case, ready, actor)
+    if was_running and case.status == COMPLETED:
+        audit.record(session, case, actor, "case_completed", data={"data": case.data})
+    return opened
+
+
+def sync_work_items(session: Session, case: Case, ready: list[ReadyTask], actor: Actor) -> list[WorkItem]:
+    open_items = {
+        item.task_id: item
+        for item in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None)))
+    }
+    now = utcnow()
+    for task_id, item in open_items.items():
+        if task_id not in {task.task_id for task in ready}:
+            item.closed_at, item.outcome = now, item.outcome or "withdrawn"
+            audit.record(session, case, actor, "task_withdrawn", task=(item.task_id, item.bpmn_id, item.name))
+    opened = []
+    for task in ready:
+        if task.task_id in open_items:
+            continue
+        item = WorkItem(
+            case_id=case.id,
+            task_id=task.task_id,
+            bpmn_id=task.bpmn_id,
+            name=task.name,
+            process_key=task.process_key,
+            roles=task.roles,
+            assignee_id=_user_id(session, task.assignee),
+            due_at=task.due_at,
+            created_at=now,
+            documentation=task.documentation,
+            form=task.form,
+        )
+        session.add(item)
+        opened.append(item)
+        audit.record(
+            session,
+            case,
+            actor,
+            "task_opened",
+            task=(task.task_id, task.bpmn_id, task.name),
+            data={"roles": task.roles, "assignee": task.assignee, "due_at": task.due_at},
+        )
+    return opened
+
+
+def _user_id(session: Session, username: str | None) -> int | None:
+    if not username:
+        return None
+    return session.scalar(select(User.id).where(User.username == username))
+
+
+def mark_failed(
+    ctx: EngineContext,
+    case_id: int,
+    actor: Actor,
+    message: str,
+    element: str | None,
+    data: dict[str, object] | None,
+    at: datetime | None = None,
+) -> None:
+    """In a transaction of its own: put the case in ``error``; its workflow state stays as stored."""
+    with ctx.uow(write=True) as uow:
+        case = uow.session.get(Case, case_id)
+        if case is None:
+            return
+        case.status, case.error_message, case.error_element = ERROR, message, element
+        case.updated_at = utcnow()
+        audit.record(
+            uow.session,
+            case,
+            actor,
+            "step_failed",
+            data={"error": message, "element": element, "submitted": data or {}},
+            at=at,
+        )
+        uow.commit()

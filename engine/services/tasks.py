@@ -1,0 +1,167 @@
+"""The inbox: list, claim, release and complete human tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import forms
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.errors import Conflict
+from engine.errors import NotAllowed
+from engine.errors import NotFound
+from engine.errors import StepFailed
+from engine.errors import TaskNotReady
+from engine.models import User
+from engine.models import WorkItem
+from engine.models.cases import ERROR
+from engine.models.cases import RUNNING
+from engine.services import audit
+from engine.services.progress import load_runtime
+from engine.services.progress import mark_failed
+from engine.services.progress import save_progress
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    id: int
+    case_id: int
+    case_number: str
+    name: str
+    bpmn_id: str
+    process_key: str
+    roles: list[str]
+    assignee: str | None
+    due_at: datetime | None
+    created_at: datetime
+    documentation: str | None
+    form: dict[str, Any]
+
+
+def task_info(item: WorkItem, assignee: str | None) -> TaskInfo:
+    return TaskInfo(
+        id=item.id,
+        case_id=item.case_id,
+        case_number=item.case.number,
+        name=item.name,
+        bpmn_id=item.bpmn_id,
+        process_key=item.process_key,
+        roles=list(item.roles),
+        assignee=assignee,
+        due_at=item.due_at,
+        created_at=item.created_at,
+        documentation=item.documentation,
+        form=item.form,
+    )
+
+
+def may_work_on(item: WorkItem, actor: Actor) -> bool:
+    """Assigned to the actor, or unassigned and open to one of the actor's roles."""
+    if item.assignee_id is not None:
+        return item.assignee_id == actor.user_id
+    return bool(actor.roles.intersection(item.roles))
+
+
+def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> list[TaskInfo]:
+    """``mine``: assigned to the actor; ``available``: everything the actor may complete now."""
+    with ctx.uow() as uow:
+        query = (
+            select(WorkItem, User.username)
+            .outerjoin(User, User.id == WorkItem.assignee_id)
+            .where(WorkItem.closed_at.is_(None))
+        )
+        if scope == "mine":
+            query = query.where(WorkItem.assignee_id == actor.user_id)
+        else:
+            query = query.where(or_(WorkItem.assignee_id == actor.user_id, WorkItem.assignee_id.is_(None)))
+        query = query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
+        rows = uow.session.execute(query).all()
+        return [task_info(item, username) for item, username in rows if scope == "mine" or may_work_on(item, actor)]
+
+
+def _open_item(session: Session, item_id: int) -> WorkItem:
+    item = session.get(WorkItem, item_id)
+    if item is None:
+        raise NotFound(f"task {item_id} does not exist")
+    if item.closed_at is not None:
+        who = session.get(User, item.completed_by_id).username if item.completed_by_id else "the process"
+        raise TaskNotReady(
+            f"task '{item.name}' was already {item.outcome} by {who} at {item.closed_at:%Y-%m-%d %H:%M} UTC"
+        )
+    if item.case.status not in (RUNNING, ERROR):
+        raise TaskNotReady(f"case {item.case.number} is {item.case.status}")
+    return item
+
+
+def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
+    with ctx.uow(write=True) as uow:
+        item = _open_item(uow.session, item_id)
+        if item.assignee_id == actor.user_id:
+            return task_info(item, actor.username)
+        if item.assignee_id is not None:
+            holder = uow.session.get(User, item.assignee_id)
+            raise Conflict(f"task '{item.name}' is already claimed by {holder.username if holder else '?'}")
+        if not actor.roles.intersection(item.roles):
+            raise NotAllowed(f"task '{item.name}' needs one of the roles {', '.join(item.roles)}")
+        item.assignee_id = actor.user_id
+        audit.record(uow.session, item.case, actor, "task_claimed", task=(item.task_id, item.bpmn_id, item.name))
+        uow.commit()
+        return task_info(item, actor.username)
+
+
+def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
+    with ctx.uow(write=True) as uow:
+        item = _open_item(uow.session, item_id)
+        if item.assignee_id != actor.user_id:
+            raise NotAllowed(f"task '{item.name}' is not claimed by you")
+        item.assignee_id = None
+        audit.record(uow.session, item.case, actor, "task_unclaimed", task=(item.task_id, item.bpmn_id, item.name))
+        uow.commit()
+        return task_info(item, None)
+
+
+def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str, Any]) -> int:
+    """Validate the form, complete the task, advance the case; return the case id.
+
+    Exactly one of two concurrent completions wins: writers are serialised (SQLite) or
+    version-checked (other databases), and the loser finds the task closed.
+    """
+    case_id: int | None = None
+    try:
+        with ctx.uow(write=True) as uow:
+            session = uow.session
+            item = _open_item(session, item_id)
+            case_id = item.case_id
+            if not may_work_on(item, actor):
+                raise NotAllowed(_refusal(session, item))
+            cleaned = forms.clean_form_data(item.form, data)
+            runtime = load_runtime(ctx, session, item.case)
+            runtime.complete(item.task_id, cleaned)
+            item.closed_at, item.outcome, item.completed_by_id = utcnow(), "completed", actor.user_id
+            audit.record(
+                session, item.case, actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=cleaned
+            )
+            save_progress(ctx, session, item.case, runtime, actor)
+            uow.commit()
+            return item.case_id
+    except StaleDataError:
+        raise Conflict("someone else changed this case at the same moment; reload and try again") from None
+    except StepFailed as err:
+        if case_id is not None:
+            mark_failed(ctx, case_id, actor, err.reason, err.element, data)
+        raise
+
+
+def _refusal(session: Session, item: WorkItem) -> str:
+    if item.assignee_id is not None:
+        holder = session.get(User, item.assignee_id)
+        return f"task '{item.name}' is claimed by {holder.username if holder else '?'}"
+    return f"task '{item.name}' needs one of the roles {', '.join(item.roles)}"

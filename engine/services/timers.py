@@ -1,0 +1,83 @@
+"""Fire due timers. SpiffWorkflow never fires them by itself; a worker calls this in a loop.
+
+Several workers may run at once: each case is claimed with a conditional UPDATE (a lease)
+before it is fired, and the due time is checked again inside the firing transaction, so a
+timer never fires twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
+
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.errors import StepFailed
+from engine.models import Case
+from engine.models.cases import RUNNING
+from engine.services import audit
+from engine.services.progress import load_runtime
+from engine.services.progress import mark_failed
+from engine.services.progress import save_progress
+
+TIMER_ACTOR = Actor.system("timer")
+
+
+def due_case_ids(ctx: EngineContext, now: datetime, limit: int) -> list[int]:
+    with ctx.uow() as uow:
+        query = (
+            select(Case.id)
+            .where(Case.status == RUNNING, Case.next_timer_at <= now)
+            .where(or_(Case.timer_lease_until.is_(None), Case.timer_lease_until < now))
+            .order_by(Case.next_timer_at)
+            .limit(limit)
+        )
+        return list(uow.session.scalars(query))
+
+
+def claim(ctx: EngineContext, case_id: int, now: datetime) -> bool:
+    """Take the case's timer lease; False when another worker holds it or it is no longer due."""
+    with ctx.uow(write=True) as uow:
+        result = uow.session.execute(
+            update(Case)
+            .where(Case.id == case_id, Case.status == RUNNING, Case.next_timer_at <= now)
+            .where(or_(Case.timer_lease_until.is_(None), Case.timer_lease_until < now))
+            .values(timer_lease_until=now + timedelta(seconds=ctx.config.timer_lease_seconds))
+            .execution_options(synchronize_session=False)
+        )
+        uow.commit()
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def fire_case(ctx: EngineContext, case_id: int, now: datetime) -> bool:
+    try:
+        with ctx.uow(write=True) as uow:
+            case = uow.session.get(Case, case_id)
+            if case is None or case.status != RUNNING or case.next_timer_at is None or case.next_timer_at > now:
+                return False
+            due = case.next_timer_at
+            runtime = load_runtime(ctx, uow.session, case)
+            runtime.advance()
+            audit.record(uow.session, case, TIMER_ACTOR, "timer_fired", data={"due_at": due})
+            save_progress(ctx, uow.session, case, runtime, TIMER_ACTOR)
+            case.timer_lease_until = None
+            uow.commit()
+            return True
+    except StepFailed as err:
+        mark_failed(ctx, case_id, TIMER_ACTOR, err.reason, err.element, None)
+        return False
+
+
+def fire_due_timers(ctx: EngineContext, limit: int = 200) -> int:
+    """One worker pass: fire every due timer this worker manages to claim; return how many."""
+    now = utcnow()
+    fired = 0
+    for case_id in due_case_ids(ctx, now, limit):
+        if claim(ctx, case_id, now) and fire_case(ctx, case_id, now):
+            fired += 1
+    return fired

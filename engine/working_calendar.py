@@ -1,0 +1,99 @@
+"""Working time: business hours, PRC public holidays with make-up workdays, admin overrides.
+
+Deadlines in the policy are counted in working hours and working days (S2 7.1.3, 7.2.7), so
+all due dates go through this one calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+from engine.config import DEFAULT_WORKING_PERIODS
+
+MAX_SEARCH_DAYS = 3660
+
+
+class WorkingCalendar:
+    """Answers "is this a working day" and adds working time to an instant."""
+
+    def __init__(
+        self,
+        timezone: str = "Asia/Shanghai",
+        periods: tuple[tuple[time, time], ...] = DEFAULT_WORKING_PERIODS,
+        overrides: Mapping[date, bool] | None = None,
+    ) -> None:
+        self.zone = ZoneInfo(timezone)
+        self.periods = periods
+        self.overrides = dict(overrides or {})
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            return day.weekday() < 5
+
+    def knows_year(self, year: int) -> bool:
+        """True when the holiday package or an override covers ``year``."""
+        if any(day.year == year for day in self.overrides):
+            return True
+        try:
+            chinese_calendar.is_workday(date(year, 6, 1))
+        except NotImplementedError:
+            return False
+        return True
+
+    def missing_years(self, today: date) -> list[int]:
+        """Years (this one and the next) for which no holiday data is known."""
+        return [year for year in (today.year, today.year + 1) if not self.knows_year(year)]
+
+    def add_working_hours(self, start: datetime, hours: float) -> datetime:
+        """Return the instant ``hours`` of working time after ``start`` (aware, UTC)."""
+        if hours < 0:
+            raise ValueError("hours must not be negative")
+        remaining = timedelta(hours=hours)
+        cursor = self._local(start)
+        for _ in range(MAX_SEARCH_DAYS):
+            if self.is_workday(cursor.date()):
+                for begin, end in self.periods:
+                    period_start = datetime.combine(cursor.date(), begin, self.zone)
+                    period_end = datetime.combine(cursor.date(), end, self.zone)
+                    if cursor >= period_end:
+                        continue
+                    segment_start = max(cursor, period_start)
+                    available = period_end - segment_start
+                    if remaining <= available:
+                        return (segment_start + remaining).astimezone(UTC)
+                    remaining -= available
+                    cursor = period_end
+            next_day = cursor.date() + timedelta(days=1)
+            cursor = datetime.combine(next_day, time(0), self.zone)
+        raise ValueError("no working time found within ten years; check the calendar")
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """Return the same local clock time ``days`` working days after ``start`` (aware, UTC)."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        local = self._local(start)
+        day, counted = local.date(), 0
+        for _ in range(MAX_SEARCH_DAYS):
+            if counted == days:
+                return datetime.combine(day, local.timetz()).astimezone(UTC)
+            day += timedelta(days=1)
+            if self.is_workday(day):
+                counted += 1
+        raise ValueError("no working day found within ten years; check the calendar")
+
+    def _local(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None:
+            raise ValueError("working-time arithmetic needs an aware datetime")
+        return moment.astimezone(self.zone)

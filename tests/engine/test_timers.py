@@ -1,0 +1,61 @@
+"""Timers fire from the worker, at the working-time deadline, exactly once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from engine.services import cases
+from engine.services import tasks
+from engine.services import timers
+from tests import diagrams
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_escalation_fires_once_after_eight_working_hours(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    office, manager = make_user("qo", "quality_office"), make_user("qm", "quality_manager")
+    deploy({"esc.bpmn": diagrams.timer_escalation()})
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case = cases.start_case(ctx, office, "escalating", {})
+    # Monday 09:00 + 8 working hours: 3 h + 4 h on Monday, 1 h on Tuesday → Tuesday 09:30
+    assert case.next_timer_at == datetime(2026, 3, 3, 9, 30, tzinfo=SHANGHAI)
+
+    with time_machine.travel(datetime(2026, 3, 3, 9, 29, tzinfo=SHANGHAI), tick=False):
+        assert timers.fire_due_timers(ctx) == 0
+        assert tasks.list_tasks(ctx, manager) == []
+    with time_machine.travel(datetime(2026, 3, 3, 9, 31, tzinfo=SHANGHAI), tick=False):
+        assert timers.fire_due_timers(ctx) == 1
+        assert timers.fire_due_timers(ctx) == 0
+    assert [t.bpmn_id for t in tasks.list_tasks(ctx, manager)] == ["escalate"]
+    assert [t.bpmn_id for t in tasks.list_tasks(ctx, office)] == ["answer"]  # non-interrupting
+    assert cases.get_case(ctx, case.id).next_timer_at is None
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        assert timers.fire_due_timers(ctx) == 0
+
+
+def test_only_one_worker_can_claim_a_due_case(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    office = make_user("qo", "quality_office")
+    deploy({"esc.bpmn": diagrams.timer_escalation()})
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case = cases.start_case(ctx, office, "escalating", {})
+    due = datetime(2026, 3, 4, 9, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(due, tick=False):
+        assert timers.due_case_ids(ctx, due, 10) == [case.id]
+        assert timers.claim(ctx, case.id, due) is True
+        assert timers.claim(ctx, case.id, due) is False  # a second worker finds the lease taken
+        assert timers.due_case_ids(ctx, due, 10) == []
+        assert timers.fire_case(ctx, case.id, due) is True
+        assert timers.fire_case(ctx, case.id, due) is False  # no longer due
+
+
+def test_completing_the_task_in_time_cancels_the_timer(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    office = make_user("qo", "quality_office")
+    deploy({"esc.bpmn": diagrams.timer_escalation()})
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case = cases.start_case(ctx, office, "escalating", {})
+        tasks.complete_task(ctx, office, tasks.list_tasks(ctx, office)[0].id, {})
+    info = cases.get_case(ctx, case.id)
+    assert (info.status, info.next_timer_at) == ("completed", None)

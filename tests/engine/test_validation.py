@@ -1,0 +1,140 @@
+"""A bad upload lists every problem with element id and line, and deploys nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.bpmn.building import check_files
+from engine.errors import InvalidProcess
+from engine.roles import role_aliases
+from tests import diagrams
+from tests.diagrams import definitions
+from tests.diagrams import flow
+from tests.diagrams import user_task
+
+ROLES = role_aliases()
+
+
+def problems_of(files: dict[str, bytes], **options: bool) -> list:  # type: ignore[type-arg]
+    problems, built = check_files(files, ROLES, **options)
+    assert not built or not problems
+    return problems
+
+
+def line_of(document: bytes, needle: str) -> int:
+    return next(number for number, text in enumerate(document.decode().splitlines(), 1) if needle in text)
+
+
+def test_a_valid_diagram_has_no_problem_and_builds() -> None:
+    problems, built = check_files({"a.bpmn": diagrams.linear()}, ROLES)
+    assert problems == []
+    assert [b.key for b in built] == ["two_steps"]
+    assert len(built[0].sha256) == 64
+
+
+def test_every_problem_is_listed_with_element_and_line() -> None:
+    body = "\n".join(
+        [
+            '<bpmn:startEvent id="start"/>',
+            user_task("t1", "Needs a role", attrs='camunda:dueDate="add_working_hours(now(),"'),
+            '<bpmn:exclusiveGateway id="gw" default="f_b"/>',
+            user_task("t2", "Lane ok"),
+            user_task("t3", "Bad group", attrs='camunda:candidateGroups="astronaut"'),
+            '<bpmn:endEvent id="end"/>',
+            flow("f1", "start", "t1"),
+            flow("f2", "t1", "gw"),
+            flow("f_a", "gw", "t2", "amount >"),
+            flow("f_b", "gw", "t3"),
+            flow("f_c", "t2", "end"),
+            flow("f_d", "t3", "nowhere"),
+            flow("f_e", "t3", "end", "${approved}"),
+        ]
+    )
+    doc = definitions("broken", body, {"quality_office": ["t2"]})
+    problems = problems_of({"broken.bpmn": doc})
+    by_element = {(p.element, p.message.split(" ")[0]) for p in problems}
+    assert ("t1", "no") in by_element  # no role
+    assert ("t1", "camunda:dueDate") in by_element
+    assert ("f_a", "condition") in by_element
+    assert ("t3", "candidate") in by_element
+    assert ("f_d", "sequence") in by_element
+    assert any(p.element == "f_e" and "JUEL" in p.message for p in problems)
+    for problem in problems:
+        assert problem.file == "broken.bpmn"
+        assert isinstance(problem.line, int) and problem.line > 1
+    assert next(p for p in problems if p.element == "f_a").line == line_of(doc, 'id="f_a"')
+
+
+def test_sandbox_violations_are_reported_at_upload_not_at_run_time() -> None:
+    doc = diagrams.linear(condition="().__class__.__base__.__subclasses__()")
+    problems = problems_of({"a.bpmn": doc})
+    assert [p.element for p in problems] == ["f_yes"]
+    assert "__subclasses__" in problems[0].message
+
+
+def test_xml_syntax_errors_carry_the_line() -> None:
+    doc = diagrams.linear().replace(b'<bpmn:endEvent id="end_ok"/>', b"<bpmn:endEvent id=end_ok>")
+    problems = problems_of({"a.bpmn": doc})
+    assert len(problems) == 1
+    assert problems[0].message.startswith("XML syntax error")
+    assert problems[0].line == line_of(doc, "id=end_ok")
+
+
+def test_schema_errors_are_all_listed() -> None:
+    doc = diagrams.linear().replace(
+        b'<bpmn:startEvent id="start"/>', b'<bpmn:startEvent id="start" bogus="1"/><bpmn:nonsense id="x1"/>'
+    )
+    problems = problems_of({"a.bpmn": doc})
+    assert len([p for p in problems if p.message.startswith("schema")]) >= 2
+
+
+def test_entities_are_refused_before_parsing() -> None:
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><x>&b;</x>'
+    problems = problems_of({"bomb.bpmn": bomb})
+    assert "DOCTYPE" in problems[0].message
+    external = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
+    assert "DOCTYPE" in problems_of({"e.bpmn": external})[0].message
+
+
+def test_oversized_files_are_refused() -> None:
+    problems, _ = check_files({"big.bpmn": b" " * 2048 + diagrams.linear()}, ROLES, max_bytes=1024)
+    assert "limit is 1024" in problems[0].message
+
+
+def test_script_tasks_need_an_administrator() -> None:
+    doc = diagrams.script_process("scripted", "total = 1 + 2")
+    assert "administrator" in problems_of({"s.bpmn": doc})[0].message
+    assert problems_of({"s.bpmn": doc}, allow_scripts=True) == []
+
+
+def test_spiff_semantic_errors_get_their_line_back() -> None:
+    body = "\n".join(
+        [
+            '<bpmn:startEvent id="start"/>',
+            user_task("t1", "Decide"),
+            '<bpmn:exclusiveGateway id="gw"/>',
+            '<bpmn:endEvent id="e1"/>',
+            '<bpmn:endEvent id="e2"/>',
+            flow("f1", "start", "t1"),
+            flow("f2", "t1", "gw"),
+            flow("f3", "gw", "e1", "x == 1"),
+            flow("f4", "gw", "e2"),
+        ]
+    )
+    doc = definitions("nodefault", body, {"quality_office": ["t1"]})
+    problems = problems_of({"n.bpmn": doc})
+    assert len(problems) == 1
+    assert problems[0].element == "f4"
+    assert problems[0].line == line_of(doc, 'id="f4"')
+
+
+def test_deploying_a_bad_set_raises_with_all_problems(deploy) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidProcess) as caught:
+        deploy({"a.bpmn": diagrams.linear(condition="amount >")})
+    assert caught.value.problems[0].element == "f_yes"
+
+
+def test_iso_timer_literals_need_no_quotes() -> None:
+    doc = diagrams.timer_escalation().replace(b"add_working_hours(now(), 8)", b"P3D")
+    doc = doc.replace(b"timeDate", b"timeDuration")
+    assert problems_of({"t.bpmn": doc}) == []

@@ -1,0 +1,144 @@
+"""The ``aftercare`` command: database, processes, users, worker, audit and server."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+from flask.cli import with_appcontext
+
+from engine.errors import EngineError
+from engine.errors import InvalidProcess
+from engine.schema import upgrade_database
+from engine.services import audit
+from engine.services import calendar_days
+from engine.services import processes
+from engine.services import timers
+from engine.services import users
+from webapp import create_app
+from webapp import engine_context
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
+def cli() -> None:
+    """Aftercare after-sales service platform."""
+
+
+def main() -> None:
+    cli(prog_name="aftercare")
+
+
+@cli.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create or upgrade the database schema and add SPEC's roles."""
+    ctx = engine_context()
+    upgrade_database(ctx.config.database_url)
+    added = users.seed_roles(ctx)
+    click.echo(f"database ready at {ctx.config.database_url} ({added} roles added)")
+    for warning in calendar_days.calendar_warnings(ctx, date.today()):
+        click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command("load-processes")
+@click.argument("directory", default="processes", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def load_processes(directory: Path) -> None:
+    """Deploy every diagram and decision table in DIRECTORY (idempotent)."""
+    try:
+        deployed = processes.load_directory(engine_context(), directory)
+    except InvalidProcess as err:
+        for problem in err.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise SystemExit(1) from None
+    for item in deployed:
+        state = "deployed" if item.created else "unchanged"
+        click.echo(f"{item.key} version {item.version} {state} ({item.sha256[:12]})")
+
+
+@cli.command("create-user")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, help="Role id; repeat for several.")
+@click.option("--password", default=None, help="Omit to create an account usable by API token only.")
+@click.option("--display-name", default=None)
+@with_appcontext
+def create_user(name: str, roles: tuple[str, ...], password: str | None, display_name: str | None) -> None:
+    """Create a staff account with one or more roles."""
+    try:
+        users.create_user(engine_context(), name, roles, password, display_name)
+    except EngineError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"user {name} created with roles {', '.join(roles)}")
+
+
+@cli.command("create-token")
+@click.argument("name")
+@click.option("--label", default="cli")
+@with_appcontext
+def create_token(name: str, label: str) -> None:
+    """Create an API token for user NAME; the token alone is printed on the last line."""
+    try:
+        token = users.create_token(engine_context(), name, label)
+    except EngineError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"token for {name} (shown once):")
+    click.echo(token)
+
+
+@cli.command("demo-data")
+@with_appcontext
+def demo_data() -> None:
+    """Add one demo user per role and a dozen demo cases (demo only)."""
+    from engine import demo
+
+    for line in demo.load(engine_context()):
+        click.echo(line)
+
+
+@cli.command("worker")
+@click.option("--once", is_flag=True, help="Run a single pass and exit.")
+@click.option("--interval", default=15.0, show_default=True, help="Seconds between passes.")
+@with_appcontext
+def worker(once: bool, interval: float) -> None:
+    """Fire due timers, once or forever."""
+    ctx = engine_context()
+    while True:
+        fired = timers.fire_due_timers(ctx)
+        if fired or once:
+            click.echo(f"fired timers in {fired} case(s)")
+        if once:
+            return
+        time.sleep(interval)
+
+
+@cli.command("verify-audit")
+@click.argument("case", required=False)
+@with_appcontext
+def verify_audit(case: str | None) -> None:
+    """Check the audit hash chain of CASE (a case number) or of every case."""
+    with engine_context().uow() as uow:
+        reports = audit.verify_cases(uow.session, case)
+    if case and not reports:
+        raise click.ClickException(f"no case {case}")
+    broken = [r for r in reports if not r.ok]
+    for report in broken:
+        click.echo(f"BROKEN {report.case_number} at event {report.broken_seq}: {report.reason}", err=True)
+    click.echo(f"{len(reports) - len(broken)} of {len(reports)} case chains verified")
+    if broken:
+        sys.exit(1)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--threads", default=8, show_default=True)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the web app with waitress (a production WSGI server)."""
+    from waitress import serve as waitress_serve
+
+    click.echo(f"Aftercare on http://{host}:{port}/")
+    waitress_serve(create_app(), host=host, port=port, threads=threads)
