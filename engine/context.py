@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy import select
@@ -12,8 +15,11 @@ from sqlalchemy.orm import sessionmaker
 from engine.config import EngineConfig
 from engine.db import make_engine
 from engine.db import make_session_factory
+from engine.live_workflows import LiveWorkflows
 from engine.uow import UnitOfWork
 from engine.working_calendar import WorkingCalendar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,11 +35,35 @@ class Actor:
         return cls(None, f"system:{name}")
 
 
+REFERENCE_TTL_SECONDS = 30.0
+
+
 class EngineContext:
+    """Configuration, database, and short-lived caches of rarely changing reference rows.
+
+    Roles and calendar overrides are read on every action; they are cached for
+    ``REFERENCE_TTL_SECONDS`` (and dropped at once when changed through this context), so another
+    process sees a change within that time.
+    """
+
     def __init__(self, config: EngineConfig, engine: Engine | None = None) -> None:
         self.config = config
         self.db: Engine = engine or make_engine(config.database_url)
         self.session_factory: sessionmaker[Session] = make_session_factory(self.db)
+        self._reference: dict[str, tuple[float, object]] = {}
+        self.live_workflows = LiveWorkflows()
+
+    def cached(self, key: str, load: Callable[[], T]) -> T:
+        hit = self._reference.get(key)
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
+            return hit[1]  # type: ignore[return-value]
+        value = load()
+        self._reference[key] = (now, value)
+        return value
+
+    def forget_reference_data(self) -> None:
+        self._reference.clear()
 
     def uow(self, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.session_factory, write=write)
@@ -41,8 +71,12 @@ class EngineContext:
     def calendar(self, session: Session) -> WorkingCalendar:
         from engine.models import CalendarDay
 
-        overrides = {row.day: row.is_workday for row in session.scalars(select(CalendarDay))}
-        return WorkingCalendar(self.config.timezone, self.config.working_periods, overrides)
+        def load() -> WorkingCalendar:
+            overrides = {row.day: row.is_workday for row in session.scalars(select(CalendarDay))}
+            return WorkingCalendar(self.config.timezone, self.config.working_periods, overrides)
+
+        return self.cached("calendar", load)
 
     def dispose(self) -> None:
+        self.live_workflows.clear()
         self.db.dispose()

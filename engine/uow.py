@@ -24,6 +24,9 @@ class UnitOfWork:
         return self
 
     def commit(self) -> None:
+        from engine.services.audit import write_pending
+
+        write_pending(self.session)
         self.session.commit()
 
     def __exit__(
@@ -33,4 +36,5 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         self.session.rollback()
+        self.session.info.clear()
         self.session.close()

@@ -74,6 +74,11 @@ class CaseRuntime:
     def load(cls, state_json: str, bundle: SpecBundle, engine: SandboxScriptEngine, max_tasks: int) -> CaseRuntime:
         return cls(load_workflow(state_json, bundle), engine, max_tasks)
 
+    @classmethod
+    def resume(cls, workflow: BpmnWorkflow, engine: SandboxScriptEngine, max_tasks: int) -> CaseRuntime:
+        """Wrap a workflow kept alive since its last save (see engine.live_workflows)."""
+        return cls(workflow, engine, max_tasks)
+
     def dump(self) -> str:
         return dump_workflow(self.workflow)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -96,12 +97,12 @@ class SpecCache:
         self._items: OrderedDict[str, SpecBundle] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, sha256: str, spec_json: str) -> SpecBundle:
+    def get(self, sha256: str, spec_json: Callable[[], str]) -> SpecBundle:
         with self._lock:
             if sha256 in self._items:
                 self._items.move_to_end(sha256)
                 return self._items[sha256]
-        bundle = _load_specs(spec_json)
+        bundle = _load_specs(spec_json())
         with self._lock:
             self._items[sha256] = bundle
             while len(self._items) > self.size:

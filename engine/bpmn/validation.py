@@ -115,9 +115,9 @@ def _expression_problem(text: str | None, mode: str, what: str) -> str | None:
 
 
 def _owner_of(node: etree._Element) -> etree._Element:
-    """The nearest ancestor-or-self with an id: the element a problem is reported on."""
+    """The nearest diagram element (ancestor-or-self with an id, not an extension element)."""
     current: Any = node
-    while current is not None and not current.get("id"):
+    while current is not None and (not current.get("id") or str(current.tag).startswith(CAMUNDA)):
         current = current.getparent()
     return current if current is not None else node
 
@@ -130,6 +130,7 @@ def bpmn_problems(source: SourceFile, role_aliases: Mapping[str, str], allow_scr
         owner = _owner_of(node)
         return Problem(message, element=owner.get("id"), line=node.sourceline, file=source.name)
 
+    diagram_ids = {el.get("id") for el in root.iter() if el.get("id") and str(el.tag).startswith(f"{{{BPMN_NS}}}")}
     for process in root.iter(b("process")):
         lane_of = {
             ref.text.strip(): lane.get("name") or lane.get("id")
@@ -144,7 +145,7 @@ def bpmn_problems(source: SourceFile, role_aliases: Mapping[str, str], allow_scr
                     message = _expression_problem(task.get(f"{CAMUNDA}{attr}"), "eval", what)
                     if message:
                         yield problem(message, task)
-                yield from _form_problems(task, problem)
+                yield from _form_problems(task, problem, diagram_ids)
     for node in root.iter(b("conditionExpression")):
         message = _expression_problem(node.text, "eval", "condition")
         if message:
@@ -187,12 +188,14 @@ def _role_problems(
         yield problem(f"lane '{lane}' is not a known role", task)
 
 
-def _form_problems(task: Any, problem: Any) -> Iterator[Problem]:
+def _form_problems(task: Any, problem: Any, element_ids: set[str]) -> Iterator[Problem]:
     seen: set[str] = set()
     for form_field in task.iter(f"{CAMUNDA}formField"):
         field_id = form_field.get("id") or ""
         if not field_id.isidentifier() or field_id.startswith("_"):
             yield problem(f"form field id '{field_id}' must be a Python identifier", form_field)
+        if field_id in element_ids:
+            yield problem(f"form field '{field_id}' has the id of a diagram element; rename the field", form_field)
         if field_id in seen:
             yield problem(f"form field '{field_id}' appears twice", form_field)
         seen.add(field_id)

@@ -35,8 +35,8 @@ class ProcessVersion(Base):
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))
-    sources: Mapped[dict[str, str]] = mapped_column(JSON)
-    spec_json: Mapped[str] = mapped_column(Text)
+    sources: Mapped[dict[str, str]] = mapped_column(JSON, deferred=True)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(10))
     startable: Mapped[bool] = mapped_column(default=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

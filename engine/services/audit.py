@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -55,17 +56,13 @@ def record(
     at: datetime | None = None,
 ) -> AuditEvent:
     """Append one event; ``task`` is (task id, BPMN id, name)."""
-    session.flush()
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.case_id == case.id)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    ).first()
+    if case.id is None:
+        session.flush()
+    last_seq, last_hash = _chain_head(session, case.id)
     task_id, bpmn_id, task_name = task or (None, None, None)
     event = AuditEvent(
         case_id=case.id,
-        seq=(last.seq + 1) if last else 1,
+        seq=last_seq + 1,
         at=at or utcnow(),
         actor_id=actor.user_id,
         actor=actor.username,
@@ -77,11 +74,44 @@ def record(
         data=json_safe(data or {}),
         process_version_id=case.process_version_id,
         process_sha256=case.process_version.sha256,
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last_hash,
     )
     event.hash = chain_hash(event.prev_hash, event_content(case.number, event))
-    session.add(event)
+    session.info.setdefault(PENDING, []).append(event)
+    session.info[HEADS][case.id] = (event.seq, event.hash)
     return event
+
+
+HEADS = "aftercare_audit_heads"
+PENDING = "aftercare_audit_pending"
+
+
+def write_pending(session: Session) -> None:
+    """Insert the transaction's audit events in one statement (runs just before commit)."""
+    events: list[AuditEvent] = session.info.pop(PENDING, [])
+    if not events:
+        return
+    session.flush()
+    columns = [column.key for column in AuditEvent.__table__.columns if column.key != "id"]
+    session.execute(insert(AuditEvent), [{key: getattr(event, key) for key in columns} for event in events])
+
+
+def _chain_head(session: Session, case_id: int) -> tuple[int, str]:
+    """The last (seq, hash) of a case's chain, read once per transaction and then kept in the session.
+
+    Writers are serialised per case (see engine.db), so nobody else appends meanwhile.
+    """
+    heads: dict[int, tuple[int, str]] = session.info.setdefault(HEADS, {})
+    if case_id not in heads:
+        with session.no_autoflush:
+            last = session.execute(
+                select(AuditEvent.seq, AuditEvent.hash)
+                .where(AuditEvent.case_id == case_id)
+                .order_by(AuditEvent.seq.desc())
+                .limit(1)
+            ).first()
+        heads[case_id] = (last.seq, last.hash) if last else (0, GENESIS)
+    return heads[case_id]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ def set_day(ctx: EngineContext, day: date, is_workday: bool, note: str = "") -> 
         row.is_workday, row.note = is_workday, note
         uow.session.add(row)
         uow.commit()
+    ctx.forget_reference_data()
 
 
 def calendar_warnings(ctx: EngineContext, today: date) -> list[str]:

@@ -27,6 +27,7 @@ from engine.models.cases import RUNNING
 from engine.services import audit
 from engine.services.processes import bundle_of
 from engine.services.processes import latest_version
+from engine.services.progress import keep_alive
 from engine.services.progress import save_progress
 from engine.services.progress import script_engine_for
 
@@ -111,6 +112,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             raise
         save_progress(ctx, session, case, runtime, actor)
         uow.commit()
+        keep_alive(ctx, case, runtime)
         return case_info(case)
 
 

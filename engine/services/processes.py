@@ -32,8 +32,12 @@ class Deployed:
     created: bool
 
 
-def known_role_aliases(session: Session) -> dict[str, str]:
-    return role_aliases([RoleInfo(r.id, r.name_zh, r.name_en) for r in session.scalars(select(Role))])
+def known_role_aliases(ctx: EngineContext, session: Session) -> dict[str, str]:
+    """Lane names and candidate groups accepted as roles (cached briefly by the context)."""
+    return ctx.cached(
+        "role_aliases",
+        lambda: role_aliases([RoleInfo(r.id, r.name_zh, r.name_en) for r in session.scalars(select(Role))]),
+    )
 
 
 def deploy_files(
@@ -42,7 +46,10 @@ def deploy_files(
     """Validate and deploy; identical content is recognised and not deployed twice."""
     with ctx.uow(write=True) as uow:
         built = build_files(
-            files, known_role_aliases(uow.session), allow_scripts=allow_scripts, max_bytes=ctx.config.max_upload_bytes
+            files,
+            known_role_aliases(ctx, uow.session),
+            allow_scripts=allow_scripts,
+            max_bytes=ctx.config.max_upload_bytes,
         )
         results = []
         for process in built:
@@ -94,4 +101,5 @@ def latest_version(session: Session, key: str) -> ProcessVersion:
 
 
 def bundle_of(version: ProcessVersion) -> SpecBundle:
-    return SPEC_CACHE.get(version.sha256, version.spec_json)
+    """The parsed spec of ``version``; its (deferred) JSON is read only on a cache miss."""
+    return SPEC_CACHE.get(version.sha256, lambda: version.spec_json)

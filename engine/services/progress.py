@@ -31,16 +31,23 @@ def script_engine_for(ctx: EngineContext, session: Session):  # type: ignore[no-
 
 def load_runtime(ctx: EngineContext, session: Session, case: Case) -> CaseRuntime:
     """Restore the workflow with the sandboxed engine re-attached (SpiffWorkflow drops it)."""
-    return CaseRuntime.load(
-        case.state_json, bundle_of(case.process_version), script_engine_for(ctx, session), ctx.config.max_tasks_per_case
-    )
+    engine, limit = script_engine_for(ctx, session), ctx.config.max_tasks_per_case
+    live = ctx.live_workflows.take(case.id, case.lock_version)
+    if live is not None:
+        return CaseRuntime.resume(live, engine, limit)
+    return CaseRuntime.load(case.state_json, bundle_of(case.process_version), engine, limit)
+
+
+def keep_alive(ctx: EngineContext, case: Case, runtime: CaseRuntime) -> None:
+    """After a successful commit: remember the workflow for the case's next action."""
+    ctx.live_workflows.put(case.id, case.lock_version, runtime.workflow)
 
 
 def save_progress(
     ctx: EngineContext, session: Session, case: Case, runtime: CaseRuntime, actor: Actor
 ) -> list[WorkItem]:
     """Store state, status, timer and the inbox rows; return the work items opened by this step."""
-    aliases = known_role_aliases(session)
+    aliases = known_role_aliases(ctx, session)
     ready = runtime.ready_tasks(aliases.get)
     case.state_json = runtime.dump()
     case.data = json_safe(runtime.data())
@@ -56,10 +63,9 @@ def save_progress(
 
 
 def sync_work_items(session: Session, case: Case, ready: list[ReadyTask], actor: Actor) -> list[WorkItem]:
-    open_items = {
-        item.task_id: item
-        for item in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None)))
-    }
+    with session.no_autoflush:
+        rows = session.scalars(select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None)))
+        open_items = {item.task_id: item for item in rows if item.closed_at is None}
     now = utcnow()
     for task_id, item in open_items.items():
         if task_id not in {task.task_id for task in ready}:

@@ -25,6 +25,7 @@ from engine.models import WorkItem
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
 from engine.services import audit
+from engine.services.progress import keep_alive
 from engine.services.progress import load_runtime
 from engine.services.progress import mark_failed
 from engine.services.progress import save_progress
@@ -128,8 +129,17 @@ def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
         return task_info(item, None)
 
 
-def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str, Any]) -> int:
-    """Validate the form, complete the task, advance the case; return the case id.
+@dataclass(frozen=True)
+class Completion:
+    """What a completion led to: the case's new status and the work items it opened."""
+
+    case_id: int
+    status: str
+    opened: list[tuple[int, str]]  # (work item id, BPMN id)
+
+
+def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str, Any]) -> Completion:
+    """Validate the form, complete the task and advance the case.
 
     Exactly one of two concurrent completions wins: writers are serialised (SQLite) or
     version-checked (other databases), and the loser finds the task closed.
@@ -149,9 +159,10 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             audit.record(
                 session, item.case, actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=cleaned
             )
-            save_progress(ctx, session, item.case, runtime, actor)
+            opened = save_progress(ctx, session, item.case, runtime, actor)
             uow.commit()
-            return item.case_id
+            keep_alive(ctx, item.case, runtime)
+            return Completion(item.case_id, item.case.status, [(new.id, new.bpmn_id) for new in opened])
     except StaleDataError:
         raise Conflict("someone else changed this case at the same moment; reload and try again") from None
     except StepFailed as err:

@@ -21,6 +21,7 @@ from engine.errors import StepFailed
 from engine.models import Case
 from engine.models.cases import RUNNING
 from engine.services import audit
+from engine.services.progress import keep_alive
 from engine.services.progress import load_runtime
 from engine.services.progress import mark_failed
 from engine.services.progress import save_progress
@@ -67,6 +68,7 @@ def fire_case(ctx: EngineContext, case_id: int, now: datetime) -> bool:
             save_progress(ctx, uow.session, case, runtime, TIMER_ACTOR)
             case.timer_lease_until = None
             uow.commit()
+            keep_alive(ctx, case, runtime)
             return True
     except StepFailed as err:
         mark_failed(ctx, case_id, TIMER_ACTOR, err.reason, err.element, None)

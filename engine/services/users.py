@@ -28,7 +28,8 @@ def seed_roles(ctx: EngineContext) -> int:
         added = [Role(id=r.id, name_zh=r.name_zh, name_en=r.name_en) for r in ROLES if r.id not in known]
         uow.session.add_all(added)
         uow.commit()
-        return len(added)
+    ctx.forget_reference_data()
+    return len(added)
 
 
 def actor_of(user: User) -> Actor:

@@ -134,6 +134,12 @@ def test_deploying_a_bad_set_raises_with_all_problems(deploy) -> None:  # type: 
     assert caught.value.problems[0].element == "f_yes"
 
 
+def test_a_form_field_may_not_reuse_an_element_id() -> None:
+    doc = diagrams.linear().replace(b'formField id="customer"', b'formField id="decide"')
+    problems = problems_of({"a.bpmn": doc})
+    assert [(p.element, "id of a diagram element" in p.message) for p in problems] == [("register", True)]
+
+
 def test_iso_timer_literals_need_no_quotes() -> None:
     doc = diagrams.timer_escalation().replace(b"add_working_hours(now(), 8)", b"P3D")
     doc = doc.replace(b"timeDate", b"timeDuration")

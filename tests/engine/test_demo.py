@@ -1,0 +1,27 @@
+"""``make run``'s demo data: one user per role and a dozen cases in different states."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from engine import demo
+from engine.models import Case
+from engine.roles import ROLES
+from engine.services import processes
+from engine.services import users
+from tests.processes.test_shipped_diagrams import PROCESSES
+
+
+def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:  # type: ignore[no-untyped-def]
+    processes.load_directory(ctx, PROCESSES)
+    lines = list(demo.load(ctx))
+    assert len(lines) == 1 + 12
+    for role in ROLES:
+        actor = users.authenticate(ctx, role.id, demo.DEMO_PASSWORD)
+        assert actor is not None and actor.roles == {role.id}
+    with ctx.uow() as uow:
+        statuses = Counter(case.status for case in uow.session.scalars(select(Case)))
+    assert statuses == {"running": 8, "completed": 3, "cancelled": 1}
+    assert list(demo.load(ctx)) == ["demo data already present"]

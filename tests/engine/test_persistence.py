@@ -1,0 +1,83 @@
+"""Storage: the migration matches the models, specs are stored once, reloads stay sandboxed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
+
+from engine.bpmn.script_engine import SandboxScriptEngine
+from engine.db import Base
+from engine.errors import StepFailed
+from engine.models import Case
+from engine.models import ProcessVersion
+from engine.services import cases
+from engine.services import tasks
+from engine.services.progress import load_runtime
+from tests import diagrams
+
+
+def test_the_migration_creates_exactly_the_models_schema(ctx) -> None:  # type: ignore[no-untyped-def]
+    with ctx.db.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(ctx) -> None:  # type: ignore[no-untyped-def]
+    with ctx.db.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_a_version_is_stored_once_and_cases_only_reference_it(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    desk = make_user("desk", "service_desk")
+    deploy({"linear.bpmn": diagrams.linear()})
+    for _ in range(3):
+        cases.start_case(ctx, desk, "two_steps", {})
+    with ctx.uow() as uow:
+        assert uow.session.scalar(select(func.count(ProcessVersion.id))) == 1
+        version = uow.session.scalars(select(ProcessVersion)).one()
+        spec_size = len(version.spec_json)
+        for case in uow.session.scalars(select(Case)):
+            assert case.process_version_id == version.id
+            assert len(case.state_json) < spec_size
+            assert "two_steps" not in json.loads(case.state_json).get("spec", {})
+
+
+def test_a_changed_diagram_becomes_a_new_version_and_running_cases_stay(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    desk = make_user("desk", "service_desk")
+    first = deploy({"linear.bpmn": diagrams.linear()})[0]
+    old_case = cases.start_case(ctx, desk, "two_steps", {})
+    second = deploy({"linear.bpmn": diagrams.linear(condition="approved")})[0]
+    assert (first.version, second.version, second.created) == (1, 2, True)
+    assert first.sha256 != second.sha256
+    assert cases.get_case(ctx, old_case.id).process_version == 1
+    assert cases.start_case(ctx, desk, "two_steps", {}).process_version == 2
+
+
+def test_a_reloaded_case_gets_the_sandbox_back(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    """SpiffWorkflow gives a deserialized workflow its default (unsandboxed) engine."""
+    desk = make_user("desk", "service_desk")
+    deploy({"linear.bpmn": diagrams.linear()})
+    case = cases.start_case(ctx, desk, "two_steps", {})
+    with ctx.uow() as uow:
+        runtime = load_runtime(ctx, uow.session, uow.session.get(Case, case.id))
+        assert isinstance(runtime.workflow.script_engine, SandboxScriptEngine)
+        task = runtime.workflow.get_tasks(state=16, manual=True)[0]
+        with pytest.raises(Exception, match="open"):
+            runtime.workflow.script_engine.evaluate(task, "open('/etc/hostname').read()")
+
+
+def test_a_condition_failing_at_run_time_names_its_gateway(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    desk, office = make_user("desk", "service_desk"), make_user("qo", "quality_office")
+    deploy({"linear.bpmn": diagrams.linear("missing", condition="undefined_name > 3")})
+    cases.start_case(ctx, desk, "missing", {})
+    tasks.complete_task(ctx, desk, tasks.list_tasks(ctx, desk)[0].id, {"customer": "A"})
+    with pytest.raises(StepFailed, match="undefined_name") as caught:
+        tasks.complete_task(ctx, office, tasks.list_tasks(ctx, office)[0].id, {"approved": "yes"})
+    assert caught.value.element == "gw"

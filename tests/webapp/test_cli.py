@@ -1,0 +1,85 @@
+"""The ``aftercare`` command, run as an operator would."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from click.testing import CliRunner
+from flask.cli import ScriptInfo
+from sqlalchemy import text
+
+from engine.context import EngineContext
+from engine.services import cases
+from engine.services import users
+from tests import diagrams
+from webapp import create_app
+from webapp.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def run(engine_config, tmp_path):  # type: ignore[no-untyped-def]
+    app = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True})
+    runner = CliRunner()
+
+    def _run(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
+
+    yield _run
+    app.extensions["aftercare"].dispose()
+
+
+def test_init_db_is_repeatable_and_warns_about_missing_holiday_years(run) -> None:  # type: ignore[no-untyped-def]
+    first, second = run("init-db"), run("init-db")
+    assert first.exit_code == second.exit_code == 0
+    assert "0 roles added" in second.output
+
+
+def test_load_processes_is_idempotent(run) -> None:  # type: ignore[no-untyped-def]
+    assert "service_request version 1 deployed" in run("load-processes", str(ROOT / "processes")).output
+    assert "service_request version 1 unchanged" in run("load-processes", str(ROOT / "processes")).output
+
+
+def test_load_processes_lists_every_problem_and_fails(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "bad.bpmn").write_bytes(diagrams.linear(condition="amount >"))
+    result = run("load-processes", str(tmp_path))
+    assert result.exit_code == 1
+    assert "element f_yes" in result.output and "line" in result.output
+
+
+def test_create_user_and_token(run, ctx: EngineContext) -> None:  # type: ignore[no-untyped-def]
+    assert run("create-user", "li", "--role", "engineer", "--role", "tech_support", "--password", "pw").exit_code == 0
+    token = run("create-token", "li").output.strip().splitlines()[-1]
+    actor = users.actor_for_token(ctx, token)
+    assert actor is not None and actor.roles == {"engineer", "tech_support"}
+    assert run("create-user", "li", "--role", "engineer").exit_code == 1
+    assert "unknown role" in run("create-user", "zz", "--role", "astronaut").output
+
+
+def test_verify_audit_names_the_first_broken_link(run, ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    desk = make_user("desk", "service_desk")
+    deploy({"linear.bpmn": diagrams.linear()})
+    case = cases.start_case(ctx, desk, "two_steps", {})
+    good = run("verify-audit")
+    assert good.exit_code == 0 and "1 of 1 case chains verified" in good.output
+    with ctx.uow(write=True) as uow:
+        uow.session.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2"))
+        uow.commit()
+    bad = run("verify-audit", case.number)
+    assert bad.exit_code == 1
+    assert f"BROKEN {case.number} at event 2" in bad.output
+
+
+def test_worker_once_fires_due_timers(run, ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    office = make_user("qo", "quality_office")
+    deploy({"esc.bpmn": diagrams.timer_escalation()})
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        cases.start_case(ctx, office, "escalating", {})
+    with time_machine.travel(datetime(2026, 3, 4, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        assert "fired timers in 1 case(s)" in run("worker", "--once").output
+        assert "fired timers in 0 case(s)" in run("worker", "--once").output
