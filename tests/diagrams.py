@@ -151,3 +151,38 @@ def endless_loop(pid: str = "endless") -> bytes:
         ]
     )
     return definitions(pid, body, {"quality_office": ["start", "merge", "spin", "again", "never", "end"]})
+
+
+def arrival_deadline_dmn() -> bytes:
+    """Arrival deadline by distance (S2 5.1.1.3): ≤300 km 24 h, ≤1000 km 48 h, beyond 72 h."""
+    rules = [("&lt;= 300", "24"), ("&lt;= 1000", "48"), ("-", "72")]
+    rule_xml = "".join(
+        f'<rule id="rule_{i}"><inputEntry id="in_{i}"><text>{test}</text></inputEntry>'
+        f'<outputEntry id="out_{i}"><text>{hours}</text></outputEntry></rule>'
+        for i, (test, hours) in enumerate(rules)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="dmn_arrival" '
+        'name="Arrival" namespace="http://aftercare.example/dmn">\n'
+        '<decision id="arrival_hours" name="Arrival deadline"><decisionTable id="table_arrival" hitPolicy="FIRST">'
+        '<input id="input_distance" label="Distance (km)"><inputExpression id="expr_distance" typeRef="number">'
+        "<text>distance_km</text></inputExpression></input>"
+        '<output id="output_hours" name="arrival_hours" typeRef="number"/>'
+        f"{rule_xml}</decisionTable></decision>\n</definitions>\n"
+    ).encode()
+
+
+def dispatch_with_rule(pid: str = "dispatching") -> bytes:
+    body = "\n".join(
+        [
+            '<bpmn:startEvent id="start"/>',
+            '<bpmn:businessRuleTask id="deadline" name="Arrival deadline" camunda:decisionRef="arrival_hours"/>',
+            user_task("go", "Go on site", attrs='camunda:dueDate="add_working_hours(now(), arrival_hours)"'),
+            '<bpmn:endEvent id="end"/>',
+            flow("f1", "start", "deadline"),
+            flow("f2", "deadline", "go"),
+            flow("f3", "go", "end"),
+        ]
+    )
+    return definitions(pid, body, {"engineer": ["start", "deadline", "go", "end"]})

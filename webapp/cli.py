@@ -142,3 +142,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
     click.echo(f"Aftercare on http://{host}:{port}/")
     waitress_serve(create_app(), host=host, port=port, threads=threads)
+
+
+if __name__ == "__main__":
+    main()

@@ -121,9 +121,13 @@ class CaseRuntime:
     def task_count(self) -> int:
         return len(self.workflow.tasks) + sum(len(sp.tasks) for sp in self.workflow.subprocesses.values())
 
-    def ready_tasks(self, role_of: Callable[[str], str | None]) -> list[ReadyTask]:
-        """Every READY human task, with roles resolved and due date and assignee evaluated."""
-        return [self._describe(task, role_of) for task in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+    def ready_task_ids(self) -> list[str]:
+        """Ids of every READY human task, in tree order."""
+        return [str(task.id) for task in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+    def describe(self, task_id: str, role_of: Callable[[str], str | None]) -> ReadyTask:
+        """A READY human task with roles resolved and its due date and assignee evaluated."""
+        return self._describe(self._task(task_id), role_of)
 
     def next_timer_at(self) -> datetime | None:
         """When the earliest waiting timer is due (the worker polls on this)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from datetime import UTC
 from datetime import datetime
@@ -59,6 +60,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
 
 class SandboxScriptEngine(PythonScriptEngine):  # type: ignore[misc]
     def validate(self, expression: str) -> None:
+        """Raise SyntaxError for bad syntax (the DMN engine relies on it), then sandbox checks."""
+        ast.parse(expression.strip(), mode="eval")
         sandbox.compile_expression(expression)
 
 

@@ -28,6 +28,8 @@ class Case(Base):
 
     ``state_json`` is SpiffWorkflow's serialization *without* the spec (the spec lives once in
     the process version). ``lock_version`` makes concurrent writers fail instead of overwriting.
+    ``audit_seq``/``audit_head`` are the sequence number and hash of the last audit event, so
+    appending needs no query; verification recomputes the chain from the events themselves.
     """
 
     __tablename__ = "cases"
@@ -40,6 +42,8 @@ class Case(Base):
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     timer_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
     error_message: Mapped[str | None] = mapped_column(Text)
     error_element: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -58,11 +57,10 @@ def record(
     """Append one event; ``task`` is (task id, BPMN id, name)."""
     if case.id is None:
         session.flush()
-    last_seq, last_hash = _chain_head(session, case.id)
     task_id, bpmn_id, task_name = task or (None, None, None)
     event = AuditEvent(
         case_id=case.id,
-        seq=last_seq + 1,
+        seq=case.audit_seq + 1,
         at=at or utcnow(),
         actor_id=actor.user_id,
         actor=actor.username,
@@ -74,15 +72,14 @@ def record(
         data=json_safe(data or {}),
         process_version_id=case.process_version_id,
         process_sha256=case.process_version.sha256,
-        prev_hash=last_hash,
+        prev_hash=case.audit_head,
     )
     event.hash = chain_hash(event.prev_hash, event_content(case.number, event))
     session.info.setdefault(PENDING, []).append(event)
-    session.info[HEADS][case.id] = (event.seq, event.hash)
+    case.audit_seq, case.audit_head = event.seq, event.hash
     return event
 
 
-HEADS = "aftercare_audit_heads"
 PENDING = "aftercare_audit_pending"
 
 
@@ -92,26 +89,9 @@ def write_pending(session: Session) -> None:
     if not events:
         return
     session.flush()
-    columns = [column.key for column in AuditEvent.__table__.columns if column.key != "id"]
-    session.execute(insert(AuditEvent), [{key: getattr(event, key) for key in columns} for event in events])
-
-
-def _chain_head(session: Session, case_id: int) -> tuple[int, str]:
-    """The last (seq, hash) of a case's chain, read once per transaction and then kept in the session.
-
-    Writers are serialised per case (see engine.db), so nobody else appends meanwhile.
-    """
-    heads: dict[int, tuple[int, str]] = session.info.setdefault(HEADS, {})
-    if case_id not in heads:
-        with session.no_autoflush:
-            last = session.execute(
-                select(AuditEvent.seq, AuditEvent.hash)
-                .where(AuditEvent.case_id == case_id)
-                .order_by(AuditEvent.seq.desc())
-                .limit(1)
-            ).first()
-        heads[case_id] = (last.seq, last.hash) if last else (0, GENESIS)
-    return heads[case_id]
+    table = AuditEvent.__table__
+    columns = [column.key for column in table.columns if column.key != "id"]
+    session.execute(table.insert(), [{key: getattr(event, key) for key in columns} for event in events])
 
 
 @dataclass(frozen=True)

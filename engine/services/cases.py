@@ -97,6 +97,8 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             state_json=runtime.dump(),
             data=json_safe(data),
             created_by_id=actor.user_id,
+            audit_seq=0,
+            audit_head=audit.GENESIS,
             created_at=now,
             updated_at=now,
         )

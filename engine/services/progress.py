@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.runtime import CaseRuntime
-from engine.bpmn.runtime import ReadyTask
 from engine.bpmn.script_engine import make_script_engine
 from engine.context import Actor
 from engine.context import EngineContext
@@ -47,8 +47,6 @@ def save_progress(
     ctx: EngineContext, session: Session, case: Case, runtime: CaseRuntime, actor: Actor
 ) -> list[WorkItem]:
     """Store state, status, timer and the inbox rows; return the work items opened by this step."""
-    aliases = known_role_aliases(ctx, session)
-    ready = runtime.ready_tasks(aliases.get)
     case.state_json = runtime.dump()
     case.data = json_safe(runtime.data())
     case.next_timer_at = runtime.next_timer_at()
@@ -56,25 +54,30 @@ def save_progress(
     case.error_message = case.error_element = None
     was_running = case.status != COMPLETED
     case.status = COMPLETED if runtime.completed else RUNNING
-    opened = sync_work_items(session, case, ready, actor)
+    opened = sync_work_items(session, case, runtime, known_role_aliases(ctx, session).get, actor)
     if was_running and case.status == COMPLETED:
         audit.record(session, case, actor, "case_completed", data={"data": case.data})
     return opened
 
 
-def sync_work_items(session: Session, case: Case, ready: list[ReadyTask], actor: Actor) -> list[WorkItem]:
+def sync_work_items(
+    session: Session, case: Case, runtime: CaseRuntime, role_of: Callable[[str], str | None], actor: Actor
+) -> list[WorkItem]:
+    """Close the rows of tasks that are no longer ready; open rows for newly ready tasks."""
+    ready_ids = runtime.ready_task_ids()
     with session.no_autoflush:
         rows = session.scalars(select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None)))
         open_items = {item.task_id: item for item in rows if item.closed_at is None}
     now = utcnow()
     for task_id, item in open_items.items():
-        if task_id not in {task.task_id for task in ready}:
+        if task_id not in ready_ids:
             item.closed_at, item.outcome = now, item.outcome or "withdrawn"
             audit.record(session, case, actor, "task_withdrawn", task=(item.task_id, item.bpmn_id, item.name))
     opened = []
-    for task in ready:
-        if task.task_id in open_items:
+    for task_id in ready_ids:
+        if task_id in open_items:
             continue
+        task = runtime.describe(task_id, role_of)
         item = WorkItem(
             case_id=case.id,
             task_id=task.task_id,
