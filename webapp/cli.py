@@ -138,8 +138,12 @@ def verify_audit(case: str | None) -> None:
 @click.option("--threads", default=8, show_default=True)
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the web app with waitress (a production WSGI server)."""
+    import os
+
     from waitress import serve as waitress_serve
 
+    if not os.environ.get("AFTERCARE_SECRET_KEY"):
+        click.echo("warning: AFTERCARE_SECRET_KEY is not set; sessions use a development key", err=True)
     click.echo(f"Aftercare on http://{host}:{port}/")
     waitress_serve(create_app(), host=host, port=port, threads=threads)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.runtime import CaseRuntime
+from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.script_engine import make_script_engine
 from engine.context import Actor
 from engine.context import EngineContext
@@ -25,7 +25,7 @@ from engine.services.processes import bundle_of
 from engine.services.processes import known_role_aliases
 
 
-def script_engine_for(ctx: EngineContext, session: Session):  # type: ignore[no-untyped-def]
+def script_engine_for(ctx: EngineContext, session: Session) -> SandboxScriptEngine:
     return make_script_engine(ctx.calendar(session), ctx.config.script_cpu_seconds)
 
 
@@ -117,7 +117,6 @@ def mark_failed(
     message: str,
     element: str | None,
     data: dict[str, object] | None,
-    at: datetime | None = None,
 ) -> None:
     """In a transaction of its own: put the case in ``error``; its workflow state stays as stored."""
     with ctx.uow(write=True) as uow:
@@ -132,6 +131,5 @@ def mark_failed(
             actor,
             "step_failed",
             data={"error": message, "element": element, "submitted": data or {}},
-            at=at,
         )
         uow.commit()

@@ -81,3 +81,21 @@ def test_a_condition_failing_at_run_time_names_its_gateway(ctx, deploy, make_use
     with pytest.raises(StepFailed, match="undefined_name") as caught:
         tasks.complete_task(ctx, office, tasks.list_tasks(ctx, office)[0].id, {"approved": "yes"})
     assert caught.value.element == "gw"
+
+
+def test_a_live_workflow_is_not_reused_after_another_process_wrote_the_case(
+    ctx, engine_config, deploy, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    """Process A keeps the workflow after starting the case; process B then advances it."""
+    from engine.context import EngineContext
+
+    desk, office = make_user("desk", "service_desk"), make_user("qo", "quality_office")
+    deploy({"linear.bpmn": diagrams.linear()})
+    case = cases.start_case(ctx, desk, "two_steps", {})
+    other = EngineContext(engine_config)
+    tasks.complete_task(other, desk, tasks.list_tasks(other, desk)[0].id, {"customer": "from B"})
+    other.dispose()
+    tasks.complete_task(ctx, office, tasks.list_tasks(ctx, office)[0].id, {"approved": "yes"})
+    info = cases.get_case(ctx, case.id)
+    assert info.data["customer"] == "from B" and info.data["approved"] is True
+    assert [t.bpmn_id for t in tasks.list_tasks(ctx, desk)] == ["close"]
