@@ -24,9 +24,6 @@ class UnitOfWork:
         return self
 
     def commit(self) -> None:
-        from engine.services.audit import write_pending
-
-        write_pending(self.session)
         self.session.commit()
 
     def __exit__(

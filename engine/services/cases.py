@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.runtime import CaseRuntime
@@ -19,12 +18,12 @@ from engine.errors import StepFailed
 from engine.jsonsafe import json_safe
 from engine.models import Case
 from engine.models import CaseCounter
-from engine.models import WorkItem
 from engine.models.cases import CANCELLED
 from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
 from engine.services import audit
+from engine.services.case_writer import CaseWriter
 from engine.services.processes import bundle_of
 from engine.services.processes import latest_version
 from engine.services.progress import keep_alive
@@ -104,17 +103,21 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         )
         session.add(case)
         session.flush()
-        audit.record(session, case, actor, "case_started", data={"data": data, "version": version.version})
+        writer = CaseWriter(session, case)
+        writer.event(actor, "case_started", data={"data": data, "version": version.version})
         try:
             runtime.advance()
         except StepFailed as err:
-            case.status, case.error_message, case.error_element = ERROR, err.reason, err.element
-            audit.record(session, case, actor, "step_failed", data={"error": err.reason, "element": err.element})
+            writer.set(status=ERROR, error_message=err.reason, error_element=err.element)
+            writer.event(actor, "step_failed", data={"error": err.reason, "element": err.element})
+            writer.write()
             uow.commit()
             raise
-        save_progress(ctx, session, case, runtime, actor)
+        save_progress(ctx, session, writer, runtime, actor)
+        writer.write()
         uow.commit()
-        keep_alive(ctx, case, runtime)
+        keep_alive(ctx, writer, runtime)
+        session.refresh(case)
         return case_info(case)
 
 
@@ -135,10 +138,12 @@ def cancel_case(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> 
             raise NotFound(f"case {case_id} does not exist")
         if case.status in (COMPLETED, CANCELLED):
             raise NotAllowed(f"case {case.number} is already {case.status}")
-        now = utcnow()
-        for item in session.scalars(select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None))):
-            item.closed_at, item.outcome = now, "cancelled"
-        case.status, case.next_timer_at, case.updated_at = CANCELLED, None, now
-        audit.record(session, case, actor, "case_cancelled", data={"reason": reason})
+        writer = CaseWriter(session, case)
+        for item_id, _bpmn_id, _name in writer.open_item_ids().values():
+            writer.close_item(item_id, "cancelled")
+        writer.set(status=CANCELLED, next_timer_at=None, updated_at=utcnow())
+        writer.event(actor, "case_cancelled", data={"reason": reason})
+        writer.write()
         uow.commit()
+        session.refresh(case)
         return case_info(case)

@@ -16,11 +16,10 @@ from engine.db import utcnow
 from engine.jsonsafe import json_safe
 from engine.models import Case
 from engine.models import User
-from engine.models import WorkItem
 from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
-from engine.services import audit
+from engine.services.case_writer import CaseWriter
 from engine.services.processes import bundle_of
 from engine.services.processes import known_role_aliases
 
@@ -38,48 +37,44 @@ def load_runtime(ctx: EngineContext, session: Session, case: Case) -> CaseRuntim
     return CaseRuntime.load(case.state_json, bundle_of(case.process_version), engine, limit)
 
 
-def keep_alive(ctx: EngineContext, case: Case, runtime: CaseRuntime) -> None:
+def keep_alive(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime) -> None:
     """After a successful commit: remember the workflow for the case's next action."""
-    ctx.live_workflows.put(case.id, case.lock_version, runtime.workflow)
+    ctx.live_workflows.put(writer.case_id, writer.lock_version, runtime.workflow)
 
 
-def save_progress(
-    ctx: EngineContext, session: Session, case: Case, runtime: CaseRuntime, actor: Actor
-) -> list[WorkItem]:
-    """Store state, status, timer and the inbox rows; return the work items opened by this step."""
-    case.state_json = runtime.dump()
-    case.data = json_safe(runtime.data())
-    case.next_timer_at = runtime.next_timer_at()
-    case.updated_at = utcnow()
-    case.error_message = case.error_element = None
-    was_running = case.status != COMPLETED
-    case.status = COMPLETED if runtime.completed else RUNNING
-    opened = sync_work_items(session, case, runtime, known_role_aliases(ctx, session).get, actor)
-    if was_running and case.status == COMPLETED:
-        audit.record(session, case, actor, "case_completed", data={"data": case.data})
-    return opened
+def save_progress(ctx: EngineContext, session: Session, writer: CaseWriter, runtime: CaseRuntime, actor: Actor) -> None:
+    """Queue state, status, timer, inbox rows and audit events of a step on ``writer``."""
+    data = json_safe(runtime.data())
+    completed = runtime.completed
+    writer.set(
+        state_json=runtime.dump(),
+        data=data,
+        next_timer_at=runtime.next_timer_at(),
+        updated_at=utcnow(),
+        error_message=None,
+        error_element=None,
+        status=COMPLETED if completed else RUNNING,
+    )
+    sync_work_items(writer, runtime, known_role_aliases(ctx, session).get, actor, session)
+    if completed:
+        writer.event(actor, "case_completed", data={"data": data})
 
 
 def sync_work_items(
-    session: Session, case: Case, runtime: CaseRuntime, role_of: Callable[[str], str | None], actor: Actor
-) -> list[WorkItem]:
+    writer: CaseWriter, runtime: CaseRuntime, role_of: Callable[[str], str | None], actor: Actor, session: Session
+) -> None:
     """Close the rows of tasks that are no longer ready; open rows for newly ready tasks."""
     ready_ids = runtime.ready_task_ids()
-    with session.no_autoflush:
-        rows = session.scalars(select(WorkItem).where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None)))
-        open_items = {item.task_id: item for item in rows if item.closed_at is None}
-    now = utcnow()
-    for task_id, item in open_items.items():
+    open_items = writer.open_item_ids()
+    for task_id, (item_id, bpmn_id, name) in open_items.items():
         if task_id not in ready_ids:
-            item.closed_at, item.outcome = now, item.outcome or "withdrawn"
-            audit.record(session, case, actor, "task_withdrawn", task=(item.task_id, item.bpmn_id, item.name))
-    opened = []
+            writer.close_item(item_id, "withdrawn")
+            writer.event(actor, "task_withdrawn", task=(task_id, bpmn_id, name))
     for task_id in ready_ids:
         if task_id in open_items:
             continue
         task = runtime.describe(task_id, role_of)
-        item = WorkItem(
-            case_id=case.id,
+        writer.open_item(
             task_id=task.task_id,
             bpmn_id=task.bpmn_id,
             name=task.name,
@@ -87,21 +82,15 @@ def sync_work_items(
             roles=task.roles,
             assignee_id=_user_id(session, task.assignee),
             due_at=task.due_at,
-            created_at=now,
             documentation=task.documentation,
             form=task.form,
         )
-        session.add(item)
-        opened.append(item)
-        audit.record(
-            session,
-            case,
+        writer.event(
             actor,
             "task_opened",
             task=(task.task_id, task.bpmn_id, task.name),
             data={"roles": task.roles, "assignee": task.assignee, "due_at": task.due_at},
         )
-    return opened
 
 
 def _user_id(session: Session, username: str | None) -> int | None:
@@ -123,13 +112,8 @@ def mark_failed(
         case = uow.session.get(Case, case_id)
         if case is None:
             return
-        case.status, case.error_message, case.error_element = ERROR, message, element
-        case.updated_at = utcnow()
-        audit.record(
-            uow.session,
-            case,
-            actor,
-            "step_failed",
-            data={"error": message, "element": element, "submitted": data or {}},
-        )
+        writer = CaseWriter(uow.session, case)
+        writer.set(status=ERROR, error_message=message, error_element=element, updated_at=utcnow())
+        writer.event(actor, "step_failed", data={"error": message, "element": element, "submitted": data or {}})
+        writer.write()
         uow.commit()

@@ -8,13 +8,12 @@ from typing import Any
 
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import forms
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.errors import Conflict
 from engine.errors import NotAllowed
 from engine.errors import NotFound
@@ -24,7 +23,8 @@ from engine.models import User
 from engine.models import WorkItem
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
-from engine.services import audit
+from engine.services.case_writer import ITEMS
+from engine.services.case_writer import CaseWriter
 from engine.services.progress import keep_alive
 from engine.services.progress import load_runtime
 from engine.services.progress import mark_failed
@@ -112,8 +112,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
             raise Conflict(f"task '{item.name}' is already claimed by {holder.username if holder else '?'}")
         if not actor.roles.intersection(item.roles):
             raise NotAllowed(f"task '{item.name}' needs one of the roles {', '.join(item.roles)}")
-        item.assignee_id = actor.user_id
-        audit.record(uow.session, item.case, actor, "task_claimed", task=(item.task_id, item.bpmn_id, item.name))
+        _assign(uow.session, item, actor, actor.user_id, "task_claimed")
         uow.commit()
         return task_info(item, actor.username)
 
@@ -123,10 +122,16 @@ def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
         item = _open_item(uow.session, item_id)
         if item.assignee_id != actor.user_id:
             raise NotAllowed(f"task '{item.name}' is not claimed by you")
-        item.assignee_id = None
-        audit.record(uow.session, item.case, actor, "task_unclaimed", task=(item.task_id, item.bpmn_id, item.name))
+        _assign(uow.session, item, actor, None, "task_unclaimed")
         uow.commit()
         return task_info(item, None)
+
+
+def _assign(session: Session, item: WorkItem, actor: Actor, assignee_id: int | None, action: str) -> None:
+    writer = CaseWriter(session, item.case)
+    writer.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(assignee_id=assignee_id))
+    writer.event(actor, action, task=(item.task_id, item.bpmn_id, item.name))
+    writer.write()
 
 
 @dataclass(frozen=True)
@@ -155,16 +160,14 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             cleaned = forms.clean_form_data(item.form, data)
             runtime = load_runtime(ctx, session, item.case)
             runtime.complete(item.task_id, cleaned)
-            item.closed_at, item.outcome, item.completed_by_id = utcnow(), "completed", actor.user_id
-            audit.record(
-                session, item.case, actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=cleaned
-            )
-            opened = save_progress(ctx, session, item.case, runtime, actor)
+            writer = CaseWriter(session, item.case)
+            writer.close_item(item.id, "completed", actor.user_id)
+            writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=cleaned)
+            save_progress(ctx, session, writer, runtime, actor)
+            opened = writer.write()
             uow.commit()
-            keep_alive(ctx, item.case, runtime)
-            return Completion(item.case_id, item.case.status, [(new.id, new.bpmn_id) for new in opened])
-    except StaleDataError:
-        raise Conflict("someone else changed this case at the same moment; reload and try again") from None
+            keep_alive(ctx, writer, runtime)
+            return Completion(item.case_id, writer.values["status"], opened)
     except StepFailed as err:
         if case_id is not None:
             mark_failed(ctx, case_id, actor, err.reason, err.element, data)

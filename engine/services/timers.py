@@ -20,7 +20,7 @@ from engine.db import utcnow
 from engine.errors import StepFailed
 from engine.models import Case
 from engine.models.cases import RUNNING
-from engine.services import audit
+from engine.services.case_writer import CaseWriter
 from engine.services.progress import keep_alive
 from engine.services.progress import load_runtime
 from engine.services.progress import mark_failed
@@ -64,11 +64,13 @@ def fire_case(ctx: EngineContext, case_id: int, now: datetime) -> bool:
             due = case.next_timer_at
             runtime = load_runtime(ctx, uow.session, case)
             runtime.advance()
-            audit.record(uow.session, case, TIMER_ACTOR, "timer_fired", data={"due_at": due})
-            save_progress(ctx, uow.session, case, runtime, TIMER_ACTOR)
-            case.timer_lease_until = None
+            writer = CaseWriter(uow.session, case)
+            writer.event(TIMER_ACTOR, "timer_fired", data={"due_at": due})
+            save_progress(ctx, uow.session, writer, runtime, TIMER_ACTOR)
+            writer.set(timer_lease_until=None)
+            writer.write()
             uow.commit()
-            keep_alive(ctx, case, runtime)
+            keep_alive(ctx, writer, runtime)
             return True
     except StepFailed as err:
         mark_failed(ctx, case_id, TIMER_ACTOR, err.reason, err.element, None)

@@ -1,0 +1,142 @@
+"""Write one action's changes to a case with a handful of Core statements.
+
+Every action on a case changes the same few rows: the case (state, status, timer, audit
+head), the work items it closes or opens, and the audit events it appends. Going through the
+ORM unit of work for these cost several times more than the SQL itself (docs/performance.md),
+so the writer collects the changes and issues them directly, keeping the optimistic lock:
+the case row is updated only if its ``lock_version`` is still the one that was read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from engine.context import Actor
+from engine.db import utcnow
+from engine.errors import Conflict
+from engine.jsonsafe import json_safe
+from engine.models import AuditEvent
+from engine.models import Case
+from engine.models import WorkItem
+from engine.services.audit import chain_hash
+from engine.services.audit import event_content
+
+CASES = Case.__table__
+ITEMS = WorkItem.__table__
+EVENTS = AuditEvent.__table__
+
+# Built once: constructing a statement and its cache key costs more than running it on SQLite.
+OPEN_ITEMS = select(ITEMS.c.id, ITEMS.c.task_id, ITEMS.c.bpmn_id, ITEMS.c.name).where(
+    ITEMS.c.case_id == bindparam("case_id"), ITEMS.c.closed_at.is_(None)
+)
+CLOSE_ITEM = (
+    update(ITEMS)
+    .where(ITEMS.c.id == bindparam("b_id"))
+    .values(
+        closed_at=bindparam("closed_at"), outcome=bindparam("outcome"), completed_by_id=bindparam("completed_by_id")
+    )
+)
+INSERT_ITEM = insert(ITEMS).returning(ITEMS.c.id)
+INSERT_EVENTS = insert(EVENTS)
+_case_updates: dict[frozenset[str], Any] = {}
+
+
+def _update_case(columns: frozenset[str]) -> Any:
+    """The UPDATE for one set of case columns, built on first use (few distinct sets exist)."""
+    statement = _case_updates.get(columns)
+    if statement is None:
+        statement = (
+            update(CASES)
+            .where(CASES.c.id == bindparam("b_case_id"), CASES.c.lock_version == bindparam("b_lock_version"))
+            .values({name: bindparam(name) for name in sorted(columns)})
+        )
+        _case_updates[columns] = statement
+    return statement
+
+
+class CaseWriter:
+    """Collects the changes of one transaction to one case; ``write()`` stores them."""
+
+    def __init__(self, session: Session, case: Case) -> None:
+        self.connection = session.connection()
+        self.case_id = case.id
+        self.number = case.number
+        self.version_id = case.process_version_id
+        self.sha256 = case.process_version.sha256
+        self.lock_version = case.lock_version
+        self.seq, self.head = case.audit_seq, case.audit_head
+        self.values: dict[str, Any] = {}
+        self.events: list[dict[str, Any]] = []
+        self.closed: list[dict[str, Any]] = []
+        self.new_items: list[dict[str, Any]] = []
+
+    def set(self, **values: Any) -> None:
+        self.values.update(values)
+
+    def event(
+        self,
+        actor: Actor,
+        action: str,
+        *,
+        task: tuple[str, str, str] | None = None,
+        data: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Append an audit event; ``task`` is (task id, BPMN id, name)."""
+        task_id, bpmn_id, task_name = task or (None, None, None)
+        row = {
+            "case_id": self.case_id,
+            "seq": self.seq + 1,
+            "at": at or utcnow(),
+            "actor_id": actor.user_id,
+            "actor": actor.username,
+            "roles": sorted(actor.roles),
+            "action": action,
+            "task_id": task_id,
+            "bpmn_id": bpmn_id,
+            "task_name": task_name,
+            "data": json_safe(data or {}),
+            "process_version_id": self.version_id,
+            "process_sha256": self.sha256,
+            "prev_hash": self.head,
+        }
+        row["hash"] = chain_hash(self.head, event_content(self.number, row))
+        self.seq, self.head = row["seq"], row["hash"]
+        self.events.append(row)
+
+    def open_item_ids(self) -> dict[str, tuple[int, str, str]]:
+        """Open work items of the case not closed in this transaction: task id → (id, BPMN id, name)."""
+        closing = {row["b_id"] for row in self.closed}
+        rows = self.connection.execute(OPEN_ITEMS, {"case_id": self.case_id})
+        return {row.task_id: (row.id, row.bpmn_id, row.name) for row in rows if row.id not in closing}
+
+    def close_item(self, item_id: int, outcome: str, by: int | None = None) -> None:
+        self.closed.append({"b_id": item_id, "closed_at": utcnow(), "outcome": outcome, "completed_by_id": by})
+
+    def open_item(self, **row: Any) -> None:
+        self.new_items.append({"case_id": self.case_id, "created_at": utcnow(), **row})
+
+    def write(self) -> list[tuple[int, str]]:
+        """Store everything; return (id, BPMN id) of the opened work items.
+
+        Raises Conflict when someone else changed the case since it was read.
+        """
+        values = {**self.values, "lock_version": self.lock_version + 1, "audit_seq": self.seq, "audit_head": self.head}
+        parameters = {**values, "b_case_id": self.case_id, "b_lock_version": self.lock_version}
+        result = self.connection.execute(_update_case(frozenset(values)), parameters)
+        if getattr(result, "rowcount", 0) != 1:
+            raise Conflict("someone else changed this case at the same moment; reload and try again")
+        self.lock_version += 1
+        if self.closed:
+            self.connection.execute(CLOSE_ITEM, self.closed)
+        opened = [(self.connection.execute(INSERT_ITEM, row).scalar_one(), row["bpmn_id"]) for row in self.new_items]
+        if self.events:
+            self.connection.execute(INSERT_EVENTS, self.events)
+        return opened
