@@ -9,6 +9,7 @@ the case row is updated only if its ``lock_version`` is still the one that was r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from engine.context import Actor
@@ -24,6 +26,7 @@ from engine.errors import Conflict
 from engine.jsonsafe import json_safe
 from engine.models import AuditEvent
 from engine.models import Case
+from engine.models import ProcessVersion
 from engine.models import WorkItem
 from engine.services.audit import chain_hash
 from engine.services.audit import event_content
@@ -31,6 +34,92 @@ from engine.services.audit import event_content
 CASES = Case.__table__
 ITEMS = WorkItem.__table__
 EVENTS = AuditEvent.__table__
+VERSIONS = ProcessVersion.__table__
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """What an action needs to know about a case before changing it (no state, no data)."""
+
+    id: int
+    number: str
+    status: str
+    lock_version: int
+    process_version_id: int
+    process_sha256: str
+    audit_seq: int
+    audit_head: str
+    next_timer_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A work item with its case, read in one query at the start of an action."""
+
+    id: int
+    case_id: int
+    task_id: str
+    bpmn_id: str
+    name: str
+    process_key: str
+    roles: list[str]
+    assignee_id: int | None
+    due_at: datetime | None
+    created_at: datetime
+    documentation: str | None
+    form: dict[str, Any]
+    closed_at: datetime | None
+    outcome: str | None
+    completed_by_id: int | None
+    case: CaseRef
+
+
+_CASE_COLUMNS = [
+    CASES.c.id.label("c_id"),
+    CASES.c.number.label("c_number"),
+    CASES.c.status.label("c_status"),
+    CASES.c.lock_version.label("c_lock_version"),
+    CASES.c.process_version_id.label("c_process_version_id"),
+    VERSIONS.c.sha256.label("c_process_sha256"),
+    CASES.c.audit_seq.label("c_audit_seq"),
+    CASES.c.audit_head.label("c_audit_head"),
+    CASES.c.next_timer_at.label("c_next_timer_at"),
+]
+_ITEM_FIELDS = [name for name in OpenItem.__dataclass_fields__ if name != "case"]
+LOAD_CASE = select(*_CASE_COLUMNS).join_from(CASES, VERSIONS).where(CASES.c.id == bindparam("case_id"))
+LOAD_ITEM = (
+    select(*[ITEMS.c[name] for name in _ITEM_FIELDS], *_CASE_COLUMNS)
+    .join_from(ITEMS, CASES)
+    .join(VERSIONS)
+    .where(ITEMS.c.id == bindparam("item_id"))
+)
+LOAD_STATE = select(CASES.c.state_json).where(CASES.c.id == bindparam("case_id"))
+LOAD_SPEC = select(VERSIONS.c.spec_json).where(VERSIONS.c.id == bindparam("version_id"))
+
+
+def _case_of(row: Any) -> CaseRef:
+    return CaseRef(**{name: getattr(row, f"c_{name}") for name in CaseRef.__dataclass_fields__})
+
+
+def load_case(connection: Connection, case_id: int) -> CaseRef | None:
+    row = connection.execute(LOAD_CASE, {"case_id": case_id}).first()
+    return _case_of(row) if row is not None else None
+
+
+def load_item(connection: Connection, item_id: int) -> OpenItem | None:
+    row = connection.execute(LOAD_ITEM, {"item_id": item_id}).first()
+    if row is None:
+        return None
+    return OpenItem(**{name: getattr(row, name) for name in _ITEM_FIELDS}, case=_case_of(row))
+
+
+def load_state(connection: Connection, case_id: int) -> str:
+    return str(connection.execute(LOAD_STATE, {"case_id": case_id}).scalar_one())
+
+
+def load_spec_json(connection: Connection, version_id: int) -> str:
+    return str(connection.execute(LOAD_SPEC, {"version_id": version_id}).scalar_one())
+
 
 # Built once: constructing a statement and its cache key costs more than running it on SQLite.
 OPEN_ITEMS = select(ITEMS.c.id, ITEMS.c.task_id, ITEMS.c.bpmn_id, ITEMS.c.name).where(
@@ -64,12 +153,12 @@ def _update_case(columns: frozenset[str]) -> Any:
 class CaseWriter:
     """Collects the changes of one transaction to one case; ``write()`` stores them."""
 
-    def __init__(self, session: Session, case: Case) -> None:
+    def __init__(self, session: Session, case: CaseRef) -> None:
         self.connection = session.connection()
         self.case_id = case.id
         self.number = case.number
         self.version_id = case.process_version_id
-        self.sha256 = case.process_version.sha256
+        self.sha256 = case.process_sha256
         self.lock_version = case.lock_version
         self.seq, self.head = case.audit_seq, case.audit_head
         self.values: dict[str, Any] = {}

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.bpmn.runtime import CaseRuntime
@@ -23,7 +25,10 @@ from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
 from engine.services import audit
+from engine.services.case_writer import CASES
+from engine.services.case_writer import CaseRef
 from engine.services.case_writer import CaseWriter
+from engine.services.case_writer import load_case
 from engine.services.processes import bundle_of
 from engine.services.processes import latest_version
 from engine.services.progress import keep_alive
@@ -70,12 +75,21 @@ def number_prefix(ctx: EngineContext, process_key: str) -> str:
 
 def allocate_number(session: Session, prefix: str, year: int) -> str:
     """Next readable case number, e.g. ``SR-2026-000042``; runs inside the write transaction."""
-    counter = session.get(CaseCounter, (prefix, year))
-    if counter is None:
-        counter = CaseCounter(prefix=prefix, year=year, last=0)
-        session.add(counter)
-    counter.last += 1
-    return f"{prefix}-{year}-{counter.last:06d}"
+    counters = CaseCounter.__table__
+    last = (
+        session.connection()
+        .execute(
+            update(counters)
+            .where(counters.c.prefix == prefix, counters.c.year == year)
+            .values(last=counters.c.last + 1)
+            .returning(counters.c.last)
+        )
+        .scalar()
+    )
+    if last is None:
+        last = 1
+        session.connection().execute(insert(counters).values(prefix=prefix, year=year, last=last))
+    return f"{prefix}-{year}-{last:06d}"
 
 
 def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[str, Any]) -> CaseInfo:
@@ -89,21 +103,23 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             bundle_of(version), script_engine_for(ctx, session), ctx.config.max_tasks_per_case, data
         )
         now = utcnow()
-        case = Case(
-            number=allocate_number(session, number_prefix(ctx, process_key), now.year),
-            process_version=version,
-            status=RUNNING,
-            state_json=runtime.dump(),
-            data=json_safe(data),
-            created_by_id=actor.user_id,
-            audit_seq=0,
-            audit_head=audit.GENESIS,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(case)
-        session.flush()
-        writer = CaseWriter(session, case)
+        number = allocate_number(session, number_prefix(ctx, process_key), now.year)
+        row = {
+            "number": number,
+            "process_version_id": version.id,
+            "status": RUNNING,
+            "state_json": runtime.dump(),
+            "data": json_safe(data),
+            "lock_version": 1,
+            "created_by_id": actor.user_id,
+            "audit_seq": 0,
+            "audit_head": audit.GENESIS,
+            "created_at": now,
+            "updated_at": now,
+        }
+        case_id = session.connection().execute(insert(CASES).returning(CASES.c.id), row).scalar_one()
+        ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, audit.GENESIS, None)
+        writer = CaseWriter(session, ref)
         writer.event(actor, "case_started", data={"data": data, "version": version.version})
         try:
             runtime.advance()
@@ -117,8 +133,19 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         writer.write()
         uow.commit()
         keep_alive(ctx, writer, runtime)
-        session.refresh(case)
-        return case_info(case)
+        values = writer.values
+        return CaseInfo(
+            id=case_id,
+            number=number,
+            status=values["status"],
+            process_key=version.key,
+            process_version=version.version,
+            data=values["data"],
+            created_at=now,
+            next_timer_at=values["next_timer_at"],
+            error_message=None,
+            error_element=None,
+        )
 
 
 def get_case(ctx: EngineContext, case_id: int) -> CaseInfo:
@@ -133,17 +160,16 @@ def cancel_case(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> 
     """Stop a case; its open tasks leave every inbox. Finished cases cannot be cancelled."""
     with ctx.uow(write=True) as uow:
         session = uow.session
-        case = session.get(Case, case_id)
-        if case is None:
+        ref = load_case(session.connection(), case_id)
+        if ref is None:
             raise NotFound(f"case {case_id} does not exist")
-        if case.status in (COMPLETED, CANCELLED):
-            raise NotAllowed(f"case {case.number} is already {case.status}")
-        writer = CaseWriter(session, case)
+        if ref.status in (COMPLETED, CANCELLED):
+            raise NotAllowed(f"case {ref.number} is already {ref.status}")
+        writer = CaseWriter(session, ref)
         for item_id, _bpmn_id, _name in writer.open_item_ids().values():
             writer.close_item(item_id, "cancelled")
         writer.set(status=CANCELLED, next_timer_at=None, updated_at=utcnow())
         writer.event(actor, "case_cancelled", data={"reason": reason})
         writer.write()
         uow.commit()
-        session.refresh(case)
-        return case_info(case)
+        return case_info(session.get_one(Case, case_id))

@@ -10,17 +10,20 @@ from sqlalchemy.orm import Session
 from engine.bpmn.runtime import CaseRuntime
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.script_engine import make_script_engine
+from engine.bpmn.serializer import SPEC_CACHE
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
 from engine.jsonsafe import json_safe
-from engine.models import Case
 from engine.models import User
 from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
+from engine.services.case_writer import CaseRef
 from engine.services.case_writer import CaseWriter
-from engine.services.processes import bundle_of
+from engine.services.case_writer import load_case
+from engine.services.case_writer import load_spec_json
+from engine.services.case_writer import load_state
 from engine.services.processes import known_role_aliases
 
 
@@ -28,13 +31,18 @@ def script_engine_for(ctx: EngineContext, session: Session) -> SandboxScriptEngi
     return make_script_engine(ctx.calendar(session), ctx.config.script_cpu_seconds)
 
 
-def load_runtime(ctx: EngineContext, session: Session, case: Case) -> CaseRuntime:
-    """Restore the workflow with the sandboxed engine re-attached (SpiffWorkflow drops it)."""
+def load_runtime(ctx: EngineContext, session: Session, case: CaseRef) -> CaseRuntime:
+    """Restore the workflow with the sandboxed engine re-attached (SpiffWorkflow drops it).
+
+    The stored state and the version's spec are read only when no live workflow is at hand.
+    """
     engine, limit = script_engine_for(ctx, session), ctx.config.max_tasks_per_case
     live = ctx.live_workflows.take(case.id, case.lock_version)
     if live is not None:
         return CaseRuntime.resume(live, engine, limit)
-    return CaseRuntime.load(case.state_json, bundle_of(case.process_version), engine, limit)
+    connection = session.connection()
+    bundle = SPEC_CACHE.get(case.process_sha256, lambda: load_spec_json(connection, case.process_version_id))
+    return CaseRuntime.load(load_state(connection, case.id), bundle, engine, limit)
 
 
 def keep_alive(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime) -> None:
@@ -109,7 +117,7 @@ def mark_failed(
 ) -> None:
     """In a transaction of its own: put the case in ``error``; its workflow state stays as stored."""
     with ctx.uow(write=True) as uow:
-        case = uow.session.get(Case, case_id)
+        case = load_case(uow.session.connection(), case_id)
         if case is None:
             return
         writer = CaseWriter(uow.session, case)

@@ -25,6 +25,8 @@ from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
 from engine.services.case_writer import ITEMS
 from engine.services.case_writer import CaseWriter
+from engine.services.case_writer import OpenItem
+from engine.services.case_writer import load_item
 from engine.services.progress import keep_alive
 from engine.services.progress import load_runtime
 from engine.services.progress import mark_failed
@@ -47,7 +49,7 @@ class TaskInfo:
     form: dict[str, Any]
 
 
-def task_info(item: WorkItem, assignee: str | None) -> TaskInfo:
+def task_info(item: WorkItem | OpenItem, assignee: str | None) -> TaskInfo:
     return TaskInfo(
         id=item.id,
         case_id=item.case_id,
@@ -64,7 +66,7 @@ def task_info(item: WorkItem, assignee: str | None) -> TaskInfo:
     )
 
 
-def may_work_on(item: WorkItem, actor: Actor) -> bool:
+def may_work_on(item: WorkItem | OpenItem, actor: Actor) -> bool:
     """Assigned to the actor, or unassigned and open to one of the actor's roles."""
     if item.assignee_id is not None:
         return item.assignee_id == actor.user_id
@@ -88,8 +90,8 @@ def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> li
         return [task_info(item, username) for item, username in rows if scope == "mine" or may_work_on(item, actor)]
 
 
-def _open_item(session: Session, item_id: int) -> WorkItem:
-    item = session.get(WorkItem, item_id)
+def _open_item(session: Session, item_id: int) -> OpenItem:
+    item = load_item(session.connection(), item_id)
     if item is None:
         raise NotFound(f"task {item_id} does not exist")
     if item.closed_at is not None:
@@ -127,7 +129,7 @@ def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
         return task_info(item, None)
 
 
-def _assign(session: Session, item: WorkItem, actor: Actor, assignee_id: int | None, action: str) -> None:
+def _assign(session: Session, item: OpenItem, actor: Actor, assignee_id: int | None, action: str) -> None:
     writer = CaseWriter(session, item.case)
     writer.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(assignee_id=assignee_id))
     writer.event(actor, action, task=(item.task_id, item.bpmn_id, item.name))
@@ -174,7 +176,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
         raise
 
 
-def _refusal(session: Session, item: WorkItem) -> str:
+def _refusal(session: Session, item: OpenItem) -> str:
     if item.assignee_id is not None:
         holder = session.get(User, item.assignee_id)
         return f"task '{item.name}' is claimed by {holder.username if holder else '?'}"

@@ -21,6 +21,7 @@ from engine.errors import StepFailed
 from engine.models import Case
 from engine.models.cases import RUNNING
 from engine.services.case_writer import CaseWriter
+from engine.services.case_writer import load_case
 from engine.services.progress import keep_alive
 from engine.services.progress import load_runtime
 from engine.services.progress import mark_failed
@@ -58,7 +59,7 @@ def claim(ctx: EngineContext, case_id: int, now: datetime) -> bool:
 def fire_case(ctx: EngineContext, case_id: int, now: datetime) -> bool:
     try:
         with ctx.uow(write=True) as uow:
-            case = uow.session.get(Case, case_id)
+            case = load_case(uow.session.connection(), case_id)
             if case is None or case.status != RUNNING or case.next_timer_at is None or case.next_timer_at > now:
                 return False
             due = case.next_timer_at
