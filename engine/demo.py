@@ -75,7 +75,7 @@ def load(ctx: EngineContext) -> Iterator[str]:
     """Create the demo users and cases; does nothing when they already exist."""
     with ctx.uow() as uow:
         if uow.session.scalar(select(User).where(User.username == "service_desk")) is not None:
-            yield "demo data already present"
+            yield f"demo data already present; demo users: {', '.join(r.id for r in ROLES)} (password {DEMO_PASSWORD})"
             return
     people = {
         role.id: users.create_user(ctx, role.id, [role.id], DEMO_PASSWORD, f"{role.name_zh}（演示）") for role in ROLES
