@@ -11,8 +11,14 @@ HEADER = (
 )
 
 
-def definitions(pid: str, body: str, lanes: dict[str, list[str]] | None = None, name: str = "") -> bytes:
-    """Wrap process elements in a definitions document; ``lanes`` maps lane name → node ids."""
+def definitions(
+    pid: str, body: str, lanes: dict[str, list[str]] | None = None, name: str = "", starters: str | None = None
+) -> bytes:
+    """Wrap process elements in a definitions document; ``lanes`` maps lane name → node ids.
+
+    Anyone in one of the lanes may start the process unless ``starters`` says otherwise.
+    """
+    starters = starters if starters is not None else ",".join(lanes or {})
     lane_xml = ""
     if lanes:
         lane_xml = (
@@ -27,9 +33,20 @@ def definitions(pid: str, body: str, lanes: dict[str, list[str]] | None = None, 
         )
     return (
         HEADER.format(pid=pid)
-        + f'<bpmn:process id="{pid}" name="{name or pid}" isExecutable="true">\n{lane_xml}\n{body}\n</bpmn:process>\n'
+        + f'<bpmn:process id="{pid}" name="{name or pid}" isExecutable="true" '
+        + f'camunda:candidateStarterGroups="{starters}">\n{lane_xml}\n{body}\n</bpmn:process>\n'
         + "</bpmn:definitions>\n"
     ).encode()
+
+
+def start_event(fields: str = "") -> str:
+    """The none start event ``start``, with a start form when ``fields`` are given."""
+    if not fields:
+        return '<bpmn:startEvent id="start"/>'
+    return (
+        '<bpmn:startEvent id="start"><bpmn:extensionElements><camunda:formData>'
+        f"{fields}</camunda:formData></bpmn:extensionElements></bpmn:startEvent>"
+    )
 
 
 def flow(fid: str, source: str, target: str, condition: str | None = None) -> str:
@@ -55,7 +72,7 @@ def linear(pid: str = "two_steps", condition: str = "approved == True") -> bytes
     """Register (service desk) → Decide (quality office) → gateway → Close or Rework."""
     body = "\n".join(
         [
-            '<bpmn:startEvent id="start"/>',
+            start_event('<camunda:formField id="channel" label="渠道" type="string"/>'),
             user_task(
                 "register",
                 "Register call",
@@ -120,7 +137,7 @@ def timer_escalation(pid: str = "escalating") -> bytes:
 def script_process(pid: str, script: str) -> bytes:
     body = "\n".join(
         [
-            '<bpmn:startEvent id="start"/>',
+            start_event('<camunda:formField id="qty" label="数量" type="long"/>'),
             f'<bpmn:scriptTask id="calc" name="Calculate"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>',
             user_task("review", "Review"),
             '<bpmn:endEvent id="end"/>',
@@ -176,7 +193,7 @@ def arrival_deadline_dmn() -> bytes:
 def dispatch_with_rule(pid: str = "dispatching") -> bytes:
     body = "\n".join(
         [
-            '<bpmn:startEvent id="start"/>',
+            start_event('<camunda:formField id="distance_km" label="距离" type="long"/>'),
             '<bpmn:businessRuleTask id="deadline" name="Arrival deadline" camunda:decisionRef="arrival_hours"/>',
             user_task("go", "Go on site", attrs='camunda:dueDate="add_working_hours(now(), arrival_hours)"'),
             '<bpmn:endEvent id="end"/>',

@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from engine import forms
 from engine.bpmn import validation
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.parser import AftercareParser
@@ -28,6 +30,8 @@ class BuiltProcess:
     sha256: str
     spec_json: str
     bundle: SpecBundle
+    start_form: dict[str, Any]
+    starter_roles: list[str]
 
 
 def check_files(
@@ -117,7 +121,41 @@ def _build_one(
         sha256=digest,
         spec_json=dump_specs((spec, subprocess_specs)),
         bundle=(spec, subprocess_specs),
+        start_form=start_form(process),
+        starter_roles=_split(process.get(f"{CAMUNDA}candidateStarterGroups")) or list(DEFAULT_STARTERS),
     )
+
+
+DEFAULT_STARTERS = ("service_desk",)
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def start_form(process: Any) -> dict[str, Any]:
+    """The form of the process's none start event (``camunda:formData``), in the API's FORM shape."""
+    for event in process.findall(validation.b("startEvent")):
+        if len(event) and any(etree.QName(child).localname.endswith("EventDefinition") for child in event):
+            continue
+        fields = []
+        for node in event.iter(f"{CAMUNDA}formField"):
+            constraints = {c.get("name"): c.get("config") for c in node.iter(f"{CAMUNDA}constraint")}
+            properties = {p.get("id"): p.get("value") for p in node.iter(f"{CAMUNDA}property")}
+            options = [(v.get("id"), v.get("name")) for v in node.iter(f"{CAMUNDA}value")]
+            fields.append(
+                forms.form_field(
+                    node.get("id"),
+                    node.get("type") or "string",
+                    node.get("label") or "",
+                    node.get("defaultValue"),
+                    constraints,
+                    properties,
+                    options,
+                )
+            )
+        return {"fields": fields}
+    return {"fields": []}
 
 
 def _from_spiff(err: ValidationException, lines: Mapping[str, Mapping[str, int]], fallback: str) -> Problem:

@@ -132,6 +132,11 @@ def bpmn_problems(source: SourceFile, role_aliases: Mapping[str, str], allow_scr
 
     diagram_ids = {el.get("id") for el in root.iter() if el.get("id") and str(el.tag).startswith(f"{{{BPMN_NS}}}")}
     for process in root.iter(b("process")):
+        for group in (process.get(f"{CAMUNDA}candidateStarterGroups") or "").split(","):
+            if group.strip() and group.strip() not in role_aliases:
+                yield problem(f"candidate starter group '{group.strip()}' is not a known role", process)
+        for event in process.findall(b("startEvent")):
+            yield from _form_problems(event, problem, diagram_ids)
         lane_of = {
             ref.text.strip(): lane.get("name") or lane.get("id")
             for lane in process.iter(b("lane"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
@@ -39,5 +40,7 @@ class ProcessVersion(Base):
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(10))
     startable: Mapped[bool] = mapped_column(default=True)
+    start_form: Mapped[dict[str, Any]] = mapped_column(JSON, server_default='{"fields": []}')
+    starter_roles: Mapped[list[str]] = mapped_column(JSON, server_default='["service_desk"]')
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from engine import forms
 from engine.bpmn.runtime import CaseRuntime
 from engine.context import Actor
 from engine.context import EngineContext
@@ -99,6 +100,9 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         version = latest_version(session, process_key)
         if not version.startable:
             raise NotAllowed(f"process '{process_key}' is started only from another process")
+        if actor.user_id is not None and not actor.roles.intersection(version.starter_roles):
+            raise NotAllowed(f"starting '{process_key}' needs one of the roles {', '.join(version.starter_roles)}")
+        data = forms.clean_form_data(version.start_form, data)
         runtime = CaseRuntime.start(
             bundle_of(version), script_engine_for(ctx, session), ctx.config.max_tasks_per_case, data
         )

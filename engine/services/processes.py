@@ -71,6 +71,8 @@ def deploy_files(
                 spec_json=process.spec_json,
                 serializer_version=SERIALIZER_VERSION,
                 startable=process.startable,
+                start_form=process.start_form,
+                starter_roles=process.starter_roles,
                 deployed_by_id=actor.user_id if actor else None,
             )
             uow.session.add(version)

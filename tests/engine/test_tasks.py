@@ -198,3 +198,16 @@ def test_cancelling_removes_open_tasks_from_the_inbox(ctx, case, people) -> None
     assert tasks.list_tasks(ctx, people["desk"]) == []
     with pytest.raises(NotAllowed):
         cases.cancel_case(ctx, people["quality"], case.id, "again")
+
+
+def test_only_the_starter_roles_may_open_a_case(ctx, deploy, people) -> None:  # type: ignore[no-untyped-def]
+    deploy({"linear.bpmn": diagrams.linear()})
+    with pytest.raises(NotAllowed, match="service_desk"):
+        cases.start_case(ctx, people["engineer"], "two_steps", {})
+
+
+def test_start_data_must_fit_the_start_form(ctx, deploy, people) -> None:  # type: ignore[no-untyped-def]
+    deploy({"linear.bpmn": diagrams.linear()})
+    with pytest.raises(InvalidData) as caught:
+        cases.start_case(ctx, people["desk"], "two_steps", {"channel": "phone", "__class__": "x"})
+    assert caught.value.errors == {"__class__": "not a field of this form"}
