@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -42,6 +43,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _json_dumps(value: Any) -> str:
+    """Keep Chinese text readable (and searchable with LIKE) in JSON columns."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and write transactions that lock early.
 
@@ -49,6 +55,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     "database is locked"), so transactions that will write start with ``BEGIN IMMEDIATE`` and
     queue behind the current writer instead; readers are never blocked thanks to WAL.
     """
+    kwargs.setdefault("json_serializer", _json_dumps)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

@@ -26,9 +26,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["aftercare"] = EngineContext(app.config["ENGINE_CONFIG"])
 
+    from webapp import api
     from webapp import home
 
     app.register_blueprint(home.bp)
+    app.register_blueprint(api.bp)
+    app.register_error_handler(404, api.api_not_found)
+    app.register_error_handler(405, api.api_not_found)
     return app
 
 

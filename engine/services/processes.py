@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access import require_staff
 from engine.bpmn.building import build_files
 from engine.bpmn.serializer import SERIALIZER_VERSION
 from engine.bpmn.serializer import SPEC_CACHE
@@ -79,6 +81,36 @@ def deploy_files(
             results.append(Deployed(process.key, version.version, process.sha256, True))
         uow.commit()
     return results
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    key: str
+    name: str
+    version: int
+    start_form: dict[str, Any]
+    starter_roles: list[str]
+
+
+def list_startable(ctx: EngineContext, actor: Actor) -> list[ProcessInfo]:
+    """The newest version of every process the actor may start, by key."""
+    require_staff(actor)
+    with ctx.uow() as uow:
+        newest = (
+            select(ProcessVersion.key, func.max(ProcessVersion.version).label("version"))
+            .group_by(ProcessVersion.key)
+            .subquery()
+        )
+        versions = uow.session.scalars(
+            select(ProcessVersion)
+            .join(newest, (ProcessVersion.key == newest.c.key) & (ProcessVersion.version == newest.c.version))
+            .order_by(ProcessVersion.key)
+        )
+        return [
+            ProcessInfo(v.key, v.name, v.version, v.start_form, list(v.starter_roles))
+            for v in versions
+            if v.startable and actor.roles.intersection(v.starter_roles)
+        ]
 
 
 def read_directory(path: Path) -> dict[str, bytes]:

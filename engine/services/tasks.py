@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine import forms
+from engine.access import require_staff
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.errors import Conflict
@@ -75,6 +76,7 @@ def may_work_on(item: WorkItem | OpenItem, actor: Actor) -> bool:
 
 def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> list[TaskInfo]:
     """``mine``: assigned to the actor; ``available``: everything the actor may complete now."""
+    require_staff(actor)
     with ctx.uow() as uow:
         query = (
             select(WorkItem, User.username)

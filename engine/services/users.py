@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy import update
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
@@ -87,11 +89,22 @@ def create_token(ctx: EngineContext, username: str, name: str = "cli") -> str:
     return token
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=5)
+
+
 def actor_for_token(ctx: EngineContext, token: str) -> Actor | None:
-    with ctx.uow(write=True) as uow:
+    """The active user a bearer token belongs to; ``last_used_at`` is kept to within 5 minutes."""
+    with ctx.uow() as uow:
         row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
         if row is None or not row.user.active:
             return None
-        row.last_used_at = utcnow()
-        uow.commit()
-        return actor_of(row.user)
+        actor, stale = (
+            actor_of(row.user),
+            row.last_used_at is None or row.last_used_at < utcnow() - TOKEN_USE_RESOLUTION,
+        )
+        token_id = row.id
+    if stale:
+        with ctx.uow(write=True) as uow:
+            uow.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
+            uow.commit()
+    return actor

@@ -1,0 +1,126 @@
+"""Read-only views of cases for lists, case pages and integrations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy import cast
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+
+from engine.access import require_staff
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.errors import InvalidData
+from engine.errors import NotFound
+from engine.models import AuditEvent
+from engine.models import Case
+from engine.models import ProcessVersion
+from engine.models import User
+from engine.models import WorkItem
+from engine.models.cases import CANCELLED
+from engine.models.cases import COMPLETED
+from engine.models.cases import ERROR
+from engine.models.cases import RUNNING
+from engine.services import audit
+from engine.services.cases import CaseInfo
+from engine.services.cases import case_info
+from engine.services.tasks import TaskInfo
+from engine.services.tasks import task_info
+
+STATUSES = (RUNNING, COMPLETED, CANCELLED, ERROR)
+PAGE_SIZE = 20
+MAX_PAGE = 100_000
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    seq: int
+    at: datetime
+    actor: str
+    roles: list[str]
+    action: str
+    task_id: str | None
+    bpmn_id: str | None
+    task_name: str | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    case: CaseInfo
+    tasks: list[TaskInfo]
+    events: list[EventInfo]
+    audit_verified: bool
+
+
+def list_cases(
+    ctx: EngineContext,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    process: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+) -> tuple[list[CaseInfo], int]:
+    """Cases newest first, filtered; ``q`` matches the case number or any value in the case data."""
+    require_staff(actor)
+    if status is not None and status not in STATUSES:
+        raise InvalidData({"status": f"must be one of {', '.join(STATUSES)}"})
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidData({"page": f"must be between 1 and {MAX_PAGE}"})
+    query = select(Case).join(ProcessVersion)
+    if status:
+        query = query.where(Case.status == status)
+    if process:
+        query = query.where(ProcessVersion.key == process)
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(or_(Case.number.like(pattern), cast(Case.data, String).like(pattern)))
+    with ctx.uow() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = uow.session.scalars(query.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page))
+        return [case_info(case) for case in rows], int(total)
+
+
+def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
+    """The case with its open tasks (and who holds them) and its whole audit trail."""
+    require_staff(actor)
+    with ctx.uow() as uow:
+        session = uow.session
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"case {case_id} does not exist")
+        rows = session.execute(
+            select(WorkItem, User.username)
+            .outerjoin(User, User.id == WorkItem.assignee_id)
+            .where(WorkItem.case_id == case_id, WorkItem.closed_at.is_(None))
+            .order_by(WorkItem.id)
+        ).all()
+        events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+        report = audit.verify_events(case.number, events)
+        return CaseDetail(
+            case=case_info(case),
+            tasks=[task_info(item, username) for item, username in rows],
+            events=[_event_info(event) for event in events],
+            audit_verified=report.ok,
+        )
+
+
+def _event_info(event: AuditEvent) -> EventInfo:
+    return EventInfo(
+        seq=event.seq,
+        at=event.at,
+        actor=event.actor,
+        roles=list(event.roles or []),
+        action=event.action,
+        task_id=event.task_id,
+        bpmn_id=event.bpmn_id,
+        task_name=event.task_name,
+        data=event.data,
+    )

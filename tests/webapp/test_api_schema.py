@@ -1,0 +1,43 @@
+"""Schemathesis drives every operation of the OpenAPI document against the real app."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck
+from hypothesis import settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from engine.services import cases
+from engine.services import users
+from tests import diagrams
+from webapp import create_app
+
+
+@pytest.fixture
+def api_schema(engine_config, ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+    app = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True})
+    deploy({"linear.bpmn": diagrams.linear()})
+    desk = make_user("desk1", "service_desk", "quality_office")
+    for _ in range(2):
+        cases.start_case(ctx, desk, "two_steps", {"channel": "phone"})
+    token = users.create_token(ctx, "desk1")
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema.config.headers = {"Authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
+    yield schema
+    app.extensions["aftercare"].dispose()
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+# Start and completion data are checked against the process's own forms, which a static
+# document cannot describe: a body that fits the document may still be refused with 422.
+FORM_CHECKED = {("POST", "/api/v1/cases"), ("POST", "/api/v1/tasks/{task_id}/complete")}
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_operation_keeps_to_the_document(case) -> None:  # type: ignore[no-untyped-def]
+    excluded = [positive_data_acceptance] if (case.method, case.path) in FORM_CHECKED else []
+    case.call_and_validate(headers=case.operation.schema.config.headers, excluded_checks=excluded)

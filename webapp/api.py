@@ -1,0 +1,210 @@
+"""JSON API for integrations: ``/api/v1``, bearer-token authentication, JSON errors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import g
+from flask import jsonify
+from flask import request
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import EngineError
+from engine.errors import InvalidData
+from engine.services import case_views
+from engine.services import cases
+from engine.services import processes
+from engine.services import tasks
+from engine.services import users
+from webapp import engine_context
+from webapp.errors import error_body
+from webapp.errors import status_of
+from webapp.openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+MAX_ID = 2**63 - 1
+
+
+@bp.url_value_preprocessor
+def check_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Ids beyond what the database can hold name nothing (rather than crash the driver)."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and value > MAX_ID:
+            abort(404)
+
+
+@bp.before_request
+def authenticate() -> Response | None:
+    if request.endpoint == "api.openapi":
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    actor = users.actor_for_token(engine_context(), token.strip()) if scheme.lower() == "bearer" and token else None
+    if actor is None:
+        response = jsonify({"error": "a valid bearer token is required (Authorization: Bearer <token>)"})
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="aftercare"'
+        return response
+    g.actor = actor
+    return None
+
+
+@bp.errorhandler(EngineError)
+def engine_error(error: EngineError) -> tuple[Response, int]:
+    return jsonify(error_body(error)), status_of(error)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    response = error.get_response()
+    response.set_data(json.dumps({"error": error.description or error.name}))
+    response.content_type = "application/json"
+    return response
+
+
+def api_not_found(error: HTTPException) -> Response | HTTPException:
+    """Routing errors under /api/ (no such path, wrong method) answer in JSON too."""
+    if not request.path.startswith(bp.url_prefix or "/api"):
+        return error
+    response = error.get_response()  # keeps headers such as Allow on 405
+    response.set_data(json.dumps({"error": error.description or error.name}))
+    response.content_type = "application/json"
+    return response
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    return value
+
+
+def _body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidData({"body": "send a JSON object"})
+    return body
+
+
+def _data_of(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        raise InvalidData({"data": "must be an object"})
+    return data
+
+
+def _task(task: tasks.TaskInfo) -> dict[str, Any]:
+    keys = ("id", "case_id", "case_number", "name", "bpmn_id", "roles", "assignee", "due_at", "form")
+    return _json({key: getattr(task, key) for key in keys})
+
+
+def _case(info: cases.CaseInfo) -> dict[str, Any]:
+    return _json(
+        {
+            "id": info.id,
+            "number": info.number,
+            "status": info.status,
+            "process": info.process_key,
+            "version": info.process_version,
+            "data": info.data,
+            "created_at": info.created_at,
+            "next_timer_at": info.next_timer_at,
+            "error": info.error_message,
+            "error_element": info.error_element,
+        }
+    )
+
+
+def _detail(case_id: int) -> dict[str, Any]:
+    detail = case_views.case_detail(engine_context(), g.actor, case_id)
+    return {
+        **_case(detail.case),
+        "tasks": [_task(task) for task in detail.tasks],
+        "events": [_json(asdict(event)) for event in detail.events],
+        "audit_verified": detail.audit_verified,
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@bp.get("/processes")
+def list_processes() -> Response:
+    found = processes.list_startable(engine_context(), g.actor)
+    return jsonify(
+        {"processes": [{"key": p.key, "name": p.name, "version": p.version, "start_form": p.start_form} for p in found]}
+    )
+
+
+@bp.post("/cases")
+def start_case() -> tuple[Response, int]:
+    body = _body()
+    key = body.get("process")
+    if not isinstance(key, str) or not key:
+        raise InvalidData({"process": "name the process key"})
+    info = cases.start_case(engine_context(), g.actor, key, _data_of(body))
+    return jsonify(_detail(info.id)), 201
+
+
+@bp.get("/cases")
+def list_cases() -> Response:
+    page = request.args.get("page", "1")
+    if not page.isdigit():
+        raise InvalidData({"page": "must be a whole number"})
+    found, total = case_views.list_cases(
+        engine_context(),
+        g.actor,
+        status=request.args.get("status"),
+        process=request.args.get("process") or None,
+        q=request.args.get("q") or None,
+        page=int(page),
+    )
+    return jsonify({"cases": [_case(info) for info in found], "total": total, "page": int(page)})
+
+
+@bp.get("/cases/<int:case_id>")
+def get_case(case_id: int) -> Response:
+    return jsonify(_detail(case_id))
+
+
+@bp.get("/cases/<int:case_id>/audit")
+def get_audit(case_id: int) -> Response:
+    detail = _detail(case_id)
+    return jsonify({"events": detail["events"], "verified": detail["audit_verified"]})
+
+
+@bp.get("/tasks")
+def list_tasks() -> Response:
+    scope = request.args.get("scope", "available")
+    if scope not in ("mine", "available"):
+        raise InvalidData({"scope": "must be mine or available"})
+    return jsonify({"tasks": [_task(task) for task in tasks.list_tasks(engine_context(), g.actor, scope)]})
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+def claim(task_id: int) -> Response:
+    return jsonify(_task(tasks.claim_task(engine_context(), g.actor, task_id)))
+
+
+@bp.post("/tasks/<int:task_id>/unclaim")
+def unclaim(task_id: int) -> Response:
+    return jsonify(_task(tasks.unclaim_task(engine_context(), g.actor, task_id)))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+def complete(task_id: int) -> Response:
+    result = tasks.complete_task(engine_context(), g.actor, task_id, _data_of(_body()))
+    return jsonify(_detail(result.case_id))

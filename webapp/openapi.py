@@ -1,0 +1,295 @@
+"""The OpenAPI 3 description of ``/api/v1`` (served at ``/api/v1/openapi.json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NULLABLE_TEXT = {"type": "string", "nullable": True}
+TIME = {"type": "string", "format": "date-time"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    text = {
+        401: "no or unknown token",
+        403: "the token's user lacks the role",
+        404: "no such case or task",
+        409: "the task was already done or claimed, or the case changed meanwhile",
+        422: "the input is not valid; `errors` maps fields to messages",
+    }
+    return {str(code): _json(_ref("Error"), text[code]) for code in codes}
+
+
+def _id_param(name: str) -> dict[str, Any]:
+    schema = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+            "element": NULLABLE_TEXT,
+        },
+    },
+    "FormField": {
+        "type": "object",
+        "required": ["id", "type", "label", "required"],
+        "properties": {
+            "id": {"type": "string"},
+            "type": {"type": "string", "enum": ["text", "longtext", "integer", "decimal", "boolean", "date", "enum"]},
+            "label": {"type": "string"},
+            "required": {"type": "boolean"},
+            "readonly": {"type": "boolean"},
+            "options": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+            },
+            "min": {"type": "number"},
+            "max": {"type": "number"},
+            "minlength": {"type": "integer"},
+            "maxlength": {"type": "integer"},
+            "pattern": {"type": "string"},
+            "default": {"type": "string"},
+        },
+    },
+    "Form": {
+        "type": "object",
+        "required": ["fields"],
+        "properties": {"fields": {"type": "array", "items": _ref("FormField")}},
+    },
+    "Task": {
+        "type": "object",
+        "required": ["id", "case_id", "case_number", "name", "bpmn_id", "roles", "assignee", "due_at", "form"],
+        "properties": {
+            "id": {"type": "integer"},
+            "case_id": {"type": "integer"},
+            "case_number": {"type": "string"},
+            "name": {"type": "string"},
+            "bpmn_id": {"type": "string"},
+            "roles": {"type": "array", "items": {"type": "string"}},
+            "assignee": NULLABLE_TEXT,
+            "due_at": {**TIME, "nullable": True},
+            "form": _ref("Form"),
+        },
+    },
+    "Case": {
+        "type": "object",
+        "required": ["id", "number", "status", "process", "version", "data"],
+        "properties": {
+            "id": {"type": "integer"},
+            "number": {"type": "string"},
+            "status": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
+            "process": {"type": "string"},
+            "version": {"type": "integer"},
+            "data": {"type": "object"},
+            "created_at": TIME,
+            "next_timer_at": {**TIME, "nullable": True},
+            "error": NULLABLE_TEXT,
+            "error_element": NULLABLE_TEXT,
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["seq", "at", "actor", "action"],
+        "properties": {
+            "seq": {"type": "integer"},
+            "at": TIME,
+            "actor": {"type": "string"},
+            "roles": {"type": "array", "items": {"type": "string"}},
+            "action": {"type": "string"},
+            "task_id": NULLABLE_TEXT,
+            "bpmn_id": NULLABLE_TEXT,
+            "task_name": NULLABLE_TEXT,
+            "data": {"type": "object"},
+        },
+    },
+    "CaseDetail": {
+        "allOf": [
+            _ref("Case"),
+            {
+                "type": "object",
+                "required": ["tasks", "events", "audit_verified"],
+                "properties": {
+                    "tasks": {"type": "array", "items": _ref("Task")},
+                    "events": {"type": "array", "items": _ref("Event")},
+                    "audit_verified": {"type": "boolean"},
+                },
+            },
+        ]
+    },
+}
+
+DATA_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "object"}}}}},
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    task_list = {
+        "type": "object",
+        "required": ["tasks"],
+        "properties": {"tasks": {"type": "array", "items": _ref("Task")}},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Aftercare API", "version": "1.0.0"},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/processes": {
+                "get": {
+                    "summary": "Processes the caller may start",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["processes"],
+                                "properties": {
+                                    "processes": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["key", "name", "version", "start_form"],
+                                            "properties": {
+                                                "key": {"type": "string"},
+                                                "name": {"type": "string"},
+                                                "version": {"type": "integer"},
+                                                "start_form": _ref("Form"),
+                                            },
+                                        },
+                                    }
+                                },
+                            },
+                            "startable processes",
+                        ),
+                        **_errors(401, 403),
+                    },
+                }
+            },
+            "/api/v1/cases": {
+                "get": {
+                    "summary": "List cases, newest first",
+                    "parameters": [
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
+                        },
+                        {"name": "process", "in": "query", "schema": {"type": "string"}},
+                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["cases", "total"],
+                                "properties": {
+                                    "cases": {"type": "array", "items": _ref("Case")},
+                                    "total": {"type": "integer"},
+                                    "page": {"type": "integer"},
+                                },
+                            },
+                            "one page of cases (20 a page)",
+                        ),
+                        **_errors(401, 403, 422),
+                    },
+                },
+                "post": {
+                    "summary": "Start a case",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["process"],
+                                    "properties": {
+                                        "process": {"type": "string", "minLength": 1},
+                                        "data": {"type": "object"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"201": _json(_ref("CaseDetail"), "the new case"), **_errors(401, 403, 404, 422)},
+                },
+            },
+            "/api/v1/cases/{case_id}": {
+                "get": {
+                    "summary": "A case with its open tasks and audit events",
+                    "parameters": [_id_param("case_id")],
+                    "responses": {"200": _json(_ref("CaseDetail"), "the case"), **_errors(401, 403, 404)},
+                }
+            },
+            "/api/v1/cases/{case_id}/audit": {
+                "get": {
+                    "summary": "The case's audit trail and whether its hash chain verifies",
+                    "parameters": [_id_param("case_id")],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["events", "verified"],
+                                "properties": {
+                                    "events": {"type": "array", "items": _ref("Event")},
+                                    "verified": {"type": "boolean"},
+                                },
+                            },
+                            "the trail",
+                        ),
+                        **_errors(401, 403, 404),
+                    },
+                }
+            },
+            "/api/v1/tasks": {
+                "get": {
+                    "summary": "Tasks assigned to the caller (mine) or that the caller may complete now (available)",
+                    "parameters": [
+                        {"name": "scope", "in": "query", "schema": {"type": "string", "enum": ["mine", "available"]}}
+                    ],
+                    "responses": {"200": _json(task_list, "tasks, by due time"), **_errors(401, 403, 422)},
+                }
+            },
+            "/api/v1/tasks/{task_id}/claim": {
+                "post": {
+                    "summary": "Claim a task",
+                    "parameters": [_id_param("task_id")],
+                    "responses": {"200": _json(_ref("Task"), "the claimed task"), **_errors(401, 403, 404, 409)},
+                }
+            },
+            "/api/v1/tasks/{task_id}/unclaim": {
+                "post": {
+                    "summary": "Give a claimed task back to its roles",
+                    "parameters": [_id_param("task_id")],
+                    "responses": {"200": _json(_ref("Task"), "the released task"), **_errors(401, 403, 404, 409)},
+                }
+            },
+            "/api/v1/tasks/{task_id}/complete": {
+                "post": {
+                    "summary": "Complete a task with form data",
+                    "parameters": [_id_param("task_id")],
+                    "requestBody": DATA_BODY,
+                    "responses": {
+                        "200": _json(_ref("CaseDetail"), "the case after the step"),
+                        **_errors(401, 403, 404, 409, 422),
+                    },
+                }
+            },
+        },
+    }
