@@ -131,7 +131,10 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
             raise ValueError("must be a date (YYYY-MM-DD)") from None
     if not isinstance(raw, (str, int, float)):
         raise ValueError("must be text")
-    return str(raw).strip()
+    text = str(raw).strip()
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    return text
 
 
 def _check(field: dict[str, Any], value: Any) -> str | None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from engine.config import EngineConfig
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.db import make_engine
 from engine.schema import upgrade_database
 from engine.services import processes
 from engine.services import users
@@ -28,11 +33,46 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db_url(tmp_path: Path, migrated_template: Path) -> str:
-    path = tmp_path / "aftercare.db"
-    shutil.copy(migrated_template, path)
-    return f"sqlite:///{path}"
+POSTGRES_URL = os.environ.get("AFTERCARE_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+PG_TEMPLATE = "aftercare_test_template"
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """Migrate one template database per run; each test clones it (CREATE DATABASE … TEMPLATE)."""
+    admin = make_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {PG_TEMPLATE}"))
+    url = make_url(str(POSTGRES_URL)).set(database=PG_TEMPLATE).render_as_string(hide_password=False)
+    upgrade_database(url)
+    ctx = EngineContext(EngineConfig(database_url=url))
+    users.seed_roles(ctx)
+    ctx.dispose()
+    yield PG_TEMPLATE
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Path) -> Iterator[str]:
+    """A migrated database for one test: a SQLite file, and PostgreSQL too when configured."""
+    if request.param == "sqlite":
+        path = tmp_path / "aftercare.db"
+        shutil.copy(migrated_template, path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"aftercare_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+    yield make_url(str(POSTGRES_URL)).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from webapp.openapi import openapi_document
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # id columns are INTEGER; PostgreSQL holds 32 bits
 
 
 @bp.url_value_preprocessor
@@ -54,7 +54,19 @@ def authenticate() -> Response | None:
         response.headers["WWW-Authenticate"] = 'Bearer realm="aftercare"'
         return response
     g.actor = actor
+    if _has_nul(request.args.to_dict(flat=False)) or _has_nul(request.get_json(silent=True)):
+        raise InvalidData({"body": "NUL characters are not accepted"})
     return None
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 @bp.errorhandler(EngineError)

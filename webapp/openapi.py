@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 NULLABLE_TEXT = {"type": "string", "nullable": True}
+PLAIN_TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}  # NUL characters are refused
 TIME = {"type": "string", "format": "date-time"}
 
 
@@ -28,7 +29,7 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 
 def _id_param(name: str) -> dict[str, Any]:
-    schema = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+    schema = {"type": "integer", "format": "int32", "minimum": 1, "maximum": 2**31 - 1}
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
@@ -190,8 +191,8 @@ def openapi_document() -> dict[str, Any]:
                             "in": "query",
                             "schema": {"type": "string", "enum": ["running", "completed", "cancelled", "error"]},
                         },
-                        {"name": "process", "in": "query", "schema": {"type": "string"}},
-                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                        {"name": "process", "in": "query", "schema": PLAIN_TEXT},
+                        {"name": "q", "in": "query", "schema": PLAIN_TEXT},
                         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
                     ],
                     "responses": {
@@ -220,7 +221,7 @@ def openapi_document() -> dict[str, Any]:
                                     "type": "object",
                                     "required": ["process"],
                                     "properties": {
-                                        "process": {"type": "string", "minLength": 1},
+                                        "process": {**PLAIN_TEXT, "minLength": 1},
                                         "data": {"type": "object"},
                                     },
                                 }

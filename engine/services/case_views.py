@@ -72,6 +72,9 @@ def list_cases(
     require_staff(actor)
     if status is not None and status not in STATUSES:
         raise InvalidData({"status": f"must be one of {', '.join(STATUSES)}"})
+    for name, value in (("process", process), ("q", q)):
+        if value and "\x00" in value:
+            raise InvalidData({name: "must not contain NUL characters"})
     if not 1 <= page <= MAX_PAGE:
         raise InvalidData({"page": f"must be between 1 and {MAX_PAGE}"})
     query = select(Case).join(ProcessVersion)

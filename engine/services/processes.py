@@ -126,6 +126,8 @@ def load_directory(ctx: EngineContext, path: Path, allow_scripts: bool = True) -
 
 
 def latest_version(session: Session, key: str) -> ProcessVersion:
+    if "\x00" in key:
+        raise NotFound("no process has that key")
     version = session.scalar(
         select(ProcessVersion).where(ProcessVersion.key == key).order_by(ProcessVersion.version.desc()).limit(1)
     )

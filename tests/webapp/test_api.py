@@ -196,8 +196,11 @@ def test_the_openapi_document_is_public_and_lists_every_route(app) -> None:  # t
 def test_inputs_schemathesis_found(app, api) -> None:  # type: ignore[no-untyped-def]
     """Each of these once slipped through or crashed (found by tests/webapp/test_api_schema.py)."""
     assert api["quality"].get("/api/v1/cases", query_string={"status": ""}).status_code == 422
+    assert api["quality"].get("/api/v1/cases", query_string={"process": "\x00"}).status_code == 422
+    nul_body = api["desk"].post("/api/v1/cases", json={"process": "\x00"})
+    assert nul_body.status_code == 422 and "NUL" in nul_body.json["errors"]["body"]
     assert api["quality"].get("/api/v1/cases", query_string={"page": "461168601842738792"}).status_code == 422
-    huge = api["quality"].get("/api/v1/cases/9223372036854775808")
+    huge = api["quality"].get("/api/v1/cases/2147483648")
     assert huge.status_code == 404 and huge.is_json
     unknown = api["quality"].get("/api/v1/nowhere")
     assert unknown.status_code == 404 and unknown.is_json
