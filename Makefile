@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench install clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Compiled catalogues are build output, not committed.
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d webapp/translations
+
+run: $(STAMP) translations
 	$(BIN)/aftercare init-db
 	$(BIN)/aftercare load-processes processes
 	$(BIN)/aftercare demo-data
@@ -23,7 +27,7 @@ run: $(STAMP)
 	  $(BIN)/aftercare worker --interval 30 & \
 	  $(BIN)/aftercare serve --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

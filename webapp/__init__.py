@@ -8,9 +8,11 @@ from typing import Any
 
 from flask import Flask
 from flask import current_app
+from flask_wtf.csrf import CSRFProtect
 
 from engine.config import EngineConfig
 from engine.context import EngineContext
+from webapp.login_limits import LoginLimiter
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -21,16 +23,28 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ENGINE_CONFIG=EngineConfig.from_env(Path(app.instance_path)),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("AFTERCARE_SECURE_COOKIES") == "1",
     )
     if test_config:
         app.config.update(test_config)
     app.extensions["aftercare"] = EngineContext(app.config["ENGINE_CONFIG"])
+    app.extensions["login_limiter"] = LoginLimiter()
 
     from webapp import api
+    from webapp import auth
+    from webapp import errors
     from webapp import home
+    from webapp import i18n
+    from webapp import inbox
 
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # bearer tokens, no cookies
+    i18n.init_app(app)
     app.register_blueprint(home.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
     app.register_blueprint(api.bp)
+    errors.init_app(app)
     app.register_error_handler(404, api.api_not_found)
     app.register_error_handler(405, api.api_not_found)
     return app

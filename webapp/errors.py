@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
+from flask import render_template
+
 from engine.errors import Conflict
 from engine.errors import EngineError
 from engine.errors import InvalidData
@@ -20,6 +23,14 @@ STATUS: list[tuple[type[EngineError], int]] = [
     (InvalidProcess, 422),
     (StepFailed, 422),
 ]
+
+
+def init_app(app: Flask) -> None:
+    """Engine errors on pages render one error page; the API blueprint answers in JSON itself."""
+
+    @app.errorhandler(EngineError)
+    def page_error(error: EngineError) -> tuple[str, int]:
+        return render_template("errors/error.html", message=str(error)), status_of(error)
 
 
 def status_of(error: EngineError) -> int:

@@ -1,26 +1,21 @@
-"""Landing page and health check."""
+"""The front door (to the inbox) and a health check for operators."""
 
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import render_template
-from sqlalchemy import func
-from sqlalchemy import select
+from flask import redirect
+from flask import url_for
 from sqlalchemy import text
+from werkzeug.wrappers import Response
 
-from engine.models import Case
-from engine.models import ProcessVersion
 from webapp import engine_context
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def index() -> str:
-    with engine_context().uow() as uow:
-        processes = uow.session.scalar(select(func.count(func.distinct(ProcessVersion.key))))
-        cases = uow.session.scalar(select(func.count(Case.id)))
-    return render_template("home/index.html", processes=processes, cases=cases)
+def index() -> Response:
+    return redirect(url_for("inbox.index"))
 
 
 @bp.get("/healthz")

@@ -106,6 +106,17 @@ def _open_item(session: Session, item_id: int) -> OpenItem:
     return item
 
 
+def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
+    """An open task the actor may work on (claimed by them, or open to one of their roles)."""
+    require_staff(actor)
+    with ctx.uow() as uow:
+        item = _open_item(uow.session, item_id)
+        if not may_work_on(item, actor):
+            raise NotAllowed(_refusal(uow.session, item))
+        holder = uow.session.get(User, item.assignee_id) if item.assignee_id else None
+        return task_info(item, holder.username if holder else None)
+
+
 def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     with ctx.uow(write=True) as uow:
         item = _open_item(uow.session, item_id)

@@ -108,3 +108,10 @@ def actor_for_token(ctx: EngineContext, token: str) -> Actor | None:
             uow.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
             uow.commit()
     return actor
+
+
+def actor_by_id(ctx: EngineContext, user_id: int) -> Actor | None:
+    """The signed-in user of a web session, or None when deactivated or gone."""
+    with ctx.uow() as uow:
+        user = uow.session.get(User, user_id)
+        return actor_of(user) if user is not None and user.active else None

@@ -1,0 +1,42 @@
+"""Chinese by default, English on request; dates shown in the company's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint
+from flask import Flask
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import Babel
+from flask_babel import format_datetime
+from werkzeug.wrappers import Response
+
+LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
+DEFAULT = "zh_Hans_CN"
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    return chosen if chosen in LANGUAGES else DEFAULT
+
+
+@bp.post("/lang")
+def switch() -> Response:
+    chosen = request.form.get("lang", DEFAULT)
+    session["lang"] = chosen if chosen in LANGUAGES else DEFAULT
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("inbox.index"))
+
+
+def init_app(app: Flask) -> None:
+    timezone = app.config["ENGINE_CONFIG"].timezone
+    Babel(app, locale_selector=select_locale, default_timezone=timezone)
+    app.jinja_env.filters["when"] = lambda value: format_datetime(value, "short") if isinstance(value, datetime) else ""
+    app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["current_language"] = select_locale
+    app.register_blueprint(bp)
