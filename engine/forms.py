@@ -13,6 +13,7 @@ from decimal import InvalidOperation
 from typing import Any
 
 from engine.errors import InvalidData
+from engine.messages import Message
 
 TYPE_NAMES = {
     "string": "text",
@@ -72,7 +73,7 @@ def clean_form_data(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     variables into the process that no form asked for.
     """
     fields = {field["id"]: field for field in form.get("fields", [])}
-    errors: dict[str, str] = {key: "not a field of this form" for key in data if key not in fields}
+    errors: dict[str, str] = {key: Message("not a field of this form") for key in data if key not in fields}
     cleaned: dict[str, Any] = {}
     for field_id, field in fields.items():
         if field.get("readonly"):
@@ -81,11 +82,11 @@ def clean_form_data(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
         try:
             value = _convert(field, raw)
         except ValueError as err:
-            errors[field_id] = str(err)
+            errors[field_id] = err.args[0]
             continue
         if value is None:
             if field.get("required"):
-                errors[field_id] = "this field is required"
+                errors[field_id] = Message("this field is required")
             elif field["type"] == "boolean":
                 cleaned[field_id] = False
             continue
@@ -111,46 +112,46 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
             return True
         if word in FALSE_WORDS:
             return None if field.get("required") else False
-        raise ValueError("must be yes or no")
+        raise ValueError(Message("must be yes or no"))
     if kind == "integer":
         if isinstance(raw, bool) or not re.fullmatch(r"[+-]?\d{1,18}", str(raw).strip()):
-            raise ValueError("must be a whole number")
+            raise ValueError(Message("must be a whole number"))
         return int(str(raw).strip())
     if kind == "decimal":
         try:
             value = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise ValueError("must be a number") from None
+            raise ValueError(Message("must be a number")) from None
         if not value.is_finite():
-            raise ValueError("must be a number")
+            raise ValueError(Message("must be a number"))
         return value
     if kind == "date":
         try:
             return date.fromisoformat(str(raw).strip()).isoformat()
         except ValueError:
-            raise ValueError("must be a date (YYYY-MM-DD)") from None
+            raise ValueError(Message("must be a date (YYYY-MM-DD)")) from None
     if not isinstance(raw, (str, int, float)):
-        raise ValueError("must be text")
+        raise ValueError(Message("must be text"))
     text = str(raw).strip()
     if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(Message("must not contain NUL characters"))
     return text
 
 
-def _check(field: dict[str, Any], value: Any) -> str | None:
+def _check(field: dict[str, Any], value: Any) -> Message | None:
     kind = field["type"]
     if kind == "enum" and value not in {o["id"] for o in field.get("options", [])}:
-        return "choose one of the listed options"
+        return Message("choose one of the listed options")
     if kind in NUMERIC:
         if "min" in field and value < field["min"]:
-            return f"must be at least {field['min']}"
+            return Message("must be at least %(min)s", min=field["min"])
         if "max" in field and value > field["max"]:
-            return f"must be at most {field['max']}"
+            return Message("must be at most %(max)s", max=field["max"])
     if kind in {"text", "longtext"}:
         if "minlength" in field and len(value) < field["minlength"]:
-            return f"must have at least {field['minlength']} characters"
+            return Message("must have at least %(count)s characters", count=field["minlength"])
         if "maxlength" in field and len(value) > field["maxlength"]:
-            return f"must have at most {field['maxlength']} characters"
+            return Message("must have at most %(count)s characters", count=field["maxlength"])
         if "pattern" in field and not re.fullmatch(field["pattern"], value):
-            return "does not have the expected format"
+            return Message("does not have the expected format")
     return None

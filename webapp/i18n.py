@@ -12,7 +12,10 @@ from flask import session
 from flask import url_for
 from flask_babel import Babel
 from flask_babel import format_datetime
+from flask_babel import gettext
 from werkzeug.wrappers import Response
+
+from engine.messages import Message
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 DEFAULT = "zh_Hans_CN"
@@ -33,10 +36,18 @@ def switch() -> Response:
     return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("inbox.index"))
 
 
+def translate(message: object) -> str:
+    """Show an engine message in the user's language (other text passes through unchanged)."""
+    if isinstance(message, Message):
+        return str(gettext(message.msgid, **message.params))
+    return str(message)
+
+
 def init_app(app: Flask) -> None:
     timezone = app.config["ENGINE_CONFIG"].timezone
     Babel(app, locale_selector=select_locale, default_timezone=timezone)
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "short") if isinstance(value, datetime) else ""
+    app.jinja_env.filters["tr"] = translate
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["current_language"] = select_locale
     app.register_blueprint(bp)

@@ -114,7 +114,7 @@ def test_typed_values_survive_a_failed_submission(app, ctx, staff) -> None:  # t
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'value="-3"' in page and 'name="approved" value="true" checked' in page
-    assert 'id="error-amount"' in page
+    assert 'id="error-amount"' in page and "不能小于 0" in page  # engine message, translated
 
 
 def test_claim_from_the_inbox(app, staff) -> None:  # type: ignore[no-untyped-def]
