@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from webapp import api
     from webapp import auth
+    from webapp import cases
     from webapp import errors
     from webapp import home
     from webapp import i18n
@@ -43,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(cases.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)
     app.register_error_handler(404, api.api_not_found)

@@ -1,0 +1,90 @@
+"""Case list, case page and opening a case, through the Flask test client."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from engine.services import cases
+from engine.services import tasks
+from tests import diagrams
+from tests.webapp.test_pages import csrf
+from tests.webapp.test_pages import sign_in
+from webapp import create_app
+
+
+@pytest.fixture
+def app(engine_config):  # type: ignore[no-untyped-def]
+    application = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True, "SECRET_KEY": "test"})
+    yield application
+    application.extensions["aftercare"].dispose()
+
+
+@pytest.fixture
+def opened(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+    deploy({"linear.bpmn": diagrams.linear()})
+    desk = make_user("desk1", "service_desk")
+    make_user("qo1", "quality_office")
+    make_user("cust1", "customer")
+    make_user("eng1", "engineer")
+    found = []
+    for customer in ["东方机械", "南山办公"] + [f"客户{n}" for n in range(21)]:
+        case = cases.start_case(ctx, desk, "two_steps", {"channel": "phone"})
+        item = next(t for t in tasks.list_tasks(ctx, desk) if t.case_id == case.id)
+        tasks.complete_task(ctx, desk, item.id, {"customer": customer})
+        found.append(case)
+    return found
+
+
+def test_case_list_searches_filters_and_pages(app, opened) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    sign_in(client, "qo1")
+    first = client.get("/cases/").get_data(as_text=True)
+    assert 'id="case-total">23<' in first and "1 / 2" in first
+    assert opened[0].number not in first  # newest first: the oldest is on page 2
+    assert opened[0].number in client.get("/cases/?page=2").get_data(as_text=True)
+    found = client.get("/cases/", query_string={"q": "东方"}).get_data(as_text=True)
+    assert 'id="case-total">1<' in found and opened[0].number in found
+    assert 'id="case-total">0<' in client.get("/cases/?status=completed").get_data(as_text=True)
+    assert client.get("/cases/?status=lost").status_code == 422
+
+
+def test_customers_do_not_see_staff_case_pages(app, opened) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    sign_in(client, "cust1")
+    assert client.get("/cases/").status_code == 403
+    assert client.get(f"/cases/{opened[0].id}").status_code == 403
+
+
+def test_case_page_shows_tasks_data_and_a_verified_history(app, ctx, opened) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    sign_in(client, "qo1")
+    page = client.get(f"/cases/{opened[0].id}").get_data(as_text=True)
+    assert "Decide" in page and "东方机械" in page and "完成任务" in page
+    assert "审计链校验通过" in page
+    with ctx.uow(write=True) as uow:
+        uow.session.execute(
+            text("UPDATE audit_events SET actor = 'mallory' WHERE case_id = :id AND seq = 2"), {"id": opened[0].id}
+        )
+        uow.commit()
+    assert "审计链已损坏" in client.get(f"/cases/{opened[0].id}").get_data(as_text=True)
+    assert client.get("/cases/99999").status_code == 404
+
+
+def test_opening_a_case_from_its_start_form(app, opened) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    sign_in(client, "desk1")
+    assert "two_steps" in client.get("/cases/new").get_data(as_text=True)
+    token = csrf(client, "/cases/new/two_steps")
+    refused = client.post("/cases/new/two_steps", data={"csrf_token": token, "channel": "phone", "extra": "x"})
+    assert refused.status_code == 422 and 'value="phone"' in refused.get_data(as_text=True)
+    done = client.post("/cases/new/two_steps", data={"csrf_token": token, "channel": "phone"})
+    assert done.status_code == 302 and "/cases/" in done.headers["Location"]
+    assert "已创建" in client.get(done.headers["Location"]).get_data(as_text=True)
+
+
+def test_roles_that_cannot_start_see_no_process(app, opened) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    sign_in(client, "eng1")
+    assert "two_steps" not in client.get("/cases/new").get_data(as_text=True)
+    assert client.get("/cases/new/two_steps").status_code == 302

@@ -1,0 +1,74 @@
+"""Case pages: the case list, one case, and opening a new case from a start form."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from engine.errors import InvalidData
+from engine.services import case_views
+from engine.services import cases
+from engine.services import processes
+from webapp import engine_context
+from webapp.auth import login_required
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.get("/")
+@login_required
+def index() -> tuple[str, int] | str:
+    status, process, q = (request.args.get(name) or None for name in ("status", "process", "q"))
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() else 0
+    try:
+        found, total = case_views.list_cases(
+            engine_context(), g.actor, status=status, process=process, q=q, page=page_number
+        )
+    except InvalidData as err:
+        flash(" ".join(err.errors.values()), "error")
+        return render_template("cases/index.html", cases=[], total=0, page=1, pages=1, args=request.args), 422
+    pages = max(1, -(-total // case_views.PAGE_SIZE))
+    return render_template(
+        "cases/index.html", cases=found, total=total, page=page_number, pages=pages, args=request.args
+    )
+
+
+@bp.get("/<int:case_id>")
+@login_required
+def show(case_id: int) -> str:
+    return render_template("cases/show.html", detail=case_views.case_detail(engine_context(), g.actor, case_id))
+
+
+@bp.get("/new")
+@login_required
+def choose() -> str:
+    return render_template("cases/new.html", processes=processes.list_startable(engine_context(), g.actor))
+
+
+@bp.route("/new/<key>", methods=["GET", "POST"])
+@login_required
+def start(key: str) -> tuple[str, int] | str | Response:
+    startable = {p.key: p for p in processes.list_startable(engine_context(), g.actor)}
+    if key not in startable:
+        flash(_("You cannot start this process."), "error")
+        return redirect(url_for("cases.choose"))
+    process, values, errors = startable[key], {}, {}
+    if request.method == "POST":
+        values = {name: value for name, value in request.form.items() if name != "csrf_token"}
+        try:
+            info = cases.start_case(engine_context(), g.actor, key, values)
+        except InvalidData as err:
+            errors = err.errors
+            flash(_("Please correct the marked fields."), "error")
+            return render_template("cases/start.html", process=process, values=values, errors=errors), 422
+        flash(_("Case %(number)s opened.", number=info.number), "success")
+        return redirect(url_for("cases.show", case_id=info.id))
+    return render_template("cases/start.html", process=process, values=values, errors=errors)
