@@ -18,6 +18,7 @@ from engine.services import cases
 from engine.services import processes
 from webapp import engine_context
 from webapp.auth import login_required
+from webapp.i18n import translate
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -33,7 +34,7 @@ def index() -> tuple[str, int] | str:
             engine_context(), g.actor, status=status, process=process, q=q, page=page_number
         )
     except InvalidData as err:
-        flash(" ".join(err.errors.values()), "error")
+        flash(" ".join(translate(message) for message in err.errors.values()), "error")
         return render_template("cases/index.html", cases=[], total=0, page=1, pages=1, args=request.args), 422
     pages = max(1, -(-total // case_views.PAGE_SIZE))
     return render_template(

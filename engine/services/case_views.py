@@ -17,6 +17,7 @@ from engine.context import Actor
 from engine.context import EngineContext
 from engine.errors import InvalidData
 from engine.errors import NotFound
+from engine.messages import Message
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion
@@ -71,12 +72,12 @@ def list_cases(
     """Cases newest first, filtered; ``q`` matches the case number or any value in the case data."""
     require_staff(actor)
     if status is not None and status not in STATUSES:
-        raise InvalidData({"status": f"must be one of {', '.join(STATUSES)}"})
+        raise InvalidData({"status": Message("must be one of %(choices)s", choices=", ".join(STATUSES))})
     for name, value in (("process", process), ("q", q)):
         if value and "\x00" in value:
-            raise InvalidData({name: "must not contain NUL characters"})
+            raise InvalidData({name: Message("must not contain NUL characters")})
     if not 1 <= page <= MAX_PAGE:
-        raise InvalidData({"page": f"must be between 1 and {MAX_PAGE}"})
+        raise InvalidData({"page": Message("must be between 1 and %(last)s", last=MAX_PAGE)})
     query = select(Case).join(ProcessVersion)
     if status:
         query = query.where(Case.status == status)
