@@ -97,7 +97,7 @@ class CaseRuntime:
         if task is None:
             raise TaskNotReady("this task no longer exists in the case")
         if task.state != TaskState.READY or not task.task_spec.manual:
-            raise TaskNotReady(f"task '{task.task_spec.bpmn_name}' is {TaskState.get_name(task.state)}, not ready")
+            raise TaskNotReady(_not_ready(task))
         with self._step_errors(task):
             task.data.update(data)
             task.run()
@@ -231,6 +231,17 @@ class _StepGuard:
         else:
             return False
         raise StepFailed(message, element) from err
+
+
+def _not_ready(task: Any) -> str:
+    name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
+    if task.state == TaskState.COMPLETED:
+        return f"task '{name}' was already completed"
+    if task.state == TaskState.CANCELLED:
+        return f"task '{name}' was cancelled"
+    if not task.task_spec.manual:
+        return f"'{name}' is not a task for people"
+    return f"task '{name}' is not ready yet"
 
 
 def _parse_time(value: str) -> datetime | None:
