@@ -41,8 +41,9 @@ def test_concurrent_completion_has_exactly_one_winner(ctx, engine_config, deploy
     winners = [customer for customer, result in outcomes.items() if result == "won"]
     losers = [result for result in outcomes.values() if isinstance(result, Conflict)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
-    # SQLite queues the second writer, which then finds the task closed; PostgreSQL lets both
-    # run and the version check on the case row stops the second.
+    # SQLite queues the second writer, which then finds the work item closed. PostgreSQL lets
+    # both run: the second is stopped by the closed work item, by the task already completed in
+    # the state it reads, or by the version check on the case row - whichever it reaches first.
     assert "already completed" in str(losers[0]) or "someone else changed this case" in str(losers[0])
     assert cases.get_case(ctx, case.id).data["customer"] == winners[0]
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, make_user("qo", "quality_office"))] == ["decide"]
