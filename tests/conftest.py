@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,7 @@ from engine.db import make_engine
 from engine.schema import upgrade_database
 from engine.services import processes
 from engine.services import users
+from webapp import create_app
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +103,11 @@ def deploy(ctx: EngineContext) -> Callable[..., list[processes.Deployed]]:
         return processes.deploy_files(ctx, files, allow_scripts=allow_scripts)
 
     return _deploy
+
+
+@pytest.fixture
+def app(engine_config: EngineConfig) -> Iterator[Flask]:
+    """The real Flask app on the test's database."""
+    application = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True, "SECRET_KEY": "test"})
+    yield application
+    application.extensions["aftercare"].dispose()

@@ -7,14 +7,6 @@ from sqlalchemy import text
 
 from engine.services import users
 from tests import diagrams
-from webapp import create_app
-
-
-@pytest.fixture
-def app(engine_config):  # type: ignore[no-untyped-def]
-    application = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True})
-    yield application
-    application.extensions["aftercare"].dispose()
 
 
 @pytest.fixture

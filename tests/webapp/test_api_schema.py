@@ -11,12 +11,10 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from engine.services import cases
 from engine.services import users
 from tests import diagrams
-from webapp import create_app
 
 
 @pytest.fixture
-def api_schema(engine_config, ctx, make_user, deploy):  # type: ignore[no-untyped-def]
-    app = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True})
+def api_schema(app, ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk1", "service_desk", "quality_office")
     for _ in range(2):
@@ -24,8 +22,7 @@ def api_schema(engine_config, ctx, make_user, deploy):  # type: ignore[no-untype
     token = users.create_token(ctx, "desk1")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.config.headers = {"Authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
-    yield schema
-    app.extensions["aftercare"].dispose()
+    return schema
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

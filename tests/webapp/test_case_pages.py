@@ -10,14 +10,6 @@ from engine.services import tasks
 from tests import diagrams
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
-from webapp import create_app
-
-
-@pytest.fixture
-def app(engine_config):  # type: ignore[no-untyped-def]
-    application = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True, "SECRET_KEY": "test"})
-    yield application
-    application.extensions["aftercare"].dispose()
 
 
 @pytest.fixture

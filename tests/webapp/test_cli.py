@@ -16,22 +16,19 @@ from engine.context import EngineContext
 from engine.services import cases
 from engine.services import users
 from tests import diagrams
-from webapp import create_app
 from webapp.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def run(engine_config, tmp_path):  # type: ignore[no-untyped-def]
-    app = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True})
+def run(app):  # type: ignore[no-untyped-def]
     runner = CliRunner()
 
     def _run(*args: str):  # type: ignore[no-untyped-def]
         return runner.invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
 
-    yield _run
-    app.extensions["aftercare"].dispose()
+    return _run
 
 
 def test_init_db_is_repeatable_and_warns_about_missing_holiday_years(run) -> None:  # type: ignore[no-untyped-def]

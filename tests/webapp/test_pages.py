@@ -10,16 +10,8 @@ from sqlalchemy import select
 from engine.models import User
 from engine.services import cases
 from tests import diagrams
-from webapp import create_app
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-
-
-@pytest.fixture
-def app(engine_config):  # type: ignore[no-untyped-def]
-    application = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True, "SECRET_KEY": "test"})
-    yield application
-    application.extensions["aftercare"].dispose()
 
 
 @pytest.fixture
