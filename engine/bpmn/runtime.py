@@ -86,7 +86,7 @@ class CaseRuntime:
 
     def advance(self) -> None:
         """Fire due timers and run every automatic step until people or time must act."""
-        with self._step_errors():
+        with _StepGuard():
             self.workflow.refresh_timers()
             self.workflow.do_engine_steps(did_complete_task=self._check_growth)
             self._check_size()
@@ -98,13 +98,10 @@ class CaseRuntime:
             raise TaskNotReady("this task no longer exists in the case")
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(_not_ready(task))
-        with self._step_errors(task):
+        with _StepGuard(task):
             task.data.update(data)
             task.run()
         self.advance()
-
-    def cancel(self) -> None:
-        self.workflow.cancel()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -134,13 +131,6 @@ class CaseRuntime:
         times = [moment for moment in self._timer_times() if moment is not None]
         return min(times) if times else None
 
-    def completed_elements(self) -> set[str]:
-        return {
-            t.task_spec.bpmn_id
-            for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
-            if getattr(t.task_spec, "bpmn_id", None)
-        }
-
     # -- internals -------------------------------------------------------------------------
 
     def _task(self, task_id: str) -> Any:
@@ -165,15 +155,12 @@ class CaseRuntime:
                 "a loop in the diagram probably never ends: bound it or move its body into a call activity"
             )
 
-    def _step_errors(self, task: Any = None) -> _StepGuard:
-        return _StepGuard(task)
-
     def _describe(self, task: Any, role_of: Callable[[str], str | None]) -> ReadyTask:
         spec = task.task_spec
         ext = spec.extensions or {}
         groups = ext.get("candidateGroups") or ([spec.lane] if spec.lane else [])
         roles = [role for group in groups if (role := role_of(group)) is not None]
-        with self._step_errors(task):
+        with _StepGuard(task):
             assignee = self._evaluate(task, ext.get("assignee"))
             due = self._evaluate(task, ext.get("dueDate"))
         return ReadyTask(
@@ -208,7 +195,7 @@ class CaseRuntime:
 class _StepGuard:
     """Turn any failure inside SpiffWorkflow into StepFailed naming the element."""
 
-    def __init__(self, task: Any) -> None:
+    def __init__(self, task: Any = None) -> None:
         self.task = task
 
     def __enter__(self) -> None:

@@ -37,7 +37,7 @@ class Case(Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=RUNNING, index=True)
-    state_json: Mapped[str] = mapped_column(Text)
+    state_json: Mapped[str] = mapped_column(Text, deferred=True)  # read only by the runtime
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

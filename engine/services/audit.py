@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -77,7 +76,3 @@ def verify_cases(session: Session, case_number: str | None = None) -> list[Chain
     if case_number:
         query = query.where(Case.number == case_number)
     return [verify_case(session, case) for case in session.scalars(query)]
-
-
-def count_events(session: Session, case: Case) -> int:
-    return int(session.scalar(select(func.count()).where(AuditEvent.case_id == case.id)) or 0)

@@ -211,3 +211,19 @@ def test_start_data_must_fit_the_start_form(ctx, deploy, people) -> None:  # typ
     with pytest.raises(InvalidData) as caught:
         cases.start_case(ctx, people["desk"], "two_steps", {"channel": "phone", "__class__": "x"})
     assert caught.value.errors == {"__class__": "not a field of this form"}
+
+
+def test_camunda_assignee_gives_the_task_to_one_person(ctx, deploy, people) -> None:  # type: ignore[no-untyped-def]
+    """camunda:assignee is a Python expression giving a user name (docs/engine.md)."""
+    assigned = diagrams.linear("assigned").replace(
+        b'<bpmn:userTask id="decide"', b'<bpmn:userTask id="decide" camunda:assignee="reviewer"'
+    )
+    assigned = assigned.replace(
+        b'<camunda:formField id="customer"',
+        b'<camunda:formField id="reviewer" type="string"/><camunda:formField id="customer"',
+    )
+    deploy({"assigned.bpmn": assigned})
+    started = cases.start_case(ctx, people["desk"], "assigned", {})
+    tasks.complete_task(ctx, people["desk"], only_task(ctx, people["desk"]).id, {"customer": "A", "reviewer": "qo1"})
+    decide = tasks.list_tasks(ctx, people["quality"], "mine")
+    assert [(t.bpmn_id, t.assignee, t.case_id) for t in decide] == [("decide", "qo1", started.id)]

@@ -59,3 +59,15 @@ def test_completing_the_task_in_time_cancels_the_timer(ctx, deploy, make_user) -
         tasks.complete_task(ctx, office, tasks.list_tasks(ctx, office)[0].id, {})
     info = cases.get_case(ctx, case.id)
     assert (info.status, info.next_timer_at) == ("completed", None)
+
+
+def test_a_bare_iso_duration_in_the_diagram_runs_as_a_timer(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Owners may write P3D where SpiffWorkflow needs the Python string "P3D" (docs/engine.md)."""
+    office = make_user("qo", "quality_office")
+    bare = diagrams.timer_escalation().replace(
+        b"timeDate>add_working_hours(now(), 8)</bpmn:timeDate", b"timeDuration>P3D</bpmn:timeDuration"
+    )
+    deploy({"esc.bpmn": bare})
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case = cases.start_case(ctx, office, "escalating", {})
+    assert case.next_timer_at == datetime(2026, 3, 5, 9, 0, tzinfo=SHANGHAI)
