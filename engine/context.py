@@ -1,4 +1,4 @@
-"""The composition root of the engine: configuration plus a session factory."""
+"""The composition root of the engine: configuration, the database, and reference-data caches."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import sessionmaker
 
 from engine.config import EngineConfig
 from engine.db import make_engine
-from engine.db import make_session_factory
 from engine.live_workflows import LiveWorkflows
 from engine.uow import UnitOfWork
 from engine.working_calendar import WorkingCalendar
@@ -49,7 +48,6 @@ class EngineContext:
     def __init__(self, config: EngineConfig, engine: Engine | None = None) -> None:
         self.config = config
         self.db: Engine = engine or make_engine(config.database_url)
-        self.session_factory: sessionmaker[Session] = make_session_factory(self.db)
         self._reference: dict[str, tuple[float, object]] = {}
         self.live_workflows = LiveWorkflows()
 
@@ -66,13 +64,14 @@ class EngineContext:
         self._reference.clear()
 
     def uow(self, write: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, write=write)
+        return UnitOfWork(self.db, write=write)
 
-    def calendar(self, session: Session) -> WorkingCalendar:
+    def calendar(self, connection: Connection | Session) -> WorkingCalendar:
         from engine.models import CalendarDay
 
         def load() -> WorkingCalendar:
-            overrides = {row.day: row.is_workday for row in session.scalars(select(CalendarDay))}
+            rows = connection.execute(select(CalendarDay.day, CalendarDay.is_workday))
+            overrides = {row.day: row.is_workday for row in rows}
             return WorkingCalendar(self.config.timezone, self.config.working_periods, overrides)
 
         return self.cached("calendar", load)

@@ -1,30 +1,50 @@
-"""One transaction per use case: commit explicitly, roll back on leaving the block."""
+"""One transaction per use case: commit explicitly, roll back on leaving the block.
+
+The transaction lives on a plain ``Connection``; an ORM ``Session`` joins it only when a
+service asks for one. The busiest actions (completing a task, starting a case) use Core
+statements on the connection alone, and an ORM session would cost them more than their SQL
+(docs/performance.md).
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy import Connection
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import sessionmaker
 
 from engine.db import WRITE_OPTION
 
 
 class UnitOfWork:
-    session: Session
+    connection: Connection
 
-    def __init__(self, session_factory: sessionmaker[Session], write: bool = False) -> None:
-        self.session_factory = session_factory
+    def __init__(self, engine: Engine, write: bool = False) -> None:
+        self.engine = engine
         self.write = write
+        self._session: Session | None = None
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self.session_factory()
+        self.connection = self.engine.connect()
         if self.write:
-            self.session.connection(execution_options={WRITE_OPTION: True})
+            self.connection.execution_options(**{WRITE_OPTION: True})
+        self.transaction = self.connection.begin()
         return self
 
+    @property
+    def session(self) -> Session:
+        """An ORM session inside this unit's transaction (it never commits on its own)."""
+        if self._session is None:
+            self._session = Session(
+                bind=self.connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._session
+
     def commit(self) -> None:
-        self.session.commit()
+        if self._session is not None:
+            self._session.flush()
+        self.transaction.commit()
 
     def __exit__(
         self,
@@ -32,6 +52,10 @@ class UnitOfWork:
         err: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.info.clear()
-        self.session.close()
+        try:
+            if self._session is not None:
+                self._session.close()
+            if self.transaction.is_active:
+                self.transaction.rollback()
+        finally:
+            self.connection.close()

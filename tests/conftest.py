@@ -35,6 +35,10 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# Every state save in the suite is compared with SpiffWorkflow's own serializer
+# (engine/bpmn/state_dump.py reuses the text of unchanged tasks).
+os.environ["AFTERCARE_CHECK_STATE_DUMP"] = "1"
+
 POSTGRES_URL = os.environ.get("AFTERCARE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 PG_TEMPLATE = "aftercare_test_template"

@@ -23,6 +23,10 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
+from engine.bpmn.state_dump import StateDumper
+from engine.bpmn.state_dump import check_dump
+from engine.bpmn.state_dump import checking
+
 SpecBundle = tuple[Any, dict[str, Any]]
 
 
@@ -57,8 +61,14 @@ SERIALIZER = _make_serializer()
 SERIALIZER_VERSION: str = SERIALIZER.VERSION
 
 
+DUMPER = StateDumper(SERIALIZER)
+
+
 def dump_workflow(workflow: BpmnWorkflow) -> str:
-    return str(SERIALIZER.serialize_json(workflow))
+    text = DUMPER.dump(workflow)
+    if checking():
+        check_dump(DUMPER, workflow, text)
+    return text
 
 
 def load_workflow(state_json: str, bundle: SpecBundle) -> BpmnWorkflow:

@@ -18,10 +18,10 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from engine.context import Actor
 from engine.db import utcnow
+from engine.driver_sql import Prepared
 from engine.errors import Conflict
 from engine.jsonsafe import json_safe
 from engine.models import AuditEvent
@@ -86,8 +86,8 @@ _CASE_COLUMNS = [
     CASES.c.next_timer_at.label("c_next_timer_at"),
 ]
 _ITEM_FIELDS = [name for name in OpenItem.__dataclass_fields__ if name != "case"]
-LOAD_CASE = select(*_CASE_COLUMNS).join_from(CASES, VERSIONS).where(CASES.c.id == bindparam("case_id"))
-LOAD_ITEM = (
+LOAD_CASE = Prepared(select(*_CASE_COLUMNS).join_from(CASES, VERSIONS).where(CASES.c.id == bindparam("case_id")))
+LOAD_ITEM = Prepared(
     select(*[ITEMS.c[name] for name in _ITEM_FIELDS], *_CASE_COLUMNS)
     .join_from(ITEMS, CASES)
     .join(VERSIONS)
@@ -97,20 +97,20 @@ LOAD_STATE = select(CASES.c.state_json).where(CASES.c.id == bindparam("case_id")
 LOAD_SPEC = select(VERSIONS.c.spec_json).where(VERSIONS.c.id == bindparam("version_id"))
 
 
-def _case_of(row: Any) -> CaseRef:
-    return CaseRef(**{name: getattr(row, f"c_{name}") for name in CaseRef.__dataclass_fields__})
+def _case_of(row: dict[str, Any]) -> CaseRef:
+    return CaseRef(**{name: row[f"c_{name}"] for name in CaseRef.__dataclass_fields__})
 
 
 def load_case(connection: Connection, case_id: int) -> CaseRef | None:
-    row = connection.execute(LOAD_CASE, {"case_id": case_id}).first()
+    row = LOAD_CASE.first(connection, {"case_id": case_id})
     return _case_of(row) if row is not None else None
 
 
 def load_item(connection: Connection, item_id: int) -> OpenItem | None:
-    row = connection.execute(LOAD_ITEM, {"item_id": item_id}).first()
+    row = LOAD_ITEM.first(connection, {"item_id": item_id})
     if row is None:
         return None
-    return OpenItem(**{name: getattr(row, name) for name in _ITEM_FIELDS}, case=_case_of(row))
+    return OpenItem(**{name: row[name] for name in _ITEM_FIELDS}, case=_case_of(row))
 
 
 def load_state(connection: Connection, case_id: int) -> str:
@@ -121,27 +121,30 @@ def load_spec_json(connection: Connection, version_id: int) -> str:
     return str(connection.execute(LOAD_SPEC, {"version_id": version_id}).scalar_one())
 
 
-# Built once: constructing a statement and its cache key costs more than running it on SQLite.
-OPEN_ITEMS = select(ITEMS.c.id, ITEMS.c.task_id, ITEMS.c.bpmn_id, ITEMS.c.name).where(
-    ITEMS.c.case_id == bindparam("case_id"), ITEMS.c.closed_at.is_(None)
+# Built and compiled once: through SQLAlchemy's execution path each of these would cost
+# several times what the database spends on it (engine/driver_sql.py).
+OPEN_ITEMS = Prepared(
+    select(ITEMS.c.id, ITEMS.c.task_id, ITEMS.c.bpmn_id, ITEMS.c.name).where(
+        ITEMS.c.case_id == bindparam("case_id"), ITEMS.c.closed_at.is_(None)
+    )
 )
-CLOSE_ITEM = (
+CLOSE_ITEM = Prepared(
     update(ITEMS)
     .where(ITEMS.c.id == bindparam("b_id"))
     .values(
         closed_at=bindparam("closed_at"), outcome=bindparam("outcome"), completed_by_id=bindparam("completed_by_id")
     )
 )
-INSERT_ITEM = insert(ITEMS).returning(ITEMS.c.id)
-INSERT_EVENTS = insert(EVENTS)
-_case_updates: dict[frozenset[str], Any] = {}
+INSERT_ITEM = Prepared(insert(ITEMS).returning(ITEMS.c.id))
+INSERT_EVENTS = Prepared(insert(EVENTS))
+_case_updates: dict[frozenset[str], Prepared] = {}
 
 
-def _update_case(columns: frozenset[str]) -> Any:
+def _update_case(columns: frozenset[str]) -> Prepared:
     """The UPDATE for one set of case columns, built on first use (few distinct sets exist)."""
     statement = _case_updates.get(columns)
     if statement is None:
-        statement = (
+        statement = Prepared(
             update(CASES)
             .where(CASES.c.id == bindparam("b_case_id"), CASES.c.lock_version == bindparam("b_lock_version"))
             .values({name: bindparam(name) for name in sorted(columns)})
@@ -153,8 +156,8 @@ def _update_case(columns: frozenset[str]) -> Any:
 class CaseWriter:
     """Collects the changes of one transaction to one case; ``write()`` stores them."""
 
-    def __init__(self, session: Session, case: CaseRef) -> None:
-        self.connection = session.connection()
+    def __init__(self, connection: Connection, case: CaseRef) -> None:
+        self.connection = connection
         self.case_id = case.id
         self.number = case.number
         self.version_id = case.process_version_id
@@ -203,8 +206,8 @@ class CaseWriter:
     def open_item_ids(self) -> dict[str, tuple[int, str, str]]:
         """Open work items of the case not closed in this transaction: task id → (id, BPMN id, name)."""
         closing = {row["b_id"] for row in self.closed}
-        rows = self.connection.execute(OPEN_ITEMS, {"case_id": self.case_id})
-        return {row.task_id: (row.id, row.bpmn_id, row.name) for row in rows if row.id not in closing}
+        rows = OPEN_ITEMS.rows(self.connection, {"case_id": self.case_id})
+        return {row["task_id"]: (row["id"], row["bpmn_id"], row["name"]) for row in rows if row["id"] not in closing}
 
     def close_item(self, item_id: int, outcome: str, by: int | None = None) -> None:
         self.closed.append({"b_id": item_id, "closed_at": utcnow(), "outcome": outcome, "completed_by_id": by})
@@ -219,13 +222,12 @@ class CaseWriter:
         """
         values = {**self.values, "lock_version": self.lock_version + 1, "audit_seq": self.seq, "audit_head": self.head}
         parameters = {**values, "b_case_id": self.case_id, "b_lock_version": self.lock_version}
-        result = self.connection.execute(_update_case(frozenset(values)), parameters)
-        if getattr(result, "rowcount", 0) != 1:
+        if _update_case(frozenset(values)).execute(self.connection, parameters) != 1:
             raise Conflict("someone else changed this case at the same moment; reload and try again")
         self.lock_version += 1
         if self.closed:
-            self.connection.execute(CLOSE_ITEM, self.closed)
-        opened = [(self.connection.execute(INSERT_ITEM, row).scalar_one(), row["bpmn_id"]) for row in self.new_items]
+            CLOSE_ITEM.execute_many(self.connection, self.closed)
+        opened = [(INSERT_ITEM.rows(self.connection, row)[0]["id"], row["bpmn_id"]) for row in self.new_items]
         if self.events:
-            self.connection.execute(INSERT_EVENTS, self.events)
+            INSERT_EVENTS.execute_many(self.connection, self.events)
         return opened

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy import bindparam
 from sqlalchemy import insert
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from engine import forms
 from engine.bpmn.runtime import CaseRuntime
@@ -51,6 +53,7 @@ class CaseInfo:
     next_timer_at: datetime | None
     error_message: str | None
     error_element: str | None
+    opened: list[tuple[int, str]] = field(default_factory=list)  # work items a start opened (id, BPMN id)
 
 
 def case_info(case: Case) -> CaseInfo:
@@ -74,40 +77,40 @@ def number_prefix(ctx: EngineContext, process_key: str) -> str:
     return configured or "".join(word[0] for word in process_key.split("_") if word).upper()[:4] or "C"
 
 
-def allocate_number(session: Session, prefix: str, year: int) -> str:
+COUNTERS = CaseCounter.__table__
+NEXT_NUMBER = (
+    update(COUNTERS)
+    .where(COUNTERS.c.prefix == bindparam("b_prefix"), COUNTERS.c.year == bindparam("b_year"))
+    .values(last=COUNTERS.c.last + 1)
+    .returning(COUNTERS.c.last)
+)
+INSERT_CASE = insert(CASES).returning(CASES.c.id)
+
+
+def allocate_number(connection: Connection, prefix: str, year: int) -> str:
     """Next readable case number, e.g. ``SR-2026-000042``; runs inside the write transaction."""
-    counters = CaseCounter.__table__
-    last = (
-        session.connection()
-        .execute(
-            update(counters)
-            .where(counters.c.prefix == prefix, counters.c.year == year)
-            .values(last=counters.c.last + 1)
-            .returning(counters.c.last)
-        )
-        .scalar()
-    )
+    last = connection.execute(NEXT_NUMBER, {"b_prefix": prefix, "b_year": year}).scalar()
     if last is None:
         last = 1
-        session.connection().execute(insert(counters).values(prefix=prefix, year=year, last=last))
+        connection.execute(insert(COUNTERS).values(prefix=prefix, year=year, last=last))
     return f"{prefix}-{year}-{last:06d}"
 
 
 def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[str, Any]) -> CaseInfo:
     """Create a case on the newest version of ``process_key`` and run it to its first wait."""
     with ctx.uow(write=True) as uow:
-        session = uow.session
-        version = latest_version(session, process_key)
+        connection = uow.connection
+        version = latest_version(connection, process_key)
         if not version.startable:
             raise NotAllowed(f"process '{process_key}' is started only from another process")
         if actor.user_id is not None and not actor.roles.intersection(version.starter_roles):
             raise NotAllowed(f"starting '{process_key}' needs one of the roles {', '.join(version.starter_roles)}")
         data = forms.clean_form_data(version.start_form, data)
         runtime = CaseRuntime.start(
-            bundle_of(version), script_engine_for(ctx, session), ctx.config.max_tasks_per_case, data
+            bundle_of(connection, version), script_engine_for(ctx, connection), ctx.config.max_tasks_per_case, data
         )
         now = utcnow()
-        number = allocate_number(session, number_prefix(ctx, process_key), now.year)
+        number = allocate_number(connection, number_prefix(ctx, process_key), now.year)
         row = {
             "number": number,
             "process_version_id": version.id,
@@ -121,9 +124,9 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             "created_at": now,
             "updated_at": now,
         }
-        case_id = session.connection().execute(insert(CASES).returning(CASES.c.id), row).scalar_one()
+        case_id = connection.execute(INSERT_CASE, row).scalar_one()
         ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, audit.GENESIS, None)
-        writer = CaseWriter(session, ref)
+        writer = CaseWriter(connection, ref)
         writer.event(actor, "case_started", data={"data": data, "version": version.version})
         try:
             runtime.advance()
@@ -133,8 +136,8 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             writer.write()
             uow.commit()
             raise
-        save_progress(ctx, session, writer, runtime, actor)
-        writer.write()
+        save_progress(ctx, writer, runtime, actor)
+        opened = writer.write()
         uow.commit()
         keep_alive(ctx, writer, runtime)
         values = writer.values
@@ -149,6 +152,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             next_timer_at=values["next_timer_at"],
             error_message=None,
             error_element=None,
+            opened=opened,
         )
 
 
@@ -164,12 +168,12 @@ def cancel_case(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> 
     """Stop a case; its open tasks leave every inbox. Finished cases cannot be cancelled."""
     with ctx.uow(write=True) as uow:
         session = uow.session
-        ref = load_case(session.connection(), case_id)
+        ref = load_case(uow.connection, case_id)
         if ref is None:
             raise NotFound(f"case {case_id} does not exist")
         if ref.status in (COMPLETED, CANCELLED):
             raise NotAllowed(f"case {ref.number} is already {ref.status}")
-        writer = CaseWriter(session, ref)
+        writer = CaseWriter(uow.connection, ref)
         for item_id, _bpmn_id, _name in writer.open_item_ids().values():
             writer.close_item(item_id, "cancelled")
         writer.set(status=CANCELLED, next_timer_at=None, updated_at=utcnow())

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,11 +36,13 @@ class Deployed:
     created: bool
 
 
-def known_role_aliases(ctx: EngineContext, session: Session) -> dict[str, str]:
+def known_role_aliases(ctx: EngineContext, connection: Connection | Session) -> dict[str, str]:
     """Lane names and candidate groups accepted as roles (cached briefly by the context)."""
     return ctx.cached(
         "role_aliases",
-        lambda: role_aliases([RoleInfo(r.id, r.name_zh, r.name_en) for r in session.scalars(select(Role))]),
+        lambda: role_aliases(
+            [RoleInfo(*row) for row in connection.execute(select(Role.id, Role.name_zh, Role.name_en))]
+        ),
     )
 
 
@@ -125,17 +129,40 @@ def load_directory(ctx: EngineContext, path: Path, allow_scripts: bool = True) -
     return deploy_files(ctx, read_directory(path), allow_scripts=allow_scripts)
 
 
-def latest_version(session: Session, key: str) -> ProcessVersion:
+@dataclass(frozen=True)
+class VersionRef:
+    """What starting a case needs to know of a process version (not its sources or spec)."""
+
+    id: int
+    key: str
+    version: int
+    sha256: str
+    startable: bool
+    start_form: dict[str, Any]
+    starter_roles: list[str]
+
+
+_VERSIONS = ProcessVersion.__table__
+LATEST_VERSION = (
+    select(*[_VERSIONS.c[name] for name in VersionRef.__dataclass_fields__])
+    .where(_VERSIONS.c.key == bindparam("key"))
+    .order_by(_VERSIONS.c.version.desc())
+    .limit(1)
+)
+SPEC_JSON = select(_VERSIONS.c.spec_json).where(_VERSIONS.c.id == bindparam("version_id"))
+
+
+def latest_version(connection: Connection, key: str) -> VersionRef:
     if "\x00" in key:
         raise NotFound("no process has that key")
-    version = session.scalar(
-        select(ProcessVersion).where(ProcessVersion.key == key).order_by(ProcessVersion.version.desc()).limit(1)
-    )
-    if version is None:
+    row = connection.execute(LATEST_VERSION, {"key": key}).first()
+    if row is None:
         raise NotFound(f"no process '{key}' is deployed")
-    return version
+    return VersionRef(**row._asdict())
 
 
-def bundle_of(version: ProcessVersion) -> SpecBundle:
-    """The parsed spec of ``version``; its (deferred) JSON is read only on a cache miss."""
-    return SPEC_CACHE.get(version.sha256, lambda: version.spec_json)
+def bundle_of(connection: Connection, version: VersionRef) -> SpecBundle:
+    """The parsed spec of ``version``; its JSON is read only on a cache miss."""
+    return SPEC_CACHE.get(
+        version.sha256, lambda: str(connection.execute(SPEC_JSON, {"version_id": version.id}).scalar_one())
+    )

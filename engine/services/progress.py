@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy import Connection
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engine.bpmn.runtime import CaseRuntime
 from engine.bpmn.script_engine import SandboxScriptEngine
@@ -27,20 +27,19 @@ from engine.services.case_writer import load_state
 from engine.services.processes import known_role_aliases
 
 
-def script_engine_for(ctx: EngineContext, session: Session) -> SandboxScriptEngine:
-    return make_script_engine(ctx.calendar(session), ctx.config.script_cpu_seconds)
+def script_engine_for(ctx: EngineContext, connection: Connection) -> SandboxScriptEngine:
+    return make_script_engine(ctx.calendar(connection), ctx.config.script_cpu_seconds)
 
 
-def load_runtime(ctx: EngineContext, session: Session, case: CaseRef) -> CaseRuntime:
+def load_runtime(ctx: EngineContext, connection: Connection, case: CaseRef) -> CaseRuntime:
     """Restore the workflow with the sandboxed engine re-attached (SpiffWorkflow drops it).
 
     The stored state and the version's spec are read only when no live workflow is at hand.
     """
-    engine, limit = script_engine_for(ctx, session), ctx.config.max_tasks_per_case
+    engine, limit = script_engine_for(ctx, connection), ctx.config.max_tasks_per_case
     live = ctx.live_workflows.take(case.id, case.lock_version)
     if live is not None:
         return CaseRuntime.resume(live, engine, limit)
-    connection = session.connection()
     bundle = SPEC_CACHE.get(case.process_sha256, lambda: load_spec_json(connection, case.process_version_id))
     return CaseRuntime.load(load_state(connection, case.id), bundle, engine, limit)
 
@@ -50,7 +49,7 @@ def keep_alive(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime) -> 
     ctx.live_workflows.put(writer.case_id, writer.lock_version, runtime.workflow)
 
 
-def save_progress(ctx: EngineContext, session: Session, writer: CaseWriter, runtime: CaseRuntime, actor: Actor) -> None:
+def save_progress(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime, actor: Actor) -> None:
     """Queue state, status, timer, inbox rows and audit events of a step on ``writer``."""
     data = json_safe(runtime.data())
     completed = runtime.completed
@@ -63,13 +62,13 @@ def save_progress(ctx: EngineContext, session: Session, writer: CaseWriter, runt
         error_element=None,
         status=COMPLETED if completed else RUNNING,
     )
-    sync_work_items(writer, runtime, known_role_aliases(ctx, session).get, actor, session)
+    sync_work_items(writer, runtime, known_role_aliases(ctx, writer.connection).get, actor)
     if completed:
         writer.event(actor, "case_completed", data={"data": data})
 
 
 def sync_work_items(
-    writer: CaseWriter, runtime: CaseRuntime, role_of: Callable[[str], str | None], actor: Actor, session: Session
+    writer: CaseWriter, runtime: CaseRuntime, role_of: Callable[[str], str | None], actor: Actor
 ) -> None:
     """Close the rows of tasks that are no longer ready; open rows for newly ready tasks."""
     ready_ids = runtime.ready_task_ids()
@@ -88,7 +87,7 @@ def sync_work_items(
             name=task.name,
             process_key=task.process_key,
             roles=task.roles,
-            assignee_id=_user_id(session, task.assignee),
+            assignee_id=_user_id(writer.connection, task.assignee),
             due_at=task.due_at,
             documentation=task.documentation,
             form=task.form,
@@ -101,10 +100,10 @@ def sync_work_items(
         )
 
 
-def _user_id(session: Session, username: str | None) -> int | None:
+def _user_id(connection: Connection, username: str | None) -> int | None:
     if not username:
         return None
-    return session.scalar(select(User.id).where(User.username == username))
+    return connection.scalar(select(User.id).where(User.username == username))
 
 
 def mark_failed(
@@ -117,10 +116,10 @@ def mark_failed(
 ) -> None:
     """In a transaction of its own: put the case in ``error``; its workflow state stays as stored."""
     with ctx.uow(write=True) as uow:
-        case = load_case(uow.session.connection(), case_id)
+        case = load_case(uow.connection, case_id)
         if case is None:
             return
-        writer = CaseWriter(uow.session, case)
+        writer = CaseWriter(uow.connection, case)
         writer.set(status=ERROR, error_message=message, error_element=element, updated_at=utcnow())
         writer.event(actor, "step_failed", data={"error": message, "element": element, "submitted": data or {}})
         writer.write()

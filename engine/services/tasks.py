@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
 from engine import forms
 from engine.access import require_staff
@@ -92,12 +92,12 @@ def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> li
         return [task_info(item, username) for item, username in rows if scope == "mine" or may_work_on(item, actor)]
 
 
-def _open_item(session: Session, item_id: int) -> OpenItem:
-    item = load_item(session.connection(), item_id)
+def _open_item(connection: Connection, item_id: int) -> OpenItem:
+    item = load_item(connection, item_id)
     if item is None:
         raise NotFound(f"task {item_id} does not exist")
     if item.closed_at is not None:
-        who = session.get(User, item.completed_by_id).username if item.completed_by_id else "the process"
+        who = _username(connection, item.completed_by_id) if item.completed_by_id else "the process"
         raise TaskNotReady(
             f"task '{item.name}' was already {item.outcome} by {who} at {item.closed_at:%Y-%m-%d %H:%M} UTC"
         )
@@ -110,40 +110,38 @@ def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     """An open task the actor may work on (claimed by them, or open to one of their roles)."""
     require_staff(actor)
     with ctx.uow() as uow:
-        item = _open_item(uow.session, item_id)
+        item = _open_item(uow.connection, item_id)
         if not may_work_on(item, actor):
-            raise NotAllowed(_refusal(uow.session, item))
-        holder = uow.session.get(User, item.assignee_id) if item.assignee_id else None
-        return task_info(item, holder.username if holder else None)
+            raise NotAllowed(_refusal(uow.connection, item))
+        return task_info(item, _username(uow.connection, item.assignee_id) if item.assignee_id else None)
 
 
 def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     with ctx.uow(write=True) as uow:
-        item = _open_item(uow.session, item_id)
+        item = _open_item(uow.connection, item_id)
         if item.assignee_id == actor.user_id:
             return task_info(item, actor.username)
         if item.assignee_id is not None:
-            holder = uow.session.get(User, item.assignee_id)
-            raise Conflict(f"task '{item.name}' is already claimed by {holder.username if holder else '?'}")
+            raise Conflict(f"task '{item.name}' is already claimed by {_username(uow.connection, item.assignee_id)}")
         if not actor.roles.intersection(item.roles):
             raise NotAllowed(f"task '{item.name}' needs one of the roles {', '.join(item.roles)}")
-        _assign(uow.session, item, actor, actor.user_id, "task_claimed")
+        _assign(uow.connection, item, actor, actor.user_id, "task_claimed")
         uow.commit()
         return task_info(item, actor.username)
 
 
 def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     with ctx.uow(write=True) as uow:
-        item = _open_item(uow.session, item_id)
+        item = _open_item(uow.connection, item_id)
         if item.assignee_id != actor.user_id:
             raise NotAllowed(f"task '{item.name}' is not claimed by you")
-        _assign(uow.session, item, actor, None, "task_unclaimed")
+        _assign(uow.connection, item, actor, None, "task_unclaimed")
         uow.commit()
         return task_info(item, None)
 
 
-def _assign(session: Session, item: OpenItem, actor: Actor, assignee_id: int | None, action: str) -> None:
-    writer = CaseWriter(session, item.case)
+def _assign(connection: Connection, item: OpenItem, actor: Actor, assignee_id: int | None, action: str) -> None:
+    writer = CaseWriter(connection, item.case)
     writer.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(assignee_id=assignee_id))
     writer.event(actor, action, task=(item.task_id, item.bpmn_id, item.name))
     writer.write()
@@ -167,18 +165,18 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
     case_id: int | None = None
     try:
         with ctx.uow(write=True) as uow:
-            session = uow.session
-            item = _open_item(session, item_id)
+            connection = uow.connection
+            item = _open_item(connection, item_id)
             case_id = item.case_id
             if not may_work_on(item, actor):
-                raise NotAllowed(_refusal(session, item))
+                raise NotAllowed(_refusal(connection, item))
             cleaned = forms.clean_form_data(item.form, data)
-            runtime = load_runtime(ctx, session, item.case)
+            runtime = load_runtime(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
-            writer = CaseWriter(session, item.case)
+            writer = CaseWriter(connection, item.case)
             writer.close_item(item.id, "completed", actor.user_id)
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=cleaned)
-            save_progress(ctx, session, writer, runtime, actor)
+            save_progress(ctx, writer, runtime, actor)
             opened = writer.write()
             uow.commit()
             keep_alive(ctx, writer, runtime)
@@ -189,8 +187,11 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
         raise
 
 
-def _refusal(session: Session, item: OpenItem) -> str:
+def _username(connection: Connection, user_id: int) -> str:
+    return connection.scalar(select(User.username).where(User.id == user_id)) or "?"
+
+
+def _refusal(connection: Connection, item: OpenItem) -> str:
     if item.assignee_id is not None:
-        holder = session.get(User, item.assignee_id)
-        return f"task '{item.name}' is claimed by {holder.username if holder else '?'}"
+        return f"task '{item.name}' is claimed by {_username(connection, item.assignee_id)}"
     return f"task '{item.name}' needs one of the roles {', '.join(item.roles)}"

@@ -59,15 +59,15 @@ def claim(ctx: EngineContext, case_id: int, now: datetime) -> bool:
 def fire_case(ctx: EngineContext, case_id: int, now: datetime) -> bool:
     try:
         with ctx.uow(write=True) as uow:
-            case = load_case(uow.session.connection(), case_id)
+            case = load_case(uow.connection, case_id)
             if case is None or case.status != RUNNING or case.next_timer_at is None or case.next_timer_at > now:
                 return False
             due = case.next_timer_at
-            runtime = load_runtime(ctx, uow.session, case)
+            runtime = load_runtime(ctx, uow.connection, case)
             runtime.advance()
-            writer = CaseWriter(uow.session, case)
+            writer = CaseWriter(uow.connection, case)
             writer.event(TIMER_ACTOR, "timer_fired", data={"due_at": due})
-            save_progress(ctx, uow.session, writer, runtime, TIMER_ACTOR)
+            save_progress(ctx, writer, runtime, TIMER_ACTOR)
             writer.set(timer_lease_until=None)
             writer.write()
             uow.commit()
