@@ -36,9 +36,7 @@ class UnitOfWork:
     def session(self) -> Session:
         """An ORM session inside this unit's transaction (it never commits on its own)."""
         if self._session is None:
-            self._session = Session(
-                bind=self.connection, expire_on_commit=False, join_transaction_mode="rollback_only"
-            )
+            self._session = Session(bind=self.connection, expire_on_commit=False, join_transaction_mode="rollback_only")
         return self._session
 
     def commit(self) -> None:

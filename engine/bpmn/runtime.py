@@ -27,6 +27,8 @@ from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.serializer import dump_workflow
 from engine.bpmn.serializer import load_workflow
+from engine.bpmn.serializer import pack_state
+from engine.bpmn.serializer import unpack_state
 from engine.errors import EngineError
 from engine.errors import StepFailed
 from engine.errors import TaskNotReady
@@ -71,16 +73,17 @@ class CaseRuntime:
         return runtime
 
     @classmethod
-    def load(cls, state_json: str, bundle: SpecBundle, engine: SandboxScriptEngine, max_tasks: int) -> CaseRuntime:
-        return cls(load_workflow(state_json, bundle), engine, max_tasks)
+    def load(cls, state: bytes, bundle: SpecBundle, engine: SandboxScriptEngine, max_tasks: int) -> CaseRuntime:
+        return cls(load_workflow(unpack_state(state), bundle), engine, max_tasks)
 
     @classmethod
     def resume(cls, workflow: BpmnWorkflow, engine: SandboxScriptEngine, max_tasks: int) -> CaseRuntime:
         """Wrap a workflow kept alive since its last save (see engine.live_workflows)."""
         return cls(workflow, engine, max_tasks)
 
-    def dump(self) -> str:
-        return dump_workflow(self.workflow)
+    def dump(self) -> bytes:
+        """The state as stored (compressed JSON without the spec)."""
+        return pack_state(dump_workflow(self.workflow))
 
     # -- advancing -------------------------------------------------------------------------
 
@@ -107,7 +110,12 @@ class CaseRuntime:
 
     @property
     def completed(self) -> bool:
-        return bool(self.workflow.is_completed())
+        # ``is_completed`` walks the tree from its root to the first unfinished task on every
+        # call until the workflow ends; a scan of the task table answers the common "no" faster.
+        workflow = self.workflow
+        if not workflow.completed and any(t.state & TaskState.NOT_FINISHED_MASK for t in workflow.tasks.values()):
+            return False
+        return bool(workflow.is_completed())
 
     def data(self) -> dict[str, Any]:
         if self.completed:
@@ -119,8 +127,18 @@ class CaseRuntime:
         return len(self.workflow.tasks) + sum(len(sp.tasks) for sp in self.workflow.subprocesses.values())
 
     def ready_task_ids(self) -> list[str]:
-        """Ids of every READY human task, in tree order."""
-        return [str(task.id) for task in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+        """Ids of every READY human task, in order of creation.
+
+        Scans the task tables rather than walking the tree with ``get_tasks``, which costs
+        several times more per task; the tables hold exactly the tree's tasks.
+        """
+        workflows = [self.workflow, *self.workflow.subprocesses.values()]
+        return [
+            str(task.id)
+            for workflow in workflows
+            for task in workflow.tasks.values()
+            if task.state == TaskState.READY and task.task_spec.manual
+        ]
 
     def describe(self, task_id: str, role_of: Callable[[str], str | None]) -> ReadyTask:
         """A READY human task with roles resolved and its due date and assignee evaluated."""
@@ -140,20 +158,22 @@ class CaseRuntime:
             return None
 
     def _check_growth(self, task: Any) -> None:
-        self._check_size()
-        if task.depth > MAX_DEPTH:
+        count = self._check_size()
+        # A tree needs more tasks than levels; measuring depth walks up every parent.
+        if count > MAX_DEPTH and task.depth > MAX_DEPTH:
             raise TaskTreeTooLarge(
                 f"the case's task tree is {task.depth} levels deep, more than the limit of {MAX_DEPTH}; "
                 "a loop in the diagram probably never ends: bound it or move its body into a call activity"
             )
 
-    def _check_size(self) -> None:
+    def _check_size(self) -> int:
         count = self.task_count()
         if count > self.max_tasks:
             raise TaskTreeTooLarge(
                 f"the case's task tree has {count} tasks, more than the limit of {self.max_tasks}; "
                 "a loop in the diagram probably never ends: bound it or move its body into a call activity"
             )
+        return count
 
     def _describe(self, task: Any, role_of: Callable[[str], str | None]) -> ReadyTask:
         spec = task.task_spec

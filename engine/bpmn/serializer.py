@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
@@ -69,6 +70,15 @@ def dump_workflow(workflow: BpmnWorkflow) -> str:
     if checking():
         check_dump(DUMPER, workflow, text)
     return text
+
+
+def pack_state(state_json: str) -> bytes:
+    """The stored form of a state: rewritten on every step, so kept small (level 1 is fast)."""
+    return zlib.compress(state_json.encode("utf-8"), 1)
+
+
+def unpack_state(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
 def load_workflow(state_json: str, bundle: SpecBundle) -> BpmnWorkflow:

@@ -86,33 +86,47 @@ class StateDumper:
         if cache is None:
             cache = _texts[workflow] = {}
         fresh: dict[UUID, _Entry] = {}
-        parts = []
-        for task_id, task in workflow.tasks.items():
-            text = self._task_text(task, cache.get(task_id), fresh)
-            parts.append(f'"{task_id}": {text}')
+        parts = [self._task_text(task_id, task, cache.get(task_id), fresh) for task_id, task in workflow.tasks.items()]
         cache.clear()
         cache.update(fresh)
         return "{" + ", ".join(parts) + "}"
 
-    def _task_text(self, task: Task, cached: _Entry | None, fresh: dict[UUID, _Entry]) -> str:
-        parent = task.parent
-        if not (_flat(task.data) and _flat(task.internal_data) and (parent is None or _flat(parent.data))):
-            return self._encode_task(task)
+    def _task_text(self, task_id: UUID, task: Task, cached: _Entry | None, fresh: dict[UUID, _Entry]) -> str:
+        """``"<id>": {…}`` for one task, reused from ``cached`` when nothing it depends on changed."""
+        parent, data, internal = task.parent, task.data, task.internal_data
+        if not (_flat(data) and _flat(internal) and (parent is None or _flat(parent.data))):
+            return f'"{task_id}": {self.encode(self.registry.convert(task))}'
         key = (task.last_state_change, task.state, task._parent, tuple(task._children), task.triggered)
         if parent is None:
-            delta: Any = dict(task.data)
+            delta: Any = dict(data)
         else:
-            before, after = parent.data, task.data
-            delta = (DeepMerge.get_updated_keys(before, after), DeepMerge.get_deleted_keys(before, after))
-        if cached is not None and cached[0] == key and cached[1] == task.internal_data and cached[2] == delta:
-            fresh[task.id] = cached
+            delta = (DeepMerge.get_updated_keys(parent.data, data), DeepMerge.get_deleted_keys(parent.data, data))
+        if cached is not None and cached[0] == key and cached[1] == internal and cached[2] == delta:
+            fresh[task_id] = cached
             return cached[3]
-        text = self._encode_task(task)
-        fresh[task.id] = (key, dict(task.internal_data), delta, text)
+        text = f'"{task_id}": {self.encode(self._task_dict(task, parent, delta))}'
+        fresh[task_id] = (key, dict(internal), delta, text)
         return text
 
-    def _encode_task(self, task: Task) -> str:
-        return str(self.encode(self.registry.convert(task)))
+    def _task_dict(self, task: Task, parent: Task | None, delta: Any) -> dict[str, Any]:
+        """SpiffWorkflow's TaskConverter output for a task whose values are all flat."""
+        if parent is None:
+            data, change = delta, {}
+        else:
+            data, change = {}, {"updates": delta[0], "deletions": delta[1]}
+        return {
+            "id": str(task.id),
+            "parent": str(task._parent) if parent is not None else None,
+            "children": [str(child) for child in task._children],
+            "last_state_change": task.last_state_change,
+            "state": task.state,
+            "task_spec": task.task_spec.name,
+            "triggered": task.triggered,
+            "internal_data": dict(task.internal_data),
+            "data": data,
+            "delta": change,
+            "typename": self.registry.typenames[type(task)],
+        }
 
 
 def check_dump(dumper: StateDumper, workflow: BpmnWorkflow, text: str) -> None:

@@ -22,7 +22,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))  # indexed by the unique
     seq: Mapped[int]
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

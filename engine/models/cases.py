@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
+from sqlalchemy import LargeBinary
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
@@ -26,10 +27,11 @@ RUNNING, COMPLETED, CANCELLED, ERROR = "running", "completed", "cancelled", "err
 class Case(Base):
     """A running or finished process instance.
 
-    ``state_json`` is SpiffWorkflow's serialization *without* the spec (the spec lives once in
-    the process version). ``lock_version`` makes concurrent writers fail instead of overwriting.
-    ``audit_seq``/``audit_head`` are the sequence number and hash of the last audit event, so
-    appending needs no query; verification recomputes the chain from the events themselves.
+    ``state`` is SpiffWorkflow's serialization *without* the spec (the spec lives once in the
+    process version), zlib-compressed (``engine.bpmn.serializer.pack_state``). ``lock_version``
+    makes concurrent writers fail instead of overwriting. ``audit_seq``/``audit_head`` are the
+    sequence number and hash of the last audit event, so appending needs no query;
+    verification recomputes the chain from the events themselves.
     """
 
     __tablename__ = "cases"
@@ -37,7 +39,7 @@ class Case(Base):
     number: Mapped[str] = mapped_column(String(40), unique=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=RUNNING, index=True)
-    state_json: Mapped[str] = mapped_column(Text, deferred=True)  # read only by the runtime
+    state: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read only by the runtime
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -64,7 +66,7 @@ class WorkItem(Base):
     __tablename__ = "work_items"
     __table_args__ = (UniqueConstraint("case_id", "task_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))  # indexed by the unique
     task_id: Mapped[str] = mapped_column(String(36))
     bpmn_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(200))

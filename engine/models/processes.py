@@ -32,7 +32,7 @@ class ProcessVersion(Base):
         UniqueConstraint("key", "sha256"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), index=True)
+    key: Mapped[str] = mapped_column(String(120))  # indexed by the unique (key, version)
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))

@@ -93,7 +93,7 @@ LOAD_ITEM = Prepared(
     .join(VERSIONS)
     .where(ITEMS.c.id == bindparam("item_id"))
 )
-LOAD_STATE = select(CASES.c.state_json).where(CASES.c.id == bindparam("case_id"))
+LOAD_STATE = select(CASES.c.state).where(CASES.c.id == bindparam("case_id"))
 LOAD_SPEC = select(VERSIONS.c.spec_json).where(VERSIONS.c.id == bindparam("version_id"))
 
 
@@ -113,8 +113,8 @@ def load_item(connection: Connection, item_id: int) -> OpenItem | None:
     return OpenItem(**{name: row[name] for name in _ITEM_FIELDS}, case=_case_of(row))
 
 
-def load_state(connection: Connection, case_id: int) -> str:
-    return str(connection.execute(LOAD_STATE, {"case_id": case_id}).scalar_one())
+def load_state(connection: Connection, case_id: int) -> bytes:
+    return bytes(connection.execute(LOAD_STATE, {"case_id": case_id}).scalar_one())
 
 
 def load_spec_json(connection: Connection, version_id: int) -> str:
@@ -138,6 +138,8 @@ CLOSE_ITEM = Prepared(
 INSERT_ITEM = Prepared(insert(ITEMS).returning(ITEMS.c.id))
 INSERT_EVENTS = Prepared(insert(EVENTS))
 _case_updates: dict[frozenset[str], Prepared] = {}
+OpenItems = dict[str, tuple[int, str, str]]  # task id → (work item id, BPMN id, name)
+_UNKNOWN = object()
 
 
 def _update_case(columns: frozenset[str]) -> Prepared:
@@ -156,14 +158,20 @@ def _update_case(columns: frozenset[str]) -> Prepared:
 class CaseWriter:
     """Collects the changes of one transaction to one case; ``write()`` stores them."""
 
-    def __init__(self, connection: Connection, case: CaseRef) -> None:
+    def __init__(self, connection: Connection, case: CaseRef, open_items: OpenItems | None = None) -> None:
+        """``open_items``: the case's open work items when known without a query (a new case,
+        or a live workflow whose lock version proves nobody wrote the case since)."""
         self.connection = connection
+        self.known_open = open_items
+        self.open_after: OpenItems | None = None
         self.case_id = case.id
         self.number = case.number
         self.version_id = case.process_version_id
         self.sha256 = case.process_sha256
         self.lock_version = case.lock_version
         self.seq, self.head = case.audit_seq, case.audit_head
+        # Indexed columns are written only when they change: each write rewrites index pages.
+        self.stored = {"status": case.status, "next_timer_at": case.next_timer_at}
         self.values: dict[str, Any] = {}
         self.events: list[dict[str, Any]] = []
         self.closed: list[dict[str, Any]] = []
@@ -203,11 +211,13 @@ class CaseWriter:
         self.seq, self.head = row["seq"], row["hash"]
         self.events.append(row)
 
-    def open_item_ids(self) -> dict[str, tuple[int, str, str]]:
-        """Open work items of the case not closed in this transaction: task id → (id, BPMN id, name)."""
+    def open_item_ids(self) -> OpenItems:
+        """Open work items of the case not closed in this transaction."""
+        if self.known_open is None:
+            rows = OPEN_ITEMS.rows(self.connection, {"case_id": self.case_id})
+            self.known_open = {row["task_id"]: (row["id"], row["bpmn_id"], row["name"]) for row in rows}
         closing = {row["b_id"] for row in self.closed}
-        rows = OPEN_ITEMS.rows(self.connection, {"case_id": self.case_id})
-        return {row["task_id"]: (row["id"], row["bpmn_id"], row["name"]) for row in rows if row["id"] not in closing}
+        return {task_id: item for task_id, item in self.known_open.items() if item[0] not in closing}
 
     def close_item(self, item_id: int, outcome: str, by: int | None = None) -> None:
         self.closed.append({"b_id": item_id, "closed_at": utcnow(), "outcome": outcome, "completed_by_id": by})
@@ -220,7 +230,8 @@ class CaseWriter:
 
         Raises Conflict when someone else changed the case since it was read.
         """
-        values = {**self.values, "lock_version": self.lock_version + 1, "audit_seq": self.seq, "audit_head": self.head}
+        values = {name: value for name, value in self.values.items() if self.stored.get(name, _UNKNOWN) != value}
+        values.update(lock_version=self.lock_version + 1, audit_seq=self.seq, audit_head=self.head)
         parameters = {**values, "b_case_id": self.case_id, "b_lock_version": self.lock_version}
         if _update_case(frozenset(values)).execute(self.connection, parameters) != 1:
             raise Conflict("someone else changed this case at the same moment; reload and try again")
@@ -230,4 +241,8 @@ class CaseWriter:
         opened = [(INSERT_ITEM.rows(self.connection, row)[0]["id"], row["bpmn_id"]) for row in self.new_items]
         if self.events:
             INSERT_EVENTS.execute_many(self.connection, self.events)
+        if self.known_open is not None:
+            self.open_after = self.open_item_ids()
+            for (item_id, bpmn_id), row in zip(opened, self.new_items, strict=True):
+                self.open_after[row["task_id"]] = (item_id, bpmn_id, row["name"])
         return opened

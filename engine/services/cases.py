@@ -115,7 +115,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             "number": number,
             "process_version_id": version.id,
             "status": RUNNING,
-            "state_json": runtime.dump(),
+            "state": runtime.dump(),
             "data": json_safe(data),
             "lock_version": 1,
             "created_by_id": actor.user_id,
@@ -126,7 +126,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         }
         case_id = connection.execute(INSERT_CASE, row).scalar_one()
         ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, audit.GENESIS, None)
-        writer = CaseWriter(connection, ref)
+        writer = CaseWriter(connection, ref, open_items={})
         writer.event(actor, "case_started", data={"data": data, "version": version.version})
         try:
             runtime.advance()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from sqlalchemy import Connection
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
 from engine.services.case_writer import CaseRef
 from engine.services.case_writer import CaseWriter
+from engine.services.case_writer import OpenItems
 from engine.services.case_writer import load_case
 from engine.services.case_writer import load_spec_json
 from engine.services.case_writer import load_state
@@ -32,6 +34,15 @@ def script_engine_for(ctx: EngineContext, connection: Connection) -> SandboxScri
 
 
 def load_runtime(ctx: EngineContext, connection: Connection, case: CaseRef) -> CaseRuntime:
+    return open_case(ctx, connection, case).runtime
+
+
+class OpenCase(NamedTuple):
+    runtime: CaseRuntime
+    open_items: OpenItems | None  # known when the workflow was live (saves a query)
+
+
+def open_case(ctx: EngineContext, connection: Connection, case: CaseRef) -> OpenCase:
     """Restore the workflow with the sandboxed engine re-attached (SpiffWorkflow drops it).
 
     The stored state and the version's spec are read only when no live workflow is at hand.
@@ -39,14 +50,15 @@ def load_runtime(ctx: EngineContext, connection: Connection, case: CaseRef) -> C
     engine, limit = script_engine_for(ctx, connection), ctx.config.max_tasks_per_case
     live = ctx.live_workflows.take(case.id, case.lock_version)
     if live is not None:
-        return CaseRuntime.resume(live, engine, limit)
+        workflow, open_items = live
+        return OpenCase(CaseRuntime.resume(workflow, engine, limit), open_items)
     bundle = SPEC_CACHE.get(case.process_sha256, lambda: load_spec_json(connection, case.process_version_id))
-    return CaseRuntime.load(load_state(connection, case.id), bundle, engine, limit)
+    return OpenCase(CaseRuntime.load(load_state(connection, case.id), bundle, engine, limit), None)
 
 
 def keep_alive(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime) -> None:
-    """After a successful commit: remember the workflow for the case's next action."""
-    ctx.live_workflows.put(writer.case_id, writer.lock_version, runtime.workflow)
+    """After a successful commit: remember the workflow (and its open work items, when known)."""
+    ctx.live_workflows.put(writer.case_id, writer.lock_version, (runtime.workflow, writer.open_after))
 
 
 def save_progress(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime, actor: Actor) -> None:
@@ -54,7 +66,7 @@ def save_progress(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime, 
     data = json_safe(runtime.data())
     completed = runtime.completed
     writer.set(
-        state_json=runtime.dump(),
+        state=runtime.dump(),
         data=data,
         next_timer_at=runtime.next_timer_at(),
         updated_at=utcnow(),

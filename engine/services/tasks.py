@@ -29,8 +29,8 @@ from engine.services.case_writer import CaseWriter
 from engine.services.case_writer import OpenItem
 from engine.services.case_writer import load_item
 from engine.services.progress import keep_alive
-from engine.services.progress import load_runtime
 from engine.services.progress import mark_failed
+from engine.services.progress import open_case
 from engine.services.progress import save_progress
 
 
@@ -171,9 +171,9 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             if not may_work_on(item, actor):
                 raise NotAllowed(_refusal(connection, item))
             cleaned = forms.clean_form_data(item.form, data)
-            runtime = load_runtime(ctx, connection, item.case)
+            runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
-            writer = CaseWriter(connection, item.case)
+            writer = CaseWriter(connection, item.case, open_items)
             writer.close_item(item.id, "completed", actor.user_id)
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=cleaned)
             save_progress(ctx, writer, runtime, actor)

@@ -23,8 +23,8 @@ from engine.models.cases import RUNNING
 from engine.services.case_writer import CaseWriter
 from engine.services.case_writer import load_case
 from engine.services.progress import keep_alive
-from engine.services.progress import load_runtime
 from engine.services.progress import mark_failed
+from engine.services.progress import open_case
 from engine.services.progress import save_progress
 
 TIMER_ACTOR = Actor.system("timer")
@@ -63,9 +63,9 @@ def fire_case(ctx: EngineContext, case_id: int, now: datetime) -> bool:
             if case is None or case.status != RUNNING or case.next_timer_at is None or case.next_timer_at > now:
                 return False
             due = case.next_timer_at
-            runtime = load_runtime(ctx, uow.connection, case)
+            runtime, open_items = open_case(ctx, uow.connection, case)
             runtime.advance()
-            writer = CaseWriter(uow.connection, case)
+            writer = CaseWriter(uow.connection, case, open_items)
             writer.event(TIMER_ACTOR, "timer_fired", data={"due_at": due})
             save_progress(ctx, writer, runtime, TIMER_ACTOR)
             writer.set(timer_lease_until=None)

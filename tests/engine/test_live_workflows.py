@@ -1,0 +1,71 @@
+"""Workflows kept alive between actions: never stale, and what they remember matches the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from SpiffWorkflow.util.task import TaskState
+
+from engine.context import EngineContext
+from engine.services import cases
+from engine.services import tasks
+from engine.services.case_writer import OPEN_ITEMS
+from engine.services.case_writer import load_case
+from tests import diagrams
+
+REPAIR = Path(__file__).resolve().parents[2] / "bench" / "repair_bench.bpmn"
+ALL_ROLES = ("service_desk", "quality_office", "finance", "dispatcher", "warehouse", "workshop", "inspector")
+
+
+def answers(bpmn_id: str, inspections: int) -> dict[str, object]:
+    """A repair out of warranty that passes its second inspection."""
+    return {
+        "register": {"customer": "示例客户"},
+        "warranty": {"under_warranty": False},
+        "quote": {"amount": "800.00"},
+        "inspect": {"passed": inspections >= 2, "inspections": inspections},
+    }.get(bpmn_id, {})
+
+
+def test_a_case_written_by_another_process_is_reloaded_not_taken_from_memory(  # type: ignore[no-untyped-def]
+    ctx, engine_config, deploy, make_user
+) -> None:
+    deploy({"linear.bpmn": diagrams.linear()})
+    desk, quality = make_user("desk", "service_desk"), make_user("qo", "quality_office")
+    case = cases.start_case(ctx, desk, "two_steps", {})  # ctx now holds the case's workflow alive
+    other = EngineContext(engine_config)  # another server process, with its own memory
+    try:
+        register = tasks.list_tasks(other, desk)[0]
+        tasks.complete_task(other, desk, register.id, {"customer": "来自另一进程"})
+    finally:
+        other.dispose()
+    decide = tasks.list_tasks(ctx, quality)[0]  # only exists in the state the other process saved
+    tasks.complete_task(ctx, quality, decide.id, {"approved": True})
+    assert cases.get_case(ctx, case.id).data["customer"] == "来自另一进程"
+    assert [t.bpmn_id for t in tasks.list_tasks(ctx, desk)] == ["close"]
+
+
+def test_the_open_work_items_remembered_with_a_live_workflow_match_the_database(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    deploy({REPAIR.name: REPAIR.read_bytes()})
+    actor = make_user("all", *ALL_ROLES)
+    case = cases.start_case(ctx, actor, "repair_bench", {})
+    pending, inspections, checked = list(case.opened), 0, 0
+    while pending:
+        item_id, bpmn_id = pending.pop(0)
+        inspections += bpmn_id == "inspect"
+        pending.extend(tasks.complete_task(ctx, actor, item_id, answers(bpmn_id, inspections)).opened)
+        with ctx.db.connect() as connection:
+            ref = load_case(connection, case.id)
+            stored = {
+                row["task_id"]: (row["id"], row["bpmn_id"], row["name"])
+                for row in OPEN_ITEMS.rows(connection, {"case_id": case.id})
+            }
+        live = ctx.live_workflows.take(case.id, ref.lock_version)
+        assert live is not None, "the workflow should still be live after a commit"
+        workflow, remembered = live
+        assert remembered == stored
+        ready = {str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+        assert set(remembered) == ready
+        ctx.live_workflows.put(case.id, ref.lock_version, live)
+        checked += 1
+    assert checked >= 10 and cases.get_case(ctx, case.id).status == "completed"
