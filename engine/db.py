@@ -15,6 +15,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 WRITE_OPTION = "aftercare_write"
+WAL_CHECKPOINT_PAGES = 10_000
+WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -71,6 +73,11 @@ def _configure_sqlite(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Every step rewrites the same hot pages (its case row, index leaves); checkpointing
+            # every 10 000 pages instead of 1 000 copies each of them to the database file ten
+            # times less often (about 10 % more steps per second, docs/performance.md).
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+            cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

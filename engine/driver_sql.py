@@ -31,13 +31,15 @@ class _Compiled:
             name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in compiled.binds.items()
         }
         self.processors = {name: p for name, p in self.processors.items() if p is not None}
+        # Values the statement carries itself (a LIMIT, a literal in a WHERE).
+        self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
         self.columns = [
             (column.key, column.type.dialect_impl(dialect).result_processor(dialect, None))
             for column in statement.exported_columns  # type: ignore[attr-defined]
         ]
 
     def parameters(self, values: dict[str, Any]) -> Any:
-        processed = dict(values)
+        processed = {**self.defaults, **values}
         for name, process in self.processors.items():
             if name in processed:
                 processed[name] = process(processed[name])  # type: ignore[misc]

@@ -33,13 +33,14 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.workflow import Workflow
 
-_IMMUTABLE = (str, int, float, bool, type(None), Decimal, datetime, date, timedelta, UUID)
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), Decimal, datetime, date, timedelta, UUID})
 _Entry = tuple[tuple[Any, ...], dict[str, Any], Any, str]
 _texts: WeakKeyDictionary[Workflow, dict[UUID, _Entry]] = WeakKeyDictionary()
 
 
 def _flat(mapping: dict[str, Any]) -> bool:
-    return all(isinstance(value, _IMMUTABLE) for value in mapping.values())
+    """Only immutable scalars (exact types: a subclass might be mutable) — so safe to compare later."""
+    return _IMMUTABLE.issuperset(map(type, mapping.values()))
 
 
 class StateDumper:
@@ -86,15 +87,29 @@ class StateDumper:
         if cache is None:
             cache = _texts[workflow] = {}
         fresh: dict[UUID, _Entry] = {}
-        parts = [self._task_text(task_id, task, cache.get(task_id), fresh) for task_id, task in workflow.tasks.items()]
+        flat: dict[UUID, bool] = {}
+        parts = [
+            self._task_text(task_id, task, cache.get(task_id), fresh, flat) for task_id, task in workflow.tasks.items()
+        ]
         cache.clear()
         cache.update(fresh)
         return "{" + ", ".join(parts) + "}"
 
-    def _task_text(self, task_id: UUID, task: Task, cached: _Entry | None, fresh: dict[UUID, _Entry]) -> str:
-        """``"<id>": {…}`` for one task, reused from ``cached`` when nothing it depends on changed."""
+    def _task_text(
+        self, task_id: UUID, task: Task, cached: _Entry | None, fresh: dict[UUID, _Entry], flat: dict[UUID, bool]
+    ) -> str:
+        """``"<id>": {…}`` for one task, reused from ``cached`` when nothing it depends on changed.
+
+        ``flat`` remembers per task whether its data is flat; parents come before their children
+        in the task table, so a parent's answer is usually known when the child asks.
+        """
         parent, data, internal = task.parent, task.data, task.internal_data
-        if not (_flat(data) and _flat(internal) and (parent is None or _flat(parent.data))):
+        flat[task_id] = data_flat = _flat(data)
+        if parent is not None:
+            parent_flat = flat.get(task._parent)
+            if parent_flat is None:
+                parent_flat = _flat(parent.data)
+        if not (data_flat and _flat(internal) and (parent is None or parent_flat)):
             return f'"{task_id}": {self.encode(self.registry.convert(task))}'
         key = (task.last_state_change, task.state, task._parent, tuple(task._children), task.triggered)
         if parent is None:

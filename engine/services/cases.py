@@ -17,6 +17,7 @@ from engine.bpmn.runtime import CaseRuntime
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.driver_sql import Prepared
 from engine.errors import NotAllowed
 from engine.errors import NotFound
 from engine.errors import StepFailed
@@ -78,18 +79,19 @@ def number_prefix(ctx: EngineContext, process_key: str) -> str:
 
 
 COUNTERS = CaseCounter.__table__
-NEXT_NUMBER = (
+NEXT_NUMBER = Prepared(
     update(COUNTERS)
     .where(COUNTERS.c.prefix == bindparam("b_prefix"), COUNTERS.c.year == bindparam("b_year"))
     .values(last=COUNTERS.c.last + 1)
     .returning(COUNTERS.c.last)
 )
-INSERT_CASE = insert(CASES).returning(CASES.c.id)
+INSERT_CASE = Prepared(insert(CASES).returning(CASES.c.id))
 
 
 def allocate_number(connection: Connection, prefix: str, year: int) -> str:
     """Next readable case number, e.g. ``SR-2026-000042``; runs inside the write transaction."""
-    last = connection.execute(NEXT_NUMBER, {"b_prefix": prefix, "b_year": year}).scalar()
+    rows = NEXT_NUMBER.rows(connection, {"b_prefix": prefix, "b_year": year})
+    last = rows[0]["last"] if rows else None
     if last is None:
         last = 1
         connection.execute(insert(COUNTERS).values(prefix=prefix, year=year, last=last))
@@ -106,16 +108,15 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         if actor.user_id is not None and not actor.roles.intersection(version.starter_roles):
             raise NotAllowed(f"starting '{process_key}' needs one of the roles {', '.join(version.starter_roles)}")
         data = forms.clean_form_data(version.start_form, data)
-        runtime = CaseRuntime.start(
-            bundle_of(connection, version), script_engine_for(ctx, connection), ctx.config.max_tasks_per_case, data
-        )
+        bundle, engine = bundle_of(connection, version), script_engine_for(ctx, connection)
+        runtime = CaseRuntime.start(bundle, engine, ctx.config.max_tasks_per_case, data)
         now = utcnow()
         number = allocate_number(connection, number_prefix(ctx, process_key), now.year)
         row = {
             "number": number,
             "process_version_id": version.id,
             "status": RUNNING,
-            "state": runtime.dump(),
+            "state": b"",  # written below, with the state the first steps reached
             "data": json_safe(data),
             "lock_version": 1,
             "created_by_id": actor.user_id,
@@ -124,14 +125,15 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             "created_at": now,
             "updated_at": now,
         }
-        case_id = connection.execute(INSERT_CASE, row).scalar_one()
+        case_id = INSERT_CASE.rows(connection, row)[0]["id"]
         ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, audit.GENESIS, None)
         writer = CaseWriter(connection, ref, open_items={})
         writer.event(actor, "case_started", data={"data": data, "version": version.version})
         try:
             runtime.advance()
         except StepFailed as err:
-            writer.set(status=ERROR, error_message=err.reason, error_element=err.element)
+            unstarted = CaseRuntime.start(bundle, engine, ctx.config.max_tasks_per_case, data)  # as before the step
+            writer.set(state=unstarted.dump(), status=ERROR, error_message=err.reason, error_element=err.element)
             writer.event(actor, "step_failed", data={"error": err.reason, "element": err.element})
             writer.write()
             uow.commit()

@@ -19,6 +19,7 @@ from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.driver_sql import Prepared
 from engine.errors import NotFound
 from engine.models import ProcessVersion
 from engine.models import Role
@@ -143,7 +144,7 @@ class VersionRef:
 
 
 _VERSIONS = ProcessVersion.__table__
-LATEST_VERSION = (
+LATEST_VERSION = Prepared(
     select(*[_VERSIONS.c[name] for name in VersionRef.__dataclass_fields__])
     .where(_VERSIONS.c.key == bindparam("key"))
     .order_by(_VERSIONS.c.version.desc())
@@ -155,10 +156,10 @@ SPEC_JSON = select(_VERSIONS.c.spec_json).where(_VERSIONS.c.id == bindparam("ver
 def latest_version(connection: Connection, key: str) -> VersionRef:
     if "\x00" in key:
         raise NotFound("no process has that key")
-    row = connection.execute(LATEST_VERSION, {"key": key}).first()
+    row = LATEST_VERSION.first(connection, {"key": key})
     if row is None:
         raise NotFound(f"no process '{key}' is deployed")
-    return VersionRef(**row._asdict())
+    return VersionRef(**row)
 
 
 def bundle_of(connection: Connection, version: VersionRef) -> SpecBundle:
