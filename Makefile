@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean translations
+.PHONY: run test lint bench install clean translations diagrams coverage-flows
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,20 @@ run: $(STAMP) translations
 	  $(BIN)/aftercare worker --interval 30 & \
 	  $(BIN)/aftercare serve --host 127.0.0.1 --port 5000
 
+# Every test, then the flow-coverage report of the scenario tests (fails below 100 %).
 test: $(STAMP) translations
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	$(BIN)/python -m tools.flow_coverage
+
+# The scenario tests alone, and the share of each diagram's sequence flows they take.
+coverage-flows: $(STAMP)
+	$(BIN)/python -m pytest -q tests/processes
+	$(BIN)/python -m tools.flow_coverage
+
+# Redraw processes/*.bpmn and *.dmn from tools/diagrams (the shipped defaults).
+diagrams: $(STAMP)
+	$(BIN)/python -m tools.diagrams
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance build .pytest_cache .ruff_cache

@@ -10,6 +10,23 @@ from engine.roles import ROLES
 STAFF_ROLES = frozenset(role.id for role in ROLES if role.id != "customer")
 
 
+# Steps of the customer (confirm a quote, sign the feedback form, rate the service) may be
+# done by the service desk on the customer's behalf, e.g. over the phone (SPEC roles table).
+ON_BEHALF = {"customer": "service_desk"}
+
+
+def working_roles(actor: Actor) -> frozenset[str]:
+    """The actor's roles plus those it may act for."""
+    return actor.roles | {role for role, proxy in ON_BEHALF.items() if proxy in actor.roles}
+
+
+def acting_for(actor: Actor, task_roles: list[str]) -> str | None:
+    """The role the actor stands in for on a task open to ``task_roles``, if not its own."""
+    if actor.roles.intersection(task_roles):
+        return None
+    return next((role for role in task_roles if ON_BEHALF.get(role) in actor.roles), None)
+
+
 def require_staff(actor: Actor) -> None:
     if not actor.roles & STAFF_ROLES:
         raise NotAllowed("this needs a staff role")

@@ -26,48 +26,83 @@ CUSTOMERS = [
     ("西江示例机械厂", "AWP-8 高空作业平台", "AW2025-1188", "平台无法升降"),
 ]
 
-# How far each demo case is taken: a list of (role, form data) steps after the start.
-STORIES: list[tuple[str, list[tuple[str, dict[str, Any]]]]] = [
-    ("registered", []),
-    ("registered", []),
+# How far each demo case is taken: its process, then (role, form data) steps after the start.
+# Steps of the customer are done by the service desk on the customer's behalf.
+TRIAGE = {"product_category": "own", "under_warranty": True, "misuse": False, "distance_km": 180}
+PAID_TRIAGE = {**TRIAGE, "under_warranty": False}
+UNRESOLVED = {"resolved": False, "guidance_note": "电话指导未能排除故障"}
+RATED = {field: "satisfied" for field in ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises")}
+STORIES: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
+    ("registered", "service_request", []),
+    ("registered", "service_request", []),
     (
         "consultation answered",
+        "service_request",
         [("service_desk", {"request_kind": "consultation"}), ("quality_office", {"answer_text": "已电话说明保养周期"})],
     ),
-    ("awaiting consultation", [("service_desk", {"request_kind": "consultation"})]),
-    ("awaiting triage", [("service_desk", {"request_kind": "fault"})]),
-    ("awaiting triage", [("service_desk", {"request_kind": "fault"})]),
+    ("awaiting an answer", "service_request", [("service_desk", {"request_kind": "consultation"})]),
+    ("awaiting the warranty check", "service_request", [("service_desk", {})]),
+    ("phone guidance", "service_request", [("service_desk", {}), ("quality_office", TRIAGE)]),
     (
-        "phone guidance",
-        [("service_desk", {"request_kind": "fault"}), ("quality_office", {"solution": "phone_guidance"})],
-    ),
-    (
-        "solved by phone",
+        "solved by phone, awaiting the rating",
+        "service_request",
         [
-            ("service_desk", {"request_kind": "fault"}),
-            ("quality_office", {"solution": "phone_guidance"}),
+            ("service_desk", {}),
+            ("quality_office", TRIAGE),
             ("tech_support", {"resolved": True, "guidance_note": "复位后恢复"}),
         ],
     ),
-    ("service to arrange", [("service_desk", {"request_kind": "fault"}), ("quality_office", {"solution": "onsite"})]),
-    ("service to arrange", [("service_desk", {"request_kind": "fault"}), ("quality_office", {"solution": "factory"})]),
     (
-        "service arranged",
+        "on-site repair, awaiting the quote",
+        "service_request",
         [
-            ("service_desk", {"request_kind": "fault"}),
+            ("service_desk", {}),
+            ("quality_office", PAID_TRIAGE),
+            ("tech_support", UNRESOLVED),
             ("quality_office", {"solution": "onsite"}),
-            ("dispatcher", {"service_plan": "派工程师明日上门"}),
         ],
     ),
-    ("cancelled", []),
+    (
+        "on-site repair, dispatched",
+        "service_request",
+        [
+            ("service_desk", {}),
+            ("quality_office", TRIAGE),
+            ("tech_support", UNRESOLVED),
+            ("quality_office", {"solution": "onsite"}),
+            ("dispatcher", {"engineer": "engineer", "distance_km": 180, "visit_plan": "明日上午到达"}),
+        ],
+    ),
+    (
+        "returned to the factory",
+        "service_request",
+        [
+            ("service_desk", {}),
+            ("quality_office", TRIAGE),
+            ("tech_support", UNRESOLVED),
+            ("quality_office", {"solution": "factory"}),
+            ("warehouse", {"received_qty": 1, "matches_list": True}),
+        ],
+    ),
+    (
+        "solved by phone and rated",
+        "service_request",
+        [
+            ("service_desk", {}),
+            ("quality_office", TRIAGE),
+            ("tech_support", {"resolved": True, "guidance_note": "更换保险丝后恢复"}),
+            ("service_desk", RATED),
+        ],
+    ),
+    ("cancelled", "service_request", []),
 ]
 
-TRIAGE_DEFAULTS = {"product_category": "own", "service_type": "C", "misuse": False, "solution_note": ""}
 REGISTER_DEFAULTS = {
     "channel": "phone",
     "contact_phone": "010-0000 0000",
     "address": "示例路 1 号",
     "delivery_date": "2025-06-01",
+    "request_kind": "fault",
 }
 
 
@@ -81,24 +116,18 @@ def load(ctx: EngineContext) -> Iterator[str]:
         role.id: users.create_user(ctx, role.id, [role.id], DEMO_PASSWORD, f"{role.name_zh}（演示）") for role in ROLES
     }
     yield f"demo users: {', '.join(people)} (password {DEMO_PASSWORD})"
-    for index, (label, steps) in enumerate(STORIES):
+    for index, (label, process, steps) in enumerate(STORIES):
         customer, model, serial, fault = CUSTOMERS[index % len(CUSTOMERS)]
-        case = cases.start_case(ctx, people["service_desk"], "service_request", {})
+        case = cases.start_case(ctx, people["service_desk"], process, {})
         register = {
             **REGISTER_DEFAULTS,
             "customer": customer,
             "product_model": model,
             "serial_number": serial,
             "fault_description": fault,
-            "request_kind": "fault",
         }
         for number, (role, data) in enumerate(steps):
-            payload = (
-                {**register, **data}
-                if number == 0
-                else ({**TRIAGE_DEFAULTS, **data} if role == "quality_office" and "solution" in data else data)
-            )
-            _complete_next(ctx, people[role], case.id, payload)
+            _complete_next(ctx, people[role], case.id, {**register, **data} if number == 0 else data)
         if label == "cancelled":
             cases.cancel_case(ctx, people["quality_office"], case.id, "客户撤回报修")
         yield f"{case.number}: {label}"

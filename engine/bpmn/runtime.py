@@ -102,6 +102,10 @@ class CaseRuntime:
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(_not_ready(task))
         with _StepGuard(task):
+            # Every field of the form is defined afterwards (None when left empty and not known
+            # before), so conditions may test optional answers.
+            for field in _form_of(task.task_spec)["fields"]:
+                task.data.setdefault(field["id"], None)
             task.data.update(data)
             task.run()
         self.advance()
@@ -118,8 +122,13 @@ class CaseRuntime:
         return bool(workflow.is_completed())
 
     def data(self) -> dict[str, Any]:
+        """The case data as of its latest completed step, inside a called process too."""
         if self.completed:
             return dict(self.workflow.data)
+        running = [sub.last_task for sub in self.workflow.subprocesses.values() if not sub.completed]
+        running = [task for task in running if task is not None]
+        if running:  # a called process is under way: its data is the newest
+            return dict(max(running, key=lambda task: task.last_state_change).data)
         last = self.workflow.last_task
         return dict(last.data) if last is not None else dict(self.workflow.task_tree.data)
 

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from engine import forms
+from engine.access import acting_for
 from engine.access import require_staff
+from engine.access import working_roles
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.errors import Conflict
@@ -71,7 +73,7 @@ def may_work_on(item: WorkItem | OpenItem, actor: Actor) -> bool:
     """Assigned to the actor, or unassigned and open to one of the actor's roles."""
     if item.assignee_id is not None:
         return item.assignee_id == actor.user_id
-    return bool(actor.roles.intersection(item.roles))
+    return bool(working_roles(actor).intersection(item.roles))
 
 
 def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> list[TaskInfo]:
@@ -123,7 +125,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
             return task_info(item, actor.username)
         if item.assignee_id is not None:
             raise Conflict(f"task '{item.name}' is already claimed by {_username(uow.connection, item.assignee_id)}")
-        if not actor.roles.intersection(item.roles):
+        if not working_roles(actor).intersection(item.roles):
             raise NotAllowed(f"task '{item.name}' needs one of the roles {', '.join(item.roles)}")
         _assign(uow.connection, item, actor, actor.user_id, "task_claimed")
         uow.commit()
@@ -175,7 +177,9 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             runtime.complete(item.task_id, cleaned)
             writer = CaseWriter(connection, item.case, open_items)
             writer.close_item(item.id, "completed", actor.user_id)
-            writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=cleaned)
+            on_behalf = acting_for(actor, item.roles)
+            event_data = {**cleaned, "on_behalf_of": on_behalf} if on_behalf else cleaned
+            writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
             save_progress(ctx, writer, runtime, actor)
             opened = writer.write()
             uow.commit()

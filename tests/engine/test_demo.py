@@ -23,6 +23,6 @@ def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:  
         assert actor is not None and actor.roles == {role.id}
     with ctx.uow() as uow:
         statuses = Counter(case.status for case in uow.session.scalars(select(Case)))
-    assert statuses == {"running": 8, "completed": 3, "cancelled": 1}
+    assert statuses == {"running": 10, "completed": 1, "cancelled": 1}
     again = list(demo.load(ctx))
     assert len(again) == 1 and "already present" in again[0] and demo.DEMO_PASSWORD in again[0]

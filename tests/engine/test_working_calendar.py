@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.bpmn.script_engine import calendar_helpers
 from engine.config import parse_working_periods
 from engine.services import calendar_days
 from engine.working_calendar import WorkingCalendar
@@ -101,3 +102,12 @@ def test_database_overrides_reach_the_calendar_and_silence_the_warning(ctx) -> N
     assert calendar_days.calendar_warnings(ctx, date(2026, 11, 22)) == []
     with ctx.uow() as uow:
         assert not ctx.calendar(uow.session).is_workday(date(2027, 1, 1))
+
+
+def test_clock_and_calendar_helpers_for_expressions() -> None:
+    helpers = calendar_helpers(WorkingCalendar())
+    start = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+    assert helpers["add_hours"](start, 72) == datetime(2026, 2, 3, 9, 0, tzinfo=UTC)  # through the weekend
+    assert helpers["add_days"]("2027-05-01T00:00:00+00:00", -30) == datetime(2027, 4, 1, tzinfo=UTC)
+    assert helpers["add_months"](start, 1) == datetime(2026, 2, 28, 9, 0, tzinfo=UTC)  # no 31 February
+    assert helpers["add_months"](start, 13) == datetime(2027, 2, 28, 9, 0, tzinfo=UTC)

@@ -1,92 +1,123 @@
-"""Scenario tests for service_request (SPEC "Case intake"), named after the clause they check."""
+"""service_request: SPEC "Case intake", each test named after the clause it checks."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 
-from engine.services import cases
-from engine.services import processes
-from engine.services import tasks
-from engine.services import timers
-from tests.processes.test_shipped_diagrams import PROCESSES
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-CALL = {
-    "channel": "phone",
-    "customer": "示例客户",
-    "contact_phone": "021-1234 5678",
-    "product_model": "AWP-12",
-    "serial_number": "AW-1",
-    "fault_description": "漏油",
-    "request_kind": "fault",
-}
-TRIAGE = {"product_category": "own", "service_type": "C", "solution": "onsite"}
+from tests.processes.conftest import SHANGHAI
+from tests.processes.journeys import CALL
+from tests.processes.journeys import IN_WARRANTY
+from tests.processes.journeys import UNRESOLVED
+from tests.processes.journeys import rate_and_follow_up
 
 
-@pytest.fixture
-def staff(ctx, make_user):  # type: ignore[no-untyped-def]
-    processes.load_directory(ctx, PROCESSES)
-    roles = ("service_desk", "quality_office", "tech_support", "dispatcher", "quality_manager")
-    return {role: make_user(role, role) for role in roles}
-
-
-def step(ctx, actor, case_id, data):  # type: ignore[no-untyped-def]
-    item = next(t for t in tasks.list_tasks(ctx, actor) if t.case_id == case_id)
-    tasks.complete_task(ctx, actor, item.id, data)
-    return item
-
-
-def open_steps(ctx, staff, case_id):  # type: ignore[no-untyped-def]
-    return sorted({t.bpmn_id for actor in staff.values() for t in tasks.list_tasks(ctx, actor) if t.case_id == case_id})
-
-
-def test_information_reaches_the_quality_office_within_4_working_hours(ctx, staff) -> None:  # type: ignore[no-untyped-def]
+def test_information_reaches_the_quality_office_within_4_working_hours(start) -> None:  # type: ignore[no-untyped-def]
     with time_machine.travel(datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI), tick=False):
-        case = cases.start_case(ctx, staff["service_desk"], "service_request", {})
-        register = tasks.list_tasks(ctx, staff["service_desk"])[0]
+        case = start("service_request")
+    register = case.task("service_desk", "register")
     assert register.due_at == datetime(2026, 3, 9, 11, 0, tzinfo=SHANGHAI)  # Fri 16:00 + 4 working hours
-    assert case.number.startswith("SR-2026-")
+    assert case.info.number.startswith("SR-2026-")
 
 
-def test_consultation_is_answered_by_the_quality_office(ctx, staff) -> None:  # type: ignore[no-untyped-def]
-    case = cases.start_case(ctx, staff["service_desk"], "service_request", {})
-    step(ctx, staff["service_desk"], case.id, {**CALL, "request_kind": "consultation"})
-    assert open_steps(ctx, staff, case.id) == ["answer"]
-    step(ctx, staff["quality_office"], case.id, {"answer_text": "说明保养周期"})
-    assert cases.get_case(ctx, case.id).status == "completed"
-
-
-def test_phone_guidance_first_and_solved_by_phone(ctx, staff) -> None:  # type: ignore[no-untyped-def]
-    case = cases.start_case(ctx, staff["service_desk"], "service_request", {})
-    step(ctx, staff["service_desk"], case.id, CALL)
-    step(ctx, staff["quality_office"], case.id, {**TRIAGE, "solution": "phone_guidance"})
-    assert open_steps(ctx, staff, case.id) == ["guidance"]
-    step(ctx, staff["tech_support"], case.id, {"resolved": "true", "guidance_note": "复位"})
-    assert cases.get_case(ctx, case.id).status == "completed"
-
-
-def test_failed_phone_guidance_goes_to_another_way(ctx, staff) -> None:  # type: ignore[no-untyped-def]
-    case = cases.start_case(ctx, staff["service_desk"], "service_request", {})
-    step(ctx, staff["service_desk"], case.id, CALL)
-    step(ctx, staff["quality_office"], case.id, {**TRIAGE, "solution": "phone_guidance"})
-    step(ctx, staff["tech_support"], case.id, {"resolved": "false", "guidance_note": "无法远程解决"})
-    assert open_steps(ctx, staff, case.id) == ["arrange"]
-    step(ctx, staff["dispatcher"], case.id, {"service_plan": "派工"})
-    assert cases.get_case(ctx, case.id).status == "completed"
-
-
-def test_solution_not_decided_in_8_working_hours_is_chased(ctx, staff) -> None:  # type: ignore[no-untyped-def]
+def test_late_forwarding_is_recorded_against_the_desk(start) -> None:  # type: ignore[no-untyped-def]
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
-        case = cases.start_case(ctx, staff["service_desk"], "service_request", {})
-        step(ctx, staff["service_desk"], case.id, CALL)
-    with time_machine.travel(datetime(2026, 3, 3, 9, 31, tzinfo=SHANGHAI), tick=False):
-        assert timers.fire_due_timers(ctx) == 1
-    assert open_steps(ctx, staff, case.id) == ["escalate", "triage"]
-    step(ctx, staff["quality_manager"], case.id, {"chase_note": "已催办"})
-    step(ctx, staff["quality_office"], case.id, TRIAGE)
-    step(ctx, staff["dispatcher"], case.id, {"service_plan": "派工"})
-    assert cases.get_case(ctx, case.id).status == "completed"
+        case = start("service_request")
+    # 09:00-12:00 and 13:30-14:30 are the first 4 working hours
+    assert case.fire_timers_at(datetime(2026, 3, 2, 14, 29, tzinfo=SHANGHAI)) == 0
+    assert case.fire_timers_at(datetime(2026, 3, 2, 14, 31, tzinfo=SHANGHAI)) == 1
+    assert case.open() == ["record_late_forward", "register"]
+    case.do("quality_manager", "record_late_forward", {"breach_note": "超过 4 工作小时未传递"})
+    case.do("service_desk", "register", {**CALL, "request_kind": "consultation"})
+    assert case.open() == ["answer"]
+
+
+def test_consultation_is_answered_within_8_working_hours(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case.do("service_desk", "register", {**CALL, "request_kind": "consultation"})
+    assert case.task("quality_office", "answer").due_at == datetime(2026, 3, 3, 9, 30, tzinfo=SHANGHAI)
+    case.do("quality_office", "answer", {"answer_text": "保养周期为 500 小时"})
+    assert case.status == "completed"
+
+
+def test_a_complaint_call_goes_to_complaint_handling(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    case.do("service_desk", "register", {**CALL, "request_kind": "complaint"})
+    assert case.open() == ["register"]  # the complaint's own registration form
+    complaint = {"customer": CALL["customer"], "complaint_text": "服务人员迟到", "complaint_class": "non_quality"}
+    case.do("service_desk", "register", {**complaint, "severity": "minor", "complexity": "simple"})
+    case.do("service_desk", "first_contact", {"contact_note": "已致电致歉"})
+    case.do(
+        "tech_support",
+        "analyse",
+        {"analysis": "属实", "company_fault": False, "responsible_department": "after_sales", "cause": "service"},
+    )
+    case.do("service_desk", "explain", {"explanation": "已说明"})
+    assert case.status == "completed"
+
+
+def test_service_type_and_priority_follow_category_and_warranty(start) -> None:  # type: ignore[no-untyped-def]
+    outcomes = {}
+    for label, triage in {
+        "own, in warranty": IN_WARRANTY,
+        "misuse in warranty": {**IN_WARRANTY, "misuse": True},
+        "contract": {**IN_WARRANTY, "under_warranty": False, "has_contract": True},
+        "agent, out of warranty": {**IN_WARRANTY, "product_category": "agent", "under_warranty": False},
+    }.items():
+        case = start("service_request")
+        case.do("service_desk", "register", CALL)
+        case.do("quality_office", "triage", triage)
+        outcomes[label] = (case.data["service_type"], case.data["priority"])
+    assert outcomes == {
+        "own, in warranty": ("C", 1),
+        "misuse in warranty": ("A", 1),
+        "contract": ("B", 1),
+        "agent, out of warranty": ("A", 3),
+    }
+
+
+def test_phone_guidance_first_and_a_survey_after_every_service(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    case.do("service_desk", "register", CALL)
+    case.do("quality_office", "triage", IN_WARRANTY)
+    assert case.open() == ["guidance"]
+    case.do("tech_support", "guidance", {"resolved": True, "guidance_note": "复位后恢复"})
+    assert case.open() == ["rate"]
+    rate_and_follow_up(case)
+    assert case.status == "completed"
+
+
+def test_competitor_product_needs_general_manager_approval(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    case.do("service_desk", "register", CALL)
+    case.do("quality_office", "triage", {**IN_WARRANTY, "product_category": "competitor"})
+    assert (case.data["service_type"], case.open()) == ("A", ["approve_competitor"])
+    case.do(
+        "general_manager",
+        "approve_competitor",
+        {"competitor_approved": True, "competitor_approved_comment": "战略客户"},
+    )
+    assert case.open() == ["guidance"]
+
+
+def test_competitor_service_refused_by_general_manager_is_told_to_the_customer(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    case.do("service_desk", "register", CALL)
+    case.do("quality_office", "triage", {**IN_WARRANTY, "product_category": "competitor"})
+    case.do("general_manager", "approve_competitor", {"competitor_approved": False})
+    case.do("service_desk", "tell_refusal", {"refusal_note": "非本公司产品，不提供服务"})
+    assert case.status == "completed"
+
+
+def test_solution_not_decided_within_8_working_hours_is_chased(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    case.do("service_desk", "register", CALL)
+    case.do("quality_office", "triage", IN_WARRANTY)
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case.do("tech_support", "guidance", UNRESOLVED)
+    assert case.fire_timers_at(datetime(2026, 3, 3, 9, 31, tzinfo=SHANGHAI)) == 1
+    assert case.open() == ["choose_way", "urge_solution"]
+    case.do("quality_manager", "urge_solution", {"breach_note": "已督办"})
+    assert case.open() == ["choose_way"]

@@ -1,0 +1,138 @@
+"""Scenario tests run the shipped processes through the engine, one person per role.
+
+Every case a scenario leaves behind is read back after the test and the sequence flows it
+took are recorded; at the end of the run they are written to ``build/flow-coverage.json``,
+which ``python -m tools.flow_coverage`` turns into the per-diagram report (make coverage-flows).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from engine.bpmn.flow_coverage import taken_steps
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.models import Case
+from engine.services import cases
+from engine.services import processes
+from engine.services import tasks
+from engine.services import timers
+from engine.services.case_writer import load_case
+from engine.services.progress import load_runtime
+
+ROOT = Path(__file__).resolve().parents[2]
+PROCESSES = ROOT / "processes"
+COVERAGE_FILE = ROOT / "build" / "flow-coverage.json"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Customers have no staff login: the service desk does their steps on their behalf.
+ROLES = (
+    "service_desk",
+    "quality_office",
+    "tech_support",
+    "dispatcher",
+    "engineer",
+    "workshop",
+    "inspector",
+    "purchasing",
+    "warehouse",
+    "sales",
+    "finance",
+    "quality_manager",
+    "division_head",
+    "general_manager",
+)
+_steps: set[tuple[str, str, str]] = set()
+
+
+class Scenario:
+    """One case of a shipped process, worked by one user per role."""
+
+    def __init__(self, ctx: EngineContext, staff: dict[str, Actor], case_id: int) -> None:
+        self.ctx, self.staff, self.id = ctx, staff, case_id
+
+    def open(self) -> list[str]:
+        """BPMN ids of the case's open tasks, each as seen by the role it is open to."""
+        seen = {
+            t.bpmn_id
+            for actor in self.staff.values()
+            for t in tasks.list_tasks(self.ctx, actor)
+            if t.case_id == self.id
+        }
+        return sorted(seen)
+
+    def do(self, role: str, bpmn_id: str, data: dict[str, Any] | None = None) -> tasks.Completion:
+        """``role`` completes the open task ``bpmn_id``; fails when it is not open to that role."""
+        actor = self.staff[role]
+        available = [t for t in tasks.list_tasks(self.ctx, actor) if t.case_id == self.id and t.bpmn_id == bpmn_id]
+        assert available, f"{bpmn_id} is not open to {role}; open: {self.open()}"
+        return tasks.complete_task(self.ctx, actor, available[0].id, data or {})
+
+    def task(self, role: str, bpmn_id: str) -> tasks.TaskInfo:
+        return next(
+            t for t in tasks.list_tasks(self.ctx, self.staff[role]) if t.case_id == self.id and t.bpmn_id == bpmn_id
+        )
+
+    @property
+    def info(self) -> cases.CaseInfo:
+        return cases.get_case(self.ctx, self.id)
+
+    @property
+    def status(self) -> str:
+        return self.info.status
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.info.data
+
+    def fire_timers_at(self, moment: datetime) -> int:
+        with time_machine.travel(moment, tick=False):
+            return timers.fire_due_timers(self.ctx)
+
+
+@pytest.fixture
+def staff(ctx: EngineContext, make_user: Any) -> dict[str, Actor]:
+    processes.load_directory(ctx, PROCESSES)
+    people = {role: make_user(role, role) for role in ROLES}
+    people["engineer_wang"] = make_user("wang", "engineer")
+    return people
+
+
+@pytest.fixture
+def start(ctx: EngineContext, staff: dict[str, Actor]) -> Any:
+    def _start(process: str, data: dict[str, Any] | None = None, role: str = "service_desk") -> Scenario:
+        case = cases.start_case(ctx, staff[role], process, data or {})
+        return Scenario(ctx, staff, case.id)
+
+    return _start
+
+
+@pytest.fixture(autouse=True)
+def record_flows(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each scenario, remember the steps its cases took (for the flow-coverage report)."""
+    if "ctx" not in request.fixturenames:
+        yield
+        return
+    ctx: EngineContext = request.getfixturevalue("ctx")  # now, so that it is torn down after this
+    yield
+    with ctx.uow() as uow:
+        ids = list(uow.session.scalars(select(Case.id)))
+        for case_id in ids:
+            ref = load_case(uow.connection, case_id)
+            if ref is not None:
+                _steps.update(taken_steps(load_runtime(ctx, uow.connection, ref).workflow))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not _steps:
+        return
+    COVERAGE_FILE.parent.mkdir(exist_ok=True)
+    COVERAGE_FILE.write_text(json.dumps(sorted(_steps), ensure_ascii=False, indent=0), encoding="utf-8")

@@ -1,0 +1,82 @@
+"""exchange_refund: SPEC flow 3 (S3 2.3), each test named after the clause it checks."""
+
+from __future__ import annotations
+
+from tests.processes.journeys import to_solution
+
+NOTICE = {"notice_no": "TH-2026-007", "notice_items": "AWP-12 整机 1 台"}
+
+
+def confirmed(start, kind: str = "exchange", amount: str = "18000"):  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "exchange")
+    case.do("quality_office", "check", {"exchange_reason": "defect", "eligible": True})
+    case.do("sales", "sales_confirm", {"sales_confirmed": True, "exchange_kind": kind, "amount": amount})
+    case.do("quality_office", "notice", NOTICE)
+    return case
+
+
+def test_goods_not_eligible_are_not_exchanged(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "exchange")
+    case.do("quality_office", "check", {"exchange_reason": "other", "eligible": False})
+    case.do("service_desk", "tell_refused", {"refusal_note": "不符合退换条件"})
+    assert case.open() == ["rate"]
+
+
+def test_sales_representative_must_confirm(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "exchange")
+    case.do("quality_office", "check", {"exchange_reason": "transport", "eligible": True})
+    case.do("sales", "sales_confirm", {"sales_confirmed": False, "exchange_kind": "exchange", "amount": "0"})
+    assert case.open() == ["tell_refused"]
+
+
+def test_exchange_notice_is_approved_by_the_division_head_alone_for_small_amounts(start) -> None:  # type: ignore[no-untyped-def]
+    case = confirmed(start)
+    assert case.open() == ["approve_division"]
+    case.do("division_head", "approve_division", {"division_approved": True, "division_approved_comment": "同意换货"})
+    assert case.data["needs_general_manager"] is False
+    case.do("warehouse", "ship_replacement", {"stock_out_no": "CK-100"})
+    case.do("sales", "recover", {"recovered": True})
+    case.do("quality_office", "disposition", {"disposition_choice": "restock"})
+    case.do("warehouse", "restock", {"stock_in_no": "RK-100"})
+    assert case.open() == ["rate"]
+
+
+def test_refunds_also_need_the_general_manager(start) -> None:  # type: ignore[no-untyped-def]
+    case = confirmed(start, kind="refund", amount="9000")
+    case.do("division_head", "approve_division", {"division_approved": True})
+    assert case.open() == ["approve_gm"]
+    case.do("general_manager", "approve_gm", {"gm_approved": True})
+    case.do("finance", "refund", {"refund_voucher": "TK-9", "refund_amount": "9000"})
+    case.do("sales", "recover", {"recovered": True})
+    case.do("quality_office", "disposition", {"disposition_choice": "scrap"})
+    case.do(
+        "quality_manager", "approve_scrap", {"scrap_approved": True, "scrap_approved_comment": "按不合格品控制报废"}
+    )
+    assert case.open() == ["rate"]
+
+
+def test_large_amounts_need_the_general_manager_whose_refusal_is_told_to_the_customer(start) -> None:  # type: ignore[no-untyped-def]
+    case = confirmed(start, amount="80000")
+    case.do("division_head", "approve_division", {"division_approved": True})
+    case.do("general_manager", "approve_gm", {"gm_approved": False, "gm_approved_comment": "先返厂复检"})
+    assert case.open() == ["tell_refused"]
+
+
+def test_division_head_refusal_is_told_to_the_customer(start) -> None:  # type: ignore[no-untyped-def]
+    case = confirmed(start)
+    case.do("division_head", "approve_division", {"division_approved": False})
+    case.do("service_desk", "tell_refused", {"refusal_note": "审批未通过"})
+    assert case.open() == ["rate"]
+
+
+def test_scrapping_not_approved_means_repair_and_restock(start) -> None:  # type: ignore[no-untyped-def]
+    case = confirmed(start)
+    case.do("division_head", "approve_division", {"division_approved": True})
+    case.do("warehouse", "ship_replacement", {"stock_out_no": "CK-101"})
+    case.do("sales", "recover", {"recovered": True})
+    case.do("quality_office", "disposition", {"disposition_choice": "scrap"})
+    case.do("quality_manager", "approve_scrap", {"scrap_approved": False})
+    assert case.open() == ["restock"]

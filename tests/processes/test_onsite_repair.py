@@ -1,0 +1,143 @@
+"""onsite_repair: SPEC flow 1, each test named after the clause it checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from engine.models import AuditEvent
+from tests.processes.conftest import SHANGHAI
+from tests.processes.journeys import OUT_OF_WARRANTY
+from tests.processes.journeys import dispatch_and_repair
+from tests.processes.journeys import rate_and_follow_up
+from tests.processes.journeys import report_and_verify
+from tests.processes.journeys import to_solution
+
+QUOTE = {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": "860.00"}
+
+
+def finish_on_site(case) -> None:  # type: ignore[no-untyped-def]
+    case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})  # on the customer's behalf
+    case.do("quality_office", "approve_leave", {"leave": "approved"})
+    report_and_verify(case)
+
+
+def test_paid_service_is_quoted_confirmed_dispatched_and_invoiced(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "onsite", OUT_OF_WARRANTY)
+    assert case.open() == ["quote"]
+    case.do("finance", "quote", QUOTE)
+    case.do("service_desk", "confirm_quote", {"quote_accepted": True})
+    dispatch_and_repair(case)
+    finish_on_site(case)
+    assert case.open() == ["invoice"]
+    case.do("finance", "invoice", {"invoice_no": "FP-0001", "amount_collected": "860.00"})
+    rate_and_follow_up(case)
+    assert case.status == "completed"
+
+
+def test_customer_steps_done_by_the_service_desk_are_audited_as_on_behalf(ctx, start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "onsite", OUT_OF_WARRANTY)
+    case.do("finance", "quote", QUOTE)
+    case.do("service_desk", "confirm_quote", {"quote_accepted": True})
+    with ctx.uow() as uow:
+        event = (
+            uow.session.query(AuditEvent)
+            .filter_by(case_id=case.id, action="task_completed", bpmn_id="confirm_quote")
+            .one()
+        )
+    assert (event.actor, event.data["on_behalf_of"], event.data["quote_accepted"]) == ("service_desk", "customer", True)
+
+
+def test_fee_refused_by_the_customer_needs_general_manager_approval(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "onsite", OUT_OF_WARRANTY)
+    case.do("finance", "quote", QUOTE)
+    case.do("service_desk", "confirm_quote", {"quote_accepted": False, "customer_note": "认为应保修"})
+    assert case.open() == ["approve_unpaid"]
+    case.do("general_manager", "approve_unpaid", {"unpaid_approved": True, "unpaid_approved_comment": "重点客户"})
+    dispatch_and_repair(case)
+    finish_on_site(case)
+    assert case.open() == ["rate"]  # no invoice: the fee was waived
+
+
+def test_out_of_warranty_fee_refused_and_not_approved_ends_without_service(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "onsite", OUT_OF_WARRANTY)
+    case.do("finance", "quote", QUOTE)
+    case.do("service_desk", "confirm_quote", {"quote_accepted": False})
+    case.do("general_manager", "approve_unpaid", {"unpaid_approved": False})
+    case.do("service_desk", "tell_no_service", {"refusal_note": "未同意付费，不安排服务"})
+    assert case.open() == ["rate"]
+
+
+def test_partner_product_is_notified_before_service(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "onsite", {"product_category": "partner", "under_warranty": True})
+    assert case.open() == ["notify_partner"]
+    case.do("quality_office", "notify_partner", {"partner_notified": True})
+    assert case.open() == ["dispatch"]
+
+
+@pytest.mark.parametrize("distance, hours", [(250, 24), (800, 48), (1500, 72)])
+def test_arrival_deadline_follows_distance(start, distance, hours) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "onsite")
+    case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": distance})
+    with time_machine.travel(datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI), tick=False):
+        case.do("engineer_wang", "prepare", {"plan_confirmed": True})
+    service = case.task("engineer_wang", "service")
+    assert case.data["arrival_hours"] == hours
+    assert service.due_at == datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI) + timedelta(hours=hours)
+    assert service.assignee == "wang"
+
+
+def test_dispatch_is_due_within_24_hours_and_arrival_by_clock_hours(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    with time_machine.travel(datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI), tick=False):
+        to_solution(case, "onsite")
+    assert case.task("dispatcher", "dispatch").due_at == datetime(2026, 3, 7, 16, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(datetime(2026, 3, 6, 17, 0, tzinfo=SHANGHAI), tick=False):
+        case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 800})
+        case.do("engineer_wang", "prepare", {"plan_confirmed": True})
+    assert case.task("engineer_wang", "service").due_at == datetime(2026, 3, 8, 17, 0, tzinfo=SHANGHAI)
+
+
+def test_unit_not_fixed_on_site_goes_back_to_the_factory(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "onsite")
+    dispatch_and_repair(case, repaired=False)
+    case.do("engineer_wang", "take_back", {"receipt_no": "QS-2026-17"})
+    assert case.open() == ["receive"]
+    case.do("warehouse", "receive", {"received_qty": 1, "matches_list": True})
+    reinspect = {"participants": "质量、技术、检验、生产", "root_cause": "油泵磨损", "repairable": True}
+    case.do("quality_office", "reinspect", {**reinspect, "parts_source": "own", "responsibility": "company"})
+    case.do("workshop", "repair", {"repair_order_no": "WX-01", "repair_hours": "4"})
+    case.do("inspector", "inspect", {"passed": True})
+    case.do("warehouse", "ship_back", {"shipping_no": "SF-001"})
+    assert case.open() == ["trip_report"]
+
+
+def test_leaving_without_approval_and_late_reports_are_recorded(start) -> None:  # type: ignore[no-untyped-def]
+    case = start("service_request")
+    to_solution(case, "onsite")
+    dispatch_and_repair(case)
+    case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case.do("quality_office", "approve_leave", {"leave": "without_approval"})
+        case.do("quality_manager", "record_leave", {"breach_note": "未经质量室同意离场"})
+    assert case.task("engineer_wang", "trip_report").due_at == datetime(2026, 3, 5, 9, 0, tzinfo=SHANGHAI)
+    assert case.fire_timers_at(datetime(2026, 3, 5, 9, 1, tzinfo=SHANGHAI)) == 1  # 3 working days
+    assert case.open() == ["record_late_report", "trip_report"]
+    case.do("quality_manager", "record_late_report", {"breach_note": "出差报告超期"})
+    with time_machine.travel(datetime(2026, 3, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
+        case.do("engineer_wang", "trip_report", {"trip_report_text": "补交", "expenses": "500"})
+    assert case.fire_timers_at(datetime(2026, 3, 12, 10, 1, tzinfo=SHANGHAI)) == 1  # 5 working days
+    assert case.open() == ["record_late_audit", "verify"]
+    case.do("quality_manager", "record_late_audit", {"breach_note": "审核超期"})
+    case.do("quality_office", "verify", {"satisfaction_verified": True})
+    assert case.open() == ["rate"]

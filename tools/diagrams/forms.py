@@ -1,0 +1,27 @@
+"""Form pieces the shipped processes share (labels in Chinese, as on the policy's paper forms)."""
+
+from __future__ import annotations
+
+from tools.diagrams.drawing import Field
+from tools.diagrams.drawing import choice
+
+CHANNELS = [
+    ("phone", "电话"),
+    ("letter", "信函"),
+    ("fax", "传真"),
+    ("email", "电子邮件"),
+    ("web", "网站"),
+    ("walk_in", "来访"),
+]
+CATEGORY = [("own", "本公司产品"), ("partner", "合作伙伴产品"), ("agent", "代理产品"), ("competitor", "竞争对手产品")]
+PHONE_PATTERN = r"^[0-9+()\- ]{5,30}$"
+RATING = [("very_satisfied", "很满意"), ("satisfied", "满意"), ("fair", "一般"), ("poor", "不满意")]
+
+
+def approval(decision: str, label: str = "批准") -> list[Field]:
+    """An approval step: the decision feeds a gateway; the comment goes to the approvals register."""
+    return [Field(decision, label, "boolean"), Field(f"{decision}_comment", "审批意见", multiline=True, maxlength=1000)]
+
+
+def rating(field_id: str, label: str) -> Field:
+    return choice(field_id, label, RATING, required=True)

@@ -1,0 +1,286 @@
+"""onsite_repair: flow 1 of SPEC, on-site repair (现场维修)."""
+
+from __future__ import annotations
+
+from tools.diagrams.drawing import Diagram
+from tools.diagrams.drawing import Field
+from tools.diagrams.drawing import choice
+from tools.diagrams.forms import approval
+
+
+def onsite_repair() -> Diagram:
+    d = Diagram(
+        "onsite_repair",
+        "现场维修 On-site repair",
+        "SPEC flow 1 (S2 5.1–5.2, 7.2.4–7.2.7, 8.2, 11.3–11.5; S0 十–十三, 十九): quote and customer "
+        "confirmation for paid service, general-manager approval when the customer refuses the fee; partner "
+        "notified before service; dispatch within 24 h with an arrival deadline by distance (DMN "
+        "arrival_deadline); preparation; on-site diagnosis and repair, or take the unit back to the factory; "
+        "feedback form signed by the customer; leaving approved by the quality office; trip report within 3 "
+        "working days and verification within 5, late ones recorded; invoice for paid service.",
+        lanes=[
+            ("customer", 1),
+            ("finance", 1),
+            ("general_manager", 1),
+            ("quality_office", 2),
+            ("dispatcher", 1),
+            ("engineer", 2),
+            ("quality_manager", 1),
+            ("service_desk", 1),
+        ],
+        starters=None,
+        startable=False,
+    )
+    d.start("start", "", "quality_office", 0)
+    d.xor("gw_paid", "有偿服务？", "quality_office", 1)
+    d.user(
+        "quote",
+        "报价 Quote",
+        "finance",
+        2,
+        due="add_working_hours(now(), 8)",
+        doc="Out of warranty: fees and parts priced by finance (S2 7.2.4, S0 十).",
+        form=[
+            Field("labour_fee", "服务费（元）", "decimal", required=True, min="0"),
+            Field("parts_fee", "配件费（元）", "decimal", required=True, min="0"),
+            Field("quote_amount", "报价合计（元）", "decimal", required=True, min="0"),
+            Field("quote_note", "报价说明", multiline=True, maxlength=1000),
+        ],
+    )
+    d.user(
+        "confirm_quote",
+        "客户确认报价 Customer confirms quote",
+        "customer",
+        3,
+        due="add_working_days(now(), 3)",
+        doc="The customer confirms the quote; the service desk may record it on the customer's behalf.",
+        form=[Field("quote_accepted", "同意付费", "boolean"), Field("customer_note", "客户意见", maxlength=1000)],
+    )
+    d.xor("gw_accepted", "同意？", "customer", 4)
+    d.user(
+        "approve_unpaid",
+        "拒付审批 Approve service without fee",
+        "general_manager",
+        4,
+        doc="The customer refuses to pay: service only with the general manager's approval (S2 7.2.4).",
+        form=approval("unpaid_approved"),
+    )
+    d.xor("gw_unpaid", "批准？", "general_manager", 5)
+    d.user(
+        "tell_no_service",
+        "告知客户 Tell the customer",
+        "service_desk",
+        6,
+        form=[Field("refusal_note", "告知内容", required=True, multiline=True, maxlength=1000)],
+    )
+    d.end("end_no_service", "不提供服务", "service_desk", 7)
+    d.xor("gw_partner", "合作伙伴产品？", "quality_office", 5, row=1)
+    d.user(
+        "notify_partner",
+        "通知合作伙伴 Notify partner",
+        "quality_office",
+        6,
+        row=1,
+        doc="Partner products: notify the partner before service, bill the partner after (S2 5.1.2).",
+        form=[Field("partner_notified", "已通知合作伙伴", "boolean", required=True)],
+    )
+    d.xor("gw_dispatch_in", "", "quality_office", 7, row=1)
+    d.user(
+        "dispatch",
+        "派工 Dispatch",
+        "dispatcher",
+        7,
+        due="add_hours(now(), 24)",
+        doc="Dispatch within 24 hours of confirmation (S2 5.2.1.5); the distance sets the arrival deadline.",
+        form=[
+            Field("engineer", "服务工程师（用户名）", required=True, maxlength=80),
+            Field("distance_km", "距离（公里）", "long", required=True, min="0", max="20000"),
+            Field("visit_plan", "服务计划", multiline=True, maxlength=2000),
+        ],
+    )
+    d.rule(
+        "arrival",
+        "到达时限 Arrival deadline",
+        "dispatcher",
+        8,
+        "arrival_deadline",
+        doc="DMN arrival_deadline: ≤300 km 24 h, ≤1000 km 48 h, beyond 72 h (S2 5.1.1.3).",
+    )
+    d.user(
+        "prepare",
+        "出发准备 Prepare",
+        "engineer",
+        9,
+        doc="Re-confirm the plan with the customer, borrow parts on an ERP-A/S slip, take the feedback form "
+        "(S2 7.2.5, 11.3–11.4).",
+        form=[
+            Field("plan_confirmed", "已与客户确认方案", "boolean", required=True),
+            Field("parts_slip", "借件单号（ERP-A/S）", maxlength=60),
+        ],
+    )
+    d.nodes["prepare"].attrs["camunda:assignee"] = "engineer"
+    d.user(
+        "service",
+        "现场服务 On-site service",
+        "engineer",
+        10,
+        due="add_hours(now(), arrival_hours)",
+        doc="Arrive within the deadline; listen, look, check: is it covered, was it tampered with; repair and "
+        "check the whole unit for other faults (S2 8.2). Cannot fix on site: take it back (S0 十一).",
+        form=[
+            Field("arrived_at", "到达时间", "date", required=True),
+            Field("diagnosis", "诊断结果", required=True, multiline=True, maxlength=2000),
+            Field("tampered", "有拆改痕迹", "boolean"),
+            Field("repaired", "现场已修复", "boolean"),
+            Field("whole_unit_checked", "已检查整机其他故障", "boolean", required=True),
+        ],
+    )
+    d.nodes["service"].attrs["camunda:assignee"] = "engineer"
+    d.xor("gw_repaired", "修复？", "engineer", 11)
+    d.user(
+        "take_back",
+        "带回返厂 Take the unit back",
+        "engineer",
+        11,
+        row=1,
+        doc="The unit goes to the factory with a receipt signed by the customer (S0 十一).",
+        form=[Field("receipt_no", "客户签收单号", required=True, maxlength=60)],
+    )
+    d.call("factory", "返厂维修 Return to factory", "engineer", 12, "factory_repair", row=1)
+    d.user(
+        "feedback",
+        "客户签字评价 Customer signs feedback",
+        "customer",
+        12,
+        doc="The customer fills and signs the 用户意见处理反馈表 (S2 7.2.6).",
+        form=[
+            Field("feedback_signed_by", "客户签字人", required=True, maxlength=80),
+            Field("feedback_note", "客户意见", multiline=True, maxlength=2000),
+        ],
+    )
+    d.user(
+        "approve_leave",
+        "电话确认离场 Approve leaving",
+        "quality_office",
+        13,
+        doc="The engineer may leave only after the quality office approves by phone; leaving without "
+        "approval is recorded (S2 7.2.6).",
+        form=[
+            choice(
+                "leave",
+                "离场情况",
+                [("approved", "质量室电话同意"), ("without_approval", "未经同意离场")],
+                required=True,
+            )
+        ],
+    )
+    d.xor("gw_leave", "同意？", "quality_office", 14)
+    d.user(
+        "record_leave",
+        "记录擅自离场 Record leaving without approval",
+        "quality_manager",
+        14,
+        form=[Field("breach_note", "记录", multiline=True, maxlength=1000)],
+    )
+    d.xor("gw_report_in", "", "engineer", 15)
+    d.user(
+        "trip_report",
+        "出差报告 Trip report",
+        "engineer",
+        16,
+        due="add_working_days(now(), 3)",
+        doc="Within 3 working days: trip report, expenses, returned and replaced parts (S2 7.2.7, 11.5).",
+        form=[
+            Field("trip_report_text", "出差报告", required=True, multiline=True, maxlength=4000),
+            Field("expenses", "费用（元）", "decimal", required=True, min="0"),
+            Field("parts_returned", "退回/更换件", multiline=True, maxlength=2000),
+        ],
+    )
+    d.nodes["trip_report"].attrs["camunda:assignee"] = "engineer"
+    d.boundary_timer("late_report", "3 工作日", "trip_report", "add_working_days(now(), 3)")
+    d.user(
+        "record_late_report",
+        "记录报告超时 Record late report",
+        "quality_manager",
+        17,
+        form=[Field("breach_note", "记录", multiline=True, maxlength=1000)],
+    )
+    d.end("end_late_report", "", "quality_manager", 18)
+    d.user(
+        "verify",
+        "回访核实与费用审核 Verify and audit",
+        "quality_office",
+        17,
+        due="add_working_days(now(), 5)",
+        doc="Within 5 working days the quality office verifies satisfaction and audits expenses (S2 7.2.7).",
+        form=[
+            Field("satisfaction_verified", "已电话核实满意度", "boolean", required=True),
+            Field("expenses_approved", "费用审核通过", "boolean"),
+            Field("audit_note", "审核意见", multiline=True, maxlength=1000),
+        ],
+    )
+    d.boundary_timer("late_audit", "5 工作日", "verify", "add_working_days(now(), 5)")
+    d.user(
+        "record_late_audit",
+        "记录审核超时 Record late audit",
+        "quality_manager",
+        18,
+        row=0,
+        form=[Field("breach_note", "记录（每超一日）", multiline=True, maxlength=1000)],
+    )
+    d.end("end_late_audit", "", "quality_manager", 19)
+    d.xor("gw_invoice", "有偿？", "quality_office", 18, row=1)
+    d.user(
+        "invoice",
+        "开票收费 Invoice",
+        "finance",
+        19,
+        doc="Paid service: invoice and collect the fee (S0 十, 十三).",
+        form=[
+            Field("invoice_no", "发票号", required=True, maxlength=60),
+            Field("amount_collected", "收款金额（元）", "decimal", required=True, min="0"),
+        ],
+    )
+    d.xor("gw_done", "", "quality_office", 20, row=1)
+    d.end("end", "完成", "quality_office", 21, row=1)
+
+    d.flow("start", "gw_paid")
+    d.flow("gw_paid", "quote", "service_type == 'A'", "有偿")
+    d.default("gw_paid", d.flow("gw_paid", "gw_partner", name="保修/合同"))
+    d.flow("quote", "confirm_quote")
+    d.flow("confirm_quote", "gw_accepted")
+    d.flow("gw_accepted", "gw_dispatch_in", "quote_accepted == True", "同意")
+    d.default("gw_accepted", d.flow("gw_accepted", "approve_unpaid", name="拒付"))
+    d.flow("approve_unpaid", "gw_unpaid")
+    d.flow("gw_unpaid", "gw_dispatch_in", "unpaid_approved == True", "批准")
+    d.default("gw_unpaid", d.flow("gw_unpaid", "tell_no_service", name="不批准"))
+    d.flow("tell_no_service", "end_no_service")
+    d.flow("gw_partner", "notify_partner", "product_category == 'partner'", "合作伙伴")
+    d.default("gw_partner", d.flow("gw_partner", "gw_dispatch_in", name="其他"))
+    d.flow("notify_partner", "gw_dispatch_in")
+    d.flow("gw_dispatch_in", "dispatch")
+    d.flow("dispatch", "arrival")
+    d.flow("arrival", "prepare")
+    d.flow("prepare", "service")
+    d.flow("service", "gw_repaired")
+    d.flow("gw_repaired", "feedback", "repaired == True", "已修复")
+    d.default("gw_repaired", d.flow("gw_repaired", "take_back", name="无法现场修复"))
+    d.flow("take_back", "factory")
+    d.flow("factory", "gw_report_in")
+    d.flow("feedback", "approve_leave")
+    d.flow("approve_leave", "gw_leave")
+    d.flow("gw_leave", "gw_report_in", "leave == 'approved'", "同意")
+    d.default("gw_leave", d.flow("gw_leave", "record_leave", name="擅自离场"))
+    d.flow("record_leave", "gw_report_in")
+    d.flow("gw_report_in", "trip_report")
+    d.flow("late_report", "record_late_report")
+    d.flow("record_late_report", "end_late_report")
+    d.flow("trip_report", "verify")
+    d.flow("late_audit", "record_late_audit")
+    d.flow("record_late_audit", "end_late_audit")
+    d.flow("verify", "gw_invoice")
+    d.flow("gw_invoice", "invoice", "service_type == 'A' and quote_accepted == True", "收费")
+    d.default("gw_invoice", d.flow("gw_invoice", "gw_done", name="免费"))
+    d.flow("invoice", "gw_done")
+    d.flow("gw_done", "end")
+    return d
