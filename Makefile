@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean translations diagrams coverage-flows
+.PHONY: run test lint bench install clean translations diagrams coverage-flows assets
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Browser bundles (bpmn-js viewer) from npm, built with esbuild; never committed.
+NPM_STAMP := node_modules/.installed
+ASSETS := webapp/static/dist/viewer.js
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+$(ASSETS): $(NPM_STAMP) frontend/viewer.js frontend/viewer.css
+	npm run build
+
+assets: $(ASSETS)
+
 # Compiled catalogues are build output, not committed.
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d webapp/translations
 
-run: $(STAMP) translations
+run: $(STAMP) translations assets
 	$(BIN)/aftercare init-db
 	$(BIN)/aftercare load-processes processes
 	$(BIN)/aftercare demo-data
@@ -28,13 +41,13 @@ run: $(STAMP) translations
 	  $(BIN)/aftercare serve --host 127.0.0.1 --port 5000
 
 # Every test, then the flow-coverage report of the scenario tests (fails below 100 %).
-test: $(STAMP) translations
+test: $(STAMP) translations assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	$(BIN)/python -m tools.flow_coverage
 
 # The scenario tests alone, and the share of each diagram's sequence flows they take.
-coverage-flows: $(STAMP)
+coverage-flows: $(STAMP) assets
 	$(BIN)/python -m pytest -q tests/processes
 	$(BIN)/python -m tools.flow_coverage
 
@@ -50,4 +63,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
 
 clean:
-	rm -rf $(VENV) instance build .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance build node_modules webapp/static/dist .pytest_cache .ruff_cache

@@ -36,7 +36,7 @@ def complaint() -> Diagram:
             ("quality_office", 2),
             ("workshop", 1),
             ("sales", 1),
-            ("quality_manager", 2),
+            ("quality_manager", 3),
             ("general_manager", 1),
         ],
         starters="service_desk,quality_office,sales",
@@ -219,10 +219,10 @@ def complaint() -> Diagram:
         "督办超期投诉 Chase",
         "quality_manager",
         20,
-        row=1,
+        row=2,
         form=[Field("breach_note", "督办记录", multiline=True, maxlength=1000)],
     )
-    d.end("end_chased", "", "quality_manager", 21, row=1)
+    d.end("end_chased", "", "quality_manager", 21, row=2)
     d.user(
         "capa",
         "纠正预防措施 CAPA",

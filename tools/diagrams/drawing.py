@@ -298,6 +298,14 @@ class _Layout:
         columns = max(node.col for node in diagram.nodes.values())
         self.right = FIRST_X + columns * COL_W + 120
         self.boxes = {node.id: self._box(node) for node in diagram.nodes.values()}
+        self._check_overlaps()
+
+    def _check_overlaps(self) -> None:
+        placed = [(nid, box) for nid, box in self.boxes.items() if self.diagram.nodes[nid].attached_to is None]
+        for index, (first, (x1, y1, w1, h1)) in enumerate(placed):
+            for second, (x2, y2, w2, h2) in placed[index + 1 :]:
+                if x1 < x2 + w2 and x2 < x1 + w1 and y1 < y2 + h2 and y2 < y1 + h1:
+                    raise ValueError(f"{self.diagram.key}: {first} and {second} overlap")
 
     def _centre(self, lane: str, col: float, row: float) -> tuple[float, float]:
         return FIRST_X + col * COL_W, self.lane_top[lane] + ROW_H / 2 + row * ROW_H

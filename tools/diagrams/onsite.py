@@ -25,7 +25,7 @@ def onsite_repair() -> Diagram:
             ("quality_office", 2),
             ("dispatcher", 1),
             ("engineer", 2),
-            ("quality_manager", 1),
+            ("quality_manager", 2),
             ("service_desk", 1),
         ],
         starters=None,
@@ -225,10 +225,10 @@ def onsite_repair() -> Diagram:
         "记录审核超时 Record late audit",
         "quality_manager",
         18,
-        row=0,
+        row=1,
         form=[Field("breach_note", "记录（每超一日）", multiline=True, maxlength=1000)],
     )
-    d.end("end_late_audit", "", "quality_manager", 19)
+    d.end("end_late_audit", "", "quality_manager", 19, row=1)
     d.xor("gw_invoice", "有偿？", "quality_office", 18, row=1)
     d.user(
         "invoice",
