@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Browser
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +22,7 @@ from engine.db import make_engine
 from engine.schema import upgrade_database
 from engine.services import processes
 from engine.services import users
+from tools.browser import chromium
 from webapp import create_app
 
 
@@ -107,6 +109,13 @@ def deploy(ctx: EngineContext) -> Callable[..., list[processes.Deployed]]:
         return processes.deploy_files(ctx, files, allow_scripts=allow_scripts)
 
     return _deploy
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run (Playwright's sync API allows one at a time)."""
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

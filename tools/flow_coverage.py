@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from engine.bpmn.flow_coverage import diagram_flows
+from engine.bpmn.diagram_files import diagram_flows
 from engine.bpmn.flow_coverage import taken_flows
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -45,7 +45,9 @@ def index() -> tuple[str, int] | str:
 @bp.get("/<int:case_id>")
 @login_required
 def show(case_id: int) -> str:
-    return render_template("cases/show.html", detail=case_views.case_detail(engine_context(), g.actor, case_id))
+    ctx = engine_context()
+    detail = case_views.case_detail(ctx, g.actor, case_id)
+    return render_template("cases/show.html", detail=detail, diagrams=case_views.case_diagrams(ctx, g.actor, case_id))
 
 
 @bp.get("/new")

@@ -13,24 +13,10 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
 
-from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn.validation import safe_xml_parser
-
-BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-Flow = tuple[str, str, str]  # (flow id, source element id, target element id)
-
-
-def diagram_flows(bpmn: bytes) -> dict[str, list[Flow]]:
-    """Sequence flows of each executable process in a BPMN file, by process id."""
-    root = etree.fromstring(bpmn, safe_xml_parser())
-    result: dict[str, list[Flow]] = {}
-    for process in root.iter(f"{{{BPMN}}}process"):
-        flows = [(f.get("id"), f.get("sourceRef"), f.get("targetRef")) for f in process.iter(f"{{{BPMN}}}sequenceFlow")]
-        result[process.get("id")] = [(str(a), str(b), str(c)) for a, b, c in flows]
-    return result
+from engine.bpmn.diagram_files import Flow
 
 
 def taken_steps(workflow: BpmnWorkflow) -> Iterator[tuple[str, str, str]]:

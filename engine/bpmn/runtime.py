@@ -18,6 +18,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -53,6 +54,13 @@ class ReadyTask:
     due_at: datetime | None
     documentation: str | None
     form: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ElementStates:
+    process_key: str
+    done: list[str]
+    active: list[str]
 
 
 class CaseRuntime:
@@ -148,6 +156,25 @@ class CaseRuntime:
             for task in workflow.tasks.values()
             if task.state == TaskState.READY and task.task_spec.manual
         ]
+
+    def element_states(self) -> list[ElementStates]:
+        """Per process run so far (the case's own, then each called one): the diagram elements
+        completed and those active now, for marking on the diagram."""
+        result = []
+        for workflow in (self.workflow, *self.workflow.subprocesses.values()):
+            done: set[str] = set()
+            active: set[str] = set()
+            for task in workflow.tasks.values():
+                element = getattr(task.task_spec, "bpmn_id", None)
+                if element is None:
+                    continue
+                running = task.state & (TaskState.READY | TaskState.STARTED | TaskState.WAITING)
+                if task.state == TaskState.COMPLETED:
+                    done.add(element)
+                elif running and not isinstance(task.task_spec, BoundaryEvent):  # boundary: armed only
+                    active.add(element)
+            result.append(ElementStates(workflow.spec.name, sorted(done - active), sorted(active)))
+        return result
 
     def describe(self, task_id: str, role_of: Callable[[str], str | None]) -> ReadyTask:
         """A READY human task with roles resolved and its due date and assignee evaluated."""

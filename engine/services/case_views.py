@@ -13,6 +13,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 
 from engine.access import require_staff
+from engine.bpmn.diagram_files import files_by_process
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.errors import InvalidData
@@ -28,8 +29,10 @@ from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
 from engine.services import audit
+from engine.services.case_writer import load_case
 from engine.services.cases import CaseInfo
 from engine.services.cases import case_info
+from engine.services.progress import load_runtime
 from engine.services.tasks import TaskInfo
 from engine.services.tasks import task_info
 
@@ -128,3 +131,32 @@ def _event_info(event: AuditEvent) -> EventInfo:
         task_name=event.task_name,
         data=event.data,
     )
+
+
+@dataclass(frozen=True)
+class DiagramView:
+    """A process the case ran (its own or a called one) with the elements to mark."""
+
+    process_key: str
+    xml: str
+    done: list[str]
+    active: list[str]
+
+
+def case_diagrams(ctx: EngineContext, actor: Actor, case_id: int) -> list[DiagramView]:
+    """The case's process diagram and those of the processes it called, from its version's sources."""
+    require_staff(actor)
+    with ctx.uow() as uow:
+        ref = load_case(uow.connection, case_id)
+        if ref is None:
+            raise NotFound(f"case {case_id} does not exist")
+        sources = uow.session.get_one(ProcessVersion, ref.process_version_id).sources
+        runtime = load_runtime(ctx, uow.connection, ref)
+    files = files_by_process(sources)
+    views, seen = [], set()
+    for states in runtime.element_states():
+        if states.process_key in seen or states.process_key not in files:
+            continue
+        seen.add(states.process_key)
+        views.append(DiagramView(states.process_key, sources[files[states.process_key]], states.done, states.active))
+    return views

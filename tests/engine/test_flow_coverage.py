@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import time_machine
 
-from engine.bpmn.flow_coverage import diagram_flows
+from engine.bpmn.diagram_files import diagram_flows
 from engine.bpmn.flow_coverage import taken_flows
 from engine.bpmn.flow_coverage import taken_steps
 from engine.services import cases

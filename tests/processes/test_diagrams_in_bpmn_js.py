@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from lxml import etree
 
 from tests.processes.test_shipped_diagrams import BPMN
 from tests.processes.test_shipped_diagrams import DIAGRAMS
 from tests.processes.test_shipped_diagrams import FLOW_ELEMENTS
-from tools.browser import chromium
 from tools.browser import show_diagram
 from tools.browser import viewer_page
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.mark.parametrize("path", DIAGRAMS, ids=[p.name for p in DIAGRAMS])
