@@ -27,6 +27,10 @@ def acting_for(actor: Actor, task_roles: list[str]) -> str | None:
     return next((role for role in task_roles if ON_BEHALF.get(role) in actor.roles), None)
 
 
+# Roles that hand tasks to colleagues: dispatch, the case-owning quality office, managers.
+SUPERVISOR_ROLES = frozenset({"dispatcher", "quality_office", "quality_manager", "general_manager", "admin"})
+
+
 def require_staff(actor: Actor) -> None:
     if not actor.roles & STAFF_ROLES:
         raise NotAllowed("this needs a staff role")

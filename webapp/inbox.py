@@ -1,4 +1,4 @@
-"""The staff inbox: tasks open to me, claim and release them, fill in and complete their forms."""
+"""The staff inbox: filtered task lists, claim/release/reassign, forms with drafts, completion."""
 
 from __future__ import annotations
 
@@ -15,40 +15,90 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from engine.access import STAFF_ROLES
+from engine.access import SUPERVISOR_ROLES
 from engine.errors import InvalidData
+from engine.services import inbox
 from engine.services import tasks
 from webapp import engine_context
 from webapp.auth import login_required
+from webapp.i18n import translate
 
 bp = Blueprint("inbox", __name__, url_prefix="/tasks")
 
 
+@bp.app_context_processor
+def navigation_counts() -> dict[str, object]:
+    """Task counts in the navigation bar of every page (signed-in staff only)."""
+    actor = g.get("actor")
+    if actor is None or not actor.roles & STAFF_ROLES:
+        return {"inbox_counts": None}
+    return {"inbox_counts": inbox.counts(engine_context(), actor)}
+
+
 @bp.get("/")
 @login_required
-def index() -> str:
-    found = tasks.list_tasks(engine_context(), g.actor)
-    return render_template("inbox/index.html", tasks=found, now=datetime.now(UTC))
+def index() -> tuple[str, int] | str:
+    args = request.args
+    filters = inbox.InboxFilter(
+        scope=args.get("scope") or "available",
+        process=args.get("process") or None,
+        task=args.get("task") or None,
+        due=args.get("due") or None,
+        q=args.get("q") or None,
+    )
+    page_text = args.get("page", "1")
+    page = int(page_text) if page_text.isdigit() else 0
+    try:
+        found = inbox.inbox(engine_context(), g.actor, filters, page)
+    except InvalidData as err:
+        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        empty = inbox.InboxPage([], 0, 1, 1)
+        return render_template("inbox/index.html", found=empty, filters=filters, args=args, **_context()), 422
+    return render_template("inbox/index.html", found=found, filters=filters, args=args, **_context())
+
+
+def _context() -> dict[str, object]:
+    return {"now": datetime.now(UTC), "supervisor": bool(g.actor.roles & SUPERVISOR_ROLES)}
 
 
 @bp.get("/<int:task_id>")
 @login_required
 def show(task_id: int) -> str:
-    task = tasks.open_task(engine_context(), g.actor, task_id)
-    return render_template("inbox/task.html", task=task, values={}, errors={})
+    ctx = engine_context()
+    task = tasks.open_task(ctx, g.actor, task_id)
+    return render_template("inbox/task.html", task=task, values=inbox.load_draft(ctx, task_id), errors={})
 
 
 @bp.post("/<int:task_id>")
 @login_required
 def complete(task_id: int) -> tuple[str, int] | Response:
-    submitted = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    submitted = {key: value for key, value in request.form.items() if key not in ("csrf_token", "action")}
+    ctx = engine_context()
+    if request.form.get("action") == "draft":
+        inbox.save_draft(ctx, g.actor, task_id, submitted)
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("inbox.show", task_id=task_id))
     try:
-        tasks.complete_task(engine_context(), g.actor, task_id, submitted)
+        tasks.complete_task(ctx, g.actor, task_id, submitted)
     except InvalidData as err:
-        task = tasks.open_task(engine_context(), g.actor, task_id)
+        task = tasks.open_task(ctx, g.actor, task_id)
         flash(_("Please correct the marked fields."), "error")
         return render_template("inbox/task.html", task=task, values=submitted, errors=err.errors), 422
     flash(_("Task completed."), "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.post("/<int:task_id>/reassign")
+@login_required
+def reassign(task_id: int) -> Response:
+    try:
+        done = inbox.reassign(engine_context(), g.actor, task_id, request.form.get("assignee", "").strip())
+    except InvalidData as err:
+        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+    else:
+        flash(_("Task handed to %(user)s.", user=done.assignee), "success")
+    return redirect(request.referrer or url_for("inbox.index"))
 
 
 @bp.post("/<int:task_id>/claim")

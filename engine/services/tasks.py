@@ -94,7 +94,7 @@ def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> li
         return [task_info(item, username) for item, username in rows if scope == "mine" or may_work_on(item, actor)]
 
 
-def _open_item(connection: Connection, item_id: int) -> OpenItem:
+def require_open_item(connection: Connection, item_id: int) -> OpenItem:
     item = load_item(connection, item_id)
     if item is None:
         raise NotFound(f"task {item_id} does not exist")
@@ -112,7 +112,7 @@ def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     """An open task the actor may work on (claimed by them, or open to one of their roles)."""
     require_staff(actor)
     with ctx.uow() as uow:
-        item = _open_item(uow.connection, item_id)
+        item = require_open_item(uow.connection, item_id)
         if not may_work_on(item, actor):
             raise NotAllowed(_refusal(uow.connection, item))
         return task_info(item, _username(uow.connection, item.assignee_id) if item.assignee_id else None)
@@ -120,7 +120,7 @@ def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
 
 def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     with ctx.uow(write=True) as uow:
-        item = _open_item(uow.connection, item_id)
+        item = require_open_item(uow.connection, item_id)
         if item.assignee_id == actor.user_id:
             return task_info(item, actor.username)
         if item.assignee_id is not None:
@@ -134,7 +134,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
 
 def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     with ctx.uow(write=True) as uow:
-        item = _open_item(uow.connection, item_id)
+        item = require_open_item(uow.connection, item_id)
         if item.assignee_id != actor.user_id:
             raise NotAllowed(f"task '{item.name}' is not claimed by you")
         _assign(uow.connection, item, actor, None, "task_unclaimed")
@@ -168,7 +168,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
     try:
         with ctx.uow(write=True) as uow:
             connection = uow.connection
-            item = _open_item(connection, item_id)
+            item = require_open_item(connection, item_id)
             case_id = item.case_id
             if not may_work_on(item, actor):
                 raise NotAllowed(_refusal(connection, item))

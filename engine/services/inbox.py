@@ -1,0 +1,215 @@
+"""The staff inbox: filtered, searched, paginated task lists, the counts in the navigation,
+supervisors reassigning tasks, and drafts of task forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement
+from sqlalchemy import Select
+from sqlalchemy import String
+from sqlalchemy import and_
+from sqlalchemy import cast
+from sqlalchemy import false
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
+
+from engine.access import SUPERVISOR_ROLES
+from engine.access import require_staff
+from engine.access import working_roles
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.errors import InvalidData
+from engine.errors import NotAllowed
+from engine.messages import Message
+from engine.models import Case
+from engine.models import User
+from engine.models import WorkItem
+from engine.services.case_writer import ITEMS
+from engine.services.case_writer import CaseWriter
+from engine.services.tasks import TaskInfo
+from engine.services.tasks import may_work_on
+from engine.services.tasks import require_open_item
+from engine.services.tasks import task_info
+
+PAGE_SIZE = 25
+DUE_CHOICES = ("overdue", "today")
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    scope: str = "available"  # "mine": assigned to me; "available": everything I may do now
+    process: str | None = None
+    task: str | None = None  # BPMN id
+    due: str | None = None  # "overdue" or "today"
+    q: str | None = None  # case number, or any value of the case data (customer, serial number …)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    tasks: list[TaskInfo]
+    total: int
+    page: int
+    pages: int
+    task_choices: list[tuple[str, str]] = field(default_factory=list)  # (BPMN id, name) to filter by
+    process_choices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    available: int
+    mine: int
+    overdue: int
+
+
+def _visible(actor: Actor) -> ColumnElement[bool]:
+    """Open items the actor may work on: assigned to them, or unassigned and open to a role."""
+    roles = [cast(WorkItem.roles, String).like(f'%"{role}"%') for role in sorted(working_roles(actor))]
+    unassigned = and_(WorkItem.assignee_id.is_(None), or_(*roles) if roles else false())
+    return and_(WorkItem.closed_at.is_(None), or_(WorkItem.assignee_id == actor.user_id, unassigned))
+
+
+def _today(ctx: EngineContext, now: datetime) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(ctx.config.timezone)
+    start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
+def _filtered(ctx: EngineContext, actor: Actor, filters: InboxFilter, now: datetime) -> Select[Any]:
+    query = (
+        select(WorkItem, User.username)
+        .select_from(WorkItem)
+        .join(Case, Case.id == WorkItem.case_id)
+        .outerjoin(User, User.id == WorkItem.assignee_id)
+    )
+    if filters.scope == "mine":
+        query = query.where(WorkItem.closed_at.is_(None), WorkItem.assignee_id == actor.user_id)
+    else:
+        query = query.where(_visible(actor))
+    if filters.process:
+        query = query.where(WorkItem.process_key == filters.process)
+    if filters.task:
+        query = query.where(WorkItem.bpmn_id == filters.task)
+    if filters.due == "overdue":
+        query = query.where(WorkItem.due_at < now)
+    elif filters.due == "today":
+        start, end = _today(ctx, now)
+        query = query.where(WorkItem.due_at >= start, WorkItem.due_at < end)
+    if filters.q:
+        pattern = f"%{filters.q.strip()}%"
+        query = query.where(or_(Case.number.like(pattern), cast(Case.data, String).like(pattern)))
+    return query
+
+
+def _check(filters: InboxFilter, page: int) -> None:
+    errors: dict[str, str] = {}
+    if filters.scope not in ("mine", "available"):
+        errors["scope"] = Message("must be one of %(choices)s", choices="mine, available")
+    if filters.due is not None and filters.due not in DUE_CHOICES:
+        errors["due"] = Message("must be one of %(choices)s", choices=", ".join(DUE_CHOICES))
+    for name in ("process", "task", "q"):
+        value = getattr(filters, name)
+        if value and ("\x00" in value or len(value) > 200):
+            errors[name] = Message("must be at most 200 characters, without NUL")
+    if not 1 <= page <= 100_000:
+        errors["page"] = Message("must be between 1 and %(last)s", last=100_000)
+    if errors:
+        raise InvalidData(errors)
+
+
+def inbox(
+    ctx: EngineContext, actor: Actor, filters: InboxFilter, page: int = 1, per_page: int = PAGE_SIZE
+) -> InboxPage:
+    """Sorted by due time (tasks without one last), then by age."""
+    require_staff(actor)
+    _check(filters, page)
+    now = utcnow()
+    query = _filtered(ctx, actor, filters, now)
+    with ctx.uow() as uow:
+        session = uow.session
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ordered = query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
+        rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+        everything = InboxFilter(scope=filters.scope)
+        choices = session.execute(
+            _filtered(ctx, actor, everything, now)
+            .with_only_columns(WorkItem.bpmn_id, WorkItem.name, WorkItem.process_key)
+            .distinct()
+        ).all()
+    return InboxPage(
+        tasks=[task_info(item, username) for item, username in rows],
+        total=int(total),
+        page=page,
+        pages=max(1, -(-int(total) // per_page)),
+        task_choices=sorted({(row.bpmn_id, row.name) for row in choices}, key=lambda pair: pair[1]),
+        process_choices=sorted({row.process_key for row in choices}),
+    )
+
+
+def counts(ctx: EngineContext, actor: Actor) -> InboxCounts:
+    """For the navigation bar: what I may do, what is mine, and how much of it is overdue."""
+    now = utcnow()
+    with ctx.uow() as uow:
+        session = uow.session
+        available = select(WorkItem.id, WorkItem.due_at).where(_visible(actor)).subquery()
+        total = session.scalar(select(func.count()).select_from(available)) or 0
+        overdue = session.scalar(select(func.count()).select_from(available).where(available.c.due_at < now)) or 0
+        mine = session.scalar(
+            select(func.count(WorkItem.id)).where(WorkItem.closed_at.is_(None), WorkItem.assignee_id == actor.user_id)
+        )
+    return InboxCounts(int(total), int(mine or 0), int(overdue))
+
+
+def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> TaskInfo:
+    """A supervisor hands an open task to a named colleague who holds one of its roles."""
+    if not actor.roles & SUPERVISOR_ROLES:
+        raise NotAllowed("reassigning tasks needs a supervising role")
+    with ctx.uow(write=True) as uow:
+        item = require_open_item(uow.connection, item_id)
+        target = uow.session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+        if target is None:
+            raise InvalidData({"assignee": Message("no active user with this name")})
+        target_actor = Actor(target.id, target.username, frozenset(role.id for role in target.roles))
+        if not working_roles(target_actor).intersection(item.roles):
+            message = Message("%(user)s holds none of the roles %(roles)s", user=username, roles=", ".join(item.roles))
+            raise InvalidData({"assignee": message})
+        writer = CaseWriter(uow.connection, item.case)
+        uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(assignee_id=target.id))
+        writer.event(
+            actor,
+            "task_reassigned",
+            task=(item.task_id, item.bpmn_id, item.name),
+            data={"to": target.username, "from_id": item.assignee_id},
+        )
+        writer.write()
+        uow.commit()
+        return task_info(item, target.username)
+
+
+def save_draft(ctx: EngineContext, actor: Actor, item_id: int, values: dict[str, Any]) -> None:
+    """Keep what was typed so far, unvalidated; the form shows it again until completion."""
+    if any(not isinstance(value, str) or "\x00" in value or len(value) > 20_000 for value in values.values()):
+        raise InvalidData({"draft": Message("draft values must be text of at most 20 000 characters")})
+    with ctx.uow(write=True) as uow:
+        item = require_open_item(uow.connection, item_id)
+        if not may_work_on(item, actor):
+            raise NotAllowed(f"task '{item.name}' is not open to you")
+        known = {f["id"] for f in item.form.get("fields", [])}
+        draft = {key: value for key, value in values.items() if key in known}
+        uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(draft=draft))
+        uow.commit()
+
+
+def load_draft(ctx: EngineContext, item_id: int) -> dict[str, Any]:
+    with ctx.uow() as uow:
+        draft = uow.session.scalar(select(WorkItem.draft).where(WorkItem.id == item_id))
+    return dict(draft or {})
