@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["aftercare"] = EngineContext(app.config["ENGINE_CONFIG"])
     app.extensions["login_limiter"] = LoginLimiter()
 
+    from webapp import admin
     from webapp import api
     from webapp import auth
     from webapp import cases
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
     app.register_error_handler(404, api.api_not_found)
     app.register_error_handler(405, api.api_not_found)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -16,7 +18,9 @@ from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
 from engine.errors import InvalidData
+from engine.errors import NotAllowed
 from engine.errors import NotFound
+from engine.messages import Message
 from engine.models import ApiToken
 from engine.models import Role
 from engine.models import User
@@ -115,3 +119,83 @@ def actor_by_id(ctx: EngineContext, user_id: int) -> Actor | None:
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
         return actor_of(user) if user is not None and user.active else None
+
+
+# -- administration (role admin) --------------------------------------------------------------
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,80}$")
+MIN_PASSWORD = 10
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    display_name: str
+    roles: list[str]
+    active: bool
+
+
+def _require_admin(actor: Actor) -> None:
+    if "admin" not in actor.roles:
+        raise NotAllowed("user administration needs the admin role")
+
+
+def list_users(ctx: EngineContext, actor: Actor) -> list[UserInfo]:
+    _require_admin(actor)
+    with ctx.uow() as uow:
+        found = uow.session.scalars(select(User).order_by(User.username))
+        return [UserInfo(u.id, u.username, u.display_name, sorted(u.role_ids), u.active) for u in found]
+
+
+def get_user(ctx: EngineContext, actor: Actor, user_id: int) -> UserInfo:
+    _require_admin(actor)
+    with ctx.uow() as uow:
+        user = uow.session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"user {user_id} does not exist")
+        return UserInfo(user.id, user.username, user.display_name, sorted(user.role_ids), user.active)
+
+
+def add_user(
+    ctx: EngineContext, actor: Actor, username: str, display_name: str, password: str, roles: list[str]
+) -> UserInfo:
+    """An admin creates a user; every problem is reported per field."""
+    _require_admin(actor)
+    errors: dict[str, str] = {}
+    if not USERNAME.fullmatch(username):
+        errors["username"] = Message("2 to 80 letters, digits, dots, dashes or underscores")
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = Message("at least %(count)s characters", count=MIN_PASSWORD)
+    if not roles:
+        errors["roles"] = Message("choose at least one role")
+    if len(display_name) > 120 or "\x00" in display_name:
+        errors["display_name"] = Message("must be at most 200 characters, without NUL")
+    if errors:
+        raise InvalidData(errors)
+    try:
+        created = create_user(ctx, username, roles, password, display_name or username)
+    except InvalidData as err:
+        raise InvalidData({("roles" if key == "role" else key): value for key, value in err.errors.items()}) from err
+    return get_user(ctx, actor, int(created.user_id or 0))
+
+
+def update_user(ctx: EngineContext, actor: Actor, user_id: int, roles: list[str], active: bool) -> UserInfo:
+    """Set a user's roles and whether they may sign in; an admin cannot lock themselves out."""
+    _require_admin(actor)
+    if user_id == actor.user_id and (not active or "admin" not in roles):
+        raise InvalidData({"roles": Message("you cannot remove your own admin role or deactivate yourself")})
+    if not roles:
+        raise InvalidData({"roles": Message("choose at least one role")})
+    with ctx.uow(write=True) as uow:
+        session = uow.session
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"user {user_id} does not exist")
+        found = list(session.scalars(select(Role).where(Role.id.in_(set(roles)))))
+        if len(found) != len(set(roles)):
+            raise InvalidData({"roles": Message("unknown role")})
+        user.roles = found
+        user.active = active
+        uow.commit()
+    return get_user(ctx, actor, user_id)
