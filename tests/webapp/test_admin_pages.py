@@ -30,7 +30,13 @@ def test_an_admin_creates_a_user_and_errors_keep_the_typed_values(app, make_user
     assert 'value="赵工"' in page
     good = client.post(
         "/admin/users/new",
-        data={"csrf_token": token, "username": "zhao", "display_name": "赵工", "password": "long enough pw", "roles": ["engineer", "inspector"]},
+        data={
+            "csrf_token": token,
+            "username": "zhao",
+            "display_name": "赵工",
+            "password": "long enough pw",
+            "roles": ["engineer", "inspector"],
+        },
     )
     assert good.status_code == 302
     listing = client.get("/admin/users").get_data(as_text=True)

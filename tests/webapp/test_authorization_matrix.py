@@ -1,0 +1,148 @@
+"""Every route, as every role: the status each one gets, compared with the expected matrix.
+
+The matrix must name every route of the app (a new route fails this test until its row is
+added). Requests that change state are sent in a form the allowed roles get refused as
+invalid (422), so one case serves the whole walk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.roles import ROLES
+from engine.services import cases
+from engine.services import tasks
+from engine.services import users
+from tests import diagrams
+from tests.webapp.test_pages import csrf
+from tests.webapp.test_pages import sign_in
+
+EVERYONE = {role.id for role in ROLES}
+STAFF = EVERYONE - {"customer"}
+SUPERVISORS = {"dispatcher", "quality_office", "quality_manager", "general_manager", "admin"}
+STARTERS = {"service_desk", "quality_office"}  # the lanes of the test diagram may start it
+
+# (method, path template, allowed roles, status when allowed, status when refused [per role])
+Row = tuple[str, str, set[str], int, int | dict[str, int]]
+WEB: list[Row] = [
+    ("GET", "/", EVERYONE, 302, 302),
+    ("GET", "/healthz", EVERYONE, 200, 200),
+    ("GET", "/tasks/", STAFF, 200, 403),
+    ("GET", "/tasks/{task}", {"service_desk"}, 200, 403),
+    ("POST", "/tasks/{task}", {"service_desk"}, 422, 403),
+    ("POST", "/tasks/{task}/reassign", SUPERVISORS, 302, 403),
+    ("GET", "/cases/", STAFF, 200, 403),
+    ("GET", "/cases/{case}", STAFF, 200, 403),
+    ("GET", "/cases/new", STAFF, 200, 403),
+    ("GET", "/cases/new/{key}", STARTERS, 200, {"customer": 403, "*": 302}),  # staff: back to the list
+    ("POST", "/cases/new/{key}", STARTERS, 422, {"customer": 403, "*": 302}),
+    ("GET", "/admin/users", {"admin"}, 200, 403),
+    ("GET", "/admin/users/new", {"admin"}, 200, 403),
+    ("POST", "/admin/users/new", {"admin"}, 422, 403),
+    ("GET", "/admin/users/{user}", {"admin"}, 200, 403),
+    ("POST", "/admin/users/{user}", {"admin"}, 422, 403),
+    ("GET", "/profile", EVERYONE, 200, 200),
+    ("POST", "/profile", EVERYONE, 200, 200),
+    ("GET", "/auth/login", EVERYONE, 200, 200),
+]
+API: list[Row] = [
+    ("GET", "/api/v1/openapi.json", EVERYONE, 200, 200),
+    ("GET", "/api/v1/processes", STAFF, 200, 403),
+    ("GET", "/api/v1/cases", STAFF, 200, 403),
+    ("POST", "/api/v1/cases", STARTERS, 422, 403),
+    ("GET", "/api/v1/cases/{case}", STAFF, 200, 403),
+    ("GET", "/api/v1/cases/{case}/audit", STAFF, 200, 403),
+    ("GET", "/api/v1/tasks", STAFF, 200, 403),
+    ("POST", "/api/v1/tasks/{task}/complete", {"service_desk"}, 422, 403),
+]
+# Covered elsewhere, with their own state changes: sign-out, language, claim and release.
+ELSEWHERE = {
+    ("POST", "/auth/login"),
+    ("POST", "/auth/logout"),
+    ("POST", "/lang"),
+    ("POST", "/tasks/{task}/claim"),
+    ("POST", "/tasks/{task}/unclaim"),
+    ("POST", "/api/v1/tasks/{task}/claim"),
+    ("POST", "/api/v1/tasks/{task}/unclaim"),
+    ("GET", "/static/{filename}"),
+}
+INVALID: dict[str, dict[str, Any]] = {
+    "/tasks/{task}": {"action": "complete", "customer": ""},
+    "/tasks/{task}/reassign": {"assignee": "nobody"},
+    "/cases/new/{key}": {"smuggled": "x"},
+    "/profile": {"name": "matrix"},
+    "/admin/users/new": {"username": "x y"},
+    "/admin/users/{user}": {"roles": []},
+}
+
+
+def _template(rule: str) -> str:
+    names = {"int:task_id": "task", "int:case_id": "case", "int:user_id": "user", "path:filename": "filename"}
+    for name, placeholder in {**names, "key": "key"}.items():
+        rule = rule.replace(f"<{name}>", f"{{{placeholder}}}")
+    return rule
+
+
+def test_the_matrix_names_every_route(app) -> None:  # type: ignore[no-untyped-def]
+    routes = {
+        (method, _template(rule.rule))
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    listed = {(method, path) for method, path, *_ in WEB + API} | ELSEWHERE
+    assert routes == listed
+
+
+@pytest.fixture
+def world(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+    deploy({"linear.bpmn": diagrams.linear()})
+    people = {role.id: make_user(f"u_{role.id}", role.id) for role in ROLES}
+    case = cases.start_case(ctx, people["service_desk"], "two_steps", {})
+    task = tasks.list_tasks(ctx, people["service_desk"])[0]
+    values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
+    tokens = {role: users.create_token(ctx, f"u_{role}", "matrix") for role in people}
+    return values, tokens
+
+
+def test_every_page_as_every_role(app, world) -> None:  # type: ignore[no-untyped-def]
+    values, _tokens = world
+    seen, expected = {}, {}
+    for role in sorted(EVERYONE):
+        client = app.test_client()
+        sign_in(client, f"u_{role}")
+        token = csrf(client, "/profile")
+        for method, template, allowed, ok, refused in WEB:
+            path = template.format(**values)
+            if method == "GET":
+                status = client.get(path).status_code
+            else:
+                status = client.post(path, data={"csrf_token": token, **INVALID[template]}).status_code
+            seen[(role, method, template)] = status
+            expected[(role, method, template)] = _expected(role, allowed, ok, refused)
+    assert {k: v for k, v in seen.items() if expected[k] != v} == {}
+
+
+def _expected(role: str, allowed: set[str], ok: int, refused: int | dict[str, int]) -> int:
+    if role in allowed:
+        return ok
+    return refused if isinstance(refused, int) else refused.get(role, refused["*"])
+
+
+def test_every_api_route_as_every_role(app, world) -> None:  # type: ignore[no-untyped-def]
+    values, tokens = world
+    client = app.test_client()
+    seen, expected = {}, {}
+    for role in sorted(EVERYONE):
+        headers = {"Authorization": f"Bearer {tokens[role]}"}
+        for method, template, allowed, ok, refused in API:
+            path = template.format(**values)
+            if method == "GET":
+                status = client.get(path, headers=headers).status_code
+            else:
+                body = {"process": "two_steps", "data": {"smuggled": 1}} if "cases" in path else {"data": {}}
+                status = client.post(path, headers=headers, json=body).status_code
+            seen[(role, method, template)] = status
+            expected[(role, method, template)] = _expected(role, allowed, ok, refused)
+    assert {k: v for k, v in seen.items() if expected[k] != v} == {}
