@@ -27,11 +27,23 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 @login_required
 def index() -> tuple[str, int] | str:
     status, process, q = (request.args.get(name) or None for name in ("status", "process", "q"))
+    opened_from, opened_to = request.args.get("from") or None, request.args.get("to") or None
+    overdue = request.args.get("overdue") == "1"
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() else 0
     try:
+        ctx = engine_context()
         found, total = case_views.list_cases(
-            engine_context(), g.actor, status=status, process=process, q=q, page=page_number
+            ctx,
+            g.actor,
+            status=status,
+            process=process,
+            q=q,
+            page=page_number,
+            overdue=overdue,
+            opened_from=opened_from,
+            opened_to=opened_to,
+            timezone=ctx.config.timezone,
         )
     except InvalidData as err:
         flash(" ".join(translate(message) for message in err.errors.values()), "error")

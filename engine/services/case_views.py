@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String
 from sqlalchemy import cast
@@ -16,6 +20,7 @@ from engine.access import require_staff
 from engine.bpmn.diagram_files import files_by_process
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.db import utcnow
 from engine.errors import InvalidData
 from engine.errors import NotFound
 from engine.messages import Message
@@ -71,8 +76,13 @@ def list_cases(
     q: str | None = None,
     page: int = 1,
     per_page: int = PAGE_SIZE,
+    overdue: bool = False,
+    opened_from: str | None = None,
+    opened_to: str | None = None,
+    timezone: str = "Asia/Shanghai",
 ) -> tuple[list[CaseInfo], int]:
-    """Cases newest first, filtered; ``q`` matches the case number or any value in the case data."""
+    """Cases newest first, filtered; ``q`` matches the case number or any value in the case data;
+    ``overdue``: with an open task past its due time; ``opened_from``/``opened_to``: local dates."""
     require_staff(actor)
     if status is not None and status not in STATUSES:
         raise InvalidData({"status": Message("must be one of %(choices)s", choices=", ".join(STATUSES))})
@@ -81,7 +91,18 @@ def list_cases(
             raise InvalidData({name: Message("must not contain NUL characters")})
     if not 1 <= page <= MAX_PAGE:
         raise InvalidData({"page": Message("must be between 1 and %(last)s", last=MAX_PAGE)})
+    zone = ZoneInfo(timezone)
+    bounds = {name: _local_day(name, value, zone) for name, value in (("from", opened_from), ("to", opened_to))}
     query = select(Case).join(ProcessVersion)
+    if bounds["from"]:
+        query = query.where(Case.created_at >= bounds["from"])
+    if bounds["to"]:
+        query = query.where(Case.created_at < bounds["to"] + timedelta(days=1))
+    if overdue:
+        late = select(WorkItem.id).where(
+            WorkItem.case_id == Case.id, WorkItem.closed_at.is_(None), WorkItem.due_at < utcnow()
+        )
+        query = query.where(late.exists())
     if status:
         query = query.where(Case.status == status)
     if process:
@@ -93,6 +114,16 @@ def list_cases(
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = uow.session.scalars(query.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page))
         return [case_info(case) for case in rows], int(total)
+
+
+def _local_day(name: str, value: str | None, zone: ZoneInfo) -> datetime | None:
+    """The start of a local calendar day given as YYYY-MM-DD."""
+    if not value:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone)
+    except ValueError:
+        raise InvalidData({name: Message("must be a date (YYYY-MM-DD)")}) from None
 
 
 def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
