@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("AFTERCARE_SECURE_COOKIES") == "1",
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # the largest attachment (10 MB) plus form overhead
     )
     if test_config:
         app.config.update(test_config)

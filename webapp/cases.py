@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint
 from flask import flash
 from flask import g
@@ -13,6 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine.errors import InvalidData
+from engine.services import case_notes
 from engine.services import case_views
 from engine.services import cases
 from engine.services import processes
@@ -59,7 +62,50 @@ def index() -> tuple[str, int] | str:
 def show(case_id: int) -> str:
     ctx = engine_context()
     detail = case_views.case_detail(ctx, g.actor, case_id)
-    return render_template("cases/show.html", detail=detail, diagrams=case_views.case_diagrams(ctx, g.actor, case_id))
+    return render_template(
+        "cases/show.html",
+        detail=detail,
+        diagrams=case_views.case_diagrams(ctx, g.actor, case_id),
+        notes=case_notes.notes(ctx, g.actor, case_id),
+        max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),
+    )
+
+
+@bp.post("/<int:case_id>/comments")
+@login_required
+def comment(case_id: int) -> Response:
+    try:
+        case_notes.add_comment(engine_context(), g.actor, case_id, request.form.get("comment", ""))
+    except InvalidData as err:
+        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+    else:
+        flash(_("Comment added."), "success")
+    return redirect(url_for("cases.show", case_id=case_id) + "#notes")
+
+
+@bp.post("/<int:case_id>/attachments")
+@login_required
+def upload(case_id: int) -> Response:
+    upload = request.files.get("file")
+    name, content = (upload.filename or "", upload.stream.read(case_notes.MAX_FILE_BYTES + 1)) if upload else ("", b"")
+    try:
+        case_notes.add_attachment(engine_context(), g.actor, case_id, name, content)
+    except InvalidData as err:
+        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+    else:
+        flash(_("File attached."), "success")
+    return redirect(url_for("cases.show", case_id=case_id) + "#notes")
+
+
+@bp.get("/<int:case_id>/attachments/<int:attachment_id>")
+@login_required
+def download(case_id: int, attachment_id: int) -> Response:
+    name, content_type, content = case_notes.attachment(engine_context(), g.actor, case_id, attachment_id)
+    response = Response(content, content_type=content_type)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.get("/new")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from engine.roles import ROLES
+from engine.services import case_notes
 from engine.services import cases
 from engine.services import tasks
 from engine.services import users
@@ -36,6 +37,9 @@ WEB: list[Row] = [
     ("GET", "/cases/", STAFF, 200, 403),
     ("GET", "/cases/{case}", STAFF, 200, 403),
     ("GET", "/cases/new", STAFF, 200, 403),
+    ("POST", "/cases/{case}/comments", STAFF, 302, 403),
+    ("POST", "/cases/{case}/attachments", STAFF, 302, 403),
+    ("GET", "/cases/{case}/attachments/{attachment}", STAFF, 200, 403),
     ("GET", "/cases/new/{key}", STARTERS, 200, {"customer": 403, "*": 302}),  # staff: back to the list
     ("POST", "/cases/new/{key}", STARTERS, 422, {"customer": 403, "*": 302}),
     ("GET", "/admin/users", {"admin"}, 200, 403),
@@ -73,13 +77,21 @@ INVALID: dict[str, dict[str, Any]] = {
     "/tasks/{task}/reassign": {"assignee": "nobody"},
     "/cases/new/{key}": {"smuggled": "x"},
     "/profile": {"name": "matrix"},
+    "/cases/{case}/comments": {"comment": ""},  # empty: refused as invalid, nothing stored
+    "/cases/{case}/attachments": {},  # no file
     "/admin/users/new": {"username": "x y"},
     "/admin/users/{user}": {"roles": []},
 }
 
 
 def _template(rule: str) -> str:
-    names = {"int:task_id": "task", "int:case_id": "case", "int:user_id": "user", "path:filename": "filename"}
+    names = {
+        "int:task_id": "task",
+        "int:case_id": "case",
+        "int:user_id": "user",
+        "int:attachment_id": "attachment",
+        "path:filename": "filename",
+    }
     for name, placeholder in {**names, "key": "key"}.items():
         rule = rule.replace(f"<{name}>", f"{{{placeholder}}}")
     return rule
@@ -101,7 +113,9 @@ def world(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     people = {role.id: make_user(f"u_{role.id}", role.id) for role in ROLES}
     case = cases.start_case(ctx, people["service_desk"], "two_steps", {})
     task = tasks.list_tasks(ctx, people["service_desk"])[0]
+    attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "note.txt", "记录".encode())
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
+    values["attachment"] = attachment
     tokens = {role: users.create_token(ctx, f"u_{role}", "matrix") for role in people}
     return values, tokens
 

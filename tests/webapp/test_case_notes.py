@@ -1,0 +1,74 @@
+"""Comments and attachments on a case: limits, checked file kinds, safe download, audit."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from engine.errors import InvalidData
+from engine.models import AuditEvent
+from engine.services import case_notes
+from engine.services import cases
+from tests import diagrams
+from tests.webapp.test_pages import csrf
+from tests.webapp.test_pages import sign_in
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def setup_case(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+    deploy({"linear.bpmn": diagrams.linear()})
+    desk = make_user("desk", "service_desk")
+    make_user("cust", "customer")
+    return cases.start_case(ctx, desk, "two_steps", {})
+
+
+def test_comments_and_files_are_shown_downloaded_and_audited(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+    case = setup_case(ctx, make_user, deploy)
+    client = app.test_client()
+    sign_in(client, "desk")
+    token = csrf(client, f"/cases/{case.id}")
+    client.post(f"/cases/{case.id}/comments", data={"csrf_token": token, "comment": "客户下午在厂"})
+    upload = {"csrf_token": token, "file": (io.BytesIO(PNG), "../../现场照片 1.png")}
+    assert client.post(f"/cases/{case.id}/attachments", data=upload).status_code == 302
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "客户下午在厂" in page and "现场照片_1.png" in page
+    attachment_id = page.split(f"/cases/{case.id}/attachments/")[1].split('"')[0]
+    download = client.get(f"/cases/{case.id}/attachments/{attachment_id}")
+    assert download.data == PNG and download.mimetype == "image/png"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    with ctx.uow() as uow:
+        actions = list(uow.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id)))
+    assert actions[-2:] == ["comment_added", "attachment_added"]
+
+
+def test_files_that_are_not_what_they_claim_or_too_large_are_refused(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+    case = setup_case(ctx, make_user, deploy)
+    client = app.test_client()
+    sign_in(client, "desk")
+    token = csrf(client, f"/cases/{case.id}")
+    for name, content in [("x.png", b"<script>alert(1)</script>"), ("x.html", b"<html>"), ("x.exe", b"MZ")]:
+        client.post(f"/cases/{case.id}/attachments", data={"csrf_token": token, "file": (io.BytesIO(content), name)})
+    app.config["MAX_CONTENT_LENGTH"] = 100_000  # the request bound (12 MB in production), scaled down
+    big = {"csrf_token": token, "file": (io.BytesIO(b"a" * 200_000), "big.txt")}
+    assert client.post(f"/cases/{case.id}/attachments", data=big).status_code == 413
+    with pytest.raises(InvalidData, match="file"):  # the file bound, behind the request bound
+        case_notes.add_attachment(ctx, make_user("d2", "service_desk"), case.id, "big.txt", b"a" * (10 * 2**20 + 1))
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "/attachments/" not in page
+
+
+def test_only_staff_can_download(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+    case = setup_case(ctx, make_user, deploy)
+    client = app.test_client()
+    sign_in(client, "desk")
+    token = csrf(client, f"/cases/{case.id}")
+    client.post(f"/cases/{case.id}/attachments", data={"csrf_token": token, "file": (io.BytesIO(PNG), "a.png")})
+    outsider = app.test_client()
+    assert outsider.get(f"/cases/{case.id}/attachments/1").status_code == 302  # to sign-in
+    sign_in(outsider, "cust")
+    assert outsider.get(f"/cases/{case.id}/attachments/1").status_code == 403
+    assert client.get(f"/cases/{case.id + 1}/attachments/1").status_code == 404  # not this case's file
