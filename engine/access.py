@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.context import Actor
 from engine.errors import NotAllowed
+from engine.messages import Message
 from engine.roles import ROLES
 
 # Customers act through portal links, never through staff views of cases.
@@ -33,4 +34,4 @@ SUPERVISOR_ROLES = frozenset({"dispatcher", "quality_office", "quality_manager",
 
 def require_staff(actor: Actor) -> None:
     if not actor.roles & STAFF_ROLES:
-        raise NotAllowed("this needs a staff role")
+        raise NotAllowed(Message("this needs a staff role"))

@@ -14,6 +14,7 @@ from engine.errors import InvalidProcess
 from engine.errors import NotAllowed
 from engine.errors import NotFound
 from engine.errors import StepFailed
+from webapp.i18n import translate
 
 STATUS: list[tuple[type[EngineError], int]] = [
     (NotFound, 404),
@@ -30,7 +31,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(EngineError)
     def page_error(error: EngineError) -> tuple[str, int]:
-        return render_template("errors/error.html", message=str(error)), status_of(error)
+        message = error.args[0] if error.args else str(error)
+        return render_template("errors/error.html", message=translate(message)), status_of(error)
 
 
 def status_of(error: EngineError) -> int:

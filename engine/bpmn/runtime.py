@@ -34,6 +34,7 @@ from engine.errors import EngineError
 from engine.errors import StepFailed
 from engine.errors import TaskNotReady
 from engine.errors import TaskTreeTooLarge
+from engine.messages import Message
 
 # SpiffWorkflow's task iterator stops at depth 1000 and then reports the case completed
 # while a task is still READY; refuse well before that.
@@ -106,7 +107,7 @@ class CaseRuntime:
         """Complete a READY human task with validated data, then advance."""
         task = self._task(task_id)
         if task is None:
-            raise TaskNotReady("this task no longer exists in the case")
+            raise TaskNotReady(Message("this task no longer exists in the case"))
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(_not_ready(task))
         with _StepGuard(task):
@@ -276,15 +277,15 @@ class _StepGuard:
         raise StepFailed(message, element) from err
 
 
-def _not_ready(task: Any) -> str:
+def _not_ready(task: Any) -> Message:
     name = task.task_spec.bpmn_name or task.task_spec.bpmn_id
     if task.state == TaskState.COMPLETED:
-        return f"task '{name}' was already completed"
+        return Message("task '%(task)s' was already completed", task=name)
     if task.state == TaskState.CANCELLED:
-        return f"task '{name}' was cancelled"
+        return Message("task '%(task)s' was cancelled", task=name)
     if not task.task_spec.manual:
-        return f"'{name}' is not a task for people"
-    return f"task '{name}' is not ready yet"
+        return Message("'%(task)s' is not a task for people", task=name)
+    return Message("task '%(task)s' is not ready yet", task=name)
 
 
 def _parse_time(value: str) -> datetime | None:

@@ -85,7 +85,7 @@ def add_comment(ctx: EngineContext, actor: Actor, case_id: int, text: str) -> No
     with ctx.uow(write=True) as uow:
         case = load_case(uow.connection, case_id)
         if case is None:
-            raise NotFound(f"case {case_id} does not exist")
+            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         uow.session.add(CaseComment(case_id=case_id, author_id=actor.user_id, author=actor.username, text=text))
         writer = CaseWriter(uow.connection, case)
         writer.event(actor, "comment_added", data={"text": text})
@@ -106,7 +106,7 @@ def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, filename: str
     with ctx.uow(write=True) as uow:
         case = load_case(uow.connection, case_id)
         if case is None:
-            raise NotFound(f"case {case_id} does not exist")
+            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         row = CaseAttachment(
             case_id=case_id,
             uploaded_by_id=actor.user_id,
@@ -142,5 +142,11 @@ def attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_id: in
     with ctx.uow() as uow:
         row = uow.session.get(CaseAttachment, attachment_id)
         if row is None or row.case_id != case_id:
-            raise NotFound(f"attachment {attachment_id} of case {case_id} does not exist")
+            raise NotFound(
+                Message(
+                    "attachment %(attachment_id)s of case %(case_id)s does not exist",
+                    attachment_id=attachment_id,
+                    case_id=case_id,
+                )
+            )
         return row.filename, row.content_type, row.content

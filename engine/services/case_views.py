@@ -133,7 +133,7 @@ def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
         session = uow.session
         case = session.get(Case, case_id)
         if case is None:
-            raise NotFound(f"case {case_id} does not exist")
+            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         rows = session.execute(
             select(WorkItem, User.username)
             .outerjoin(User, User.id == WorkItem.assignee_id)
@@ -180,7 +180,7 @@ def case_diagrams(ctx: EngineContext, actor: Actor, case_id: int) -> list[Diagra
     with ctx.uow() as uow:
         ref = load_case(uow.connection, case_id)
         if ref is None:
-            raise NotFound(f"case {case_id} does not exist")
+            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         sources = uow.session.get_one(ProcessVersion, ref.process_version_id).sources
         runtime = load_runtime(ctx, uow.connection, ref)
     files = files_by_process(sources)

@@ -24,6 +24,7 @@ from engine.db import utcnow
 from engine.driver_sql import Prepared
 from engine.errors import Conflict
 from engine.jsonsafe import json_safe
+from engine.messages import Message
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion
@@ -234,7 +235,7 @@ class CaseWriter:
         values.update(lock_version=self.lock_version + 1, audit_seq=self.seq, audit_head=self.head)
         parameters = {**values, "b_case_id": self.case_id, "b_lock_version": self.lock_version}
         if _update_case(frozenset(values)).execute(self.connection, parameters) != 1:
-            raise Conflict("someone else changed this case at the same moment; reload and try again")
+            raise Conflict(Message("someone else changed this case at the same moment; reload and try again"))
         self.lock_version += 1
         if self.closed:
             CLOSE_ITEM.execute_many(self.connection, self.closed)

@@ -22,6 +22,7 @@ from engine.errors import NotAllowed
 from engine.errors import NotFound
 from engine.errors import StepFailed
 from engine.jsonsafe import json_safe
+from engine.messages import Message
 from engine.models import Case
 from engine.models import CaseCounter
 from engine.models.cases import CANCELLED
@@ -104,9 +105,15 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         connection = uow.connection
         version = latest_version(connection, process_key)
         if not version.startable:
-            raise NotAllowed(f"process '{process_key}' is started only from another process")
+            raise NotAllowed(Message("process '%(process)s' is started only from another process", process=process_key))
         if actor.user_id is not None and not actor.roles.intersection(version.starter_roles):
-            raise NotAllowed(f"starting '{process_key}' needs one of the roles {', '.join(version.starter_roles)}")
+            raise NotAllowed(
+                Message(
+                    "starting '%(process)s' needs one of the roles %(roles)s",
+                    process=process_key,
+                    roles=", ".join(version.starter_roles),
+                )
+            )
         data = forms.clean_form_data(version.start_form, data)
         bundle, engine = bundle_of(connection, version), script_engine_for(ctx, connection)
         runtime = CaseRuntime.start(bundle, engine, ctx.config.max_tasks_per_case, data)
@@ -162,7 +169,7 @@ def get_case(ctx: EngineContext, case_id: int) -> CaseInfo:
     with ctx.uow() as uow:
         case = uow.session.get(Case, case_id)
         if case is None:
-            raise NotFound(f"case {case_id} does not exist")
+            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         return case_info(case)
 
 
@@ -172,9 +179,9 @@ def cancel_case(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> 
         session = uow.session
         ref = load_case(uow.connection, case_id)
         if ref is None:
-            raise NotFound(f"case {case_id} does not exist")
+            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         if ref.status in (COMPLETED, CANCELLED):
-            raise NotAllowed(f"case {ref.number} is already {ref.status}")
+            raise NotAllowed(Message("case %(case)s is already %(status)s", case=ref.number, status=ref.status))
         writer = CaseWriter(uow.connection, ref)
         for item_id, _bpmn_id, _name in writer.open_item_ids().values():
             writer.close_item(item_id, "cancelled")

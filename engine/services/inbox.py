@@ -172,7 +172,7 @@ def counts(ctx: EngineContext, actor: Actor) -> InboxCounts:
 def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> TaskInfo:
     """A supervisor hands an open task to a named colleague who holds one of its roles."""
     if not actor.roles & SUPERVISOR_ROLES:
-        raise NotAllowed("reassigning tasks needs a supervising role")
+        raise NotAllowed(Message("reassigning tasks needs a supervising role"))
     with ctx.uow(write=True) as uow:
         item = require_open_item(uow.connection, item_id)
         target = uow.session.scalar(select(User).where(User.username == username, User.active.is_(True)))
@@ -202,7 +202,7 @@ def save_draft(ctx: EngineContext, actor: Actor, item_id: int, values: dict[str,
     with ctx.uow(write=True) as uow:
         item = require_open_item(uow.connection, item_id)
         if not may_work_on(item, actor):
-            raise NotAllowed(f"task '{item.name}' is not open to you")
+            raise NotAllowed(Message("task '%(task)s' is not open to you", task=item.name))
         known = {f["id"] for f in item.form.get("fields", [])}
         draft = {key: value for key, value in values.items() if key in known}
         uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(draft=draft))

@@ -21,6 +21,7 @@ from engine.context import Actor
 from engine.context import EngineContext
 from engine.driver_sql import Prepared
 from engine.errors import NotFound
+from engine.messages import Message
 from engine.models import ProcessVersion
 from engine.models import Role
 from engine.roles import RoleInfo
@@ -121,7 +122,7 @@ def list_startable(ctx: EngineContext, actor: Actor) -> list[ProcessInfo]:
 def read_directory(path: Path) -> dict[str, bytes]:
     files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.suffix in DIAGRAM_SUFFIXES}
     if not files:
-        raise NotFound(f"no .bpmn or .dmn files in {path}")
+        raise NotFound(Message("no .bpmn or .dmn files in %(path)s", path=path))
     return files
 
 
@@ -155,10 +156,10 @@ SPEC_JSON = select(_VERSIONS.c.spec_json).where(_VERSIONS.c.id == bindparam("ver
 
 def latest_version(connection: Connection, key: str) -> VersionRef:
     if "\x00" in key:
-        raise NotFound("no process has that key")
+        raise NotFound(Message("no process has that key"))
     row = LATEST_VERSION.first(connection, {"key": key})
     if row is None:
-        raise NotFound(f"no process '{key}' is deployed")
+        raise NotFound(Message("no process '%(process)s' is deployed", process=key))
     return VersionRef(**row)
 
 

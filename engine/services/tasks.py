@@ -22,6 +22,7 @@ from engine.errors import NotAllowed
 from engine.errors import NotFound
 from engine.errors import StepFailed
 from engine.errors import TaskNotReady
+from engine.messages import Message
 from engine.models import User
 from engine.models import WorkItem
 from engine.models.cases import ERROR
@@ -97,14 +98,21 @@ def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> li
 def require_open_item(connection: Connection, item_id: int) -> OpenItem:
     item = load_item(connection, item_id)
     if item is None:
-        raise NotFound(f"task {item_id} does not exist")
+        raise NotFound(Message("task %(task_id)s does not exist", task_id=item_id))
     if item.closed_at is not None:
         who = _username(connection, item.completed_by_id) if item.completed_by_id else "the process"
+        at = f"{item.closed_at:%Y-%m-%d %H:%M} UTC"
         raise TaskNotReady(
-            f"task '{item.name}' was already {item.outcome} by {who} at {item.closed_at:%Y-%m-%d %H:%M} UTC"
+            Message(
+                "task '%(task)s' was already %(outcome)s by %(who)s at %(at)s",
+                task=item.name,
+                outcome=item.outcome,
+                who=who,
+                at=at,
+            )
         )
     if item.case.status not in (RUNNING, ERROR):
-        raise TaskNotReady(f"case {item.case.number} is {item.case.status}")
+        raise TaskNotReady(Message("case %(case)s is %(status)s", case=item.case.number, status=item.case.status))
     return item
 
 
@@ -124,9 +132,21 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
         if item.assignee_id == actor.user_id:
             return task_info(item, actor.username)
         if item.assignee_id is not None:
-            raise Conflict(f"task '{item.name}' is already claimed by {_username(uow.connection, item.assignee_id)}")
+            raise Conflict(
+                Message(
+                    "task '%(task)s' is already claimed by %(holder)s",
+                    task=item.name,
+                    holder=_username(uow.connection, item.assignee_id),
+                )
+            )
         if not working_roles(actor).intersection(item.roles):
-            raise NotAllowed(f"task '{item.name}' needs one of the roles {', '.join(item.roles)}")
+            raise NotAllowed(
+                Message(
+                    "task '%(task)s' needs one of the roles %(roles)s",
+                    task=item.name,
+                    roles=", ".join(item.roles),
+                )
+            )
         _assign(uow.connection, item, actor, actor.user_id, "task_claimed")
         uow.commit()
         return task_info(item, actor.username)
@@ -136,7 +156,7 @@ def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     with ctx.uow(write=True) as uow:
         item = require_open_item(uow.connection, item_id)
         if item.assignee_id != actor.user_id:
-            raise NotAllowed(f"task '{item.name}' is not claimed by you")
+            raise NotAllowed(Message("task '%(task)s' is not claimed by you", task=item.name))
         _assign(uow.connection, item, actor, None, "task_unclaimed")
         uow.commit()
         return task_info(item, None)
@@ -195,7 +215,8 @@ def _username(connection: Connection, user_id: int) -> str:
     return connection.scalar(select(User.username).where(User.id == user_id)) or "?"
 
 
-def _refusal(connection: Connection, item: OpenItem) -> str:
+def _refusal(connection: Connection, item: OpenItem) -> Message:
     if item.assignee_id is not None:
-        return f"task '{item.name}' is claimed by {_username(connection, item.assignee_id)}"
-    return f"task '{item.name}' needs one of the roles {', '.join(item.roles)}"
+        holder = _username(connection, item.assignee_id)
+        return Message("task '%(task)s' is claimed by %(holder)s", task=item.name, holder=holder)
+    return Message("task '%(task)s' needs one of the roles %(roles)s", task=item.name, roles=", ".join(item.roles))

@@ -87,7 +87,7 @@ def create_token(ctx: EngineContext, username: str, name: str = "cli") -> str:
     with ctx.uow(write=True) as uow:
         user = uow.session.scalar(select(User).where(User.username == username))
         if user is None:
-            raise NotFound(f"user '{username}' does not exist")
+            raise NotFound(Message("user '%(user)s' does not exist", user=username))
         uow.session.add(ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token)))
         uow.commit()
     return token
@@ -138,7 +138,7 @@ class UserInfo:
 
 def _require_admin(actor: Actor) -> None:
     if "admin" not in actor.roles:
-        raise NotAllowed("user administration needs the admin role")
+        raise NotAllowed(Message("user administration needs the admin role"))
 
 
 def list_users(ctx: EngineContext, actor: Actor) -> list[UserInfo]:
@@ -153,7 +153,7 @@ def get_user(ctx: EngineContext, actor: Actor, user_id: int) -> UserInfo:
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
         if user is None:
-            raise NotFound(f"user {user_id} does not exist")
+            raise NotFound(Message("user %(user_id)s does not exist", user_id=user_id))
         return UserInfo(user.id, user.username, user.display_name, sorted(user.role_ids), user.active)
 
 
@@ -191,7 +191,7 @@ def update_user(ctx: EngineContext, actor: Actor, user_id: int, roles: list[str]
         session = uow.session
         user = session.get(User, user_id)
         if user is None:
-            raise NotFound(f"user {user_id} does not exist")
+            raise NotFound(Message("user %(user_id)s does not exist", user_id=user_id))
         found = list(session.scalars(select(Role).where(Role.id.in_(set(roles)))))
         if len(found) != len(set(roles)):
             raise InvalidData({"roles": Message("unknown role")})

@@ -8,6 +8,12 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from engine.services import cases
+from engine.services import tasks
+from tests import diagrams
+from tests.webapp.test_pages import csrf
+from tests.webapp.test_pages import sign_in
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "webapp" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 
@@ -24,3 +30,18 @@ def test_every_string_in_the_views_and_templates_is_translated(tmp_path: Path) -
         catalog = read_po(handle)
     translated = {message.id for message in catalog if message.id and message.string and not message.fuzzy}
     assert sorted(str(m) for m in wanted - translated) == []
+
+
+def test_engine_refusals_are_shown_in_the_users_language(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+    deploy({"linear.bpmn": diagrams.linear()})
+    desk = make_user("desk", "service_desk")
+    make_user("eng", "engineer")
+    cases.start_case(ctx, desk, "two_steps", {})
+    task = tasks.list_tasks(ctx, desk)[0]
+    client = app.test_client()
+    sign_in(client, "eng")
+    refused = client.get(f"/tasks/{task.id}")
+    assert refused.status_code == 403
+    assert "任务“Register call”需要以下角色之一：service_desk" in refused.get_data(as_text=True)
+    client.post("/lang", data={"csrf_token": csrf(client, "/cases/"), "lang": "en"})
+    assert "needs one of the roles service_desk" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
