@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from engine.access import STAFF_ROLES
 from engine.access import SUPERVISOR_ROLES
 from engine.errors import InvalidData
+from engine.services import cases
 from engine.services import inbox
 from engine.services import tasks
 from webapp import engine_context
@@ -67,7 +68,13 @@ def _context() -> dict[str, object]:
 def show(task_id: int) -> str:
     ctx = engine_context()
     task = tasks.open_task(ctx, g.actor, task_id)
-    return render_template("inbox/task.html", task=task, values=inbox.load_draft(ctx, task_id), errors={})
+    return render_template(
+        "inbox/task.html",
+        task=task,
+        case=cases.get_case(ctx, task.case_id),
+        values=inbox.load_draft(ctx, task_id),
+        errors={},
+    )
 
 
 @bp.post("/<int:task_id>")
@@ -84,7 +91,8 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     except InvalidData as err:
         task = tasks.open_task(ctx, g.actor, task_id)
         flash(_("Please correct the marked fields."), "error")
-        return render_template("inbox/task.html", task=task, values=submitted, errors=err.errors), 422
+        case = cases.get_case(ctx, task.case_id)
+        return render_template("inbox/task.html", task=task, case=case, values=submitted, errors=err.errors), 422
     flash(_("Task completed."), "success")
     return redirect(url_for("inbox.index"))
 
