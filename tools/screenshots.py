@@ -1,0 +1,80 @@
+"""README screenshots: the product on its demo data, in Chromium, as a user sees it.
+
+Usage: python -m tools.screenshots [OUT_DIR]   (needs ``make assets``; uses a throw-away database)
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from waitress.server import create_server
+
+from engine import demo
+from engine.config import EngineConfig
+from engine.context import EngineContext
+from engine.schema import upgrade_database
+from engine.services import processes
+from engine.services import users
+from tools.browser import chromium
+from webapp import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        config = EngineConfig(database_url=f"sqlite:///{tmp}/demo.db")
+        upgrade_database(config.database_url)
+        ctx = EngineContext(config)
+        users.seed_roles(ctx)
+        processes.load_directory(ctx, ROOT / "processes")
+        list(demo.load(ctx))
+        ctx.dispose()
+        app = create_app({"ENGINE_CONFIG": config, "SECRET_KEY": "screenshots"})
+        server = create_server(app, host="127.0.0.1", port=0)
+        threading.Thread(target=server.run, daemon=True).start()
+        base = f"http://127.0.0.1:{server.effective_port}"
+        try:
+            with chromium() as browser:
+                shoot(browser, base, out)
+        finally:
+            server.close()
+
+
+def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def]
+    desk = browser.new_context(base_url=base, viewport={"width": 375, "height": 760})
+    page = desk.new_page()
+    sign_in(page, "quality_office")
+    page.goto("/tasks/")
+    page.screenshot(path=str(out / "inbox-375.png"), full_page=True)
+    page.click("li.task[data-task='triage'] a")
+    page.click("main form button[value=complete]")  # nothing chosen: the form comes back with messages
+    page.screenshot(path=str(out / "task-form-errors-375.png"), full_page=True)
+    wide = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
+    page = wide.new_page()
+    sign_in(page, "quality_office")
+    page.goto("/cases/?q=MX2025-0420")
+    page.click("table.cases a")
+    page.wait_for_selector('.diagram-canvas[data-rendered="true"]')
+    page.screenshot(path=str(out / "case-page.png"), full_page=False)
+    page.goto("/tasks/")
+    page.screenshot(path=str(out / "inbox.png"))
+    for name in ("inbox-375.png", "task-form-errors-375.png", "case-page.png", "inbox.png"):
+        print(out / name)
+
+
+def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/auth/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+if __name__ == "__main__":
+    main()
