@@ -7,6 +7,7 @@ invalid (422), so one case serves the whole walk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -120,43 +121,45 @@ def world(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     return values, tokens
 
 
+def walk(rows: list[Row], send: Callable[[str, str, str], int]) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """Every row as every role; returns the cells where (seen, expected) differ."""
+    wrong = {}
+    for role in sorted(EVERYONE):
+        for method, template, allowed, ok, refused in rows:
+            want = ok if role in allowed else refused if isinstance(refused, int) else refused.get(role, refused["*"])
+            seen = send(role, method, template)
+            if seen != want:
+                wrong[(role, method, template)] = (seen, want)
+    return wrong
+
+
 def test_every_page_as_every_role(app, world) -> None:  # type: ignore[no-untyped-def]
     values, _tokens = world
-    seen, expected = {}, {}
-    for role in sorted(EVERYONE):
-        client = app.test_client()
-        sign_in(client, f"u_{role}")
-        token = csrf(client, "/profile")
-        for method, template, allowed, ok, refused in WEB:
-            path = template.format(**values)
-            if method == "GET":
-                status = client.get(path).status_code
-            else:
-                status = client.post(path, data={"csrf_token": token, **INVALID[template]}).status_code
-            seen[(role, method, template)] = status
-            expected[(role, method, template)] = _expected(role, allowed, ok, refused)
-    assert {k: v for k, v in seen.items() if expected[k] != v} == {}
+    sessions: dict[str, tuple[Any, str]] = {}
 
+    def send(role: str, method: str, template: str) -> int:
+        if role not in sessions:
+            client = app.test_client()
+            sign_in(client, f"u_{role}")
+            sessions[role] = (client, csrf(client, "/profile"))
+        client, token = sessions[role]
+        path = template.format(**values)
+        if method == "GET":
+            return int(client.get(path).status_code)
+        return int(client.post(path, data={"csrf_token": token, **INVALID[template]}).status_code)
 
-def _expected(role: str, allowed: set[str], ok: int, refused: int | dict[str, int]) -> int:
-    if role in allowed:
-        return ok
-    return refused if isinstance(refused, int) else refused.get(role, refused["*"])
+    assert walk(WEB, send) == {}
 
 
 def test_every_api_route_as_every_role(app, world) -> None:  # type: ignore[no-untyped-def]
     values, tokens = world
     client = app.test_client()
-    seen, expected = {}, {}
-    for role in sorted(EVERYONE):
-        headers = {"Authorization": f"Bearer {tokens[role]}"}
-        for method, template, allowed, ok, refused in API:
-            path = template.format(**values)
-            if method == "GET":
-                status = client.get(path, headers=headers).status_code
-            else:
-                body = {"process": "two_steps", "data": {"smuggled": 1}} if "cases" in path else {"data": {}}
-                status = client.post(path, headers=headers, json=body).status_code
-            seen[(role, method, template)] = status
-            expected[(role, method, template)] = _expected(role, allowed, ok, refused)
-    assert {k: v for k, v in seen.items() if expected[k] != v} == {}
+
+    def send(role: str, method: str, template: str) -> int:
+        headers, path = {"Authorization": f"Bearer {tokens[role]}"}, template.format(**values)
+        if method == "GET":
+            return int(client.get(path, headers=headers).status_code)
+        body = {"process": "two_steps", "data": {"smuggled": 1}} if "cases" in path else {"data": {}}
+        return int(client.post(path, headers=headers, json=body).status_code)
+
+    assert walk(API, send) == {}
