@@ -33,7 +33,30 @@ def _id_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
+UPLOAD = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+}
+
 SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "type": "object",
+        "required": ["message", "severity"],
+        "properties": {
+            "element": NULLABLE_TEXT,
+            "line": {"type": "integer", "nullable": True},
+            "message": {"type": "string"},
+            "severity": {"type": "string", "enum": ["error", "warning"]},
+            "file": NULLABLE_TEXT,
+        },
+    },
     "Error": {
         "type": "object",
         "required": ["error"],
@@ -177,6 +200,66 @@ def openapi_document() -> dict[str, Any]:
                                 },
                             },
                             "startable processes",
+                        ),
+                        **_errors(401, 403),
+                    },
+                },
+                "post": {
+                    "summary": "Deploy .bpmn/.dmn files as new process versions (process_owner, admin)",
+                    "requestBody": UPLOAD,
+                    "responses": {
+                        "201": _json(
+                            {
+                                "type": "object",
+                                "required": ["key", "version", "processes"],
+                                "properties": {
+                                    "key": {"type": "string"},
+                                    "version": {"type": "integer"},
+                                    "processes": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "key": {"type": "string"},
+                                                "version": {"type": "integer"},
+                                                "created": {"type": "boolean"},
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                            "deployed (or unchanged) versions; key/version of the first",
+                        ),
+                        **_errors(401, 403),
+                        "422": _json(
+                            {
+                                "type": "object",
+                                "required": ["error", "problems"],
+                                "properties": {
+                                    "error": {"type": "string"},
+                                    "problems": {"type": "array", "items": _ref("Problem")},
+                                },
+                            },
+                            "the files have problems; nothing was deployed",
+                        ),
+                    },
+                },
+            },
+            "/api/v1/processes/validate": {
+                "post": {
+                    "summary": "Validate .bpmn/.dmn files without deploying (process_owner, admin)",
+                    "requestBody": UPLOAD,
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["problems", "executable"],
+                                "properties": {
+                                    "problems": {"type": "array", "items": _ref("Problem")},
+                                    "executable": {"type": "boolean"},
+                                },
+                            },
+                            "every problem found, each with its element and line",
                         ),
                         **_errors(401, 403),
                     },

@@ -14,13 +14,17 @@ from sqlalchemy.orm import Session
 
 from engine.access import require_staff
 from engine.bpmn.building import build_files
+from engine.bpmn.building import check_files
 from engine.bpmn.serializer import SERIALIZER_VERSION
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.driver_sql import Prepared
+from engine.errors import InvalidProcess
+from engine.errors import NotAllowed
 from engine.errors import NotFound
+from engine.errors import Problem
 from engine.messages import Message
 from engine.models import ProcessVersion
 from engine.models import Role
@@ -168,3 +172,49 @@ def bundle_of(connection: Connection, version: VersionRef) -> SpecBundle:
     return SPEC_CACHE.get(
         version.sha256, lambda: str(connection.execute(SPEC_JSON, {"version_id": version.id}).scalar_one())
     )
+
+
+# -- process owners: validate and deploy uploads (studio and pipelines) -------------------
+
+OWNER_ROLES = frozenset({"process_owner", "admin"})
+MAX_FILES = 50
+
+
+def require_process_owner(actor: Actor) -> None:
+    if not actor.roles & OWNER_ROLES:
+        raise NotAllowed(Message("changing processes needs the process_owner or admin role"))
+
+
+def _check_names(files: dict[str, bytes]) -> list[Problem]:
+    if not files:
+        return [Problem("upload at least one .bpmn or .dmn file")]
+    if len(files) > MAX_FILES:
+        return [Problem(f"at most {MAX_FILES} files at once")]
+    return [
+        Problem("only .bpmn and .dmn files are accepted", file=name)
+        for name in files
+        if not name.endswith(DIAGRAM_SUFFIXES)
+    ]
+
+
+def validate_upload(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> tuple[list[Problem], bool]:
+    """Every problem of an upload, and whether it would deploy; script tasks only for admins."""
+    require_process_owner(actor)
+    problems = _check_names(files)
+    if problems:
+        return problems, False
+    with ctx.uow() as uow:
+        aliases = known_role_aliases(ctx, uow.connection)
+    problems, built = check_files(
+        files, aliases, allow_scripts="admin" in actor.roles, max_bytes=ctx.config.max_upload_bytes
+    )
+    return problems, not problems and bool(built)
+
+
+def deploy_upload(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> list[Deployed]:
+    """Deploy an upload as new versions (InvalidProcess lists every problem)."""
+    require_process_owner(actor)
+    problems = _check_names(files)
+    if problems:
+        raise InvalidProcess(problems)
+    return deploy_files(ctx, files, actor, allow_scripts="admin" in actor.roles)

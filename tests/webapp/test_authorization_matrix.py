@@ -24,7 +24,8 @@ from tests.webapp.test_pages import sign_in
 EVERYONE = {role.id for role in ROLES}
 STAFF = EVERYONE - {"customer"}
 SUPERVISORS = {"dispatcher", "quality_office", "quality_manager", "general_manager", "admin"}
-STARTERS = {"service_desk", "quality_office"}  # the lanes of the test diagram may start it
+STARTERS = {"service_desk", "quality_office"}
+OWNERS = {"process_owner", "admin"}  # the lanes of the test diagram may start it
 
 # (method, path template, allowed roles, status when allowed, status when refused [per role])
 Row = tuple[str, str, set[str], int, int | dict[str, int]]
@@ -55,6 +56,8 @@ WEB: list[Row] = [
 API: list[Row] = [
     ("GET", "/api/v1/openapi.json", EVERYONE, 200, 200),
     ("GET", "/api/v1/processes", STAFF, 200, 403),
+    ("POST", "/api/v1/processes", OWNERS, 422, 403),  # no files: nothing to deploy
+    ("POST", "/api/v1/processes/validate", OWNERS, 200, 403),
     ("GET", "/api/v1/cases", STAFF, 200, 403),
     ("POST", "/api/v1/cases", STARTERS, 422, 403),
     ("GET", "/api/v1/cases/{case}", STAFF, 200, 403),
