@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,10 @@ from engine.errors import NotAllowed
 from engine.errors import NotFound
 from engine.errors import Problem
 from engine.messages import Message
+from engine.models import Case
 from engine.models import ProcessVersion
 from engine.models import Role
+from engine.models import User
 from engine.roles import RoleInfo
 from engine.roles import role_aliases
 
@@ -218,3 +221,77 @@ def deploy_upload(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> 
     if problems:
         raise InvalidProcess(problems)
     return deploy_files(ctx, files, actor, allow_scripts="admin" in actor.roles)
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    version: int
+    sha256: str
+    deployed_at: datetime
+    deployed_by: str | None
+    files: list[str]
+    running: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ProcessSummary:
+    key: str
+    name: str
+    live: int  # the version new cases start on (the newest)
+    versions: list[VersionSummary]
+
+
+def overview(ctx: EngineContext, actor: Actor) -> list[ProcessSummary]:
+    """Every process key with its versions, the live one, and how many cases run on each."""
+    require_process_owner(actor)
+    with ctx.uow() as uow:
+        session = uow.session
+        counts: dict[int, tuple[int, int]] = {}
+        rows = session.execute(
+            select(Case.process_version_id, Case.status, func.count(Case.id)).group_by(
+                Case.process_version_id, Case.status
+            )
+        )
+        for version_id, status, count in rows:
+            running, total = counts.get(version_id, (0, 0))
+            counts[version_id] = (running + (count if status == "running" else 0), total + count)
+        versions = session.execute(
+            select(ProcessVersion, User.username)
+            .outerjoin(User, User.id == ProcessVersion.deployed_by_id)
+            .order_by(ProcessVersion.key, ProcessVersion.version.desc())
+        ).all()
+        result: dict[str, ProcessSummary] = {}
+        for version, username in versions:
+            summary = result.get(version.key)
+            if summary is None:
+                summary = result[version.key] = ProcessSummary(version.key, version.name, version.version, [])
+            running, total = counts.get(version.id, (0, 0))
+            summary.versions.append(
+                VersionSummary(
+                    version.version,
+                    version.sha256,
+                    version.deployed_at,
+                    username,
+                    sorted(version.sources),
+                    running,
+                    total,
+                )
+            )
+        return list(result.values())
+
+
+def source_file(ctx: EngineContext, actor: Actor, key: str, version: int, filename: str) -> str:
+    """One source file of a version, for download (to edit in Camunda Modeler)."""
+    require_process_owner(actor)
+    with ctx.uow() as uow:
+        found = uow.session.scalar(
+            select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.version == version)
+        )
+        if found is None or filename not in found.sources:
+            raise NotFound(
+                Message(
+                    "no file %(file)s in %(process)s version %(version)s", file=filename, process=key, version=version
+                )
+            )
+        return str(found.sources[filename])

@@ -49,6 +49,9 @@ WEB: list[Row] = [
     ("POST", "/admin/users/new", {"admin"}, 422, 403),
     ("GET", "/admin/users/{user}", {"admin"}, 200, 403),
     ("POST", "/admin/users/{user}", {"admin"}, 422, 403),
+    ("GET", "/studio/", OWNERS, 200, 403),
+    ("POST", "/studio/upload", OWNERS, 422, 403),  # no files: the problem is listed
+    ("GET", "/studio/{key}/{version}/{file}", OWNERS, 200, 403),
     ("GET", "/profile", EVERYONE, 200, 200),
     ("POST", "/profile", EVERYONE, 200, 200),
     ("GET", "/auth/login", EVERYONE, 200, 200),
@@ -81,6 +84,7 @@ INVALID: dict[str, dict[str, Any]] = {
     "/tasks/{task}/reassign": {"assignee": "nobody"},
     "/cases/new/{key}": {"smuggled": "x"},
     "/profile": {"name": "matrix"},
+    "/studio/upload": {"action": "deploy"},
     "/cases/{case}/comments": {"comment": ""},  # empty: refused as invalid, nothing stored
     "/cases/{case}/attachments": {},  # no file
     "/admin/users/new": {"username": "x y"},
@@ -94,7 +98,9 @@ def _template(rule: str) -> str:
         "int:case_id": "case",
         "int:user_id": "user",
         "int:attachment_id": "attachment",
+        "int:version": "version",
         "path:filename": "filename",
+        "filename": "file",
     }
     for name, placeholder in {**names, "key": "key"}.items():
         rule = rule.replace(f"<{name}>", f"{{{placeholder}}}")
@@ -119,7 +125,7 @@ def world(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     task = tasks.list_tasks(ctx, people["service_desk"])[0]
     attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "note.txt", "记录".encode())
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
-    values["attachment"] = attachment
+    values.update(attachment=attachment, version=1, file="linear.bpmn")
     tokens = {role: users.create_token(ctx, f"u_{role}", "matrix") for role in people}
     return values, tokens
 

@@ -1,0 +1,52 @@
+"""The studio's process list: versions, the live one, cases per version; upload and download."""
+
+from __future__ import annotations
+
+import io
+
+from engine.services import cases
+from tests import diagrams
+from tests.webapp.test_pages import csrf
+from tests.webapp.test_pages import sign_in
+
+
+def test_process_owners_see_versions_live_version_and_cases_per_version(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+    make_user("owner", "process_owner")
+    desk = make_user("desk", "service_desk")
+    deploy({"linear.bpmn": diagrams.linear()})
+    cases.start_case(ctx, desk, "two_steps", {})
+    deploy({"linear.bpmn": diagrams.linear(condition="approved == False")})
+    cases.start_case(ctx, desk, "two_steps", {})
+    cases.start_case(ctx, desk, "two_steps", {})
+    client = app.test_client()
+    sign_in(client, "owner")
+    page = client.get("/studio/").get_data(as_text=True)
+    assert 'data-process="two_steps" data-version="2"' in page and 'data-process="two_steps" data-version="1"' in page
+    row2 = page.split('data-version="2"')[1].split("</tr>")[0]
+    row1 = page.split('data-version="1"')[1].split("</tr>")[0]
+    assert "badge live" in row2 and "badge live" not in row1
+    assert "2 / 2" in row2 and "1 / 1" in row1
+    source = client.get("/studio/two_steps/1/linear.bpmn")
+    assert source.status_code == 200 and b'id="two_steps"' in source.data
+    assert source.headers["Content-Disposition"].startswith("attachment;")
+    sign_in(desk_client := app.test_client(), "desk")
+    assert desk_client.get("/studio/").status_code == 403
+
+
+def test_an_upload_with_problems_is_listed_and_not_deployed_then_fixed_and_deployed(app, make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user("owner", "process_owner")
+    client = app.test_client()
+    sign_in(client, "owner")
+    token = csrf(client, "/studio/")
+    broken = {
+        "csrf_token": token,
+        "action": "deploy",
+        "files": [(io.BytesIO(diagrams.linear(condition="approved ==")), "l.bpmn")],
+    }
+    response = client.post("/studio/upload", data=broken)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="problems"' in page and "<code>f_yes</code>" in page
+    assert "data-process=" not in page  # nothing deployed
+    fixed = {"csrf_token": token, "action": "deploy", "files": [(io.BytesIO(diagrams.linear()), "l.bpmn")]}
+    assert client.post("/studio/upload", data=fixed).status_code == 302
+    assert 'data-process="two_steps" data-version="1"' in client.get("/studio/").get_data(as_text=True)
