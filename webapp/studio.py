@@ -14,7 +14,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from engine.errors import InvalidData
 from engine.errors import InvalidProcess
+from engine.messages import Message
 from engine.services import processes
 from webapp import engine_context
 from webapp.auth import login_required
@@ -56,6 +58,18 @@ def upload() -> tuple[str, int] | Response:
         else:
             flash(_("%(key)s version %(version)s is unchanged.", key=item.key, version=item.version), "success")
     return redirect(url_for("studio.index"))
+
+
+@bp.get("/<key>/compare")
+@login_required
+def compare(key: str) -> str:
+    processes.require_process_owner(g.actor)  # before looking at the input
+    newer = request.args.get("to", "")
+    older = request.args.get("from", "")
+    if not (newer.isdigit() and older.isdigit()):
+        raise InvalidData({"version": Message("choose two versions to compare")})
+    changes = processes.compare_versions(engine_context(), g.actor, key, int(older), int(newer))
+    return render_template("studio/compare.html", key=key, older=int(older), newer=int(newer), changes=changes)
 
 
 @bp.get("/<key>/<int:version>/<filename>")

@@ -19,6 +19,8 @@ from engine.bpmn.building import check_files
 from engine.bpmn.serializer import SERIALIZER_VERSION
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
+from engine.bpmn.version_diff import ElementChange
+from engine.bpmn.version_diff import diff_sources
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.driver_sql import Prepared
@@ -295,3 +297,19 @@ def source_file(ctx: EngineContext, actor: Actor, key: str, version: int, filena
                 )
             )
         return str(found.sources[filename])
+
+
+def compare_versions(ctx: EngineContext, actor: Actor, key: str, old: int, new: int) -> list[ElementChange]:
+    """Elements added, removed and changed from version ``old`` to version ``new`` of ``key``."""
+    require_process_owner(actor)
+    with ctx.uow() as uow:
+        found = {
+            version.version: version.sources
+            for version in uow.session.scalars(
+                select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.version.in_((old, new)))
+            )
+        }
+    missing = [number for number in (old, new) if number not in found]
+    if missing:
+        raise NotFound(Message("%(process)s has no version %(version)s", process=key, version=missing[0]))
+    return diff_sources(found[old], found[new])

@@ -52,6 +52,7 @@ WEB: list[Row] = [
     ("GET", "/studio/", OWNERS, 200, 403),
     ("POST", "/studio/upload", OWNERS, 422, 403),  # no files: the problem is listed
     ("GET", "/studio/{key}/{version}/{file}", OWNERS, 200, 403),
+    ("GET", "/studio/{key}/compare", OWNERS, 422, 403),  # no versions chosen
     ("GET", "/profile", EVERYONE, 200, 200),
     ("POST", "/profile", EVERYONE, 200, 200),
     ("GET", "/auth/login", EVERYONE, 200, 200),

@@ -50,3 +50,15 @@ def test_an_upload_with_problems_is_listed_and_not_deployed_then_fixed_and_deplo
     fixed = {"csrf_token": token, "action": "deploy", "files": [(io.BytesIO(diagrams.linear()), "l.bpmn")]}
     assert client.post("/studio/upload", data=fixed).status_code == 302
     assert 'data-process="two_steps" data-version="1"' in client.get("/studio/").get_data(as_text=True)
+
+
+def test_the_changes_between_two_versions_are_listed(app, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+    make_user("owner", "process_owner")
+    deploy({"linear.bpmn": diagrams.linear()})
+    deploy({"linear.bpmn": diagrams.linear(condition="approved == False")})
+    client = app.test_client()
+    sign_in(client, "owner")
+    assert "/studio/two_steps/compare?from=1&amp;to=2" in client.get("/studio/").get_data(as_text=True)
+    page = client.get("/studio/two_steps/compare?from=1&to=2").get_data(as_text=True)
+    assert 'class="change-changed" data-element="f_yes"' in page
+    assert client.get("/studio/two_steps/compare?from=1&to=9").status_code == 404
