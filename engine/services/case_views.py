@@ -37,7 +37,7 @@ from engine.services import audit
 from engine.services.case_writer import load_case
 from engine.services.cases import CaseInfo
 from engine.services.cases import case_info
-from engine.services.progress import load_runtime
+from engine.services.progress import read_runtime
 from engine.services.tasks import TaskInfo
 from engine.services.tasks import task_info
 
@@ -182,12 +182,12 @@ def case_diagrams(ctx: EngineContext, actor: Actor, case_id: int) -> list[Diagra
         if ref is None:
             raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         sources = uow.session.get_one(ProcessVersion, ref.process_version_id).sources
-        runtime = load_runtime(ctx, uow.connection, ref)
+        states = read_runtime(ctx, uow.connection, ref, lambda runtime: runtime.element_states())
     files = files_by_process(sources)
     views, seen = [], set()
-    for states in runtime.element_states():
-        if states.process_key in seen or states.process_key not in files:
+    for state in states:
+        if state.process_key in seen or state.process_key not in files:
             continue
-        seen.add(states.process_key)
-        views.append(DiagramView(states.process_key, sources[files[states.process_key]], states.done, states.active))
+        seen.add(state.process_key)
+        views.append(DiagramView(state.process_key, sources[files[state.process_key]], state.done, state.active))
     return views

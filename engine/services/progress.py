@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import NamedTuple
+from typing import TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy import select
@@ -27,6 +28,8 @@ from engine.services.case_writer import load_case
 from engine.services.case_writer import load_spec_json
 from engine.services.case_writer import load_state
 from engine.services.processes import known_role_aliases
+
+T = TypeVar("T")
 
 
 def script_engine_for(ctx: EngineContext, connection: Connection) -> SandboxScriptEngine:
@@ -54,6 +57,17 @@ def open_case(ctx: EngineContext, connection: Connection, case: CaseRef) -> Open
         return OpenCase(CaseRuntime.resume(workflow, engine, limit), open_items)
     bundle = SPEC_CACHE.get(case.process_sha256, lambda: load_spec_json(connection, case.process_version_id))
     return OpenCase(CaseRuntime.load(load_state(connection, case.id), bundle, engine, limit), None)
+
+
+def read_runtime(ctx: EngineContext, connection: Connection, case: CaseRef, read: Callable[[CaseRuntime], T]) -> T:
+    """Apply ``read`` (which must not change the workflow), then put the workflow back into the
+    live cache: nobody else can touch it while it is taken out, and a writer that advanced the
+    case meanwhile has a newer lock version, so this entry is merely stale."""
+    opened = open_case(ctx, connection, case)
+    try:
+        return read(opened.runtime)
+    finally:
+        ctx.live_workflows.put(case.id, case.lock_version, (opened.runtime.workflow, opened.open_items))
 
 
 def keep_alive(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from SpiffWorkflow.util.task import TaskState
 
 from engine.context import EngineContext
+from engine.services import case_views
 from engine.services import cases
 from engine.services import tasks
 from engine.services.case_writer import OPEN_ITEMS
@@ -69,3 +70,14 @@ def test_the_open_work_items_remembered_with_a_live_workflow_match_the_database(
         ctx.live_workflows.put(case.id, ref.lock_version, live)
         checked += 1
     assert checked >= 10 and cases.get_case(ctx, case.id).status == "completed"
+
+
+def test_reading_a_case_for_its_page_leaves_its_workflow_live(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+    deploy({"linear.bpmn": diagrams.linear()})
+    desk = make_user("desk", "service_desk")
+    case = cases.start_case(ctx, desk, "two_steps", {})
+    views = case_views.case_diagrams(ctx, desk, case.id)
+    assert views[0].active == ["register"]
+    with ctx.db.connect() as connection:
+        version = load_case(connection, case.id).lock_version
+    assert ctx.live_workflows.take(case.id, version) is not None
