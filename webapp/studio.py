@@ -68,8 +68,13 @@ def compare(key: str) -> str:
     older = request.args.get("from", "")
     if not (newer.isdigit() and older.isdigit()):
         raise InvalidData({"version": Message("choose two versions to compare")})
-    changes = processes.compare_versions(engine_context(), g.actor, key, int(older), int(newer))
-    return render_template("studio/compare.html", key=key, older=int(older), newer=int(newer), changes=changes)
+    ctx = engine_context()
+    changes = processes.compare_versions(ctx, g.actor, key, int(older), int(newer))
+    marks = {c.element: c.change for c in changes if c.change != "removed"}
+    xml = processes.process_xml(ctx, g.actor, key, int(newer))
+    return render_template(
+        "studio/compare.html", key=key, older=int(older), newer=int(newer), changes=changes, marks=marks, xml=xml
+    )
 
 
 @bp.get("/<key>/<int:version>/<filename>")

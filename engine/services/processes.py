@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine.access import require_staff
 from engine.bpmn.building import build_files
 from engine.bpmn.building import check_files
+from engine.bpmn.diagram_files import files_by_process
 from engine.bpmn.serializer import SERIALIZER_VERSION
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
@@ -313,3 +314,16 @@ def compare_versions(ctx: EngineContext, actor: Actor, key: str, old: int, new: 
     if missing:
         raise NotFound(Message("%(process)s has no version %(version)s", process=key, version=missing[0]))
     return diff_sources(found[old], found[new])
+
+
+def process_xml(ctx: EngineContext, actor: Actor, key: str, version: int) -> str:
+    """The source file that defines process ``key`` in ``version`` (to draw it)."""
+    require_process_owner(actor)
+    with ctx.uow() as uow:
+        sources = uow.session.scalar(
+            select(ProcessVersion.sources).where(ProcessVersion.key == key, ProcessVersion.version == version)
+        )
+    if sources is None:
+        raise NotFound(Message("%(process)s has no version %(version)s", process=key, version=version))
+    owner = files_by_process(sources).get(key)
+    return str(sources[owner]) if owner else ""

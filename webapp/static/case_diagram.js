@@ -2,7 +2,11 @@
 document.addEventListener("DOMContentLoaded", () => {
   for (const canvas of document.querySelectorAll(".diagram-canvas")) {
     const xml = JSON.parse(canvas.dataset.xml);
-    const marks = { done: JSON.parse(canvas.dataset.done), current: JSON.parse(canvas.dataset.active) };
+    const marks = {
+      done: JSON.parse(canvas.dataset.done || "[]"),
+      current: JSON.parse(canvas.dataset.active || "[]"),
+      marks: JSON.parse(canvas.dataset.marks || "{}"),
+    };
     window.AftercareViewer.render(canvas, xml, marks)
       .then(() => canvas.setAttribute("data-rendered", "true"))
       .catch((error) => {
