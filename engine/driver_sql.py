@@ -1,8 +1,9 @@
 """Core statements compiled once per dialect and run straight on the DBAPI cursor.
 
 Completing a task runs the same handful of statements every time. Through SQLAlchemy's
-execution machinery each costs ≈25 µs of Python before SQLite spends ≈2 µs on it, which made
-the library, not the database, the largest cost of a durable step (docs/performance.md).
+execution machinery each cost ≈25 µs of Python before SQLite spent ≈2 µs on it (measured
+once), which made the library, not the database, the largest cost of a durable step
+(docs/performance.md).
 ``Prepared`` keeps SQLAlchemy for what it is good at (the SQL text per dialect, and the types'
 own bind and result processing, so values round-trip exactly as through the ORM) and skips
 the per-call work. It runs inside the caller's transaction, on the same connection.

@@ -62,3 +62,12 @@ def show_diagram(page: Page, xml: str, done: list[str] | None = None, current: l
         }""",
         [xml, done or [], current or []],
     )
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Sign in through the form (not the header's language buttons, also submit buttons)."""
+    page.goto("/auth/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/auth/login" not in url)

@@ -19,6 +19,7 @@ from engine.schema import upgrade_database
 from engine.services import processes
 from engine.services import users
 from tools.browser import chromium
+from tools.browser import sign_in
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +50,7 @@ def main() -> None:
 def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def]
     desk = browser.new_context(base_url=base, viewport={"width": 375, "height": 760})
     page = desk.new_page()
-    sign_in(page, "quality_office")
+    sign_in(page, "quality_office", demo.DEMO_PASSWORD)
     page.goto("/tasks/")
     page.screenshot(path=str(out / "inbox-375.png"), full_page=True)
     page.click("li.task[data-task='triage'] a")
@@ -57,7 +58,7 @@ def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def
     page.screenshot(path=str(out / "task-form-errors-375.png"), full_page=True)
     wide = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
     page = wide.new_page()
-    sign_in(page, "quality_office")
+    sign_in(page, "quality_office", demo.DEMO_PASSWORD)
     page.goto("/cases/?q=MX2025-0420")
     page.click("table.cases a")
     page.wait_for_selector('.diagram-canvas[data-rendered="true"]')
@@ -66,14 +67,6 @@ def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def
     page.screenshot(path=str(out / "inbox.png"))
     for name in ("inbox-375.png", "task-form-errors-375.png", "case-page.png", "inbox.png"):
         print(out / name)
-
-
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/auth/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", demo.DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from webapp import engine_context
 from webapp.errors import error_body
 from webapp.errors import status_of
 from webapp.openapi import openapi_document
+from webapp.uploads import uploaded_diagrams
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -161,16 +162,6 @@ def list_processes() -> Response:
     )
 
 
-def _uploaded_files() -> dict[str, bytes]:
-    """Every file part of a multipart request, by its (base) file name."""
-    files: dict[str, bytes] = {}
-    for upload in request.files.getlist("files") + request.files.getlist("file"):
-        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-        if name:
-            files[name] = upload.read()
-    return files
-
-
 def _problems(found: list[Any]) -> list[dict[str, Any]]:
     return [
         {"element": p.element, "line": p.line, "message": p.message, "severity": p.severity, "file": p.file}
@@ -180,13 +171,13 @@ def _problems(found: list[Any]) -> list[dict[str, Any]]:
 
 @bp.post("/processes/validate")
 def validate_processes() -> Response:
-    found, executable = processes.validate_upload(engine_context(), g.actor, _uploaded_files())
+    found, executable = processes.validate_upload(engine_context(), g.actor, uploaded_diagrams())
     return jsonify({"problems": _problems(found), "executable": executable})
 
 
 @bp.post("/processes")
 def deploy_processes() -> tuple[Response, int]:
-    deployed = processes.deploy_upload(engine_context(), g.actor, _uploaded_files())
+    deployed = processes.deploy_upload(engine_context(), g.actor, uploaded_diagrams())
     main = deployed[0]
     listed = [{"key": d.key, "version": d.version, "created": d.created} for d in deployed]
     return jsonify({"key": main.key, "version": main.version, "processes": listed}), 201

@@ -20,6 +20,7 @@ from engine.messages import Message
 from engine.services import processes
 from webapp import engine_context
 from webapp.auth import login_required
+from webapp.uploads import uploaded_diagrams
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
@@ -35,11 +36,7 @@ def index() -> str:
 def upload() -> tuple[str, int] | Response:
     """Validate the chosen files; deploy them when asked and when they have no problem."""
     ctx = engine_context()
-    files = {
-        (part.filename or "").replace("\\", "/").rsplit("/", 1)[-1]: part.read()
-        for part in request.files.getlist("files")
-        if part.filename
-    }
+    files = uploaded_diagrams()
     problems, executable = processes.validate_upload(ctx, g.actor, files)
     if problems or request.form.get("action") != "deploy":
         if not problems:

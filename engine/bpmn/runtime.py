@@ -113,8 +113,9 @@ class CaseRuntime:
         with _StepGuard(task):
             # Every field of the form is defined afterwards (None when left empty and not known
             # before), so conditions may test optional answers.
-            for field in _form_of(task.task_spec)["fields"]:
-                task.data.setdefault(field["id"], None)
+            form = getattr(task.task_spec, "form", None)
+            for field in form.fields if form is not None else ():
+                task.data.setdefault(field.id, None)
             task.data.update(data)
             task.run()
         self.advance()

@@ -11,12 +11,9 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement
 from sqlalchemy import Select
 from sqlalchemy import String
-from sqlalchemy import and_
 from sqlalchemy import cast
-from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -40,6 +37,7 @@ from engine.services.tasks import TaskInfo
 from engine.services.tasks import may_work_on
 from engine.services.tasks import require_open_item
 from engine.services.tasks import task_info
+from engine.services.tasks import visible_to
 
 PAGE_SIZE = 25
 DUE_CHOICES = ("overdue", "today")
@@ -71,13 +69,6 @@ class InboxCounts:
     overdue: int
 
 
-def _visible(actor: Actor) -> ColumnElement[bool]:
-    """Open items the actor may work on: assigned to them, or unassigned and open to a role."""
-    roles = [cast(WorkItem.roles, String).like(f'%"{role}"%') for role in sorted(working_roles(actor))]
-    unassigned = and_(WorkItem.assignee_id.is_(None), or_(*roles) if roles else false())
-    return and_(WorkItem.closed_at.is_(None), or_(WorkItem.assignee_id == actor.user_id, unassigned))
-
-
 def _today(ctx: EngineContext, now: datetime) -> tuple[datetime, datetime]:
     zone = ZoneInfo(ctx.config.timezone)
     start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
@@ -94,7 +85,7 @@ def _filtered(ctx: EngineContext, actor: Actor, filters: InboxFilter, now: datet
     if filters.scope == "mine":
         query = query.where(WorkItem.closed_at.is_(None), WorkItem.assignee_id == actor.user_id)
     else:
-        query = query.where(_visible(actor))
+        query = query.where(visible_to(actor))
     if filters.process:
         query = query.where(WorkItem.process_key == filters.process)
     if filters.task:
@@ -159,14 +150,14 @@ def counts(ctx: EngineContext, actor: Actor) -> InboxCounts:
     """For the navigation bar: what I may do, what is mine, and how much of it is overdue."""
     now = utcnow()
     with ctx.uow() as uow:
-        session = uow.session
-        available = select(WorkItem.id, WorkItem.due_at).where(_visible(actor)).subquery()
-        total = session.scalar(select(func.count()).select_from(available)) or 0
-        overdue = session.scalar(select(func.count()).select_from(available).where(available.c.due_at < now)) or 0
-        mine = session.scalar(
-            select(func.count(WorkItem.id)).where(WorkItem.closed_at.is_(None), WorkItem.assignee_id == actor.user_id)
-        )
-    return InboxCounts(int(total), int(mine or 0), int(overdue))
+        row = uow.session.execute(
+            select(
+                func.count(WorkItem.id),
+                func.count(WorkItem.id).filter(WorkItem.assignee_id == actor.user_id),
+                func.count(WorkItem.id).filter(WorkItem.due_at < now),
+            ).where(visible_to(actor))
+        ).one()
+    return InboxCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
 def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> TaskInfo:

@@ -36,6 +36,7 @@ from engine.models import Role
 from engine.models import User
 from engine.roles import RoleInfo
 from engine.roles import role_aliases
+from engine.services.case_writer import load_spec_json
 
 DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
 
@@ -161,7 +162,6 @@ LATEST_VERSION = Prepared(
     .order_by(_VERSIONS.c.version.desc())
     .limit(1)
 )
-SPEC_JSON = select(_VERSIONS.c.spec_json).where(_VERSIONS.c.id == bindparam("version_id"))
 
 
 def latest_version(connection: Connection, key: str) -> VersionRef:
@@ -175,9 +175,7 @@ def latest_version(connection: Connection, key: str) -> VersionRef:
 
 def bundle_of(connection: Connection, version: VersionRef) -> SpecBundle:
     """The parsed spec of ``version``; its JSON is read only on a cache miss."""
-    return SPEC_CACHE.get(
-        version.sha256, lambda: str(connection.execute(SPEC_JSON, {"version_id": version.id}).scalar_one())
-    )
+    return SPEC_CACHE.get(version.sha256, lambda: load_spec_json(connection, version.id))
 
 
 # -- process owners: validate and deploy uploads (studio and pipelines) -------------------
@@ -284,40 +282,8 @@ def overview(ctx: EngineContext, actor: Actor) -> list[ProcessSummary]:
         return list(result.values())
 
 
-def source_file(ctx: EngineContext, actor: Actor, key: str, version: int, filename: str) -> str:
-    """One source file of a version, for download (to edit in Camunda Modeler)."""
-    require_process_owner(actor)
-    with ctx.uow() as uow:
-        found = uow.session.scalar(
-            select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.version == version)
-        )
-        if found is None or filename not in found.sources:
-            raise NotFound(
-                Message(
-                    "no file %(file)s in %(process)s version %(version)s", file=filename, process=key, version=version
-                )
-            )
-        return str(found.sources[filename])
-
-
-def compare_versions(ctx: EngineContext, actor: Actor, key: str, old: int, new: int) -> list[ElementChange]:
-    """Elements added, removed and changed from version ``old`` to version ``new`` of ``key``."""
-    require_process_owner(actor)
-    with ctx.uow() as uow:
-        found = {
-            version.version: version.sources
-            for version in uow.session.scalars(
-                select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.version.in_((old, new)))
-            )
-        }
-    missing = [number for number in (old, new) if number not in found]
-    if missing:
-        raise NotFound(Message("%(process)s has no version %(version)s", process=key, version=missing[0]))
-    return diff_sources(found[old], found[new])
-
-
-def process_xml(ctx: EngineContext, actor: Actor, key: str, version: int) -> str:
-    """The source file that defines process ``key`` in ``version`` (to draw it)."""
+def version_sources(ctx: EngineContext, actor: Actor, key: str, version: int) -> dict[str, str]:
+    """The BPMN/DMN files a version was built from (file name → XML); owners only."""
     require_process_owner(actor)
     with ctx.uow() as uow:
         sources = uow.session.scalar(
@@ -325,5 +291,26 @@ def process_xml(ctx: EngineContext, actor: Actor, key: str, version: int) -> str
         )
     if sources is None:
         raise NotFound(Message("%(process)s has no version %(version)s", process=key, version=version))
+    return dict(sources)
+
+
+def source_file(ctx: EngineContext, actor: Actor, key: str, version: int, filename: str) -> str:
+    """One source file of a version, for download (to edit in Camunda Modeler)."""
+    sources = version_sources(ctx, actor, key, version)
+    if filename not in sources:
+        raise NotFound(
+            Message("no file %(file)s in %(process)s version %(version)s", file=filename, process=key, version=version)
+        )
+    return sources[filename]
+
+
+def compare_versions(ctx: EngineContext, actor: Actor, key: str, old: int, new: int) -> list[ElementChange]:
+    """Elements added, removed and changed from version ``old`` to version ``new`` of ``key``."""
+    return diff_sources(version_sources(ctx, actor, key, old), version_sources(ctx, actor, key, new))
+
+
+def process_xml(ctx: EngineContext, actor: Actor, key: str, version: int) -> str:
+    """The source file that defines process ``key`` in ``version`` (to draw it)."""
+    sources = version_sources(ctx, actor, key, version)
     owner = files_by_process(sources).get(key)
-    return str(sources[owner]) if owner else ""
+    return sources[owner] if owner else ""

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import Connection
+from sqlalchemy import String
+from sqlalchemy import and_
+from sqlalchemy import cast
+from sqlalchemy import false
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
@@ -77,22 +82,28 @@ def may_work_on(item: WorkItem | OpenItem, actor: Actor) -> bool:
     return bool(working_roles(actor).intersection(item.roles))
 
 
+def visible_to(actor: Actor) -> ColumnElement[bool]:
+    """``may_work_on`` as SQL: open items assigned to the actor, or unassigned and open to one
+    of the roles the actor works in (the roles column is a JSON list of role ids)."""
+    roles = [
+        cast(WorkItem.roles, String).like('%"' + role.replace("_", "\\_") + '"%', escape="\\")
+        for role in sorted(working_roles(actor))
+    ]
+    unassigned = and_(WorkItem.assignee_id.is_(None), or_(*roles) if roles else false())
+    return and_(WorkItem.closed_at.is_(None), or_(WorkItem.assignee_id == actor.user_id, unassigned))
+
+
 def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> list[TaskInfo]:
     """``mine``: assigned to the actor; ``available``: everything the actor may complete now."""
     require_staff(actor)
     with ctx.uow() as uow:
-        query = (
-            select(WorkItem, User.username)
-            .outerjoin(User, User.id == WorkItem.assignee_id)
-            .where(WorkItem.closed_at.is_(None))
-        )
+        query = select(WorkItem, User.username).outerjoin(User, User.id == WorkItem.assignee_id)
         if scope == "mine":
-            query = query.where(WorkItem.assignee_id == actor.user_id)
+            query = query.where(WorkItem.closed_at.is_(None), WorkItem.assignee_id == actor.user_id)
         else:
-            query = query.where(or_(WorkItem.assignee_id == actor.user_id, WorkItem.assignee_id.is_(None)))
+            query = query.where(visible_to(actor))
         query = query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
-        rows = uow.session.execute(query).all()
-        return [task_info(item, username) for item, username in rows if scope == "mine" or may_work_on(item, actor)]
+        return [task_info(item, username) for item, username in uow.session.execute(query).all()]
 
 
 def require_open_item(connection: Connection, item_id: int) -> OpenItem:

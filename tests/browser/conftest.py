@@ -16,6 +16,8 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from waitress.server import create_server
 
+from tools.browser import sign_in as browser_sign_in
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "correct horse"
 
@@ -60,8 +62,4 @@ def new_page(request: pytest.FixtureRequest, browser: Browser, live_server: str)
 
 
 def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    page.goto("/auth/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    browser_sign_in(page, username, password)
