@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ def check_files(
     role_aliases: Mapping[str, str],
     allow_scripts: bool = False,
     max_bytes: int = 5 * 1024 * 1024,
+    approved_scripts: AbstractSet[str] = frozenset(),
 ) -> tuple[list[Problem], list[BuiltProcess]]:
     """Return every problem found in ``files`` and, when there is none, the built processes."""
     problems: list[Problem] = []
@@ -47,22 +49,31 @@ def check_files(
         for name, data in sorted(files.items())
         if (source := validation.read_file(name, data, max_bytes, problems)) is not None
     ]
+    set_executable = any(
+        validation.is_executable(process)
+        for source in sources
+        if source.kind == "bpmn"
+        for process in source.root.iter(validation.b("process"))
+    )
     for source in sources:
         problems.extend(validation.xsd_problems(source))
         if source.kind == "bpmn":
-            problems.extend(validation.bpmn_problems(source, role_aliases, allow_scripts))
+            problems.extend(
+                validation.bpmn_problems(source, role_aliases, allow_scripts, approved_scripts, set_executable)
+            )
         else:
             problems.extend(validation.dmn_problems(source))
-    if problems:
+    problems.extend(validation.reference_problems(sources))
+    if any(p.severity == "error" for p in problems):
         return _unique(problems), []
     built, parse_problems = _build(sources)
-    return _unique(parse_problems), built
+    return _unique(problems + parse_problems), built
 
 
 def build_files(files: Mapping[str, bytes], role_aliases: Mapping[str, str], **options: Any) -> list[BuiltProcess]:
     """Like :func:`check_files`, but raise InvalidProcess listing every problem."""
     problems, built = check_files(files, role_aliases, **options)
-    if problems:
+    if not built:
         raise InvalidProcess(problems)
     return built
 
@@ -85,7 +96,7 @@ def _build(sources: list[validation.SourceFile]) -> tuple[list[BuiltProcess], li
         for source in sources
         if source.kind == "bpmn"
         for process in source.root.iter(validation.b("process"))
-        if process.get("isExecutable", "true") == "true"
+        if validation.is_executable(process)
     ]
     if not executable and not problems:
         problems.append(Problem('no executable process: set isExecutable="true" on a process'))

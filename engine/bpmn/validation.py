@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cache
@@ -123,59 +124,204 @@ def _owner_of(node: etree._Element) -> etree._Element:
     return current if current is not None else node
 
 
-def bpmn_problems(source: SourceFile, role_aliases: Mapping[str, str], allow_scripts: bool) -> Iterator[Problem]:
-    """Our dialect's checks over one BPMN file."""
-    root = source.root
+def script_texts(root: etree._Element) -> Iterator[str]:
+    """The scripts of a BPMN tree, stripped (how approved scripts are recognised)."""
+    for task in root.iter(b("scriptTask")):
+        script = task.find(b("script"))
+        yield (script.text or "").strip() if script is not None else ""
 
-    def problem(message: str, node: etree._Element) -> Problem:
-        owner = _owner_of(node)
-        return Problem(message, element=owner.get("id"), line=node.sourceline, file=source.name)
+
+def is_executable(process: etree._Element) -> bool:
+    return process.get("isExecutable", "true") == "true"
+
+
+def _label(node: etree._Element) -> str:
+    """An element's name on one line (names drawn in other tools often hold line breaks)."""
+    return " ".join((node.get("name") or node.get("id") or "").split())
+
+
+def _structure_problems(process: etree._Element, problem: Any) -> Iterator[Problem]:
+    """What a process drawn by another tool often has and our engine cannot run."""
+    for tag in ("dataStoreReference", "dataStore"):
+        for node in process.iter(b(tag)):
+            yield problem(
+                f"data store '{_label(node)}' is not supported: "
+                "case data lives in the form fields of its tasks; remove the data store",
+                node,
+            )
+    for node in process.iter(b("ioSpecification")):
+        yield problem(
+            "task data inputs and outputs (ioSpecification) are not supported: pass data through form fields", node
+        )
+    for sub in process.iter(b("subProcess"), b("transaction")):
+        starts = sub.findall(b("startEvent"))
+        if sub.get("triggeredByEvent") == "true":
+            continue
+        if not starts:
+            yield problem(
+                f"sub-process '{_label(sub)}' has no start event: "
+                "draw its steps inside it (a collapsed sub-process is only a picture) or make it a call activity",
+                sub,
+            )
+        elif len(starts) > 1:
+            yield problem(f"sub-process '{_label(sub)}' has {len(starts)} start events", sub)
+    if not process.findall(b("startEvent")):
+        yield problem("the process has no start event", process)
+    for task in process.iter(b("businessRuleTask")):
+        if not (task.get(f"{CAMUNDA}decisionRef") or "").strip():
+            yield problem(
+                f"business-rule task '{_label(task)}' names no decision table: "
+                "set camunda:decisionRef to the id of a decision in an uploaded DMN file",
+                task,
+            )
+    for tag in ("serviceTask", "sendTask"):
+        for task in process.iter(b(tag)):
+            if task.get(f"{CAMUNDA}class") or task.get(f"{CAMUNDA}expression") or task.get(f"{CAMUNDA}type"):
+                yield problem(f"{tag} '{_label(task)}' uses a Java/JUEL implementation", task)
+            elif tag == "serviceTask":
+                yield problem(
+                    f"service task '{_label(task)}' has no implementation in Aftercare: "
+                    "use a user task (or a script task, written by an administrator)",
+                    task,
+                )
+    for timer in process.iter(b("timerEventDefinition")):
+        if not any(timer.find(b(tag)) is not None for tag in ("timeDate", "timeDuration", "timeCycle")):
+            yield problem("the timer has no date, duration or cycle", timer)
+    for node in process.iter():
+        if not isinstance(node.tag, str) or node.tag in GATEWAYS or etree.QName(node).namespace != BPMN_NS:
+            continue
+        outgoing = node.findall(b("outgoing"))
+        if len(outgoing) > 1 and etree.QName(node).localname not in NO_FLOW_NODES:
+            yield problem(
+                f"'{_label(node)}' has {len(outgoing)} outgoing sequence flows: "
+                "split with a parallel or exclusive gateway",
+                node,
+            )
+
+
+GATEWAYS = {b(tag) for tag in ("exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway")}
+NO_FLOW_NODES = {"process", "lane", "laneSet"}
+
+
+def bpmn_problems(
+    source: SourceFile,
+    role_aliases: Mapping[str, str],
+    allow_scripts: bool,
+    approved_scripts: AbstractSet[str] = frozenset(),
+    set_executable: bool = True,
+) -> Iterator[Problem]:
+    """Our dialect's checks over one BPMN file.
+
+    Only executable processes are checked: other pools merely document a partner. When nothing
+    in the uploaded set is executable, every process is checked and each is reported, so the
+    owner sees at once everything that keeps the diagram from running.
+
+    Without ``allow_scripts`` (an administrator's upload) a script task is accepted only when
+    its script is one an administrator already deployed (``approved_scripts``): owners may
+    redeploy a set that contains scripts, but not write or change one.
+    """
+    root = source.root
+    participants = {p.get("processRef"): p for p in root.iter(b("participant")) if p.get("processRef")}
+
+    def problem(message: str, node: etree._Element, severity: str = "error") -> Problem:
+        owner = participants.get(node.get("id"), node) if node.tag == b("process") else _owner_of(node)
+        return Problem(message, element=owner.get("id"), line=owner.sourceline, file=source.name, severity=severity)
 
     diagram_ids = {el.get("id") for el in root.iter() if el.get("id") and str(el.tag).startswith(f"{{{BPMN_NS}}}")}
     for process in root.iter(b("process")):
-        for group in (process.get(f"{CAMUNDA}candidateStarterGroups") or "").split(","):
-            if group.strip() and group.strip() not in role_aliases:
-                yield problem(f"candidate starter group '{group.strip()}' is not a known role", process)
-        for event in process.findall(b("startEvent")):
-            yield from _form_problems(event, problem, diagram_ids)
-        lane_of = {
-            ref.text.strip(): lane.get("name") or lane.get("id")
-            for lane in process.iter(b("lane"))
-            for ref in lane.findall(b("flowNodeRef"))
-            if ref.text
-        }
-        for tag in HUMAN_TASKS:
-            for task in process.iter(b(tag)):
-                yield from _role_problems(task, lane_of, role_aliases, problem)
-                for attr, what in (("dueDate", "camunda:dueDate"), ("assignee", "camunda:assignee")):
-                    message = _expression_problem(task.get(f"{CAMUNDA}{attr}"), "eval", what)
-                    if message:
-                        yield problem(message, task)
-                yield from _form_problems(task, problem, diagram_ids)
-    for node in root.iter(b("conditionExpression")):
-        message = _expression_problem(node.text, "eval", "condition")
-        if message:
-            yield problem(message, node)
-    for tag in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
-        for node in root.iter(b(tag)):
-            message = _expression_problem(node.text, "eval", tag)
-            if message:
-                yield problem(message, node)
-    for task in root.iter(b("scriptTask")):
-        if not allow_scripts:
-            yield problem("script tasks may only be deployed by an administrator", task)
-        script = task.find(b("script"))
-        message = _expression_problem(script.text if script is not None else None, "exec", "script")
-        if message:
-            yield problem(message, task)
-    for tag, message in UNSUPPORTED.items():
-        for node in root.iter(b(tag)):
-            yield problem(message, node)
+        label = _label(process)
+        if not is_executable(process):
+            if set_executable:
+                yield problem(f"process '{label}' is not executable: it only documents a partner", process, "warning")
+                continue
+            yield problem(f"process '{label}' is not executable: set isExecutable=\"true\" to run it", process)
+        yield from _process_problems(process, role_aliases, allow_scripts, approved_scripts, problem, diagram_ids)
     ids = set(source.lines)
     for flow in root.iter(b("sequenceFlow")):
         for end in ("sourceRef", "targetRef"):
             if flow.get(end) not in ids:
                 yield problem(f"sequence flow {end} '{flow.get(end)}' names no element", flow)
+
+
+def _process_problems(
+    process: etree._Element,
+    role_aliases: Mapping[str, str],
+    allow_scripts: bool,
+    approved_scripts: AbstractSet[str],
+    problem: Any,
+    diagram_ids: set[str],
+) -> Iterator[Problem]:
+    for group in (process.get(f"{CAMUNDA}candidateStarterGroups") or "").split(","):
+        if group.strip() and group.strip() not in role_aliases:
+            yield problem(f"candidate starter group '{group.strip()}' is not a known role", process)
+    for event in process.findall(b("startEvent")):
+        yield from _form_problems(event, problem, diagram_ids)
+    lane_of = {
+        ref.text.strip(): lane.get("name") or lane.get("id")
+        for lane in process.iter(b("lane"))
+        for ref in lane.findall(b("flowNodeRef"))
+        if ref.text
+    }
+    for tag in HUMAN_TASKS:
+        for task in process.iter(b(tag)):
+            yield from _role_problems(task, lane_of, role_aliases, problem)
+            for attr, what in (("dueDate", "camunda:dueDate"), ("assignee", "camunda:assignee")):
+                message = _expression_problem(task.get(f"{CAMUNDA}{attr}"), "eval", what)
+                if message:
+                    yield problem(message, task)
+            yield from _form_problems(task, problem, diagram_ids)
+    yield from _structure_problems(process, problem)
+    for node in process.iter(b("conditionExpression")):
+        message = _expression_problem(node.text, "eval", "condition")
+        if message:
+            yield problem(message, node)
+    for tag in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
+        for node in process.iter(b(tag)):
+            message = _expression_problem(node.text, "eval", tag)
+            if message:
+                yield problem(message, node)
+    for task, text in zip(process.iter(b("scriptTask")), script_texts(process), strict=True):
+        if not allow_scripts and text not in approved_scripts:
+            yield problem("script tasks may only be written or changed by an administrator", task)
+        message = _expression_problem(text, "exec", "script")
+        if message:
+            yield problem(message, task)
+    for tag, message in UNSUPPORTED.items():
+        for node in process.iter(b(tag)):
+            yield problem(message, node)
+
+
+def reference_problems(sources: list[SourceFile]) -> Iterator[Problem]:
+    """Decision tables and called processes must be in the uploaded set."""
+    decisions = {
+        node.get("id")
+        for source in sources
+        if source.kind == "dmn"
+        for node in source.root.iter(f"{{{etree.QName(source.root).namespace}}}decision")
+    }
+    processes = {p.get("id") for s in sources if s.kind == "bpmn" for p in s.root.iter(b("process"))}
+    for source in sources:
+        if source.kind != "bpmn":
+            continue
+        for task in source.root.iter(b("businessRuleTask")):
+            ref = (task.get(f"{CAMUNDA}decisionRef") or "").strip()
+            if ref and ref not in decisions:
+                yield Problem(
+                    f"decision '{ref}' is not in the uploaded DMN files", task.get("id"), task.sourceline, source.name
+                )
+        for call in source.root.iter(b("callActivity")):
+            called = (call.get("calledElement") or "").strip()
+            if not called:
+                yield Problem(
+                    "the call activity names no process (calledElement)", call.get("id"), call.sourceline, source.name
+                )
+            elif called not in processes:
+                yield Problem(
+                    f"calls process '{called}', which is not in the uploaded files",
+                    call.get("id"),
+                    call.sourceline,
+                    source.name,
+                )
 
 
 def _role_problems(
