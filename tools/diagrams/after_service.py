@@ -25,7 +25,7 @@ def satisfaction_survey() -> Diagram:
         starters=None,
         startable=False,
     )
-    d.start("start", "", "customer", 0)
+    d.start("start", "开始调查", "customer", 0)
     items = " or ".join(f"{field} == 'poor'" for field, _label in SURVEY_ITEMS)
     d.user(
         "rate",
@@ -46,7 +46,7 @@ def satisfaction_survey() -> Diagram:
         form=[Field("follow_up_action", "回访及改进措施", required=True, multiline=True, maxlength=2000)],
     )
     d.xor("gw_done", "", "customer", 4)
-    d.end("end", "", "customer", 5)
+    d.end("end", "已评价", "customer", 5)
     d.flow("start", "rate")
     d.flow("rate", "gw_poor")
     d.flow("gw_poor", "poor_follow_up", items, "不满意")
@@ -65,7 +65,7 @@ def follow_up() -> Diagram:
         starters=None,
         startable=False,
     )
-    d.start("start", "", "service_desk", 0)
+    d.start("start", "开始", "service_desk", 0)
     d.timer("one_month", "一个月后", "service_desk", 1, "add_months(now(), 1)")
     d.user(
         "call",
@@ -78,7 +78,7 @@ def follow_up() -> Diagram:
             Field("follow_up_note", "回访记录", required=True, multiline=True, maxlength=2000),
         ],
     )
-    d.end("end", "", "service_desk", 3)
+    d.end("end", "已回访", "service_desk", 3)
     d.flow("start", "one_month")
     d.flow("one_month", "call")
     d.flow("call", "end")
@@ -127,7 +127,7 @@ def contract_renewal() -> Diagram:
         form=[Field("new_contract_no", "新合同号", required=True, maxlength=60)],
     )
     d.xor("gw_done", "", "sales", 5)
-    d.end("end", "", "sales", 6)
+    d.end("end", "已提醒", "sales", 6)
     d.flow("start", "month_before")
     d.flow("month_before", "notify")
     d.flow("notify", "gw_renewed")

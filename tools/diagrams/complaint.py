@@ -222,7 +222,7 @@ def complaint() -> Diagram:
         row=2,
         form=[Field("breach_note", "督办记录", multiline=True, maxlength=1000)],
     )
-    d.end("end_chased", "", "quality_manager", 21, row=2)
+    d.end("end_chased", "已督办", "quality_manager", 21, row=2)
     d.user(
         "capa",
         "纠正预防措施 CAPA",

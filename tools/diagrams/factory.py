@@ -33,7 +33,7 @@ def factory_repair() -> Diagram:
         starters=None,
         startable=False,
     )
-    d.start("start", "", "warehouse", 0)
+    d.start("start", "货物到达", "warehouse", 0)
     d.user(
         "receive",
         "收货清点 Receive and count",
@@ -148,7 +148,7 @@ def factory_repair() -> Diagram:
         9,
         form=[choice("disposal", "处理方式", [("return", "原样退回"), ("scrap", "报废")], required=True)],
     )
-    d.xor("gw_disposal", "", "customer", 10)
+    d.xor("gw_disposal", "客户选择？", "customer", 10)
     d.xor("gw_return_in", "", "warehouse", 11, row=1)
     d.user(
         "return_as_is",
@@ -232,7 +232,7 @@ def exchange_refund() -> Diagram:
         starters=None,
         startable=False,
     )
-    d.start("start", "", "quality_office", 0)
+    d.start("start", "开始", "quality_office", 0)
     d.user(
         "check",
         "退换资格确认 Check eligibility",
@@ -324,7 +324,7 @@ def exchange_refund() -> Diagram:
         16,
         form=[choice("disposition_choice", "处置", [("restock", "修复检验后入库"), ("scrap", "报废")], required=True)],
     )
-    d.xor("gw_disposition", "", "quality_office", 17)
+    d.xor("gw_disposition", "处置方式？", "quality_office", 17)
     d.xor("gw_restock_in", "", "warehouse", 19)
     d.user(
         "restock",

@@ -31,7 +31,7 @@ def onsite_repair() -> Diagram:
         starters=None,
         startable=False,
     )
-    d.start("start", "", "quality_office", 0)
+    d.start("start", "开始", "quality_office", 0)
     d.xor("gw_paid", "有偿服务？", "quality_office", 1)
     d.user(
         "quote",
@@ -205,7 +205,7 @@ def onsite_repair() -> Diagram:
         17,
         form=[Field("breach_note", "记录", multiline=True, maxlength=1000)],
     )
-    d.end("end_late_report", "", "quality_manager", 18)
+    d.end("end_late_report", "已记录", "quality_manager", 18)
     d.user(
         "verify",
         "回访核实与费用审核 Verify and audit",
@@ -228,7 +228,7 @@ def onsite_repair() -> Diagram:
         row=1,
         form=[Field("breach_note", "记录（每超一日）", multiline=True, maxlength=1000)],
     )
-    d.end("end_late_audit", "", "quality_manager", 19, row=1)
+    d.end("end_late_audit", "已记录", "quality_manager", 19, row=1)
     d.xor("gw_invoice", "有偿？", "quality_office", 18, row=1)
     d.user(
         "invoice",
