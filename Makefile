@@ -14,15 +14,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Browser bundles (bpmn-js viewer) from npm, built with esbuild; never committed.
+# Browser bundles (bpmn-js viewer, studio modeler) from npm, built with esbuild; never committed.
 NPM_STAMP := node_modules/.installed
-ASSETS := webapp/static/dist/viewer.js
+ASSETS := webapp/static/dist/viewer.js webapp/static/dist/modeler.js
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 
-$(ASSETS): $(NPM_STAMP) frontend/viewer.js frontend/viewer.css
+$(ASSETS) &: $(NPM_STAMP) $(wildcard frontend/*)
 	npm run build
 
 assets: $(ASSETS)

@@ -65,8 +65,46 @@ def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def
     page.screenshot(path=str(out / "case-page.png"), full_page=False)
     page.goto("/tasks/")
     page.screenshot(path=str(out / "inbox.png"))
-    for name in ("inbox-375.png", "task-form-errors-375.png", "case-page.png", "inbox.png"):
+    shoot_modeler(browser.new_context(base_url=base, viewport={"width": 1400, "height": 950}).new_page(), out)
+    for name in (
+        "inbox-375.png",
+        "task-form-errors-375.png",
+        "case-page.png",
+        "inbox.png",
+        "modeler.png",
+        "validation.png",
+    ):
         print(out / name)
+
+
+def _click_element(page, element_id: str) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate(
+        """(id) => { const m = window.aftercareWorkspace.bpmn, c = m.get('canvas');
+                     c.zoom(1); c.scrollToElement(m.get('elementRegistry').get(id)); }""",
+        element_id,
+    )
+    box = page.locator(f'g.djs-element[data-element-id="{element_id}"]').bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def shoot_modeler(page, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The modeler with a user task's Camunda properties, then a check that finds a broken condition."""
+    sign_in(page, "process_owner", demo.DEMO_PASSWORD)
+    page.goto("/studio/onsite_repair/edit")
+    page.wait_for_selector("[data-modeler][data-ready=true]", state="attached")
+    _click_element(page, "service")
+    for group in ("general", "CamundaPlatform__UserAssignment", "CamundaPlatform__Form"):
+        page.click(f'[data-group-id="group-{group}"] .bio-properties-panel-group-header')
+    page.screenshot(path=str(out / "modeler.png"))
+    _click_element(page, "f_gw_paid__quote")
+    page.click('[data-group-id="group-CamundaPlatform__Condition"] .bio-properties-panel-group-header')
+    page.fill("#bio-properties-panel-conditionExpression", "service_type ==")
+    page.keyboard.press("Tab")
+    page.click('[data-part="check"]')
+    page.wait_for_selector('[data-part="problems"] tr.severity-error')
+    page.locator('[data-part="problems"] tr.severity-error').first.click()
+    page.locator("section.problems").scroll_into_view_if_needed()
+    page.screenshot(path=str(out / "validation.png"), full_page=True)
 
 
 if __name__ == "__main__":

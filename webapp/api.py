@@ -26,6 +26,7 @@ from webapp import engine_context
 from webapp.errors import error_body
 from webapp.errors import status_of
 from webapp.openapi import openapi_document
+from webapp.uploads import problem_list
 from webapp.uploads import uploaded_diagrams
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -162,17 +163,10 @@ def list_processes() -> Response:
     )
 
 
-def _problems(found: list[Any]) -> list[dict[str, Any]]:
-    return [
-        {"element": p.element, "line": p.line, "message": p.message, "severity": p.severity, "file": p.file}
-        for p in found
-    ]
-
-
 @bp.post("/processes/validate")
 def validate_processes() -> Response:
     found, executable = processes.validate_upload(engine_context(), g.actor, uploaded_diagrams())
-    return jsonify({"problems": _problems(found), "executable": executable})
+    return jsonify({"problems": problem_list(found), "executable": executable})
 
 
 @bp.post("/processes")

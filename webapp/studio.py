@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from engine.errors import InvalidData
 from engine.errors import InvalidProcess
 from engine.messages import Message
+from engine.services import migration
 from engine.services import processes
 from webapp import engine_context
 from webapp.auth import login_required
@@ -38,11 +39,11 @@ def upload() -> tuple[str, int] | Response:
     ctx = engine_context()
     files = uploaded_diagrams()
     problems, executable = processes.validate_upload(ctx, g.actor, files)
-    if problems or request.form.get("action") != "deploy":
-        if not problems:
+    if not executable or request.form.get("action") != "deploy":
+        if executable:
             flash(_("No problems found: the files can be deployed."), "success")
         found = processes.overview(ctx, g.actor)
-        status = 422 if problems else 200
+        status = 200 if executable else 422
         return render_template("studio/index.html", found=found, problems=problems, checked=sorted(files)), status
     try:
         deployed = processes.deploy_upload(ctx, g.actor, files)
@@ -82,3 +83,33 @@ def download(key: str, version: int, filename: str) -> Response:
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _target_version() -> int:
+    text = request.values.get("to", "")
+    if not text.isdigit():
+        raise InvalidData({"to": Message("choose the version to move cases to")})
+    return int(text)
+
+
+@bp.get("/<key>/migrate")
+@login_required
+def migrate_preview(key: str) -> str:
+    """Which running cases can move to the chosen version, and why the others cannot."""
+    processes.require_process_owner(g.actor)
+    preview = migration.preview_migration(engine_context(), g.actor, key, _target_version())
+    return render_template("studio/migrate.html", key=key, preview=preview, results=None)
+
+
+@bp.post("/<key>/migrate")
+@login_required
+def migrate_apply(key: str) -> tuple[str, int]:
+    processes.require_process_owner(g.actor)
+    target = _target_version()
+    chosen = [int(value) for value in request.form.getlist("case") if value.isdigit()]
+    if not chosen:
+        raise InvalidData({"case": Message("choose at least one case to move")})
+    ctx = engine_context()
+    results = migration.migrate_cases(ctx, g.actor, key, target, chosen)
+    preview = migration.preview_migration(ctx, g.actor, key, target)
+    return render_template("studio/migrate.html", key=key, preview=preview, results=results), 200

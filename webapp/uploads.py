@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
+
+from engine.errors import Problem
 
 
 def uploaded_diagrams() -> dict[str, bytes]:
@@ -14,3 +18,11 @@ def uploaded_diagrams() -> dict[str, bytes]:
         if name:
             files[name] = upload.read()
     return files
+
+
+def problem_list(found: list[Problem]) -> list[dict[str, Any]]:
+    """Problems as the API and the modeler send them."""
+    return [
+        {"element": p.element, "line": p.line, "message": p.message, "severity": p.severity, "file": p.file}
+        for p in found
+    ]

@@ -10,4 +10,5 @@ from engine.models.notes import CaseComment as CaseComment
 from engine.models.people import ApiToken as ApiToken
 from engine.models.people import Role as Role
 from engine.models.people import User as User
+from engine.models.processes import ProcessDraft as ProcessDraft
 from engine.models.processes import ProcessVersion as ProcessVersion

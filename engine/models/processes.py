@@ -44,3 +44,18 @@ class ProcessVersion(Base):
     starter_roles: Mapped[list[str]] = mapped_column(JSON, server_default='["service_desk"]')
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ProcessDraft(Base):
+    """Unfinished edits of a process in the studio: the whole file set, saved without deploying.
+
+    One draft per process key, shared by its owners; ``revision`` goes up with every save so
+    that an owner saving over a colleague's newer save is told instead of overwriting it.
+    """
+
+    __tablename__ = "process_drafts"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    files: Mapped[dict[str, str]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

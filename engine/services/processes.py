@@ -7,13 +7,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from sqlalchemy import Connection
 from sqlalchemy import bindparam
+from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.access import require_staff
+from engine.bpmn import validation
 from engine.bpmn.building import build_files
 from engine.bpmn.building import check_files
 from engine.bpmn.diagram_files import files_by_process
@@ -31,6 +34,7 @@ from engine.errors import NotFound
 from engine.errors import Problem
 from engine.messages import Message
 from engine.models import Case
+from engine.models import ProcessDraft
 from engine.models import ProcessVersion
 from engine.models import Role
 from engine.models import User
@@ -59,16 +63,64 @@ def known_role_aliases(ctx: EngineContext, connection: Connection | Session) -> 
     )
 
 
+def approved_scripts(connection: Connection | Session) -> frozenset[str]:
+    """Every script of every deployed version: an administrator wrote or accepted each one."""
+    scripts: set[str] = set()
+    for sources in connection.execute(select(ProcessVersion.sources)).scalars():
+        for name, text in sources.items():
+            if name.endswith(".bpmn") and "scriptTask" in text:
+                root = etree.fromstring(text.encode("utf-8"), validation.safe_xml_parser())
+                scripts.update(validation.script_texts(root))
+    return frozenset(scripts)
+
+
+def with_callers(connection: Connection | Session, files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` plus the other files of every live version built from one of them.
+
+    A version embeds the processes it calls and the decision tables, so a change to a called
+    process or a table reaches new cases only through new versions of the processes using it
+    (as a Camunda call activity binds to the latest version). Adding those processes' files
+    makes the set build them too; unchanged ones are recognised and not deployed again.
+    An owner may also upload a single changed file: the rest of its set comes from here.
+    """
+    newest = (
+        select(ProcessVersion.key, func.max(ProcessVersion.version).label("version"))
+        .group_by(ProcessVersion.key)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(ProcessVersion.sources)
+        .join(newest, (ProcessVersion.key == newest.c.key) & (ProcessVersion.version == newest.c.version))
+        .order_by(ProcessVersion.deployed_at.desc(), ProcessVersion.id.desc())
+    ).scalars()
+    merged = dict(files)
+    for sources in rows:
+        if any(name in sources and sources[name].encode("utf-8") != data for name, data in files.items()) or (
+            set(files) & set(sources) and not set(sources) <= set(files)
+        ):
+            for name, text in sources.items():
+                merged.setdefault(name, text.encode("utf-8"))
+    return merged
+
+
 def deploy_files(
-    ctx: EngineContext, files: dict[str, bytes], actor: Actor | None = None, allow_scripts: bool = False
+    ctx: EngineContext,
+    files: dict[str, bytes],
+    actor: Actor | None = None,
+    allow_scripts: bool = False,
+    discard_draft: str | None = None,
 ) -> list[Deployed]:
-    """Validate and deploy; identical content is recognised and not deployed twice."""
+    """Validate and deploy; identical content is recognised and not deployed twice.
+
+    ``discard_draft``: the studio draft the files come from, removed with the deployment.
+    """
     with ctx.uow(write=True) as uow:
         built = build_files(
-            files,
+            with_callers(uow.session, files),
             known_role_aliases(ctx, uow.session),
             allow_scripts=allow_scripts,
             max_bytes=ctx.config.max_upload_bytes,
+            approved_scripts=frozenset() if allow_scripts else approved_scripts(uow.session),
         )
         results = []
         for process in built:
@@ -96,6 +148,8 @@ def deploy_files(
             )
             uow.session.add(version)
             results.append(Deployed(process.key, version.version, process.sha256, True))
+        if discard_draft is not None:
+            uow.session.execute(delete(ProcessDraft).where(ProcessDraft.key == discard_draft))
         uow.commit()
     return results
 
@@ -207,12 +261,15 @@ def validate_upload(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -
     problems = _check_names(files)
     if problems:
         return problems, False
+    admin = "admin" in actor.roles
     with ctx.uow() as uow:
         aliases = known_role_aliases(ctx, uow.connection)
+        approved = frozenset() if admin else approved_scripts(uow.connection)
+        files = with_callers(uow.connection, files)
     problems, built = check_files(
-        files, aliases, allow_scripts="admin" in actor.roles, max_bytes=ctx.config.max_upload_bytes
+        files, aliases, allow_scripts=admin, max_bytes=ctx.config.max_upload_bytes, approved_scripts=approved
     )
-    return problems, not problems and bool(built)
+    return problems, bool(built)
 
 
 def deploy_upload(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> list[Deployed]:
@@ -235,12 +292,19 @@ class VersionSummary:
     total: int
 
 
-@dataclass(frozen=True)
+@dataclass
 class ProcessSummary:
     key: str
     name: str
-    live: int  # the version new cases start on (the newest)
+    live: int  # the version new cases start on (the newest); 0 while only a draft exists
     versions: list[VersionSummary]
+    draft_saved_at: datetime | None = None
+    draft_saved_by: str | None = None
+
+    @property
+    def waiting_elsewhere(self) -> int:
+        """Running cases on versions other than the live one (candidates for migration)."""
+        return sum(v.running for v in self.versions if v.version != self.live)
 
 
 def overview(ctx: EngineContext, actor: Actor) -> list[ProcessSummary]:
@@ -279,7 +343,15 @@ def overview(ctx: EngineContext, actor: Actor) -> list[ProcessSummary]:
                     total,
                 )
             )
-        return list(result.values())
+        drafts = session.execute(
+            select(ProcessDraft.key, ProcessDraft.updated_at, User.username).outerjoin(
+                User, User.id == ProcessDraft.updated_by_id
+            )
+        )
+        for key, saved_at, saved_by in drafts:
+            summary = result.setdefault(key, ProcessSummary(key, key, 0, []))
+            summary.draft_saved_at, summary.draft_saved_by = saved_at, saved_by
+        return sorted(result.values(), key=lambda summary: summary.key)
 
 
 def version_sources(ctx: EngineContext, actor: Actor, key: str, version: int) -> dict[str, str]:

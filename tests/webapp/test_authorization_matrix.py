@@ -53,6 +53,15 @@ WEB: list[Row] = [
     ("POST", "/studio/upload", OWNERS, 422, 403),  # no files: the problem is listed
     ("GET", "/studio/{key}/{version}/{file}", OWNERS, 200, 403),
     ("GET", "/studio/{key}/compare", OWNERS, 422, 403),  # no versions chosen
+    ("GET", "/studio/{key}/edit", OWNERS, 200, 403),
+    ("POST", "/studio/{key}/draft", OWNERS, 422, 403),  # no files
+    ("POST", "/studio/{key}/draft/discard", OWNERS, 302, 403),  # there is no draft
+    ("POST", "/studio/{key}/check", OWNERS, 422, 403),
+    ("POST", "/studio/{key}/deploy", OWNERS, 422, 403),
+    ("GET", "/studio/new", OWNERS, 200, 403),
+    ("POST", "/studio/new", OWNERS, 422, 403),  # a key that is not one
+    ("GET", "/studio/{key}/migrate", OWNERS, 422, 403),  # no target version
+    ("POST", "/studio/{key}/migrate", OWNERS, 422, 403),
     ("GET", "/profile", EVERYONE, 200, 200),
     ("POST", "/profile", EVERYONE, 200, 200),
     ("GET", "/auth/login", EVERYONE, 200, 200),
@@ -86,6 +95,12 @@ INVALID: dict[str, dict[str, Any]] = {
     "/cases/new/{key}": {"smuggled": "x"},
     "/profile": {"name": "matrix"},
     "/studio/upload": {"action": "deploy"},
+    "/studio/{key}/draft": {},
+    "/studio/{key}/draft/discard": {},
+    "/studio/{key}/check": {},
+    "/studio/{key}/deploy": {},
+    "/studio/new": {"key": "1 bad", "name": "x"},
+    "/studio/{key}/migrate": {},
     "/cases/{case}/comments": {"comment": ""},  # empty: refused as invalid, nothing stored
     "/cases/{case}/attachments": {},  # no file
     "/admin/users/new": {"username": "x y"},
