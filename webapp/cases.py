@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 from flask import Blueprint
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine.errors import InvalidData
+from engine.services import audit
 from engine.services import case_notes
 from engine.services import case_views
 from engine.services import cases
@@ -105,6 +107,16 @@ def download(case_id: int, attachment_id: int) -> Response:
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/<int:case_id>/audit.json")
+@login_required
+def audit_export(case_id: int) -> Response:
+    """The case's audit trail, to be verified offline (docs/engine.md, "Audit trail")."""
+    document = audit.export_trail(engine_context(), g.actor, case_id)
+    response = Response(json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json")
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document['case'])}.audit.json"
     return response
 
 

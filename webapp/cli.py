@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from datetime import date
@@ -11,6 +12,7 @@ import click
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 
+from engine import audit_chain
 from engine.errors import EngineError
 from engine.errors import InvalidProcess
 from engine.schema import upgrade_database
@@ -130,6 +132,27 @@ def verify_audit(case: str | None) -> None:
     click.echo(f"{len(reports) - len(broken)} of {len(reports)} case chains verified")
     if broken:
         sys.exit(1)
+
+
+@cli.command("export-audit")
+@click.argument("case")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="file to write (default: stdout)")
+@with_appcontext
+def export_audit(case: str, output: str | None) -> None:
+    """Write the audit trail of CASE (a case number) as JSON, verifiable offline."""
+    document = audit.export_trail(engine_context(), None, case)
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+@cli.command("verify-audit-file")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def verify_audit_file(path: str) -> None:
+    """Verify an exported audit trail without the database (same as python3 engine/audit_chain.py)."""
+    sys.exit(audit_chain.main([path]))
 
 
 @cli.command("serve")

@@ -1,74 +1,56 @@
-"""Append to and verify the per-case hash chain of audit events."""
+"""Verify and export the per-case hash chain of audit events (engine/audit_chain.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.access import require_staff
+from engine.audit_chain import ChainReport
+from engine.audit_chain import export_document
+from engine.audit_chain import verify_chain
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.errors import NotFound
+from engine.messages import Message
 from engine.models import AuditEvent
 from engine.models import Case
-
-GENESIS = "0" * 64
-
-
-def event_content(case_number: str, event: Any) -> dict[str, Any]:
-    """The fields the hash covers (docs/engine.md, "Audit trail"); ``event`` is a row or a mapping."""
-    get = event.get if isinstance(event, dict) else lambda key: getattr(event, key)
-    return {
-        "case": case_number,
-        "seq": get("seq"),
-        "at": get("at").isoformat(),
-        "actor": get("actor"),
-        "roles": sorted(get("roles") or []),
-        "action": get("action"),
-        "task_id": get("task_id"),
-        "bpmn_id": get("bpmn_id"),
-        "task_name": get("task_name"),
-        "data": get("data"),
-        "process_sha256": get("process_sha256"),
-    }
+from engine.models import ProcessVersion
+from engine.models import User
 
 
-def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    case_number: str
-    events: int
-    ok: bool
-    broken_seq: int | None = None
-    reason: str | None = None
-
-
-def verify_events(case_number: str, events: Iterable[AuditEvent]) -> ChainReport:
-    """Recompute the chain; report the first event whose link or content does not match."""
-    previous, count, expected_seq = GENESIS, 0, 1
+def verify_events(case: Case, events: list[AuditEvent], session: Session | None = None) -> ChainReport:
+    """The chain, its end against the case's head, and — with a session — the two columns the
+    hash does not cover (``actor_id``, ``process_version_id``) against the ones it does."""
+    report = verify_chain(case.number, events, (case.audit_seq, case.audit_head))
+    if not report.ok or session is None:
+        return report
+    usernames = _names(session, User, User.username, {e.actor_id for e in events if e.actor_id is not None})
+    hashes = _names(session, ProcessVersion, ProcessVersion.sha256, {e.process_version_id for e in events})
     for event in events:
-        count += 1
-        if event.seq != expected_seq:
+        if event.actor_id is not None and usernames.get(event.actor_id) != event.actor:
+            return ChainReport(case.number, len(events), False, event.seq, "the recorded user does not match the actor")
+        if hashes.get(event.process_version_id) != event.process_sha256:
             return ChainReport(
-                case_number, count, False, event.seq, f"expected event {expected_seq}, found {event.seq}"
+                case.number, len(events), False, event.seq, "the recorded process version does not match its hash"
             )
-        if event.prev_hash != previous:
-            return ChainReport(case_number, count, False, event.seq, "link to the previous event does not match")
-        if chain_hash(previous, event_content(case_number, event)) != event.hash:
-            return ChainReport(case_number, count, False, event.seq, "content does not match its hash")
-        previous, expected_seq = event.hash, expected_seq + 1
-    return ChainReport(case_number, count, True)
+    return report
+
+
+def _names(session: Session, model: Any, column: Any, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(model.id, column).where(model.id.in_(ids))).tuples().all())
+
+
+def _events(session: Session, case: Case) -> list[AuditEvent]:
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)))
 
 
 def verify_case(session: Session, case: Case) -> ChainReport:
-    events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq))
-    return verify_events(case.number, events)
+    return verify_events(case, _events(session, case), session)
 
 
 def verify_cases(session: Session, case_number: str | None = None) -> list[ChainReport]:
@@ -76,3 +58,19 @@ def verify_cases(session: Session, case_number: str | None = None) -> list[Chain
     if case_number:
         query = query.where(Case.number == case_number)
     return [verify_case(session, case) for case in session.scalars(query)]
+
+
+def export_trail(ctx: EngineContext, actor: Actor | None, case_ref: int | str) -> dict[str, Any]:
+    """The case's trail as a document an auditor verifies offline (``python3 audit_chain.py``).
+
+    ``case_ref`` is the case id or number; ``actor`` None is the command line.
+    """
+    if actor is not None:
+        require_staff(actor)
+    with ctx.uow() as uow:
+        session = uow.session
+        column = Case.id if isinstance(case_ref, int) else Case.number
+        case = session.scalar(select(Case).where(column == case_ref))
+        if case is None:
+            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_ref))
+        return export_document(case.number, _events(session, case), (case.audit_seq, case.audit_head))

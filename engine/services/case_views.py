@@ -141,7 +141,7 @@ def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
             .order_by(WorkItem.id)
         ).all()
         events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
-        report = audit.verify_events(case.number, events)
+        report = audit.verify_events(case, events, session)
         return CaseDetail(
             case=case_info(case),
             tasks=[task_info(item, username) for item, username in rows],

@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
+from engine.audit_chain import chain_hash
+from engine.audit_chain import event_content
 from engine.context import Actor
 from engine.db import utcnow
 from engine.driver_sql import Prepared
@@ -29,8 +31,6 @@ from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion
 from engine.models import WorkItem
-from engine.services.audit import chain_hash
-from engine.services.audit import event_content
 
 CASES = Case.__table__
 ITEMS = WorkItem.__table__

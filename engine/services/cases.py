@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy import update
 
 from engine import forms
+from engine.audit_chain import GENESIS
 from engine.bpmn.runtime import CaseRuntime
 from engine.context import Actor
 from engine.context import EngineContext
@@ -29,7 +30,6 @@ from engine.models.cases import CANCELLED
 from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
-from engine.services import audit
 from engine.services.case_writer import CASES
 from engine.services.case_writer import CaseRef
 from engine.services.case_writer import CaseWriter
@@ -128,12 +128,12 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             "lock_version": 1,
             "created_by_id": actor.user_id,
             "audit_seq": 0,
-            "audit_head": audit.GENESIS,
+            "audit_head": GENESIS,
             "created_at": now,
             "updated_at": now,
         }
         case_id = INSERT_CASE.rows(connection, row)[0]["id"]
-        ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, audit.GENESIS, None)
+        ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, GENESIS, None)
         writer = CaseWriter(connection, ref, open_items={})
         writer.event(actor, "case_started", data={"data": data, "version": version.version})
         try:

@@ -42,6 +42,7 @@ WEB: list[Row] = [
     ("POST", "/cases/{case}/comments", STAFF, 302, 403),
     ("POST", "/cases/{case}/attachments", STAFF, 302, 403),
     ("GET", "/cases/{case}/attachments/{attachment}", STAFF, 200, 403),
+    ("GET", "/cases/{case}/audit.json", STAFF, 200, 403),
     ("GET", "/cases/new/{key}", STARTERS, 200, {"customer": 403, "*": 302}),  # staff: back to the list
     ("POST", "/cases/new/{key}", STARTERS, 422, {"customer": 403, "*": 302}),
     ("GET", "/admin/users", {"admin"}, 200, 403),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from engine.context import EngineContext
 from engine.services import cases
 from engine.services import users
 from tests import diagrams
+from tests.webapp.test_pages import sign_in
 from webapp.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +82,21 @@ def test_worker_once_fires_due_timers(run, ctx, deploy, make_user) -> None:  # t
     with time_machine.travel(datetime(2026, 3, 4, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
         assert "fired timers in 1 case(s)" in run("worker", "--once").output
         assert "fired timers in 0 case(s)" in run("worker", "--once").output
+
+
+def test_an_exported_trail_is_verified_from_the_file_and_a_forged_one_refused(  # type: ignore[no-untyped-def]
+    run, app, ctx, deploy, make_user, tmp_path
+) -> None:
+    deploy({"linear.bpmn": diagrams.linear()})
+    case = cases.start_case(ctx, make_user("desk", "service_desk"), "two_steps", {})
+    path = tmp_path / "trail.json"
+    assert run("export-audit", case.number, "-o", str(path)).exit_code == 0
+    assert run("verify-audit-file", str(path)).exit_code == 0
+    client = app.test_client()
+    sign_in(client, "desk")
+    download = client.get(f"/cases/{case.id}/audit.json")
+    assert download.status_code == 200 and download.get_json() == json.loads(path.read_text(encoding="utf-8"))
+    forged = download.get_json()
+    forged["events"][0]["actor"] = "someone else"
+    path.write_text(json.dumps(forged), encoding="utf-8")
+    assert run("verify-audit-file", str(path)).exit_code == 1
