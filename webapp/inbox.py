@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from engine.access import STAFF_ROLES
 from engine.access import SUPERVISOR_ROLES
 from engine.errors import InvalidData
+from engine.errors import NotAllowed
 from engine.services import cases
 from engine.services import inbox
 from engine.services import tasks
@@ -93,6 +94,11 @@ def complete(task_id: int) -> tuple[str, int] | Response:
         flash(_("Please correct the marked fields."), "error")
         case = cases.get_case(ctx, task.case_id)
         return render_template("inbox/task.html", task=task, case=case, values=submitted, errors=err.errors), 422
+    except NotAllowed as err:  # e.g. separation of duties: say why, and keep what was typed
+        task = tasks.open_task(ctx, g.actor, task_id)
+        flash(translate(err.args[0]), "error")
+        case = cases.get_case(ctx, task.case_id)
+        return render_template("inbox/task.html", task=task, case=case, values=submitted, errors={}), 403
     flash(_("Task completed."), "success")
     return redirect(url_for("inbox.index"))
 

@@ -24,6 +24,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine import forms
+from engine import separation
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.serializer import dump_workflow
@@ -55,6 +56,7 @@ class ReadyTask:
     due_at: datetime | None
     documentation: str | None
     form: dict[str, Any]
+    rules: dict[str, Any] | None = None  # separation of duties (engine.separation)
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,7 @@ class CaseRuntime:
             due_at=_as_utc(due) if due else None,
             documentation=spec.documentation,
             form=_form_of(spec),
+            rules=separation.rules_of(ext.get("properties") or {}) or None,
         )
 
     def _evaluate(self, task: Any, expression: str | None) -> Any:

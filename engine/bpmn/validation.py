@@ -20,6 +20,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
+from engine import separation
 from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.parser import quote_iso_timers
@@ -129,6 +130,14 @@ def script_texts(root: etree._Element) -> Iterator[str]:
     for task in root.iter(b("scriptTask")):
         script = task.find(b("script"))
         yield (script.text or "").strip() if script is not None else ""
+
+
+def task_properties(task: etree._Element) -> dict[str, str]:
+    """A task's own ``camunda:properties`` (not those of its form fields)."""
+    return {
+        node.get("name") or "": node.get("value") or ""
+        for node in task.findall(f"{b('extensionElements')}/{CAMUNDA}properties/{CAMUNDA}property")
+    }
 
 
 def is_executable(process: etree._Element) -> bool:
@@ -262,9 +271,12 @@ def _process_problems(
         for ref in lane.findall(b("flowNodeRef"))
         if ref.text
     }
+    human_ids = {task.get("id") for tag in HUMAN_TASKS for task in process.iter(b(tag))}
     for tag in HUMAN_TASKS:
         for task in process.iter(b(tag)):
             yield from _role_problems(task, lane_of, role_aliases, problem)
+            for message in separation.problems(task_properties(task), human_ids - {task.get("id")}):
+                yield problem(message, task)
             for attr, what in (("dueDate", "camunda:dueDate"), ("assignee", "camunda:assignee")):
                 message = _expression_problem(task.get(f"{CAMUNDA}{attr}"), "eval", what)
                 if message:

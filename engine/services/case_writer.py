@@ -69,6 +69,7 @@ class OpenItem:
     created_at: datetime
     documentation: str | None
     form: dict[str, Any]
+    rules: dict[str, Any] | None
     closed_at: datetime | None
     outcome: str | None
     completed_by_id: int | None

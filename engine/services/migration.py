@@ -230,5 +230,6 @@ def _refresh_open_items(connection: Connection, writer: CaseWriter, runtime: Cas
                 due_at=task.due_at,
                 documentation=task.documentation,
                 form=task.form,
+                rules=task.rules,
             )
         )

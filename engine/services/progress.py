@@ -117,6 +117,7 @@ def sync_work_items(
             due_at=task.due_at,
             documentation=task.documentation,
             form=task.form,
+            rules=task.rules,
         )
         writer.event(
             actor,

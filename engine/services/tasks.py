@@ -28,6 +28,8 @@ from engine.errors import NotFound
 from engine.errors import StepFailed
 from engine.errors import TaskNotReady
 from engine.messages import Message
+from engine.models import AuditEvent
+from engine.models import Case
 from engine.models import User
 from engine.models import WorkItem
 from engine.models.cases import ERROR
@@ -158,6 +160,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
                     roles=", ".join(item.roles),
                 )
             )
+        check_separation(uow.connection, item, actor)
         _assign(uow.connection, item, actor, actor.user_id, "task_claimed")
         uow.commit()
         return task_info(item, actor.username)
@@ -203,6 +206,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             case_id = item.case_id
             if not may_work_on(item, actor):
                 raise NotAllowed(_refusal(connection, item))
+            check_separation(connection, item, actor)
             cleaned = forms.clean_form_data(item.form, data)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
@@ -220,6 +224,39 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
         if case_id is not None:
             mark_failed(ctx, case_id, actor, err.reason, err.element, data)
         raise
+
+
+def check_separation(connection: Connection, item: OpenItem, actor: Actor) -> None:
+    """Refuse the actor when the task's separation-of-duties rules exclude them."""
+    rules = item.rules or {}
+    if not rules:
+        return
+    if rules.get("not_initiator"):
+        opened_by = connection.scalar(select(Case.created_by_id).where(Case.id == item.case_id))
+        if opened_by is not None and opened_by == actor.user_id:
+            raise NotAllowed(
+                Message("'%(task)s' must be done by someone other than who opened the case", task=item.name)
+            )
+    others = rules.get("not_same_as") or []
+    if others:
+        done = connection.scalar(
+            select(AuditEvent.task_name)
+            .where(
+                AuditEvent.case_id == item.case_id,
+                AuditEvent.action == "task_completed",
+                AuditEvent.bpmn_id.in_(others),
+                AuditEvent.actor_id == actor.user_id,
+            )
+            .limit(1)
+        )
+        if done is not None:
+            raise NotAllowed(
+                Message(
+                    "'%(task)s' must be done by someone other than who did '%(other)s' (separation of duties)",
+                    task=item.name,
+                    other=done,
+                )
+            )
 
 
 def _username(connection: Connection, user_id: int) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from engine.errors import NotAllowed
 from tests.processes.journeys import to_solution
 
 NOTICE = {"notice_no": "TH-2026-007", "notice_items": "AWP-12 整机 1 台"}
@@ -80,3 +83,19 @@ def test_scrapping_not_approved_means_repair_and_restock(start) -> None:  # type
     case.do("quality_office", "disposition", {"disposition_choice": "scrap"})
     case.do("quality_manager", "approve_scrap", {"scrap_approved": False})
     assert case.open() == ["restock"]
+
+
+def test_who_issued_the_notice_does_not_approve_it(ctx, start, staff, make_user) -> None:  # type: ignore[no-untyped-def]
+    """Four eyes on the 产品质量退换通知单: a quality officer who is also a division head issues
+    the notice and is refused the approval; another division head approves."""
+    both = make_user("deputy", "quality_office", "division_head")
+    case = start("service_request")
+    to_solution(case, "exchange")
+    case.do("quality_office", "check", {"exchange_reason": "defect", "eligible": True})
+    case.do("sales", "sales_confirm", {"sales_confirmed": True, "exchange_kind": "exchange", "amount": "18000"})
+    staff["deputy"] = both
+    case.do("deputy", "notice", NOTICE)
+    with pytest.raises(NotAllowed, match="separation of duties"):
+        case.do("deputy", "approve_division", {"division_approved": True})
+    case.do("division_head", "approve_division", {"division_approved": True})
+    assert case.open() == ["ship_replacement"]

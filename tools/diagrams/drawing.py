@@ -83,6 +83,7 @@ class Node:
     documentation: str = ""
     form: list[Field] = field(default_factory=list)
     body: str = ""  # extra child elements (event definitions, script)
+    properties: dict[str, str] = field(default_factory=dict)  # camunda:properties of the task
     attached_to: str | None = None
     slot: int = 0  # position of a boundary event along its task's lower edge
 
@@ -152,11 +153,13 @@ class Diagram:
         due: str | None = None,
         doc: str = "",
         groups: str | None = None,
+        properties: dict[str, str] | None = None,
     ) -> Node:
         attrs = {"camunda:candidateGroups": groups or lane}
         if due:
             attrs["camunda:dueDate"] = due
-        return self._add(Node(nid, "userTask", name, lane, col, row, attrs, doc, form or []))
+        node = Node(nid, "userTask", name, lane, col, row, attrs, doc, form or [], properties=properties or {})
+        return self._add(node)
 
     def script(self, nid: str, name: str, lane: str, col: float, script: str, row: float = 0, doc: str = "") -> Node:
         body = f"<bpmn:script>{escape(script)}</bpmn:script>"
@@ -253,9 +256,20 @@ class Diagram:
             attrs += f" name={quoteattr(node.name)}"
         attrs += "".join(f" {key}={quoteattr(value)}" for key, value in node.attrs.items())
         inner = f"<bpmn:documentation>{escape(node.documentation)}</bpmn:documentation>" if node.documentation else ""
+        extensions = ""
+        if node.properties:
+            extensions += (
+                "<camunda:properties>"
+                + "".join(
+                    f"<camunda:property name={quoteattr(key)} value={quoteattr(value)}/>"
+                    for key, value in node.properties.items()
+                )
+                + "</camunda:properties>"
+            )
         if node.form:
-            fields = "".join(f.xml() for f in node.form)
-            inner += f"<bpmn:extensionElements><camunda:formData>{fields}</camunda:formData></bpmn:extensionElements>"
+            extensions += f"<camunda:formData>{''.join(f.xml() for f in node.form)}</camunda:formData>"
+        if extensions:
+            inner += f"<bpmn:extensionElements>{extensions}</bpmn:extensionElements>"
         inner += "".join(f"<bpmn:incoming>{f.id}</bpmn:incoming>" for f in self.flows if f.target == node.id)
         inner += "".join(f"<bpmn:outgoing>{f.id}</bpmn:outgoing>" for f in self.flows if f.source == node.id)
         inner += node.body

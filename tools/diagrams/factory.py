@@ -285,6 +285,8 @@ def exchange_refund() -> Diagram:
         "division_head",
         7,
         form=approval("division_approved"),
+        # Four eyes: whoever issued the notice does not approve it (S3 2.3).
+        properties={"separation.not_same_as": "notice"},
     )
     d.xor("gw_division", "批准？", "division_head", 8)
     d.xor("gw_needs_gm", "需总经理？", "quality_office", 9)

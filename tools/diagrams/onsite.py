@@ -213,6 +213,8 @@ def onsite_repair() -> Diagram:
         17,
         due="add_working_days(now(), 5)",
         doc="Within 5 working days the quality office verifies satisfaction and audits expenses (S2 7.2.7).",
+        # Nobody audits their own expenses.
+        properties={"separation.not_same_as": "trip_report"},
         form=[
             Field("satisfaction_verified", "已电话核实满意度", "boolean", required=True),
             Field("expenses_approved", "费用审核通过", "boolean"),
