@@ -35,3 +35,13 @@ SUPERVISOR_ROLES = frozenset({"dispatcher", "quality_office", "quality_manager",
 def require_staff(actor: Actor) -> None:
     if not actor.roles & STAFF_ROLES:
         raise NotAllowed(Message("this needs a staff role"))
+
+
+# The quality manager answers for approvals, deadlines and ratings; managers and
+# administrators may read what the quality manager sees (SPEC "Records and figures").
+QUALITY_READERS = frozenset({"quality_manager", "general_manager", "division_head", "admin"})
+
+
+def require_quality_reader(actor: Actor) -> None:
+    if not actor.roles & QUALITY_READERS:
+        raise NotAllowed(Message("this needs the quality_manager, general_manager, division_head or admin role"))

@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webapp import i18n
     from webapp import inbox
     from webapp import modeler
+    from webapp import quality
     from webapp import studio
 
     csrf = CSRFProtect(app)
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(studio.bp)
     app.register_blueprint(modeler.bp)
+    app.register_blueprint(quality.bp)
     errors.init_app(app)
     app.register_error_handler(404, api.api_not_found)
     app.register_error_handler(405, api.api_not_found)

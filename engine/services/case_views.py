@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from datetime import datetime
-from datetime import time
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +31,7 @@ from engine.models.cases import CANCELLED
 from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
+from engine.periods import local_day
 from engine.services import audit
 from engine.services.case_writer import load_case
 from engine.services.cases import CaseInfo
@@ -92,7 +91,7 @@ def list_cases(
     if not 1 <= page <= MAX_PAGE:
         raise InvalidData({"page": Message("must be between 1 and %(last)s", last=MAX_PAGE)})
     zone = ZoneInfo(timezone)
-    bounds = {name: _local_day(name, value, zone) for name, value in (("from", opened_from), ("to", opened_to))}
+    bounds = {name: local_day(name, value, zone) for name, value in (("from", opened_from), ("to", opened_to))}
     query = select(Case).join(ProcessVersion)
     if bounds["from"]:
         query = query.where(Case.created_at >= bounds["from"])
@@ -114,16 +113,6 @@ def list_cases(
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = uow.session.scalars(query.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page))
         return [case_info(case) for case in rows], int(total)
-
-
-def _local_day(name: str, value: str | None, zone: ZoneInfo) -> datetime | None:
-    """The start of a local calendar day given as YYYY-MM-DD."""
-    if not value:
-        return None
-    try:
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone)
-    except ValueError:
-        raise InvalidData({name: Message("must be a date (YYYY-MM-DD)")}) from None
 
 
 def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:

@@ -26,6 +26,7 @@ STAFF = EVERYONE - {"customer"}
 SUPERVISORS = {"dispatcher", "quality_office", "quality_manager", "general_manager", "admin"}
 STARTERS = {"service_desk", "quality_office"}
 OWNERS = {"process_owner", "admin"}  # the lanes of the test diagram may start it
+QUALITY = {"quality_manager", "general_manager", "division_head", "admin"}
 
 # (method, path template, allowed roles, status when allowed, status when refused [per role])
 Row = tuple[str, str, set[str], int, int | dict[str, int]]
@@ -63,6 +64,9 @@ WEB: list[Row] = [
     ("POST", "/studio/new", OWNERS, 422, 403),  # a key that is not one
     ("GET", "/studio/{key}/migrate", OWNERS, 422, 403),  # no target version
     ("POST", "/studio/{key}/migrate", OWNERS, 422, 403),
+    ("GET", "/quality/approvals", QUALITY, 200, 403),
+    ("GET", "/quality/approvals.csv", QUALITY, 200, 403),
+    ("GET", "/quality/approvals.xlsx", QUALITY, 200, 403),
     ("GET", "/profile", EVERYONE, 200, 200),
     ("POST", "/profile", EVERYONE, 200, 200),
     ("GET", "/auth/login", EVERYONE, 200, 200),

@@ -1,0 +1,56 @@
+"""Reporting periods: local calendar days, given as YYYY-MM-DD by people, compared in UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from engine.errors import InvalidData
+from engine.messages import Message
+
+
+def local_day(name: str, value: str | None, zone: ZoneInfo) -> datetime | None:
+    """The start of a local calendar day given as YYYY-MM-DD (None when not given)."""
+    if not value:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=zone)
+    except ValueError:
+        raise InvalidData({name: Message("must be a date (YYYY-MM-DD)")}) from None
+
+
+@dataclass(frozen=True)
+class Period:
+    """From the start of ``first`` to the end of ``last`` (local days, both included)."""
+
+    first: date
+    last: date
+    zone: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(0), tzinfo=self.zone)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=self.zone)
+
+    def holds(self, moment: datetime | None) -> bool:
+        return moment is not None and self.start <= moment < self.end
+
+
+def period(first: str | None, last: str | None, zone: ZoneInfo, today: date) -> Period:
+    """The period between two local dates; by default the month ``today`` is in, up to today."""
+    start = local_day("from", first, zone)
+    end = local_day("to", last, zone)
+    begin = start.date() if start else today.replace(day=1)
+    finish = end.date() if end else today
+    if finish < begin:
+        raise InvalidData({"to": Message("the period ends before it starts")})
+    if (finish - begin).days > 3 * 366:
+        raise InvalidData({"to": Message("choose a period of at most three years")})
+    return Period(begin, finish, zone)

@@ -1,0 +1,204 @@
+"""The approvals register: every decision taken in a user task that feeds a gateway.
+
+Read from the audit trail (the submitted form of each completed task, who, when, on which
+version) and the version's own diagrams (which tasks decide, engine/bpmn/decision_points.py),
+so it covers every case from the first deployment on without a table of its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access import require_quality_reader
+from engine.bpmn.decision_points import DecisionPoint
+from engine.bpmn.decision_points import FieldInfo
+from engine.bpmn.decision_points import decision_points
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.errors import InvalidData
+from engine.messages import Message
+from engine.models import AuditEvent
+from engine.models import Case
+from engine.models import ProcessVersion
+from engine.models import WorkItem
+from engine.periods import Period
+from engine.periods import period
+from engine.separation import describe
+
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class Answer:
+    field: str
+    label: str
+    value: str  # as stored: yes/no for booleans, the option id for choices
+    shown: str  # the option's name, or the value
+
+
+@dataclass(frozen=True)
+class Approval:
+    case_id: int
+    case_number: str
+    process: str  # the case's process
+    version: int
+    step_process: str  # the diagram the task is in (a called process, or the case's own)
+    task: str
+    bpmn_id: str
+    answers: list[Answer]
+    comment: str | None
+    amount: str | None
+    actor: str
+    role: str | None
+    on_behalf_of: str | None
+    at: datetime
+    separation: str
+
+    @property
+    def decision(self) -> str:
+        return ", ".join(f"{a.label or a.field}: {a.shown}" for a in self.answers)
+
+
+@dataclass(frozen=True)
+class ApprovalFilter:
+    period: Period
+    process: str | None = None
+    approver: str | None = None
+    decision: str | None = None
+
+
+class _PointCache:
+    """Decision points per version hash: versions never change, so each is read once."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, dict[tuple[str, str], DecisionPoint]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, version_id: int, sha256: str) -> dict[tuple[str, str], DecisionPoint]:
+        with self._lock:
+            found = self._items.get(sha256)
+        if found is None:
+            sources = session.scalar(select(ProcessVersion.sources).where(ProcessVersion.id == version_id)) or {}
+            found = decision_points(sources)
+            with self._lock:
+                self._items[sha256] = found
+        return found
+
+
+POINTS = _PointCache()
+
+
+def _value(field: FieldInfo, raw: Any) -> tuple[str, str]:
+    if isinstance(raw, bool):
+        return (YES, "是") if raw else (NO, "否")
+    text = "" if raw is None else str(raw)
+    return text, field.options.get(text, text)
+
+
+def _amount_of(data: dict[str, Any]) -> str | None:
+    for key, value in data.items():
+        if (key == "amount" or key.endswith("_amount")) and value not in (None, ""):
+            return str(value)
+    return None
+
+
+def list_approvals(ctx: EngineContext, actor: Actor, filters: ApprovalFilter) -> list[Approval]:
+    """Every decision in the period (newest first) that passes the filters."""
+    require_quality_reader(actor)
+    for name in ("process", "approver", "decision"):
+        value = getattr(filters, name)
+        if value and ("\x00" in value or len(value) > 200):
+            raise InvalidData({name: Message("must be at most 200 characters, without NUL")})
+    with ctx.uow() as uow:
+        session = uow.session
+        query = (
+            select(AuditEvent, Case.number, ProcessVersion.key, ProcessVersion.version, WorkItem.roles, WorkItem.rules)
+            .join(Case, Case.id == AuditEvent.case_id)
+            .join(ProcessVersion, ProcessVersion.id == AuditEvent.process_version_id)
+            .outerjoin(WorkItem, and_(WorkItem.case_id == AuditEvent.case_id, WorkItem.task_id == AuditEvent.task_id))
+            .where(
+                AuditEvent.action == "task_completed",
+                AuditEvent.at >= filters.period.start,
+                AuditEvent.at < filters.period.end,
+            )
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+        if filters.approver:
+            query = query.where(AuditEvent.actor == filters.approver)
+        rows = session.execute(query).all()
+        found = []
+        amounts = _AmountHistory(session)
+        for event, number, key, version, item_roles, rules in rows:
+            point = POINTS.get(session, event.process_version_id, event.process_sha256).get(
+                (event.bpmn_id or "", event.task_name or "")
+            )
+            if point is None or (filters.process and filters.process not in (key, point.process)):
+                continue
+            data = dict(event.data or {})
+            answers = [Answer(f.id, f.label, *_value(f, data.get(f.id))) for f in point.answers]
+            if filters.decision and not any(filters.decision in (a.value, a.shown) for a in answers):
+                continue
+            amount = data.get(point.amount) if point.amount else None
+            acting = sorted(set(event.roles or []) & set(item_roles or []))
+            names = {point.bpmn_id: point.name}
+            found.append(
+                Approval(
+                    case_id=event.case_id,
+                    case_number=number,
+                    process=key,
+                    version=version,
+                    step_process=point.process,
+                    task=event.task_name or event.bpmn_id or "",
+                    bpmn_id=event.bpmn_id or "",
+                    answers=answers,
+                    comment=str(data.get(point.comment) or "") or None if point.comment else None,  # noqa: E501
+                    amount=str(amount) if amount not in (None, "") else amounts.before(event),
+                    actor=event.actor,
+                    role=acting[0] if acting else (sorted(event.roles or []) or [None])[0],
+                    on_behalf_of=data.get("on_behalf_of"),
+                    at=event.at,
+                    separation=describe(rules or point.rules, names),
+                )
+            )
+        return found
+
+
+class _AmountHistory:
+    """The amount a decision is about when its own form has none: the latest amount entered
+    earlier in the same case (a quote, an exchange's value), read once per case."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._cases: dict[int, list[tuple[int, str]]] = {}
+
+    def before(self, event: AuditEvent) -> str | None:
+        history = self._cases.get(event.case_id)
+        if history is None:
+            rows = self.session.execute(
+                select(AuditEvent.seq, AuditEvent.data)
+                .where(AuditEvent.case_id == event.case_id, AuditEvent.action == "task_completed")
+                .order_by(AuditEvent.seq)
+            )
+            history = [(seq, amount) for seq, data in rows if (amount := _amount_of(data or {}))]
+            self._cases[event.case_id] = history
+        earlier = [amount for seq, amount in history if seq < event.seq]
+        return earlier[-1] if earlier else None
+
+
+def approvers(approvals: list[Approval]) -> list[str]:
+    return sorted({a.actor for a in approvals})
+
+
+def reporting_period(ctx: EngineContext, first: str | None, last: str | None) -> Period:
+    """The period people asked for, in the installation's time zone (default: this month)."""
+    zone = ZoneInfo(ctx.config.timezone)
+    return period(first, last, zone, utcnow().astimezone(zone).date())
