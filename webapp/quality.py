@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from engine.access import require_quality_reader
 from engine.errors import InvalidData
 from engine.services import approvals
+from engine.services import kpis
 from webapp import engine_context
 from webapp.auth import login_required
 from webapp.exports import csv_download
@@ -120,3 +121,87 @@ def approvals_xlsx() -> Response:
     return xlsx_download(
         [(_("Approvals"), header, rows)], f"approvals-{filters.period.first}-{filters.period.last}.xlsx"
     )
+
+
+def _period() -> Any:
+    return approvals.reporting_period(
+        engine_context(), request.args.get("from") or None, request.args.get("to") or None
+    )
+
+
+def _period_args() -> dict[str, str]:
+    return {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+
+
+@bp.get("/")
+@login_required
+def dashboard() -> str | tuple[str, int]:
+    try:
+        board = kpis.dashboard(engine_context(), g.actor, _period())
+    except InvalidData as err:
+        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        return render_template("quality/dashboard.html", board=None, args=_period_args(), targets=kpis.TARGETS), 422
+    return render_template("quality/dashboard.html", board=board, args=_period_args(), targets=kpis.TARGETS)
+
+
+@bp.get("/cases")
+@login_required
+def cases_behind() -> str:
+    """The cases behind one number of the dashboard."""
+    metric, bucket = request.args.get("metric", ""), request.args.get("bucket", "")
+    ctx = engine_context()
+    board = kpis.dashboard(ctx, g.actor, _period())
+    found = kpis.cases_of(ctx, g.actor, board.cases_behind(metric, bucket))
+    return render_template(
+        "quality/cases.html", cases=found, metric=metric, bucket=bucket, board=board, args=_period_args()
+    )
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.1f}%"
+
+
+def summary_sheets(board: kpis.Dashboard, register: list[approvals.Approval]) -> list[Any]:
+    """The monthly summary workbook: the dashboard's figures, sheet by sheet."""
+    ratios = [
+        (_("Service on time"), board.on_time, "≥ 90%", board.met("on_time")),
+        (_("Satisfaction"), board.satisfaction, "≥ 85%", board.met("satisfaction")),
+        (_("Complaint rate (service at fault)"), board.complaint_rate, "< 3%", board.met("complaint_rate")),
+    ]
+    summary = [
+        [name, _percent(ratio.value), target, "" if met is None else (_("met") if met else _("missed")),
+         ratio.count_hits, ratio.count_all]
+        for name, ratio, target, met in ratios
+    ]  # fmt: skip
+    for name, duration in (
+        (_("First response (hours)"), board.first_response),
+        (_("Time to resolve (hours)"), board.resolution),
+    ):
+        summary.append([name, duration.average_hours, "", "", duration.median_hours, len(duration.cases)])
+    complaints = [
+        [dimension, b.key, b.count, _percent(b.share), _percent(b.cumulative)]
+        for dimension, buckets in board.complaints_by.items()
+        for b in buckets
+    ]
+    items = kpis.FACTS["survey"][1]
+    header, approval_rows = _approval_table(register)
+    return [
+        (_("Summary"), [_("Figure"), _("Value"), _("Target"), _("Result"), _("Count"), _("Of")], summary),
+        (_("Open steps"), [_("Process"), _("Step"), _("Open"), _("Overdue")],
+         [[s.process, s.step, s.open, s.overdue] for s in board.steps]),
+        (_("Engineers"), [_("Engineer"), _("Surveys"), *items],
+         [[e.engineer, e.surveys, *[e.scores.get(item) for item in items]] for e in board.engineers]),
+        (_("Complaints"), [_("By"), _("Value"), _("Count"), _("Share"), _("Cumulative")], complaints),
+        (_("External failure cost"), [_("Month"), _("Amount")], [[c.month, float(c.amount)] for c in board.costs]),
+        (_("Approvals"), header, approval_rows),
+    ]  # fmt: skip
+
+
+@bp.get("/workbook.xlsx")
+@login_required
+def workbook() -> Response:
+    ctx = engine_context()
+    period = _period()
+    board = kpis.dashboard(ctx, g.actor, period)
+    register = approvals.list_approvals(ctx, g.actor, approvals.ApprovalFilter(period))
+    return xlsx_download(summary_sheets(board, register), f"aftercare-summary-{period.first}-{period.last}.xlsx")

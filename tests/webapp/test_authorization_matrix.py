@@ -64,6 +64,9 @@ WEB: list[Row] = [
     ("POST", "/studio/new", OWNERS, 422, 403),  # a key that is not one
     ("GET", "/studio/{key}/migrate", OWNERS, 422, 403),  # no target version
     ("POST", "/studio/{key}/migrate", OWNERS, 422, 403),
+    ("GET", "/quality/", QUALITY, 200, 403),
+    ("GET", "/quality/cases", QUALITY, 200, 403),
+    ("GET", "/quality/workbook.xlsx", QUALITY, 200, 403),
     ("GET", "/quality/approvals", QUALITY, 200, 403),
     ("GET", "/quality/approvals.csv", QUALITY, 200, 403),
     ("GET", "/quality/approvals.xlsx", QUALITY, 200, 403),

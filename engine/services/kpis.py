@@ -1,0 +1,381 @@
+"""The quality dashboard: the policy's targets and the figures behind them, for one period.
+
+Every figure is computed from what the cases recorded — work items (due and closed times) and
+the audit trail (the forms submitted) — and keeps the ids of the cases behind it, so each
+number on the page opens the list of its cases. The form fields the figures read are named
+once, in FACTS (docs/quality.md has the definitions).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from decimal import Decimal
+from decimal import InvalidOperation
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import union
+from sqlalchemy.orm import Session
+
+from engine.access import require_quality_reader
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.models import AuditEvent
+from engine.models import Case
+from engine.models import ProcessVersion
+from engine.models import WorkItem
+from engine.periods import Period
+from engine.services.cases import CaseInfo
+from engine.services.cases import case_info
+
+# Which steps and fields of the shipped processes each figure reads.
+FACTS = {
+    "service_process": "service_request",
+    "request": ("register", "request_kind", "fault"),
+    "first_step_after": "register",
+    "survey": ("rate", ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises")),
+    "satisfied": ("very_satisfied", "satisfied"),
+    "scores": {"very_satisfied": 4, "satisfied": 3, "fair": 2, "poor": 1},
+    "engineer": ("dispatch", "engineer"),
+    "complaint_register": ("register", "complaint_class"),
+    "complaint_analysis": ("analyse", "company_fault", "responsible_department", "cause"),
+    "service_department": "after_sales",
+    "costs": (("carry_out", "external_cost"), ("refund", "refund_amount")),
+}
+TARGETS = {"on_time": 0.90, "satisfaction": 0.85, "complaint_rate": 0.03}
+
+
+@dataclass
+class Ratio:
+    """A share with the cases behind its numerator and the rest."""
+
+    hits: list[int] = field(default_factory=list)
+    misses: list[int] = field(default_factory=list)
+    count_hits: int = 0  # counted units (answers, cases) when they are not cases
+    count_all: int = 0
+
+    @property
+    def value(self) -> float | None:
+        return self.count_hits / self.count_all if self.count_all else None
+
+
+@dataclass(frozen=True)
+class Duration:
+    cases: list[int]
+    average_hours: float | None
+    median_hours: float | None
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    count: int
+    share: float
+    cumulative: float
+    cases: list[int]
+
+
+@dataclass(frozen=True)
+class StepLoad:
+    process: str
+    step: str
+    open: int
+    overdue: int
+    cases: list[int]
+    overdue_cases: list[int]
+
+
+@dataclass(frozen=True)
+class EngineerRatings:
+    engineer: str
+    surveys: int
+    scores: dict[str, float]  # item → average score 1–4
+    cases: list[int]
+
+
+@dataclass(frozen=True)
+class MonthCost:
+    month: str
+    amount: Decimal
+    cases: list[int]
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    on_time: Ratio
+    satisfaction: Ratio
+    complaint_rate: Ratio
+    first_response: Duration
+    resolution: Duration
+    steps: list[StepLoad]
+    engineers: list[EngineerRatings]
+    complaints_by: dict[str, list[Bucket]]
+    costs: list[MonthCost]
+
+    def met(self, name: str) -> bool | None:
+        value = getattr(self, name).value
+        if value is None:
+            return None
+        return value < TARGETS[name] if name == "complaint_rate" else value >= TARGETS[name]
+
+    def cases_behind(self, metric: str, bucket: str = "") -> list[int]:
+        """The ids of the cases behind one number of the dashboard."""
+        if metric in ("on_time", "satisfaction", "complaint_rate"):
+            ratio: Ratio = getattr(self, metric)
+            return ratio.misses if bucket == "missed" else ratio.hits if bucket == "hit" else ratio.hits + ratio.misses
+        if metric in ("first_response", "resolution"):
+            return getattr(self, metric).cases
+        if metric == "steps":
+            process, _, step = bucket.partition("/")
+            load = next((s for s in self.steps if (s.process, s.step) == (process, step.rstrip("!"))), None)
+            return [] if load is None else load.overdue_cases if step.endswith("!") else load.cases
+        if metric == "engineers":
+            return next((e.cases for e in self.engineers if e.engineer == bucket), [])
+        if metric.startswith("complaints_"):
+            buckets = self.complaints_by.get(metric.removeprefix("complaints_"), [])
+            return next((b.cases for b in buckets if b.key == bucket), [])
+        if metric == "costs":
+            return next((c.cases for c in self.costs if c.month == bucket), [])
+        return []
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def _hours(delta_seconds: Iterable[float]) -> tuple[float | None, float | None]:
+    hours = [seconds / 3600 for seconds in delta_seconds]
+    if not hours:
+        return None, None
+    return round(sum(hours) / len(hours), 2), round(statistics.median(hours), 2)
+
+
+def _pareto(counts: Counter[str], cases: dict[str, list[int]]) -> list[Bucket]:
+    total = sum(counts.values())
+    running = 0
+    buckets = []
+    for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        running += count
+        buckets.append(Bucket(key, count, count / total, running / total, sorted(set(cases[key]))))
+    return buckets
+
+
+class _Facts:
+    """The rows a dashboard is computed from, read once."""
+
+    def __init__(self, session: Session, period: Period) -> None:
+        # The cases the period touches: something happened to them in it, or they were opened in it.
+        touched = union(
+            select(AuditEvent.case_id).where(AuditEvent.at >= period.start, AuditEvent.at < period.end),
+            select(Case.id).where(Case.created_at >= period.start, Case.created_at < period.end),
+        ).subquery()
+        relevant = select(touched.c[0])
+        events = session.execute(
+            select(AuditEvent.case_id, AuditEvent.action, AuditEvent.bpmn_id, AuditEvent.data, AuditEvent.at)
+            .where(AuditEvent.action.in_(("task_completed", "case_completed")), AuditEvent.case_id.in_(relevant))
+            .order_by(AuditEvent.case_id, AuditEvent.seq)
+        ).all()
+        self.completed_steps: dict[int, list[tuple[str, dict[str, Any], datetime]]] = defaultdict(list)
+        self.closed_at: dict[int, datetime] = {}
+        for case_id, action, bpmn_id, data, at in events:
+            if action == "case_completed":
+                self.closed_at[case_id] = at
+            else:
+                self.completed_steps[case_id].append((bpmn_id or "", dict(data or {}), at))
+        self.cases = {
+            row.id: row
+            for row in session.execute(
+                select(Case.id, Case.created_at, Case.status, ProcessVersion.key)
+                .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+                .where(Case.id.in_(relevant))
+            )
+        }
+        self.items = session.execute(
+            select(
+                WorkItem.case_id,
+                WorkItem.process_key,
+                WorkItem.name,
+                WorkItem.due_at,
+                WorkItem.closed_at,
+                WorkItem.created_at,
+            ).where(or_(WorkItem.closed_at.is_(None), WorkItem.case_id.in_(relevant)))
+        ).all()
+        self.period = period
+
+    def steps_in_period(self, bpmn_id: str) -> Iterable[tuple[int, dict[str, Any], datetime]]:
+        for case_id, steps in self.completed_steps.items():
+            for step, data, at in steps:
+                if step == bpmn_id and self.period.holds(at):
+                    yield case_id, data, at
+
+    def first(self, case_id: int, bpmn_id: str) -> dict[str, Any] | None:
+        return next((data for step, data, _at in self.completed_steps.get(case_id, []) if step == bpmn_id), None)
+
+
+def _services(facts: _Facts) -> list[int]:
+    """Service requests about a fault that were finished in the period."""
+    step, name, value = FACTS["request"]
+    return sorted(
+        case_id
+        for case_id, closed in facts.closed_at.items()
+        if facts.period.holds(closed)
+        and facts.cases[case_id].key == FACTS["service_process"]
+        and (facts.first(case_id, step) or {}).get(name) == value
+    )
+
+
+def _on_time(facts: _Facts, services: list[int]) -> Ratio:
+    late = {
+        case_id for case_id, _p, _n, due, closed, _c in facts.items if due is not None and (closed or utcnow()) > due
+    }
+    ratio = Ratio()
+    for case_id in services:
+        (ratio.misses if case_id in late else ratio.hits).append(case_id)
+    ratio.count_hits, ratio.count_all = len(ratio.hits), len(services)
+    return ratio
+
+
+def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
+    step, items = FACTS["survey"]
+    ratio = Ratio()
+    per_engineer: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    engineer_cases: dict[str, list[int]] = defaultdict(list)
+    dispatch, engineer_field = FACTS["engineer"]
+    for case_id, data, _at in facts.steps_in_period(step):
+        answers = [data.get(item) for item in items if data.get(item)]
+        satisfied = sum(answer in FACTS["satisfied"] for answer in answers)
+        ratio.count_hits += satisfied
+        ratio.count_all += len(answers)
+        (ratio.hits if satisfied == len(answers) else ratio.misses).append(case_id)
+        engineer = (facts.first(case_id, dispatch) or {}).get(engineer_field)
+        if engineer:
+            engineer_cases[engineer].append(case_id)
+            for item in items:
+                if data.get(item) in FACTS["scores"]:
+                    per_engineer[engineer][item].append(FACTS["scores"][data[item]])
+    engineers = [
+        EngineerRatings(
+            name,
+            len(engineer_cases[name]),
+            {item: round(sum(scores) / len(scores), 2) for item, scores in per_engineer[name].items()},
+            sorted(engineer_cases[name]),
+        )
+        for name in sorted(engineer_cases)
+    ]
+    return ratio, engineers
+
+
+def _complaints(facts: _Facts, services: list[int]) -> tuple[Ratio, dict[str, list[Bucket]]]:
+    step, fault, department, cause = FACTS["complaint_analysis"]
+    ratio = Ratio()
+    counts: dict[str, Counter[str]] = {"department": Counter(), "cause": Counter(), "class": Counter()}
+    cases: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in counts}
+    for case_id, data, _at in facts.steps_in_period(step):
+        if data.get(fault) and data.get(department) == FACTS["service_department"]:
+            ratio.hits.append(case_id)
+        for name, value in (("department", data.get(department)), ("cause", data.get(cause))):
+            if value:
+                counts[name][value] += 1
+                cases[name][value].append(case_id)
+    register_step, class_field = FACTS["complaint_register"]
+    for case_id, data, _at in facts.steps_in_period(register_step):
+        if data.get(class_field):
+            counts["class"][data[class_field]] += 1
+            cases["class"][data[class_field]].append(case_id)
+    ratio.count_hits, ratio.count_all = len(ratio.hits), len(services)
+    ratio.misses = []
+    return ratio, {name: _pareto(counts[name], cases[name]) for name in counts}
+
+
+def _durations(facts: _Facts) -> tuple[Duration, Duration]:
+    after = FACTS["first_step_after"]
+    response: dict[int, float] = {}
+    for case_id, row in facts.cases.items():
+        if not facts.period.holds(row.created_at):
+            continue
+        steps = facts.completed_steps.get(case_id, [])
+        first = next((at for step, _data, at in steps if step != after), None)
+        if first is not None:
+            response[case_id] = (first - row.created_at).total_seconds()
+    resolution = {
+        case_id: (closed - facts.cases[case_id].created_at).total_seconds()
+        for case_id, closed in facts.closed_at.items()
+        if facts.period.holds(closed)
+    }
+    return (
+        Duration(sorted(response), *_hours(response.values())),
+        Duration(sorted(resolution), *_hours(resolution.values())),
+    )
+
+
+def _steps(facts: _Facts) -> list[StepLoad]:
+    now = utcnow()
+    groups: dict[tuple[str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for case_id, process, name, due, closed, _created in facts.items:
+        if closed is not None:
+            continue
+        open_cases, late_cases = groups[(process, name)]
+        open_cases.append(case_id)
+        if due is not None and due < now:
+            late_cases.append(case_id)
+    return [
+        StepLoad(process, name, len(open_cases), len(late), sorted(open_cases), sorted(late))
+        for (process, name), (open_cases, late) in sorted(groups.items(), key=lambda item: (-len(item[1][0]), item[0]))
+    ]
+
+
+def _costs(facts: _Facts) -> list[MonthCost]:
+    months: dict[str, tuple[Decimal, list[int]]] = {}
+    for step, name in FACTS["costs"]:
+        for case_id, data, at in facts.steps_in_period(step):
+            amount = _decimal(data.get(name))
+            if not amount:
+                continue
+            month = at.astimezone(facts.period.zone).strftime("%Y-%m")
+            total, cases = months.get(month, (Decimal(0), []))
+            months[month] = (total + amount, [*cases, case_id])
+    return [MonthCost(month, total, sorted(set(cases))) for month, (total, cases) in sorted(months.items())]
+
+
+def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
+    require_quality_reader(actor)
+    with ctx.uow() as uow:
+        facts = _Facts(uow.session, period)
+    services = _services(facts)
+    satisfaction, engineers = _satisfaction(facts)
+    complaint_rate, by = _complaints(facts, services)
+    first_response, resolution = _durations(facts)
+    return Dashboard(
+        period=period,
+        on_time=_on_time(facts, services),
+        satisfaction=satisfaction,
+        complaint_rate=complaint_rate,
+        first_response=first_response,
+        resolution=resolution,
+        steps=_steps(facts),
+        engineers=engineers,
+        complaints_by=by,
+        costs=_costs(facts),
+    )
+
+
+def cases_of(ctx: EngineContext, actor: Actor, ids: list[int]) -> list[CaseInfo]:
+    """The cases behind a number, oldest first, as the case list shows them."""
+    require_quality_reader(actor)
+    if not ids:
+        return []
+    with ctx.uow() as uow:
+        rows = uow.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id))
+        return [case_info(case) for case in rows]

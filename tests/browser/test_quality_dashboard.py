@@ -1,0 +1,41 @@
+"""The quality manager in Chromium: the dashboard for a chosen period, a figure opened down to
+its cases, and the monthly workbook downloaded."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from engine.services import cases
+from tests import quality_month
+from tests.browser.conftest import sign_in
+from tests.processes.conftest import staff  # noqa: F401 - fixture
+from tests.processes.conftest import start  # noqa: F401 - fixture
+
+
+def test_filter_a_period_click_a_figure_to_its_cases_and_download_the_workbook(  # type: ignore[no-untyped-def]
+    ctx,
+    staff,  # noqa: F811
+    start,  # noqa: F811
+    new_page,
+) -> None:
+    month = quality_month.build(ctx, staff, start)
+    page = new_page(1280, 900)
+    sign_in(page, "quality_manager")
+    page.click("#nav-quality")
+    page.fill('#period input[name="from"]', quality_month.FROM)
+    page.fill('#period input[name="to"]', quality_month.TO)
+    page.click('#period button[type="submit"]')
+    expect(page.locator("#kpi-on_time .kpi-value")).to_have_text("50.0%")
+    expect(page.locator("#kpi-satisfaction .kpi-value")).to_have_text("87.5%")
+    page.click("#kpi-on_time .kpi-missed")
+    expect(page.locator("#case-total")).to_have_text("1")
+    expect(page.locator("#behind")).to_contain_text(cases.get_case(ctx, month.b).number)
+    page.go_back()
+    with page.expect_download() as download:
+        page.click("#workbook")
+    data = download.value.path().read_bytes()
+    summary = load_workbook(io.BytesIO(data))["概要"]
+    assert [summary.cell(2, column).value for column in (1, 2, 5, 6)] == ["服务及时率", "50.0%", 1, 2]

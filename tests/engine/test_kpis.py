@@ -1,0 +1,88 @@
+"""The quality dashboard on a known month (tests/quality_month.py): every figure equals the
+value worked out by hand from the fixed times and answers of its cases."""
+
+from __future__ import annotations
+
+import statistics
+from decimal import Decimal
+
+import pytest
+
+from engine.errors import NotAllowed
+from engine.services import approvals
+from engine.services import kpis
+from tests import quality_month
+from tests.processes.conftest import staff  # noqa: F401 - fixture
+from tests.processes.conftest import start  # noqa: F401 - fixture
+
+
+@pytest.fixture
+def month(ctx, staff, start):  # type: ignore[no-untyped-def]  # noqa: F811
+    return quality_month.build(ctx, staff, start)
+
+
+@pytest.fixture
+def board(ctx, staff, month):  # type: ignore[no-untyped-def]  # noqa: F811
+    period = approvals.reporting_period(ctx, quality_month.FROM, quality_month.TO)
+    return kpis.dashboard(ctx, staff["quality_manager"], period)
+
+
+def test_service_on_time_counts_the_finished_repairs_with_every_step_in_time(board, month) -> None:  # type: ignore[no-untyped-def]
+    assert (board.on_time.count_hits, board.on_time.count_all) == (1, 2)  # C is a consultation, D a complaint
+    assert board.on_time.value == 0.5 and board.met("on_time") is False
+    assert (board.on_time.hits, board.on_time.misses) == ([month.a], [month.b])
+
+
+def test_satisfaction_is_the_share_of_satisfied_answers(board, month) -> None:  # type: ignore[no-untyped-def]
+    assert (board.satisfaction.count_hits, board.satisfaction.count_all) == (7, 8)
+    assert board.satisfaction.value == 0.875 and board.met("satisfaction") is True
+    assert board.satisfaction.misses == [month.b]
+
+
+def test_complaint_rate_for_which_service_is_at_fault(board, month) -> None:  # type: ignore[no-untyped-def]
+    assert (board.complaint_rate.count_hits, board.complaint_rate.count_all) == (1, 2)
+    assert board.complaint_rate.hits == [month.d] and board.met("complaint_rate") is False
+
+
+def test_first_response_and_time_to_resolve(board, month) -> None:  # type: ignore[no-untyped-def]
+    # First step after registration: A triage after 30 min, B after 2 h, C answered after 1 h,
+    # D first contact after 15 min.
+    response = [0.5, 2.0, 1.0, 0.25]
+    assert board.first_response.average_hours == round(sum(response) / 4, 2) == 0.94
+    assert board.first_response.median_hours == statistics.median(response) == 0.75
+    hours = [(month.closed[k] - month.opened[k]).total_seconds() / 3600 for k in "abcd"]
+    assert hours == [42 * 24 + 1, 41 * 24 + 22, 1, 4 * 24 + 1]
+    assert board.resolution.average_hours == round(sum(hours) / 4, 2)
+    assert sorted(board.resolution.cases) == sorted([month.a, month.b, month.c, month.d])
+
+
+def test_engineer_ratings_on_the_four_items(board, month) -> None:  # type: ignore[no-untyped-def]
+    [wang] = board.engineers
+    assert (wang.engineer, wang.surveys, wang.cases) == ("wang", 2, sorted([month.a, month.b]))
+    # very_satisfied 4, satisfied 3, fair 2, poor 1: A all satisfied (3), B attitude fair (2).
+    assert wang.scores == {"rating_attitude": 2.5, "rating_skill": 3.0, "rating_arrival": 3.0, "rating_promises": 3.0}
+
+
+def test_complaints_by_class_cause_and_department_and_costs_by_month(board, month) -> None:  # type: ignore[no-untyped-def]
+    for name, key in (("class", "quality"), ("cause", "service"), ("department", "after_sales")):
+        [bucket] = board.complaints_by[name]
+        assert (bucket.key, bucket.count, bucket.cumulative, bucket.cases) == (key, 1, 1.0, [month.d])
+    assert [(c.month, c.amount, c.cases) for c in board.costs] == [("2026-03", Decimal("1200.00"), [month.d])]
+
+
+def test_each_number_opens_its_cases(board, month) -> None:  # type: ignore[no-untyped-def]
+    assert board.cases_behind("on_time", "missed") == [month.b]
+    assert board.cases_behind("satisfaction") == sorted([month.a, month.b])
+    assert board.cases_behind("complaints_cause", "service") == [month.d]
+    assert board.cases_behind("costs", "2026-03") == [month.d]
+    assert board.cases_behind("engineers", "wang") == sorted([month.a, month.b])
+
+
+def test_open_steps_now(board) -> None:  # type: ignore[no-untyped-def]
+    assert board.steps == []  # every case of the month is finished
+
+
+def test_only_quality_readers(ctx, staff, month) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    period = approvals.reporting_period(ctx, quality_month.FROM, quality_month.TO)
+    with pytest.raises(NotAllowed):
+        kpis.dashboard(ctx, staff["engineer"], period)

@@ -1,0 +1,71 @@
+"""The dashboard page, its drill-down and the monthly workbook on the known month."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests import quality_month
+from tests.processes.conftest import staff  # noqa: F401 - fixture
+from tests.processes.conftest import start  # noqa: F401 - fixture
+from tests.webapp.test_pages import sign_in
+
+PERIOD = f"from={quality_month.FROM}&to={quality_month.TO}"
+
+
+@pytest.fixture
+def month(ctx, staff, start):  # type: ignore[no-untyped-def]  # noqa: F811
+    return quality_month.build(ctx, staff, start)
+
+
+@pytest.fixture
+def manager(app, month):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    sign_in(client, "quality_manager")
+    return client
+
+
+def test_the_dashboard_shows_the_figures_against_their_targets(manager, month) -> None:  # type: ignore[no-untyped-def]
+    page = manager.get(f"/quality/?{PERIOD}").get_data(as_text=True)
+    on_time = page.split('id="kpi-on_time"')[1].split("</article>")[0]
+    assert "50.0%" in on_time and "未达标" in on_time and ">1</a> / 2" in on_time
+    satisfaction = page.split('id="kpi-satisfaction"')[1].split("</article>")[0]
+    assert "87.5%" in satisfaction and 'class="ok">达标' in satisfaction
+    assert "50.0%" in page.split('id="kpi-complaint_rate"')[1].split("</article>")[0]
+    assert "0.94" in page.split('id="kpi-first_response"')[1].split("</article>")[0]
+    assert "¥1,200.00" in page and 'data-bucket="after_sales"' in page
+
+
+def test_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+    from engine.services import cases
+
+    page = manager.get(f"/quality/cases?metric=on_time&bucket=missed&{PERIOD}").get_data(as_text=True)
+    assert 'id="case-total">1<' in page and cases.get_case(ctx, month.b).number in page
+    cost = manager.get(f"/quality/cases?metric=costs&bucket=2026-03&{PERIOD}").get_data(as_text=True)
+    assert cases.get_case(ctx, month.d).number in cost
+
+
+def test_the_workbook_holds_the_dashboards_figures(manager, month) -> None:  # type: ignore[no-untyped-def]
+    response = manager.get(f"/quality/workbook.xlsx?{PERIOD}")
+    assert (
+        response.status_code == 200
+        and "aftercare-summary-2026-03-01-2026-04-30.xlsx" in response.headers["Content-Disposition"]
+    )
+    book = load_workbook(io.BytesIO(response.data))
+    summary = [[cell.value for cell in row] for row in book["概要"].iter_rows(min_row=2)]
+    assert summary[0][:6] == ["服务及时率", "50.0%", "≥ 90%", "未达标", 1, 2]
+    assert summary[1][:6] == ["满意度", "87.5%", "≥ 85%", "达标", 7, 8]
+    assert summary[2][:6] == ["投诉率（服务责任）", "50.0%", "< 3%", "未达标", 1, 2]
+    assert summary[3][1] == 0.94 and summary[3][4] == 0.75
+    engineers = [[cell.value for cell in row] for row in book["工程师评价"].iter_rows(min_row=2)]
+    assert engineers == [["wang", 2, 2.5, 3, 3, 3]]
+    costs = [[cell.value for cell in row] for row in book["外部损失"].iter_rows(min_row=2)]
+    assert costs == [["2026-03", 1200]]
+    assert book["审批"].max_row > 1
+
+
+def test_a_bad_period_is_shown_back(manager) -> None:  # type: ignore[no-untyped-def]
+    response = manager.get("/quality/?from=2026-04-30&to=2026-03-01")
+    assert response.status_code == 422 and 'value="2026-04-30"' in response.get_data(as_text=True)
