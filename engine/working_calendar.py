@@ -93,6 +93,31 @@ class WorkingCalendar:
                 counted += 1
         raise ValueError("no working day found within ten years; check the calendar")
 
+    def working_hours_between(self, start: datetime, end: datetime) -> float:
+        """The working time from ``start`` to ``end`` in hours (0 when ``end`` is not later)."""
+        first, last = self._local(start), self._local(end)
+        total = timedelta()
+        day = first.date()
+        for _ in range(MAX_SEARCH_DAYS):
+            if day > last.date():
+                break
+            if self.is_workday(day):
+                for begin, finish in self.periods:
+                    lower = max(first, datetime.combine(day, begin, self.zone))
+                    upper = min(last, datetime.combine(day, finish, self.zone))
+                    if upper > lower:
+                        total += upper - lower
+            day += timedelta(days=1)
+        return total.total_seconds() / 3600
+
+    def working_days_late(self, due: datetime, done: datetime) -> int:
+        """How many working days ``done`` is after ``due``, each begun day counting as one
+        (S2 7.2.7: every late day of an expense audit is recorded)."""
+        days = 0
+        while days < MAX_SEARCH_DAYS and self.add_working_days(due, days) < done:
+            days += 1
+        return days
+
     def _local(self, moment: datetime) -> datetime:
         if moment.tzinfo is None:
             raise ValueError("working-time arithmetic needs an aware datetime")

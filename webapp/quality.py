@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,9 @@ from werkzeug.wrappers import Response
 from engine.access import require_quality_reader
 from engine.errors import InvalidData
 from engine.services import approvals
+from engine.services import breaches
 from engine.services import kpis
+from engine.task_rules import KIND_LABELS
 from webapp import engine_context
 from webapp.auth import login_required
 from webapp.exports import csv_download
@@ -204,4 +207,52 @@ def workbook() -> Response:
     period = _period()
     board = kpis.dashboard(ctx, g.actor, period)
     register = approvals.list_approvals(ctx, g.actor, approvals.ApprovalFilter(period))
-    return xlsx_download(summary_sheets(board, register), f"aftercare-summary-{period.first}-{period.last}.xlsx")
+    sheets = [
+        *summary_sheets(board, register),
+        (_("Breaches"), *_breach_table(breaches.list_breaches(ctx, g.actor, period))),
+    ]
+    return xlsx_download(sheets, f"aftercare-summary-{period.first}-{period.last}.xlsx")
+
+
+def _breach_table(found: list[breaches.Breach]) -> tuple[list[str], list[list[Any]]]:
+    zone = ZoneInfo(engine_context().config.timezone)
+
+    def local(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else _("still open")
+
+    header = [
+        _("Breach"), _("Case"), _("Task"), _("Responsible"), _("Due"), _("Done"), _("Working hours late"),
+        _("Working days late"),
+    ]  # fmt: skip
+    rows = [
+        [translate(KIND_LABELS.get(b.kind, b.kind)), b.case_number, b.task, b.person, local(b.due_at),
+         local(b.done_at), b.late_hours, b.late_days]
+        for b in found
+    ]  # fmt: skip
+    return header, rows
+
+
+@bp.get("/breaches")
+@login_required
+def breach_register() -> str | tuple[str, int]:
+    try:
+        found = breaches.list_breaches(engine_context(), g.actor, _period())
+    except InvalidData as err:
+        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        return render_template("quality/breaches.html", breaches=[], people=[], kinds={}, args=_period_args()), 422
+    return render_template(
+        "quality/breaches.html",
+        breaches=found,
+        people=breaches.by_person(found),
+        kinds=KIND_LABELS,
+        args=_period_args(),
+    )
+
+
+@bp.get("/breaches.<any(csv, xlsx):kind>")
+@login_required
+def breaches_export(kind: str) -> Response:
+    period = _period()
+    header, rows = _breach_table(breaches.list_breaches(engine_context(), g.actor, period))
+    name = f"breaches-{period.first}-{period.last}.{kind}"
+    return csv_download(header, rows, name) if kind == "csv" else xlsx_download([(_("Breaches"), header, rows)], name)

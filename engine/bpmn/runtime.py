@@ -24,7 +24,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine import forms
-from engine import separation
+from engine import task_rules
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.serializer import dump_workflow
@@ -56,7 +56,7 @@ class ReadyTask:
     due_at: datetime | None
     documentation: str | None
     form: dict[str, Any]
-    rules: dict[str, Any] | None = None  # separation of duties (engine.separation)
+    rules: dict[str, Any] | None = None  # declared on the task (engine.task_rules)
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ class CaseRuntime:
             due_at=_as_utc(due) if due else None,
             documentation=spec.documentation,
             form=_form_of(spec),
-            rules=separation.rules_of(ext.get("properties") or {}) or None,
+            rules=task_rules.rules_of(ext.get("properties") or {}) or None,
         )
 
     def _evaluate(self, task: Any, expression: str | None) -> Any:

@@ -20,7 +20,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
-from engine import separation
+from engine import task_rules
 from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.parser import quote_iso_timers
@@ -275,7 +275,8 @@ def _process_problems(
     for tag in HUMAN_TASKS:
         for task in process.iter(b(tag)):
             yield from _role_problems(task, lane_of, role_aliases, problem)
-            for message in separation.problems(task_properties(task), human_ids - {task.get("id")}):
+            due = bool((task.get(f"{CAMUNDA}dueDate") or "").strip())
+            for message in task_rules.problems(task_properties(task), human_ids - {task.get("id")}, due):
                 yield problem(message, task)
             for attr, what in (("dueDate", "camunda:dueDate"), ("assignee", "camunda:assignee")):
                 message = _expression_problem(task.get(f"{CAMUNDA}{attr}"), "eval", what)

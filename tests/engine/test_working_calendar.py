@@ -111,3 +111,25 @@ def test_clock_and_calendar_helpers_for_expressions() -> None:
     assert helpers["add_days"]("2027-05-01T00:00:00+00:00", -30) == datetime(2027, 4, 1, tzinfo=UTC)
     assert helpers["add_months"](start, 1) == datetime(2026, 2, 28, 9, 0, tzinfo=UTC)  # no 31 February
     assert helpers["add_months"](start, 13) == datetime(2027, 2, 28, 9, 0, tzinfo=UTC)
+
+
+def test_working_hours_between_skip_lunch_nights_and_weekends(calendar: WorkingCalendar) -> None:
+    # Working hours 08:30–12:00 and 13:30–17:30 (the default): Friday 6 March 2026 16:00 →
+    # Monday 9 March 10:00 is 1.5 h on Friday and 1.5 h on Monday.
+    friday, monday = local(2026, 3, 6, 16), local(2026, 3, 9, 10)
+    assert calendar.working_hours_between(friday, monday) == pytest.approx(3.0)
+    assert calendar.working_hours_between(local(2026, 3, 9, 11), local(2026, 3, 9, 14)) == pytest.approx(1.5)
+    assert calendar.working_hours_between(local(2026, 3, 7, 9), local(2026, 3, 8, 18)) == 0  # the weekend
+    assert calendar.working_hours_between(monday, friday) == 0
+    # Round trip with add_working_hours: 4 working hours later is 4 working hours between.
+    later = calendar.add_working_hours(friday, 4)
+    assert calendar.working_hours_between(friday, later) == pytest.approx(4)
+
+
+def test_each_begun_working_day_of_lateness_counts(calendar: WorkingCalendar) -> None:
+    due = local(2026, 3, 6, 10)  # a Friday
+    assert calendar.working_days_late(due, local(2026, 3, 6, 9)) == 0
+    assert calendar.working_days_late(due, local(2026, 3, 6, 11)) == 1
+    assert calendar.working_days_late(due, local(2026, 3, 9, 10)) == 1  # Monday, same clock time
+    assert calendar.working_days_late(due, local(2026, 3, 9, 11)) == 2
+    assert calendar.working_days_late(due, local(2026, 3, 11, 9)) == 3

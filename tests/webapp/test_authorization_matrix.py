@@ -68,6 +68,8 @@ WEB: list[Row] = [
     ("GET", "/quality/cases", QUALITY, 200, 403),
     ("GET", "/quality/workbook.xlsx", QUALITY, 200, 403),
     ("GET", "/quality/approvals", QUALITY, 200, 403),
+    ("GET", "/quality/breaches", QUALITY, 200, 403),
+    ("GET", "/quality/breaches.{kind}", QUALITY, 200, 403),
     ("GET", "/quality/approvals.csv", QUALITY, 200, 403),
     ("GET", "/quality/approvals.xlsx", QUALITY, 200, 403),
     ("GET", "/profile", EVERYONE, 200, 200),
@@ -125,6 +127,7 @@ def _template(rule: str) -> str:
         "int:version": "version",
         "path:filename": "filename",
         "filename": "file",
+        "any(csv, xlsx):kind": "kind",
     }
     for name, placeholder in {**names, "key": "key"}.items():
         rule = rule.replace(f"<{name}>", f"{{{placeholder}}}")
@@ -149,7 +152,7 @@ def world(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     task = tasks.list_tasks(ctx, people["service_desk"])[0]
     attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "note.txt", "记录".encode())
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
-    values.update(attachment=attachment, version=1, file="linear.bpmn")
+    values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv")
     tokens = {role: users.create_token(ctx, f"u_{role}", "matrix") for role in people}
     return values, tokens
 

@@ -69,3 +69,14 @@ def test_the_workbook_holds_the_dashboards_figures(manager, month) -> None:  # t
 def test_a_bad_period_is_shown_back(manager) -> None:  # type: ignore[no-untyped-def]
     response = manager.get("/quality/?from=2026-04-30&to=2026-03-01")
     assert response.status_code == 422 and 'value="2026-04-30"' in response.get_data(as_text=True)
+
+
+def test_the_breach_register_page_and_its_exports(manager, month) -> None:  # type: ignore[no-untyped-def]
+    page = manager.get(f"/quality/breaches?{PERIOD}").get_data(as_text=True)
+    assert 'id="breach-total">1<' in page and "出差报告超时" in page and "21.5" in page
+    people = page.split('id="people"')[1].split("</table>")[0]
+    assert "<td>wang</td><td>1</td>" in people
+    text = manager.get(f"/quality/breaches.csv?{PERIOD}").data.decode("utf-8-sig")
+    assert text.splitlines()[1].startswith("出差报告超时,") and ",wang,2026-03-06 10:00,2026-03-11 09:00,21.5," in text
+    book = load_workbook(io.BytesIO(manager.get(f"/quality/workbook.xlsx?{PERIOD}").data))
+    assert [cell.value for cell in book["违规记录"][2]][3] == "wang"

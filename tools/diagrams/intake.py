@@ -39,6 +39,7 @@ def service_request() -> Diagram:
         due="add_working_hours(now(), 4)",
         doc="Record the call in the 叫修登记簿 and pass it to the quality office within 4 working hours "
         "(S0 八, S2 一.1, S2 7.1.3).",
+        properties={"breach": "late_forwarding"},  # S2 7.1.4
         form=[
             choice("channel", "来源渠道", CHANNELS, required=True),
             Field("customer", "客户单位", required=True, maxlength=200),

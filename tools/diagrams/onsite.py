@@ -190,6 +190,7 @@ def onsite_repair() -> Diagram:
         16,
         due="add_working_days(now(), 3)",
         doc="Within 3 working days: trip report, expenses, returned and replaced parts (S2 7.2.7, 11.5).",
+        properties={"breach": "late_trip_report"},
         form=[
             Field("trip_report_text", "出差报告", required=True, multiline=True, maxlength=4000),
             Field("expenses", "费用（元）", "decimal", required=True, min="0"),
@@ -213,8 +214,12 @@ def onsite_repair() -> Diagram:
         17,
         due="add_working_days(now(), 5)",
         doc="Within 5 working days the quality office verifies satisfaction and audits expenses (S2 7.2.7).",
-        # Nobody audits their own expenses.
-        properties={"separation.not_same_as": "trip_report"},
+        # Nobody audits their own expenses; each late day of the audit is recorded (S2 7.2.7).
+        properties={
+            "separation.not_same_as": "trip_report",
+            "breach": "late_expense_audit",
+            "breach.count": "working_days",
+        },
         form=[
             Field("satisfaction_verified", "已电话核实满意度", "boolean", required=True),
             Field("expenses_approved", "费用审核通过", "boolean"),

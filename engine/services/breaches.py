@@ -1,0 +1,102 @@
+"""The breach register: tasks declared as breaches when late (engine/task_rules.py), finished
+after their due time or still open past it, each against the person responsible.
+
+The responsible person is who completed the task, or who holds it while it is open; an open
+task nobody claimed is recorded against its roles. Lateness is counted in working time of the
+installation's calendar: working hours, or begun working days where the task says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from engine.access import require_quality_reader
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.models import Case
+from engine.models import User
+from engine.models import WorkItem
+from engine.periods import Period
+
+
+@dataclass(frozen=True)
+class Breach:
+    kind: str
+    case_id: int
+    case_number: str
+    task: str
+    person: str
+    due_at: datetime
+    done_at: datetime | None  # None: still open
+    late_hours: float
+    late_days: int | None  # when the task counts begun working days
+
+    @property
+    def open(self) -> bool:
+        return self.done_at is None
+
+
+def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Breach]:
+    """Breaches whose due time falls in the period, earliest first."""
+    require_quality_reader(actor)
+    now = utcnow()
+    completer, holder = aliased(User), aliased(User)
+    with ctx.uow() as uow:
+        calendar = ctx.calendar(uow.connection)
+        rows = uow.session.execute(
+            select(WorkItem, Case.number, completer.username, holder.username)
+            .join(Case, Case.id == WorkItem.case_id)
+            .outerjoin(completer, completer.id == WorkItem.completed_by_id)
+            .outerjoin(holder, holder.id == WorkItem.assignee_id)
+            .where(
+                WorkItem.rules.is_not(None),
+                WorkItem.due_at >= period.start,
+                WorkItem.due_at < period.end,
+                or_(
+                    and_(WorkItem.closed_at.is_not(None), WorkItem.closed_at > WorkItem.due_at),
+                    and_(WorkItem.closed_at.is_(None), WorkItem.due_at < now),
+                ),
+            )
+            .order_by(WorkItem.due_at, WorkItem.id)
+        ).all()
+    found = []
+    for item, number, completed_by, held_by in rows:
+        rules = item.rules or {}
+        if not rules.get("breach") or item.outcome == "cancelled":
+            continue
+        done = item.closed_at
+        person = completed_by or held_by or ("/".join(item.roles) if item.roles else "?")
+        end = done or now
+        found.append(
+            Breach(
+                kind=rules["breach"],
+                case_id=item.case_id,
+                case_number=number,
+                task=item.name,
+                person=person,
+                due_at=item.due_at,
+                done_at=done,
+                late_hours=round(calendar.working_hours_between(item.due_at, end), 2),
+                late_days=calendar.working_days_late(item.due_at, end)
+                if rules.get("breach_count") == "working_days"
+                else None,
+            )
+        )
+    return found
+
+
+def by_person(breaches: list[Breach]) -> list[tuple[str, int, int]]:
+    """(person, breaches, late days counted) — the figures recorded against each person."""
+    counts: Counter[str] = Counter(b.person for b in breaches)
+    days: Counter[str] = Counter()
+    for breach in breaches:
+        days[breach.person] += breach.late_days or 0
+    return sorted(((person, count, days[person]) for person, count in counts.items()), key=lambda r: (-r[1], r[0]))

@@ -1,0 +1,48 @@
+"""Rules a process owner declares on a user task with ``camunda:properties``, kept with its
+work item: separation of duties (engine/separation.py) and the deadline breach it counts as.
+
+- ``breach`` = a kind (``late_forwarding``, ``late_trip_report``, ``late_expense_audit`` or any
+  identifier): finishing the task after its due time is a breach of that kind, recorded
+  against the person who held or completed it (the breach register);
+- ``breach.count`` = ``working_hours`` (default) or ``working_days``: how lateness is counted
+  (expense audits: each late working day counts, S2 7.2.7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine import separation
+from engine.messages import Message
+
+BREACH = "breach"
+# The kinds the policy names (S2 7.1.4, 7.2.7); owners may declare others, shown by their id.
+KIND_LABELS = {
+    "late_forwarding": Message("late forwarding of information"),
+    "late_trip_report": Message("late trip report"),
+    "late_expense_audit": Message("late expense audit"),
+}
+BREACH_COUNT = "breach.count"
+COUNTS = ("working_hours", "working_days")
+
+
+def rules_of(properties: Mapping[str, Any]) -> dict[str, Any]:
+    rules = separation.rules_of(properties)
+    kind = str(properties.get(BREACH) or "").strip()
+    if kind:
+        rules["breach"] = kind
+        rules["breach_count"] = str(properties.get(BREACH_COUNT) or COUNTS[0]).strip()
+    return rules
+
+
+def problems(properties: Mapping[str, str], task_ids: set[str], has_due_date: bool) -> list[str]:
+    found = separation.problems(properties, task_ids)
+    kind = str(properties.get(BREACH) or "").strip()
+    if BREACH in properties and not kind.isidentifier():
+        found.append(f"breach must name a kind of breach (letters, digits, _), not '{kind}'")
+    if kind and not has_due_date:
+        found.append("a task that counts as a breach when late needs camunda:dueDate")
+    if BREACH_COUNT in properties and properties[BREACH_COUNT].strip() not in COUNTS:
+        found.append(f"breach.count must be one of {', '.join(COUNTS)}, not '{properties[BREACH_COUNT]}'")
+    return found
