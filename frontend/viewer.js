@@ -6,10 +6,11 @@ const MARKERS = { done: "ac-done", current: "ac-current" };
 
 /**
  * Show `xml` in `container`; `done` and `current` list element ids to mark, `marks` maps
- * element ids to a kind ("added", "changed") for the version comparison.
+ * element ids to a kind ("added", "changed", "wait-1"…) for the version comparison and the
+ * waiting-time map, `notes` maps element ids to a short text shown under the element.
  * Resolves to the import warnings and the ids of every element drawn.
  */
-async function render(container, xml, { done = [], current = [], marks = {} } = {}) {
+async function render(container, xml, { done = [], current = [], marks = {}, notes = {} } = {}) {
   const viewer = new NavigatedViewer({ container });
   const { warnings } = await viewer.importXML(xml);
   const canvas = viewer.get("canvas");
@@ -22,6 +23,14 @@ async function render(container, xml, { done = [], current = [], marks = {} } = 
   }
   for (const [id, kind] of Object.entries(marks)) {
     if (registry.get(id)) canvas.addMarker(id, `ac-${kind}`);
+  }
+  const overlays = viewer.get("overlays");
+  for (const [id, text] of Object.entries(notes)) {
+    if (!registry.get(id)) continue;
+    const note = document.createElement("div");
+    note.className = "ac-note";
+    note.textContent = text;
+    overlays.add(id, { position: { bottom: -4, left: 0 }, html: note });
   }
   const drawn = registry.getAll().map((element) => element.businessObject && element.businessObject.id);
   return { viewer, warnings: warnings.map((w) => w.message), drawn: drawn.filter(Boolean) };

@@ -256,3 +256,28 @@ def breaches_export(kind: str) -> Response:
     header, rows = _breach_table(breaches.list_breaches(engine_context(), g.actor, period))
     name = f"breaches-{period.first}-{period.last}.{kind}"
     return csv_download(header, rows, name) if kind == "csv" else xlsx_download([(_("Breaches"), header, rows)], name)
+
+
+@bp.get("/waiting")
+@login_required
+def waiting() -> str | tuple[str, int]:
+    """Where cases wait: a process diagram coloured by average waiting time per task."""
+    ctx = engine_context()
+    keys = kpis.diagram_keys(ctx, g.actor)
+    key = request.args.get("process") or (keys[0] if keys else "")
+    try:
+        steps = kpis.waiting_by_step(ctx, g.actor, key, _period()) if key else []
+    except InvalidData as err:
+        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        return render_template("quality/waiting.html", keys=keys, key=key, steps=[], xml="", marks={}, notes={},
+                               args=_period_args()), 422  # fmt: skip
+    xml = kpis.live_diagram(ctx, g.actor, key) if key in keys else ""
+    marks = {s.bpmn_id: f"wait-{s.level}" for s in steps}
+    late = _("late")
+    notes = {
+        s.bpmn_id: f"{s.average_hours} h" + (f" · {s.breach_share * 100:.0f}% {late}" if s.breach_share else "")
+        for s in steps
+    }
+    return render_template(
+        "quality/waiting.html", keys=keys, key=key, steps=steps, xml=xml, marks=marks, notes=notes, args=_period_args()
+    )

@@ -25,6 +25,7 @@ from sqlalchemy import union
 from sqlalchemy.orm import Session
 
 from engine.access import require_quality_reader
+from engine.bpmn.diagram_files import files_by_process
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
@@ -379,3 +380,75 @@ def cases_of(ctx: EngineContext, actor: Actor, ids: list[int]) -> list[CaseInfo]
     with ctx.uow() as uow:
         rows = uow.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id))
         return [case_info(case) for case in rows]
+
+
+@dataclass(frozen=True)
+class StepWait:
+    bpmn_id: str
+    name: str
+    items: int
+    average_hours: float
+    breach_share: float | None  # of the items that had a due time
+    level: int  # 1 (short) to 3 (long), for colouring the diagram
+
+
+def waiting_by_step(ctx: EngineContext, actor: Actor, process: str, period: Period) -> list[StepWait]:
+    """Per task of a diagram: how long its work items waited (opened in the period; open ones
+    until now) and the share that missed their due time."""
+    require_quality_reader(actor)
+    now = utcnow()
+    with ctx.uow() as uow:
+        rows = uow.session.execute(
+            select(WorkItem.bpmn_id, WorkItem.name, WorkItem.created_at, WorkItem.closed_at, WorkItem.due_at).where(
+                WorkItem.process_key == process,
+                WorkItem.created_at >= period.start,
+                WorkItem.created_at < period.end,
+                or_(WorkItem.outcome.is_(None), WorkItem.outcome != "cancelled"),
+            )
+        ).all()
+    waits: dict[str, list[float]] = defaultdict(list)
+    late: dict[str, list[bool]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for bpmn_id, name, created, closed, due in rows:
+        end = closed or now
+        names[bpmn_id] = name
+        waits[bpmn_id].append((end - created).total_seconds() / 3600)
+        if due is not None:
+            late[bpmn_id].append(end > due)
+    averages = {bpmn_id: sum(hours) / len(hours) for bpmn_id, hours in waits.items()}
+    longest = max(averages.values(), default=0) or 1
+    return sorted(
+        (
+            StepWait(
+                bpmn_id,
+                names[bpmn_id],
+                len(waits[bpmn_id]),
+                round(average, 2),
+                (sum(late[bpmn_id]) / len(late[bpmn_id])) if late[bpmn_id] else None,
+                1 + min(2, int(3 * average / longest)),
+            )
+            for bpmn_id, average in averages.items()
+        ),
+        key=lambda step: -step.average_hours,
+    )
+
+
+def diagram_keys(ctx: EngineContext, actor: Actor) -> list[str]:
+    """Every deployed process key (called processes too: their tasks are where cases wait)."""
+    require_quality_reader(actor)
+    with ctx.uow() as uow:
+        return list(uow.session.scalars(select(ProcessVersion.key).distinct().order_by(ProcessVersion.key)))
+
+
+def live_diagram(ctx: EngineContext, actor: Actor, key: str) -> str:
+    """The BPMN file that defines ``key`` in its newest version ("" when there is none)."""
+    require_quality_reader(actor)
+    with ctx.uow() as uow:
+        sources = uow.session.scalar(
+            select(ProcessVersion.sources)
+            .where(ProcessVersion.key == key)
+            .order_by(ProcessVersion.version.desc())
+            .limit(1)
+        )
+    owner = files_by_process(sources or {}).get(key)
+    return (sources or {})[owner] if owner else ""

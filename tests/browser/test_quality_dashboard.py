@@ -39,3 +39,14 @@ def test_filter_a_period_click_a_figure_to_its_cases_and_download_the_workbook( 
     data = download.value.path().read_bytes()
     summary = load_workbook(io.BytesIO(data))["概要"]
     assert [summary.cell(2, column).value for column in (1, 2, 5, 6)] == ["服务及时率", "50.0%", 1, 2]
+
+
+def test_where_cases_wait_is_drawn_with_colours_and_notes(ctx, staff, start, new_page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    quality_month.build(ctx, staff, start)
+    page = new_page(1400, 900)
+    sign_in(page, "quality_manager")
+    page.goto(f"/quality/waiting?process=onsite_repair&from={quality_month.FROM}&to={quality_month.TO}")
+    page.wait_for_selector('#waiting-diagram[data-rendered="true"]')
+    assert "ac-wait-3" in page.get_attribute('g.djs-element[data-element-id="trip_report"]', "class")
+    assert "ac-wait-1" in page.get_attribute('g.djs-element[data-element-id="prepare"]', "class")
+    expect(page.locator(".ac-note", has_text="107.0 h · 50%")).to_have_count(1)

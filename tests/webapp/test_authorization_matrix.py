@@ -69,6 +69,7 @@ WEB: list[Row] = [
     ("GET", "/quality/workbook.xlsx", QUALITY, 200, 403),
     ("GET", "/quality/approvals", QUALITY, 200, 403),
     ("GET", "/quality/breaches", QUALITY, 200, 403),
+    ("GET", "/quality/waiting", QUALITY, 200, 403),
     ("GET", "/quality/breaches.{kind}", QUALITY, 200, 403),
     ("GET", "/quality/approvals.csv", QUALITY, 200, 403),
     ("GET", "/quality/approvals.xlsx", QUALITY, 200, 403),

@@ -80,3 +80,18 @@ def test_the_breach_register_page_and_its_exports(manager, month) -> None:  # ty
     assert text.splitlines()[1].startswith("出差报告超时,") and ",wang,2026-03-06 10:00,2026-03-11 09:00,21.5," in text
     book = load_workbook(io.BytesIO(manager.get(f"/quality/workbook.xlsx?{PERIOD}").data))
     assert [cell.value for cell in book["违规记录"][2]][3] == "wang"
+
+
+def test_where_cases_wait_colours_the_diagram_by_waiting_time(manager, month) -> None:  # type: ignore[no-untyped-def]
+    page = manager.get(f"/quality/waiting?process=onsite_repair&{PERIOD}").get_data(as_text=True)
+    assert 'id="waiting-diagram"' in page
+    rows = {
+        row.split('data-step="')[1].split('"')[0]: row
+        for row in page.split('id="waits"')[1].split("</table>")[0].split("<tr ")[1:]
+    }
+    # The trip reports waited 23 h (A: 3 Mar 10:00 → 4 Mar 09:00) and 7 days 23 h (B: to
+    # 11 Mar 09:00): the longest wait of the diagram, and one of the two was late.
+    trip = rows["trip_report"]
+    assert 'class="wait-3"' in trip and "<td>2</td>" in trip and "<td>50%</td>" in trip
+    assert f"<td>{(23 + 7 * 24 + 23) / 2}</td>" in trip
+    assert 'class="wait-1"' in rows["prepare"]

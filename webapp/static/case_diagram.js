@@ -6,6 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
       done: JSON.parse(canvas.dataset.done || "[]"),
       current: JSON.parse(canvas.dataset.active || "[]"),
       marks: JSON.parse(canvas.dataset.marks || "{}"),
+      notes: JSON.parse(canvas.dataset.notes || "{}"),
     };
     window.AftercareViewer.render(canvas, xml, marks)
       .then(() => canvas.setAttribute("data-rendered", "true"))
