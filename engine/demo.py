@@ -12,6 +12,7 @@ from engine.context import EngineContext
 from engine.models import User
 from engine.roles import ROLES
 from engine.services import cases
+from engine.services import products
 from engine.services import tasks
 from engine.services import users
 
@@ -116,6 +117,8 @@ def load(ctx: EngineContext) -> Iterator[str]:
         role.id: users.create_user(ctx, role.id, [role.id], DEMO_PASSWORD, f"{role.name_zh}（演示）") for role in ROLES
     }
     yield f"demo users: {', '.join(people)} (password {DEMO_PASSWORD})"
+    count = products.import_file(ctx, "demo-products.csv", _demo_products())
+    yield f"{count} demo products in the archive"
     for index, (label, process, steps) in enumerate(STORIES):
         customer, model, serial, fault = CUSTOMERS[index % len(CUSTOMERS)]
         case = cases.start_case(ctx, people["service_desk"], process, {})
@@ -131,6 +134,15 @@ def load(ctx: EngineContext) -> Iterator[str]:
         if label == "cancelled":
             cases.cancel_case(ctx, people["quality_office"], case.id, "客户撤回报修")
         yield f"{case.number}: {label}"
+
+
+def _demo_products() -> bytes:
+    lines = ["serial_number,model,category,customer,delivered_on,warranty_end,parts"]
+    for index, (customer, model, serial, _fault) in enumerate(CUSTOMERS):
+        year = 2024 + index % 3
+        parts = f"主控板:B{year}-{index + 11}; 液压泵:P{year}-0{index + 3}"
+        lines.append(f"{serial},{model},own,{customer},{year}-06-01,{year + 2}-05-31,{parts}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _complete_next(ctx: EngineContext, actor: Actor, case_id: int, data: dict[str, Any]) -> None:

@@ -79,3 +79,20 @@ class StepFailed(EngineError):
 
 class TaskTreeTooLarge(EngineError):
     """Advancing the case would grow its task tree past the configured bound."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem in an imported table: its row (1 = the header), column and what is wrong."""
+
+    row: int
+    column: str | None
+    message: str
+
+
+class InvalidRows(EngineError):
+    """An imported table has problems; nothing of it was stored."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("\n".join(f"row {p.row}, {p.column or '-'}: {p.message}" for p in problems))
+        self.problems = problems

@@ -15,10 +15,12 @@ from flask.cli import with_appcontext
 from engine import audit_chain
 from engine.errors import EngineError
 from engine.errors import InvalidProcess
+from engine.errors import InvalidRows
 from engine.schema import upgrade_database
 from engine.services import audit
 from engine.services import calendar_days
 from engine.services import processes
+from engine.services import products
 from engine.services import timers
 from engine.services import users
 from webapp import create_app
@@ -153,6 +155,20 @@ def export_audit(case: str, output: str | None) -> None:
 def verify_audit_file(path: str) -> None:
     """Verify an exported audit trail without the database (same as python3 engine/audit_chain.py)."""
     sys.exit(audit_chain.main([path]))
+
+
+@cli.command("import-products")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_products(path: str) -> None:
+    """Add or update delivered units from a CSV or XLSX table (columns: docs/quality.md)."""
+    try:
+        count = products.import_file(engine_context(), Path(path).name, Path(path).read_bytes())
+    except InvalidRows as err:
+        for problem in err.problems:
+            click.echo(f"row {problem.row}, {problem.column or '-'}: {problem.message}", err=True)
+        raise click.ClickException(f"nothing imported: {len(err.problems)} problem(s)") from None
+    click.echo(f"{count} products imported")
 
 
 @cli.command("serve")

@@ -11,6 +11,7 @@ from engine.errors import Conflict
 from engine.errors import EngineError
 from engine.errors import InvalidData
 from engine.errors import InvalidProcess
+from engine.errors import InvalidRows
 from engine.errors import NotAllowed
 from engine.errors import NotFound
 from engine.errors import StepFailed
@@ -22,6 +23,7 @@ STATUS: list[tuple[type[EngineError], int]] = [
     (Conflict, 409),
     (InvalidData, 422),
     (InvalidProcess, 422),
+    (InvalidRows, 422),
     (StepFailed, 422),
 ]
 

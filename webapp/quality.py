@@ -9,16 +9,21 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint
 from flask import flash
 from flask import g
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine.access import require_quality_reader
 from engine.errors import InvalidData
+from engine.errors import InvalidRows
+from engine.messages import Message
 from engine.services import approvals
 from engine.services import breaches
 from engine.services import kpis
+from engine.services import products
 from engine.task_rules import KIND_LABELS
 from webapp import engine_context
 from webapp.auth import login_required
@@ -281,3 +286,54 @@ def waiting() -> str | tuple[str, int]:
     return render_template(
         "quality/waiting.html", keys=keys, key=key, steps=steps, xml=xml, marks=marks, notes=notes, args=_period_args()
     )
+
+
+@bp.get("/products")
+@login_required
+def product_list() -> str:
+    q = request.args.get("q") or None
+    page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
+    found, total = products.list_units(engine_context(), g.actor, q, page)
+    pages = max(1, -(-total // products.PAGE_SIZE))
+    return render_template(
+        "quality/products.html", units=found, total=total, page=page, pages=pages, args=dict(request.args),
+        problems=[], may_import=bool(g.actor.roles & products.EDITORS),
+    )  # fmt: skip
+
+
+@bp.post("/products")
+@login_required
+def product_import() -> str | tuple[str, int] | Response:
+    products.require_editor(g.actor)  # before reading the upload
+    upload = request.files.get("file")
+    ctx = engine_context()
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidData({"file": Message("choose a .csv or .xlsx file")})
+        count = products.import_units(ctx, g.actor, upload.filename, upload.read())
+    except (InvalidRows, InvalidData) as err:
+        problems = err.problems if isinstance(err, InvalidRows) else []
+        if isinstance(err, InvalidData):
+            flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        else:
+            flash(_("Nothing was imported: the file has %(count)s problems.", count=len(problems)), "error")
+        found, total = products.list_units(ctx, g.actor, None, 1)
+        return render_template(
+            "quality/products.html", units=found, total=total, page=1, pages=1, args={}, problems=problems,
+            may_import=True,
+        ), 422  # fmt: skip
+    flash(_("%(count)s products imported.", count=count), "success")
+    return redirect(url_for("quality.product_list"))
+
+
+@bp.get("/products/<serial>")
+@login_required
+def product_page(serial: str) -> str:
+    return render_template("quality/product.html", archive=products.unit_archive(engine_context(), g.actor, serial))
+
+
+@bp.get("/customers/<path:customer>")
+@login_required
+def customer_page(customer: str) -> str:
+    archive = products.customer_archive(engine_context(), g.actor, customer)
+    return render_template("quality/customer.html", archive=archive)

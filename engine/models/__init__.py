@@ -12,3 +12,4 @@ from engine.models.people import Role as Role
 from engine.models.people import User as User
 from engine.models.processes import ProcessDraft as ProcessDraft
 from engine.models.processes import ProcessVersion as ProcessVersion
+from engine.models.products import DeliveredUnit as DeliveredUnit

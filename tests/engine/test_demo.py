@@ -10,6 +10,7 @@ from engine import demo
 from engine.models import Case
 from engine.roles import ROLES
 from engine.services import processes
+from engine.services import products
 from engine.services import users
 from tests.processes.test_shipped_diagrams import PROCESSES
 
@@ -17,7 +18,10 @@ from tests.processes.test_shipped_diagrams import PROCESSES
 def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:  # type: ignore[no-untyped-def]
     processes.load_directory(ctx, PROCESSES)
     lines = list(demo.load(ctx))
-    assert len(lines) == 1 + 12
+    assert len(lines) == 1 + 1 + 12  # users, products, cases
+    assert lines[1] == f"{len(demo.CUSTOMERS)} demo products in the archive"
+    archived, _total = products.list_units(ctx, users.authenticate(ctx, "quality_manager", demo.DEMO_PASSWORD), None, 1)
+    assert {unit.serial_number for unit in archived} == {serial for _c, _m, serial, _f in demo.CUSTOMERS}
     for role in ROLES:
         actor = users.authenticate(ctx, role.id, demo.DEMO_PASSWORD)
         assert actor is not None and actor.roles == {role.id}

@@ -70,6 +70,10 @@ WEB: list[Row] = [
     ("GET", "/quality/approvals", QUALITY, 200, 403),
     ("GET", "/quality/breaches", QUALITY, 200, 403),
     ("GET", "/quality/waiting", QUALITY, 200, 403),
+    ("GET", "/quality/products", QUALITY, 200, 403),
+    ("POST", "/quality/products", {"quality_manager", "admin"}, 422, 403),  # no file
+    ("GET", "/quality/products/{serial}", QUALITY, 200, 403),
+    ("GET", "/quality/customers/{customer}", QUALITY, 200, 403),
     ("GET", "/quality/breaches.{kind}", QUALITY, 200, 403),
     ("GET", "/quality/approvals.csv", QUALITY, 200, 403),
     ("GET", "/quality/approvals.xlsx", QUALITY, 200, 403),
@@ -112,6 +116,7 @@ INVALID: dict[str, dict[str, Any]] = {
     "/studio/{key}/deploy": {},
     "/studio/new": {"key": "1 bad", "name": "x"},
     "/studio/{key}/migrate": {},
+    "/quality/products": {},
     "/cases/{case}/comments": {"comment": ""},  # empty: refused as invalid, nothing stored
     "/cases/{case}/attachments": {},  # no file
     "/admin/users/new": {"username": "x y"},
@@ -129,6 +134,8 @@ def _template(rule: str) -> str:
         "path:filename": "filename",
         "filename": "file",
         "any(csv, xlsx):kind": "kind",
+        "serial": "serial",
+        "path:customer": "customer",
     }
     for name, placeholder in {**names, "key": "key"}.items():
         rule = rule.replace(f"<{name}>", f"{{{placeholder}}}")
@@ -153,7 +160,7 @@ def world(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     task = tasks.list_tasks(ctx, people["service_desk"])[0]
     attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "note.txt", "记录".encode())
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
-    values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv")
+    values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv", serial="SN-1", customer="东方机械")
     tokens = {role: users.create_token(ctx, f"u_{role}", "matrix") for role in people}
     return values, tokens
 

@@ -100,3 +100,15 @@ def test_an_exported_trail_is_verified_from_the_file_and_a_forged_one_refused(  
     forged["events"][0]["actor"] = "someone else"
     path.write_text(json.dumps(forged), encoding="utf-8")
     assert run("verify-audit-file", str(path)).exit_code == 1
+
+
+def test_import_products_lists_every_bad_row_and_imports_nothing_then_a_good_file(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("serial_number,model,category,customer\nA-1,M,rented,C\nA-2,,own,C\n", encoding="utf-8")
+    refused = run("import-products", str(bad))
+    assert refused.exit_code == 1
+    assert "row 2, category" in refused.output and "row 3, model: required" in refused.output
+    good = tmp_path / "good.csv"
+    good.write_text("serial_number,model,category,customer\nA-1,M,own,C\nA-2,M,agent,C\n", encoding="utf-8")
+    imported = run("import-products", str(good))
+    assert imported.exit_code == 0 and "2 products imported" in imported.output

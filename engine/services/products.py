@@ -1,0 +1,187 @@
+"""The product archive: delivered units, and every case about a unit or a customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy import cast
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access import require_quality_reader
+from engine.context import Actor
+from engine.context import EngineContext
+from engine.db import utcnow
+from engine.errors import InvalidData
+from engine.errors import InvalidRows
+from engine.errors import NotAllowed
+from engine.messages import Message
+from engine.models import AuditEvent
+from engine.models import Case
+from engine.models import DeliveredUnit
+from engine.models import ProcessVersion
+from engine.product_import import check_rows
+from engine.product_import import read_table
+from engine.services.kpis import FACTS
+
+EDITORS = frozenset({"quality_manager", "admin"})
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    id: int
+    number: str
+    process: str
+    status: str
+    opened: datetime
+    serial_number: str | None
+    outcome: str  # what was done: the solution chosen, solved by phone, …
+    rating: str | None  # satisfied answers of the survey, e.g. "3/4"
+
+
+@dataclass(frozen=True)
+class UnitArchive:
+    serial_number: str
+    unit: DeliveredUnit | None
+    cases: list[CaseOutcome]
+
+
+@dataclass(frozen=True)
+class CustomerArchive:
+    customer: str
+    units: list[DeliveredUnit]
+    cases: list[CaseOutcome]
+
+
+def require_editor(actor: Actor) -> None:
+    if not actor.roles & EDITORS:
+        raise NotAllowed(Message("importing products needs the quality_manager or admin role"))
+
+
+def import_units(ctx: EngineContext, actor: Actor, name: str, data: bytes) -> int:
+    """Add or update units from a CSV/XLSX table; every problem refuses the whole file."""
+    require_editor(actor)
+    return import_file(ctx, name, data)
+
+
+def import_file(ctx: EngineContext, name: str, data: bytes) -> int:
+    """``import_units`` without a person (the command line, demo data)."""
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise InvalidData({"file": Message("choose a .csv or .xlsx file")})
+    try:
+        rows = read_table(name, data)
+    except (ValueError, KeyError, OSError, UnicodeDecodeError) as err:
+        raise InvalidData({"file": Message("the file could not be read: %(error)s", error=str(err))}) from None
+    clean, problems = check_rows(rows)
+    if problems:
+        raise InvalidRows(problems)
+    with ctx.uow(write=True) as uow:
+        session = uow.session
+        for item in clean:
+            unit = session.get(DeliveredUnit, item["serial_number"]) or DeliveredUnit(
+                serial_number=item["serial_number"]
+            )
+            for column, value in item.items():
+                setattr(unit, column, value)
+            unit.updated_at = utcnow()
+            session.add(unit)
+        uow.commit()
+    return len(clean)
+
+
+def list_units(ctx: EngineContext, actor: Actor, q: str | None, page: int) -> tuple[list[DeliveredUnit], int]:
+    require_quality_reader(actor)
+    if q and ("\x00" in q or len(q) > 200):
+        raise InvalidData({"q": Message("must be at most 200 characters, without NUL")})
+    query = select(DeliveredUnit)
+    if q:
+        pattern = f"%{q.strip()}%"
+        query = query.where(
+            or_(
+                DeliveredUnit.serial_number.like(pattern),
+                DeliveredUnit.model.like(pattern),
+                DeliveredUnit.customer.like(pattern),
+            )
+        )
+    with ctx.uow() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = uow.session.scalars(
+            query.order_by(DeliveredUnit.serial_number).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
+        )
+        return list(rows), int(total)
+
+
+def _cases_where(session: Session, field: str, value: str) -> list[CaseOutcome]:
+    """Cases whose data has ``field`` == ``value`` (a text search narrows, the data decides)."""
+    rows = session.execute(
+        select(Case, ProcessVersion.key)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .where(cast(Case.data, String).like(f"%{_escaped(value)}%", escape="\\"))
+        .order_by(Case.created_at)
+    ).all()
+    matching = [(case, key) for case, key in rows if (case.data or {}).get(field) == value]
+    survey_step, items = FACTS["survey"]
+    ratings: dict[int, str] = {}
+    if matching:
+        surveys = session.execute(
+            select(AuditEvent.case_id, AuditEvent.data).where(
+                AuditEvent.case_id.in_([case.id for case, _key in matching]),
+                AuditEvent.action == "task_completed",
+                AuditEvent.bpmn_id == survey_step,
+            )
+        )
+        for case_id, data in surveys:
+            answers = [data.get(item) for item in items if (data or {}).get(item)]
+            satisfied = sum(answer in FACTS["satisfied"] for answer in answers)
+            ratings[case_id] = f"{satisfied}/{len(answers)}"
+    return [
+        CaseOutcome(
+            case.id,
+            case.number,
+            key,
+            case.status,
+            case.created_at,
+            (case.data or {}).get("serial_number"),
+            _outcome(case.data or {}),
+            ratings.get(case.id),
+        )
+        for case, key in matching
+    ]
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _outcome(data: dict[str, Any]) -> str:
+    if data.get("solution"):
+        return str(data["solution"])
+    if data.get("resolved") is True:
+        return "phone"
+    if data.get("request_kind") and data.get("request_kind") != "fault":
+        return str(data["request_kind"])
+    return ""
+
+
+def unit_archive(ctx: EngineContext, actor: Actor, serial_number: str) -> UnitArchive:
+    require_quality_reader(actor)
+    with ctx.uow() as uow:
+        unit = uow.session.get(DeliveredUnit, serial_number)
+        return UnitArchive(serial_number, unit, _cases_where(uow.session, "serial_number", serial_number))
+
+
+def customer_archive(ctx: EngineContext, actor: Actor, customer: str) -> CustomerArchive:
+    require_quality_reader(actor)
+    with ctx.uow() as uow:
+        units = list(
+            uow.session.scalars(
+                select(DeliveredUnit).where(DeliveredUnit.customer == customer).order_by(DeliveredUnit.serial_number)
+            )
+        )
+        return CustomerArchive(customer, units, _cases_where(uow.session, "customer", customer))

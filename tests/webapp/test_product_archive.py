@@ -1,0 +1,83 @@
+"""The product archive: import with every bad row listed and nothing stored, a unit's page
+with its cases, outcomes and ratings, a customer's page."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from engine.errors import InvalidRows
+from engine.errors import NotAllowed
+from engine.services import products
+from tests import quality_month
+from tests.processes.conftest import staff  # noqa: F401 - fixture
+from tests.processes.conftest import start  # noqa: F401 - fixture
+from tests.processes.journeys import CALL
+from tests.webapp.test_pages import csrf
+from tests.webapp.test_pages import sign_in
+
+HEADER = "serial_number,model,category,customer,delivered_on,warranty_end,parts,notes"
+GOOD = f"""{HEADER}
+{CALL["serial_number"]},AWP-12,own,{CALL["customer"]},2025-06-01,2027-05-31,主控板:B2025-11; 液压泵:P2025-03,
+AW2026-0999,AWP-8,partner,{CALL["customer"]},2026-01-10,,,备用机
+"""
+
+
+def test_a_table_with_bad_rows_is_refused_whole_with_each_problem(ctx, make_user) -> None:  # type: ignore[no-untyped-def]
+    manager = make_user("qm", "quality_manager")
+    bad = f"{HEADER}\nX-1,M,own,C,2025-13-01,,,\n,M,rented,C,,,:B1,\nX-1,M,own,C,,,,\n"
+    with pytest.raises(InvalidRows) as refused:
+        products.import_units(ctx, manager, "units.csv", bad.encode())
+    assert [(p.row, p.column) for p in refused.value.problems] == [
+        (2, "delivered_on"),
+        (3, "serial_number"),
+        (3, "category"),
+        (3, "parts"),
+        (4, "serial_number"),  # repeats row 2
+    ]
+    assert products.list_units(ctx, manager, None, 1) == ([], 0)
+    with pytest.raises(NotAllowed):
+        products.import_units(ctx, make_user("qo", "quality_office"), "units.csv", GOOD.encode())
+
+
+def test_an_xlsx_table_imports_and_updates(ctx, make_user) -> None:  # type: ignore[no-untyped-def]
+    manager = make_user("qm", "quality_manager")
+    book = Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append(["SN-1", "PU-8", "own", "北辰示例油田设备", "2024-06-01", "2026-05-31", "电机:M24-7", None])
+    data = io.BytesIO()
+    book.save(data)
+    assert products.import_units(ctx, manager, "units.xlsx", data.getvalue()) == 1
+    [unit], total = products.list_units(ctx, manager, "PU-8", 1)
+    assert (total, unit.customer, unit.parts, str(unit.warranty_end)) == (
+        1,
+        "北辰示例油田设备",
+        [{"part": "电机", "batch": "M24-7"}],
+        "2026-05-31",
+    )
+
+
+def test_a_units_page_lists_its_cases_with_outcome_and_rating(app, ctx, staff, start) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    month = quality_month.build(ctx, staff, start)
+    client = app.test_client()
+    sign_in(client, "quality_manager")
+    token = csrf(client, "/quality/products")
+    imported = client.post(
+        "/quality/products", data={"csrf_token": token, "file": (io.BytesIO(GOOD.encode()), "units.csv")}
+    )
+    assert imported.status_code == 302
+    page = client.get(f"/quality/products/{CALL['serial_number']}").get_data(as_text=True)
+    assert "主控板 (B2025-11)" in page and "2027-05-31" in page
+    outcomes = page.split('id="case-outcomes"')[1]
+    assert f'data-case="{month.a}"' in outcomes and f'data-case="{month.b}"' in outcomes
+    row_a = outcomes.split(f'data-case="{month.a}"')[1].split("</tr>")[0]
+    row_b = outcomes.split(f'data-case="{month.b}"')[1].split("</tr>")[0]
+    assert "onsite" in row_a and "<td>4/4</td>" in row_a and "<td>3/4</td>" in row_b
+    customer = client.get(f"/quality/customers/{CALL['customer']}").get_data(as_text=True)
+    assert "AW2026-0999" in customer and f'data-case="{month.c}"' in customer  # C is the same customer's call
+    bad = client.post(
+        "/quality/products", data={"csrf_token": token, "file": (io.BytesIO(b"serial_number\nX\n"), "units.csv")}
+    )
+    assert bad.status_code == 422 and 'id="import-problems"' in bad.get_data(as_text=True)
