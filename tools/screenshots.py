@@ -66,6 +66,12 @@ def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def
     page.goto("/tasks/")
     page.screenshot(path=str(out / "inbox.png"))
     shoot_modeler(browser.new_context(base_url=base, viewport={"width": 1400, "height": 950}).new_page(), out)
+    quality = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(quality, "quality_manager", demo.DEMO_PASSWORD)
+    quality.goto("/quality/")
+    quality.screenshot(path=str(out / "quality-dashboard.png"), full_page=True)
+    quality.goto("/quality/approvals")
+    quality.screenshot(path=str(out / "approvals.png"))
     for name in (
         "inbox-375.png",
         "task-form-errors-375.png",

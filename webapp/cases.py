@@ -23,7 +23,7 @@ from engine.services import cases
 from engine.services import processes
 from webapp import engine_context
 from webapp.auth import login_required
-from webapp.i18n import translate
+from webapp.i18n import flash_invalid
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -51,7 +51,7 @@ def index() -> tuple[str, int] | str:
             timezone=ctx.config.timezone,
         )
     except InvalidData as err:
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
         return render_template("cases/index.html", cases=[], total=0, page=1, pages=1, args=request.args), 422
     pages = max(1, -(-total // case_views.PAGE_SIZE))
     return render_template(
@@ -79,7 +79,7 @@ def comment(case_id: int) -> Response:
     try:
         case_notes.add_comment(engine_context(), g.actor, case_id, request.form.get("comment", ""))
     except InvalidData as err:
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
     else:
         flash(_("Comment added."), "success")
     return redirect(url_for("cases.show", case_id=case_id) + "#notes")
@@ -93,7 +93,7 @@ def upload(case_id: int) -> Response:
     try:
         case_notes.add_attachment(engine_context(), g.actor, case_id, name, content)
     except InvalidData as err:
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
     else:
         flash(_("File attached."), "success")
     return redirect(url_for("cases.show", case_id=case_id) + "#notes")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint
 from flask import Flask
+from flask import flash
 from flask import redirect
 from flask import request
 from flask import session
@@ -16,6 +17,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from engine.access import QUALITY_READERS
+from engine.errors import InvalidData
 from engine.messages import Message
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
@@ -42,6 +44,11 @@ def translate(message: object) -> str:
     if isinstance(message, Message):
         return str(gettext(message.msgid, **message.params))
     return str(message)
+
+
+def flash_invalid(error: InvalidData) -> None:
+    """Show every message of a refused input at the top of the page, in the user's language."""
+    flash(" ".join(translate(message) for message in error.errors.values()), "error")
 
 
 def init_app(app: Flask) -> None:

@@ -24,6 +24,7 @@ from engine.services import inbox
 from engine.services import tasks
 from webapp import engine_context
 from webapp.auth import login_required
+from webapp.i18n import flash_invalid
 from webapp.i18n import translate
 
 bp = Blueprint("inbox", __name__, url_prefix="/tasks")
@@ -54,7 +55,7 @@ def index() -> tuple[str, int] | str:
     try:
         found = inbox.inbox(engine_context(), g.actor, filters, page)
     except InvalidData as err:
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
         empty = inbox.InboxPage([], 0, 1, 1)
         return render_template("inbox/index.html", found=empty, filters=filters, args=args, **_context()), 422
     return render_template("inbox/index.html", found=found, filters=filters, args=args, **_context())
@@ -109,7 +110,7 @@ def reassign(task_id: int) -> Response:
     try:
         done = inbox.reassign(engine_context(), g.actor, task_id, request.form.get("assignee", "").strip())
     except InvalidData as err:
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
     else:
         flash(_("Task handed to %(user)s.", user=done.assignee), "success")
     return redirect(request.referrer or url_for("inbox.index"))

@@ -1,4 +1,5 @@
-"""The quality manager's views: approvals register (and the dashboard, archive, breaches)."""
+"""The quality manager's views: dashboard and workbook, approvals and breach registers,
+where cases wait, product archive (docs/quality.md). Read by QUALITY_READERS only."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from engine.access import require_quality_reader
 from engine.errors import InvalidData
 from engine.errors import InvalidRows
 from engine.messages import Message
+from engine.periods import Period
 from engine.services import approvals
 from engine.services import breaches
 from engine.services import kpis
@@ -29,6 +31,7 @@ from webapp import engine_context
 from webapp.auth import login_required
 from webapp.exports import csv_download
 from webapp.exports import xlsx_download
+from webapp.i18n import flash_invalid
 from webapp.i18n import translate
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
@@ -41,10 +44,20 @@ def readers_only() -> None:
         require_quality_reader(g.actor)
 
 
+def _period() -> Period:
+    return approvals.reporting_period(
+        engine_context(), request.args.get("from") or None, request.args.get("to") or None
+    )
+
+
+def _period_args() -> dict[str, str]:
+    return {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
+
+
 def _approval_filter() -> approvals.ApprovalFilter:
     args = request.args
     return approvals.ApprovalFilter(
-        period=approvals.reporting_period(engine_context(), args.get("from") or None, args.get("to") or None),
+        period=_period(),
         process=args.get("process") or None,
         approver=args.get("approver") or None,
         decision=args.get("decision") or None,
@@ -59,7 +72,7 @@ def approval_register() -> str | tuple[str, int]:
         filters = _approval_filter()
         found = approvals.list_approvals(engine_context(), g.actor, filters)
     except InvalidData as err:  # the filters come back as typed, with the reason
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
         return render_template("quality/approvals.html", approvals=[], total=0, page=1, pages=1, args=args), 422
     page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
     pages = max(1, -(-len(found) // PAGE))
@@ -69,10 +82,9 @@ def approval_register() -> str | tuple[str, int]:
         "quality/approvals.html",
         approvals=shown,
         total=len(found),
-        filters=filters,
         page=page,
         pages=pages,
-        args={k: v for k, v in request.args.items() if k != "page"},
+        args=args,
     )
 
 
@@ -131,23 +143,13 @@ def approvals_xlsx() -> Response:
     )
 
 
-def _period() -> Any:
-    return approvals.reporting_period(
-        engine_context(), request.args.get("from") or None, request.args.get("to") or None
-    )
-
-
-def _period_args() -> dict[str, str]:
-    return {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
-
-
 @bp.get("/")
 @login_required
 def dashboard() -> str | tuple[str, int]:
     try:
         board = kpis.dashboard(engine_context(), g.actor, _period())
     except InvalidData as err:
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
         return render_template("quality/dashboard.html", board=None, args=_period_args(), targets=kpis.TARGETS), 422
     return render_template("quality/dashboard.html", board=board, args=_period_args(), targets=kpis.TARGETS)
 
@@ -243,7 +245,7 @@ def breach_register() -> str | tuple[str, int]:
     try:
         found = breaches.list_breaches(engine_context(), g.actor, _period())
     except InvalidData as err:
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
         return render_template("quality/breaches.html", breaches=[], people=[], kinds={}, args=_period_args()), 422
     return render_template(
         "quality/breaches.html",
@@ -273,7 +275,7 @@ def waiting() -> str | tuple[str, int]:
     try:
         steps = kpis.waiting_by_step(ctx, g.actor, key, _period()) if key else []
     except InvalidData as err:
-        flash(" ".join(translate(message) for message in err.errors.values()), "error")
+        flash_invalid(err)
         return render_template("quality/waiting.html", keys=keys, key=key, steps=[], xml="", marks={}, notes={},
                                args=_period_args()), 422  # fmt: skip
     xml = kpis.live_diagram(ctx, g.actor, key) if key in keys else ""
@@ -314,7 +316,7 @@ def product_import() -> str | tuple[str, int] | Response:
     except (InvalidRows, InvalidData) as err:
         problems = err.problems if isinstance(err, InvalidRows) else []
         if isinstance(err, InvalidData):
-            flash(" ".join(translate(message) for message in err.errors.values()), "error")
+            flash_invalid(err)
         else:
             flash(_("Nothing was imported: the file has %(count)s problems.", count=len(problems)), "error")
         found, total = products.list_units(ctx, g.actor, None, 1)

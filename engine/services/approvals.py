@@ -160,7 +160,7 @@ def list_approvals(ctx: EngineContext, actor: Actor, filters: ApprovalFilter) ->
                     task=event.task_name or event.bpmn_id or "",
                     bpmn_id=event.bpmn_id or "",
                     answers=answers,
-                    comment=str(data.get(point.comment) or "") or None if point.comment else None,  # noqa: E501
+                    comment=(str(data.get(point.comment) or "") or None) if point.comment else None,
                     amount=str(amount) if amount not in (None, "") else amounts.before(event),
                     actor=event.actor,
                     role=acting[0] if acting else (sorted(event.roles or []) or [None])[0],

@@ -296,7 +296,6 @@ def _complaints(facts: _Facts, services: list[int]) -> tuple[Ratio, dict[str, li
             counts["class"][data[class_field]] += 1
             cases["class"][data[class_field]].append(case_id)
     ratio.count_hits, ratio.count_all = len(ratio.hits), len(services)
-    ratio.misses = []
     return ratio, {name: _pareto(counts[name], cases[name]) for name in counts}
 
 

@@ -5,6 +5,7 @@ A failing test leaves a screenshot in ``test-artifacts/`` (not committed).
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -20,6 +21,15 @@ from tools.browser import sign_in as browser_sign_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, migrated_template: Path) -> str:
+    """Browser tests run on SQLite only: they prove what people see and do, which does not
+    depend on the database; every engine and page test runs on PostgreSQL too."""
+    path = tmp_path / "aftercare.db"
+    shutil.copy(migrated_template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

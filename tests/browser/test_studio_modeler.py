@@ -67,16 +67,23 @@ def check(page: Page) -> str:
     return kind
 
 
-def test_owner_adds_a_step_fixes_a_broken_condition_deploys_and_the_step_reaches_the_inbox(  # type: ignore[no-untyped-def]
-    ctx,
-    staff,  # noqa: F811
-    make_user,
-    new_page,
-) -> None:
+@pytest.fixture
+def repair_editor(staff, make_user, new_page) -> Page:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A process owner in the editor of the shipped on-site repair diagram."""
     make_user("owner", "process_owner")
     page = new_page(1400, 1000)
     sign_in(page, "owner")
     open_editor(page, "onsite_repair")
+    return page
+
+
+def test_owner_adds_a_step_fixes_a_broken_condition_deploys_and_the_step_reaches_the_inbox(  # type: ignore[no-untyped-def]
+    ctx,
+    staff,  # noqa: F811
+    new_page,
+    repair_editor,
+) -> None:
+    page = repair_editor
 
     # A task from the palette, dropped onto the flow from the start event: it is inserted there.
     box = show(page, "f_start__gw_paid")
@@ -161,16 +168,8 @@ def test_every_conformance_file_opens_and_is_drawn_in_the_modeler(deploy, make_u
     assert failed == {}
 
 
-def test_a_decision_table_opens_in_dmn_js_and_an_edited_cell_is_kept_in_the_draft(  # type: ignore[no-untyped-def]
-    ctx,
-    staff,  # noqa: F811
-    make_user,
-    new_page,
-) -> None:
-    make_user("owner", "process_owner")
-    page = new_page(1400, 1000)
-    sign_in(page, "owner")
-    open_editor(page, "onsite_repair")
+def test_a_decision_table_opens_in_dmn_js_and_an_edited_cell_is_kept_in_the_draft(repair_editor) -> None:  # type: ignore[no-untyped-def]
+    page = repair_editor
     page.click('.tab[data-file="arrival_deadline.dmn"]')
     page.wait_for_selector('[data-modeler][data-shown="arrival_deadline.dmn"]', state="attached")
     table = page.locator(".tjs-table")

@@ -27,7 +27,16 @@ def manager(app, month):  # type: ignore[no-untyped-def]
     return client
 
 
-def test_the_dashboard_shows_the_figures_against_their_targets(manager, month) -> None:  # type: ignore[no-untyped-def]
+def test_the_quality_pages_on_the_known_month(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+    """One build of the month (the slow part) for every page that reads it."""
+    check_the_dashboard_shows_the_figures_against_their_targets(manager, month, ctx)
+    check_the_workbook_holds_the_dashboards_figures(manager, month, ctx)
+    check_the_breach_register_page_and_its_exports(manager, month, ctx)
+    check_where_cases_wait_colours_the_diagram_by_waiting_time(manager, month, ctx)
+    check_a_number_opens_the_cases_behind_it(manager, month, ctx)
+
+
+def check_the_dashboard_shows_the_figures_against_their_targets(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
     page = manager.get(f"/quality/?{PERIOD}").get_data(as_text=True)
     on_time = page.split('id="kpi-on_time"')[1].split("</article>")[0]
     assert "50.0%" in on_time and "未达标" in on_time and ">1</a> / 2" in on_time
@@ -38,7 +47,7 @@ def test_the_dashboard_shows_the_figures_against_their_targets(manager, month) -
     assert "¥1,200.00" in page and 'data-bucket="after_sales"' in page
 
 
-def test_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+def check_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
     from engine.services import cases
 
     page = manager.get(f"/quality/cases?metric=on_time&bucket=missed&{PERIOD}").get_data(as_text=True)
@@ -47,7 +56,7 @@ def test_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:  # typ
     assert cases.get_case(ctx, month.d).number in cost
 
 
-def test_the_workbook_holds_the_dashboards_figures(manager, month) -> None:  # type: ignore[no-untyped-def]
+def check_the_workbook_holds_the_dashboards_figures(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
     response = manager.get(f"/quality/workbook.xlsx?{PERIOD}")
     assert (
         response.status_code == 200
@@ -66,12 +75,14 @@ def test_the_workbook_holds_the_dashboards_figures(manager, month) -> None:  # t
     assert book["审批"].max_row > 1
 
 
-def test_a_bad_period_is_shown_back(manager) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_period_is_shown_back(app, staff) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    manager = app.test_client()
+    sign_in(manager, "quality_manager")
     response = manager.get("/quality/?from=2026-04-30&to=2026-03-01")
     assert response.status_code == 422 and 'value="2026-04-30"' in response.get_data(as_text=True)
 
 
-def test_the_breach_register_page_and_its_exports(manager, month) -> None:  # type: ignore[no-untyped-def]
+def check_the_breach_register_page_and_its_exports(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
     page = manager.get(f"/quality/breaches?{PERIOD}").get_data(as_text=True)
     assert 'id="breach-total">1<' in page and "出差报告超时" in page and "21.5" in page
     people = page.split('id="people"')[1].split("</table>")[0]
@@ -82,7 +93,7 @@ def test_the_breach_register_page_and_its_exports(manager, month) -> None:  # ty
     assert [cell.value for cell in book["违规记录"][2]][3] == "wang"
 
 
-def test_where_cases_wait_colours_the_diagram_by_waiting_time(manager, month) -> None:  # type: ignore[no-untyped-def]
+def check_where_cases_wait_colours_the_diagram_by_waiting_time(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
     page = manager.get(f"/quality/waiting?process=onsite_repair&{PERIOD}").get_data(as_text=True)
     assert 'id="waiting-diagram"' in page
     rows = {
