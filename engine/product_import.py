@@ -10,6 +10,7 @@ import csv
 import io
 from datetime import date
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from openpyxl import load_workbook
@@ -23,12 +24,14 @@ MAX_ROWS = 20_000
 
 
 def read_table(name: str, data: bytes) -> list[dict[str, Any]]:
-    """The rows of a .csv (UTF-8, with or without BOM) or .xlsx file, keyed by the header."""
+    """The rows of a .csv (UTF-8, with or without BOM) or .xlsx file, keyed by the header; one
+    row more than allowed at most, so a huge file is refused without reading all of it. XLSX
+    parts are parsed by openpyxl through defusedxml (no entities, no network)."""
     if name.lower().endswith(".xlsx"):
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+        values = [list(row) for row in islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)]
     else:
-        values = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        values = list(islice(csv.reader(io.StringIO(data.decode("utf-8-sig"))), MAX_ROWS + 2))
     if not values:
         return []
     header = [str(cell or "").strip() for cell in values[0]]

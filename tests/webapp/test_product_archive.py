@@ -4,10 +4,12 @@ with its cases, outcomes and ratings, a customer's page."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 
+from engine.errors import InvalidData
 from engine.errors import InvalidRows
 from engine.errors import NotAllowed
 from engine.services import products
@@ -81,3 +83,19 @@ def test_a_units_page_lists_its_cases_with_outcome_and_rating(app, ctx, staff, s
         "/quality/products", data={"csrf_token": token, "file": (io.BytesIO(b"serial_number\nX\n"), "units.csv")}
     )
     assert bad.status_code == 422 and 'id="import-problems"' in bad.get_data(as_text=True)
+
+
+def test_a_workbook_with_an_entity_declaration_is_refused(ctx, make_user) -> None:  # type: ignore[no-untyped-def]
+    book = Workbook()
+    book.active.append(HEADER.split(","))
+    plain = io.BytesIO()
+    book.save(plain)
+    forged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(forged, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + content
+            target.writestr(entry, content)
+    with pytest.raises(InvalidData, match="could not be read"):
+        products.import_units(ctx, make_user("qm", "quality_manager"), "units.xlsx", forged.getvalue())
