@@ -76,7 +76,7 @@ def test_a_units_page_lists_its_cases_with_outcome_and_rating(app, ctx, staff, s
     assert f'data-case="{month.a}"' in outcomes and f'data-case="{month.b}"' in outcomes
     row_a = outcomes.split(f'data-case="{month.a}"')[1].split("</tr>")[0]
     row_b = outcomes.split(f'data-case="{month.b}"')[1].split("</tr>")[0]
-    assert "onsite" in row_a and "<td>4/4</td>" in row_a and "<td>3/4</td>" in row_b
+    assert "现场维修" in row_a and "<td>4/4</td>" in row_a and "<td>3/4</td>" in row_b
     customer = client.get(f"/quality/customers/{CALL['customer']}").get_data(as_text=True)
     assert "AW2026-0999" in customer and f'data-case="{month.c}"' in customer  # C is the same customer's call
     bad = client.post(
