@@ -33,6 +33,7 @@ def test_case_list_searches_filters_and_pages(app, opened) -> None:  # type: ign
     sign_in(client, "qo1")
     first = client.get("/cases/").get_data(as_text=True)
     assert 'id="case-total">23<' in first and "1 / 2" in first
+    assert 'href="/cases/?page=2"' in first and "?page=0" not in first  # next page, no previous
     assert opened[0].number not in first  # newest first: the oldest is on page 2
     assert opened[0].number in client.get("/cases/?page=2").get_data(as_text=True)
     found = client.get("/cases/", query_string={"q": "东方"}).get_data(as_text=True)
