@@ -11,6 +11,7 @@ reset, so they pick up the new form, role or due date.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -28,10 +29,15 @@ REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.STARTED | TaskState.
 
 @dataclass(frozen=True)
 class MigrationPlan:
-    """Why a case cannot move (empty: it can), and the open steps the move resets."""
+    """Why a case cannot move (empty: it can), and the open steps the move resets.
+
+    ``diffs`` are SpiffWorkflow's diffs the plan was made from, kept so that ``migrate`` does
+    not compute them again (each converts every task spec of both versions).
+    """
 
     blockers: list[Message]
     reset: list[str]
+    diffs: tuple[Any, dict[Any, Any]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def possible(self) -> bool:
@@ -60,7 +66,7 @@ def plan_migration(workflow: BpmnWorkflow, bundle: SpecBundle) -> MigrationPlan:
         return MigrationPlan(
             [Message("the new version runs process %(new)s, not %(old)s", new=spec.name, old=workflow.spec.name)], []
         )
-    top, subs = _diffs(workflow, bundle)
+    top, subs = diffs = _diffs(workflow, bundle)
     blockers: list[Message] = []
     reset: list[str] = []
     parts = [(workflow, top)] + [(workflow.subprocesses[sp_id], diff) for sp_id, diff in subs.items()]
@@ -86,13 +92,15 @@ def plan_migration(workflow: BpmnWorkflow, bundle: SpecBundle) -> MigrationPlan:
         for task in diff.changed:
             if task.state & (TaskState.READY | TaskState.WAITING) and _is_element(task):
                 reset.append(_name(task))
-    return MigrationPlan(list(dict.fromkeys(blockers)), sorted(set(reset)))
+    return MigrationPlan(list(dict.fromkeys(blockers)), sorted(set(reset)), diffs)
 
 
-def migrate(workflow: BpmnWorkflow, bundle: SpecBundle) -> None:
-    """Re-point ``workflow`` (in place) at the new specs; call only when the plan allows it."""
+def migrate(workflow: BpmnWorkflow, bundle: SpecBundle, plan: MigrationPlan) -> None:
+    """Re-point ``workflow`` (in place) at the new specs; only with a plan that allows it."""
+    if not plan.possible or plan.diffs is None:
+        raise ValueError("this case cannot move to that version")
     spec, subprocess_specs = bundle
-    top, subs = _diffs(workflow, bundle)
+    top, subs = plan.diffs
     for sp_id, diff in subs.items():
         sub = workflow.subprocesses[sp_id]
         if diff is not None:

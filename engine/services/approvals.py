@@ -194,10 +194,6 @@ class _AmountHistory:
         return earlier[-1] if earlier else None
 
 
-def approvers(approvals: list[Approval]) -> list[str]:
-    return sorted({a.actor for a in approvals})
-
-
 def reporting_period(ctx: EngineContext, first: str | None, last: str | None) -> Period:
     """The period people asked for, in the installation's time zone (default: this month)."""
     zone = ZoneInfo(ctx.config.timezone)

@@ -113,7 +113,7 @@ def _trial(
     if not plan.possible:
         return plan, None
     try:
-        migrate(runtime.workflow, new)
+        migrate(runtime.workflow, new, plan)
         runtime.advance()
         moved = CaseRuntime.load(runtime.dump(), new, engine, limit)  # the stored form must load
         role_of = known_role_aliases(ctx, connection).get
