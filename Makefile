@@ -43,6 +43,7 @@ run: $(STAMP) translations assets
 # Every test, then the flow-coverage report of the scenario tests (fails below 100 %).
 test: $(STAMP) translations assets
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 	$(BIN)/python -m tools.flow_coverage
 

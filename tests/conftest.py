@@ -13,12 +13,15 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser
 from sqlalchemy import text
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
 
 from engine.config import EngineConfig
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import make_engine
+from engine.models import User
 from engine.schema import upgrade_database
 from engine.services import processes
 from engine.services import users
@@ -95,10 +98,29 @@ def ctx(engine_config: EngineConfig) -> Iterator[EngineContext]:
     context.dispose()
 
 
+FIXTURE_PASSWORD = "correct horse"
+
+
+@pytest.fixture(scope="session")
+def fixture_password_hash() -> str:
+    """One real scrypt hash of the fixture password per run: hashing costs ~0.1 s a user."""
+    return generate_password_hash(FIXTURE_PASSWORD, method="scrypt")
+
+
 @pytest.fixture
-def make_user(ctx: EngineContext) -> Callable[..., Actor]:
-    def _make_user(username: str, *roles: str, password: str | None = "correct horse") -> Actor:
-        return users.create_user(ctx, username, roles, password)
+def make_user(ctx: EngineContext, fixture_password_hash: str) -> Callable[..., Actor]:
+    """Users for tests; those with the fixture password share its hash (sign-in still checks it)."""
+
+    def _make_user(username: str, *roles: str, password: str | None = FIXTURE_PASSWORD) -> Actor:
+        if password != FIXTURE_PASSWORD:
+            return users.create_user(ctx, username, roles, password)
+        actor = users.create_user(ctx, username, roles, None)
+        with ctx.uow(write=True) as uow:
+            uow.connection.execute(
+                update(User).where(User.id == actor.user_id).values(password_hash=fixture_password_hash)
+            )
+            uow.commit()
+        return actor
 
     return _make_user
 
