@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from engine.context import Actor
-from engine.errors import NotAllowed
-from engine.messages import Message
+from engine.domain.errors import NotAllowed
+from engine.domain.messages import Message
 from engine.roles import ROLES
 
 # Customers act through portal links, never through staff views of cases.

@@ -12,8 +12,8 @@ from decimal import Decimal
 from decimal import InvalidOperation
 from typing import Any
 
-from engine.errors import InvalidData
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.messages import Message
 
 TYPE_NAMES = {
     "string": "text",

@@ -9,8 +9,8 @@ from datetime import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from engine.errors import InvalidData
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.messages import Message
 
 
 def local_day(name: str, value: str | None, zone: ZoneInfo) -> datetime | None:

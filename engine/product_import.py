@@ -15,7 +15,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from engine.errors import RowProblem
+from engine.domain.errors import RowProblem
 
 COLUMNS = ("serial_number", "model", "category", "customer", "delivered_on", "warranty_end", "parts", "notes")
 REQUIRED = ("serial_number", "model", "category", "customer")

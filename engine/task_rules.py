@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine import separation
-from engine.messages import Message
+from engine.domain.messages import Message
 
 BREACH = "breach"
 # The kinds the policy names (S2 7.1.4, 7.2.7); owners may declare others, shown by their id.

@@ -12,7 +12,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.errors import InvalidData
+from engine.domain.errors import InvalidData
 from engine.roles import ROLES
 from engine.services import users
 from webapp import engine_context

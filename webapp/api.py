@@ -15,8 +15,8 @@ from flask import jsonify
 from flask import request
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import EngineError
-from engine.errors import InvalidData
+from engine.domain.errors import EngineError
+from engine.domain.errors import InvalidData
 from engine.services import case_views
 from engine.services import cases
 from engine.services import processes

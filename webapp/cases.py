@@ -15,7 +15,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.errors import InvalidData
+from engine.domain.errors import InvalidData
 from engine.services import audit
 from engine.services import case_notes
 from engine.services import case_views

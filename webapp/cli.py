@@ -13,9 +13,9 @@ from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 
 from engine import audit_chain
-from engine.errors import EngineError
-from engine.errors import InvalidProcess
-from engine.errors import InvalidRows
+from engine.domain.errors import EngineError
+from engine.domain.errors import InvalidProcess
+from engine.domain.errors import InvalidRows
 from engine.schema import upgrade_database
 from engine.services import audit
 from engine.services import calendar_days

@@ -7,14 +7,14 @@ from typing import Any
 from flask import Flask
 from flask import render_template
 
-from engine.errors import Conflict
-from engine.errors import EngineError
-from engine.errors import InvalidData
-from engine.errors import InvalidProcess
-from engine.errors import InvalidRows
-from engine.errors import NotAllowed
-from engine.errors import NotFound
-from engine.errors import StepFailed
+from engine.domain.errors import Conflict
+from engine.domain.errors import EngineError
+from engine.domain.errors import InvalidData
+from engine.domain.errors import InvalidProcess
+from engine.domain.errors import InvalidRows
+from engine.domain.errors import NotAllowed
+from engine.domain.errors import NotFound
+from engine.domain.errors import StepFailed
 from webapp.i18n import translate
 
 STATUS: list[tuple[type[EngineError], int]] = [

@@ -17,8 +17,8 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from engine.access import QUALITY_READERS
-from engine.errors import InvalidData
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.messages import Message
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 DEFAULT = "zh_Hans_CN"

@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response
 
 from engine.access import STAFF_ROLES
 from engine.access import SUPERVISOR_ROLES
-from engine.errors import InvalidData
-from engine.errors import NotAllowed
+from engine.domain.errors import InvalidData
+from engine.domain.errors import NotAllowed
 from engine.services import cases
 from engine.services import inbox
 from engine.services import tasks

@@ -19,10 +19,10 @@ from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response
 
-from engine.errors import EngineError
-from engine.errors import InvalidData
-from engine.errors import InvalidProcess
-from engine.messages import Message
+from engine.domain.errors import EngineError
+from engine.domain.errors import InvalidData
+from engine.domain.errors import InvalidProcess
+from engine.domain.messages import Message
 from engine.services import process_drafts
 from engine.services import processes
 from webapp import engine_context

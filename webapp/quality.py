@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine.access import require_quality_reader
-from engine.errors import InvalidData
-from engine.errors import InvalidRows
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.errors import InvalidRows
+from engine.domain.messages import Message
 from engine.periods import Period
 from engine.services import approvals
 from engine.services import breaches

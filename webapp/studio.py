@@ -14,9 +14,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.errors import InvalidData
-from engine.errors import InvalidProcess
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.errors import InvalidProcess
+from engine.domain.messages import Message
 from engine.services import migration
 from engine.services import processes
 from webapp import engine_context

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 
-from engine.errors import Problem
+from engine.domain.errors import Problem
 
 
 def uploaded_diagrams() -> dict[str, bytes]:

@@ -18,8 +18,8 @@ from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.parser import AftercareParser
 from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.serializer import dump_specs
-from engine.errors import InvalidProcess
-from engine.errors import Problem
+from engine.domain.errors import InvalidProcess
+from engine.domain.errors import Problem
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.serializer import SERIALIZER
 from engine.bpmn.serializer import SpecBundle
-from engine.messages import Message
+from engine.domain.messages import Message
 
 # Tasks the case has reached: their element must exist in the new version.
 REACHED = TaskState.COMPLETED | TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.ERROR

@@ -31,11 +31,11 @@ from engine.bpmn.serializer import dump_workflow
 from engine.bpmn.serializer import load_workflow
 from engine.bpmn.serializer import pack_state
 from engine.bpmn.serializer import unpack_state
-from engine.errors import EngineError
-from engine.errors import StepFailed
-from engine.errors import TaskNotReady
-from engine.errors import TaskTreeTooLarge
-from engine.messages import Message
+from engine.domain.errors import EngineError
+from engine.domain.errors import StepFailed
+from engine.domain.errors import TaskNotReady
+from engine.domain.errors import TaskTreeTooLarge
+from engine.domain.messages import Message
 
 # SpiffWorkflow's task iterator stops at depth 1000 and then reports the case completed
 # while a task is still READY; refuse well before that.

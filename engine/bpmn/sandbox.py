@@ -32,7 +32,7 @@ from RestrictedPython.Guards import guarded_iter_unpack_sequence
 from RestrictedPython.Guards import guarded_unpack_sequence
 from RestrictedPython.Guards import safer_getattr
 
-from engine.errors import SandboxViolation
+from engine.domain.errors import SandboxViolation
 
 FILENAME = "<aftercare-sandbox>"
 MAX_SEQUENCE = 1_000_000

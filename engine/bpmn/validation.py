@@ -25,7 +25,7 @@ from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.parser import quote_iso_timers
 from engine.bpmn.sandbox import check_source
-from engine.errors import Problem
+from engine.domain.errors import Problem
 
 HUMAN_TASKS = ("userTask", "manualTask")
 UNSUPPORTED = {

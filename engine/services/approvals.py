@@ -24,8 +24,8 @@ from engine.bpmn.decision_points import decision_points
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
-from engine.errors import InvalidData
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.messages import Message
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion

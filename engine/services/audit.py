@@ -13,8 +13,8 @@ from engine.audit_chain import export_document
 from engine.audit_chain import verify_chain
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.errors import NotFound
-from engine.messages import Message
+from engine.domain.errors import NotFound
+from engine.domain.messages import Message
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from engine.access import require_staff
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.errors import InvalidData
-from engine.errors import NotFound
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.errors import NotFound
+from engine.domain.messages import Message
 from engine.models import CaseAttachment
 from engine.models import CaseComment
 from engine.services.case_writer import CaseWriter

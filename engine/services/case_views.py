@@ -19,9 +19,9 @@ from engine.bpmn.diagram_files import files_by_process
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
-from engine.errors import InvalidData
-from engine.errors import NotFound
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.errors import NotFound
+from engine.domain.messages import Message
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion

@@ -23,10 +23,10 @@ from engine.audit_chain import chain_hash
 from engine.audit_chain import event_content
 from engine.context import Actor
 from engine.db import utcnow
+from engine.domain.errors import Conflict
+from engine.domain.messages import Message
 from engine.driver_sql import Prepared
-from engine.errors import Conflict
 from engine.jsonsafe import json_safe
-from engine.messages import Message
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion

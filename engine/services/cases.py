@@ -18,12 +18,12 @@ from engine.bpmn.runtime import CaseRuntime
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.domain.errors import NotAllowed
+from engine.domain.errors import NotFound
+from engine.domain.errors import StepFailed
+from engine.domain.messages import Message
 from engine.driver_sql import Prepared
-from engine.errors import NotAllowed
-from engine.errors import NotFound
-from engine.errors import StepFailed
 from engine.jsonsafe import json_safe
-from engine.messages import Message
 from engine.models import Case
 from engine.models import CaseCounter
 from engine.models.cases import CANCELLED

@@ -25,9 +25,9 @@ from engine.access import working_roles
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
-from engine.errors import InvalidData
-from engine.errors import NotAllowed
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.errors import NotAllowed
+from engine.domain.messages import Message
 from engine.models import Case
 from engine.models import User
 from engine.models import WorkItem

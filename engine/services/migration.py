@@ -24,8 +24,8 @@ from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.errors import NotFound
-from engine.messages import Message
+from engine.domain.errors import NotFound
+from engine.domain.messages import Message
 from engine.models import Case
 from engine.models import ProcessVersion
 from engine.models.cases import RUNNING

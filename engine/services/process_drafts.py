@@ -21,10 +21,10 @@ from engine.bpmn.new_process import new_process_files
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
-from engine.errors import Conflict
-from engine.errors import InvalidData
-from engine.errors import NotFound
-from engine.messages import Message
+from engine.domain.errors import Conflict
+from engine.domain.errors import InvalidData
+from engine.domain.errors import NotFound
+from engine.domain.messages import Message
 from engine.models import ProcessDraft
 from engine.models import ProcessVersion
 from engine.models import User

@@ -27,12 +27,12 @@ from engine.bpmn.version_diff import ElementChange
 from engine.bpmn.version_diff import diff_sources
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.domain.errors import InvalidProcess
+from engine.domain.errors import NotAllowed
+from engine.domain.errors import NotFound
+from engine.domain.errors import Problem
+from engine.domain.messages import Message
 from engine.driver_sql import Prepared
-from engine.errors import InvalidProcess
-from engine.errors import NotAllowed
-from engine.errors import NotFound
-from engine.errors import Problem
-from engine.messages import Message
 from engine.models import Case
 from engine.models import ProcessDraft
 from engine.models import ProcessVersion

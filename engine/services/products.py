@@ -17,10 +17,10 @@ from engine.access import require_quality_reader
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
-from engine.errors import InvalidData
-from engine.errors import InvalidRows
-from engine.errors import NotAllowed
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.errors import InvalidRows
+from engine.domain.errors import NotAllowed
+from engine.domain.messages import Message
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import DeliveredUnit

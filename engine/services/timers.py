@@ -17,7 +17,7 @@ from sqlalchemy import update
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
-from engine.errors import StepFailed
+from engine.domain.errors import StepFailed
 from engine.models import Case
 from engine.models.cases import RUNNING
 from engine.services.case_writer import CaseWriter

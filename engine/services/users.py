@@ -17,10 +17,10 @@ from werkzeug.security import generate_password_hash
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
-from engine.errors import InvalidData
-from engine.errors import NotAllowed
-from engine.errors import NotFound
-from engine.messages import Message
+from engine.domain.errors import InvalidData
+from engine.domain.errors import NotAllowed
+from engine.domain.errors import NotFound
+from engine.domain.messages import Message
 from engine.models import ApiToken
 from engine.models import Role
 from engine.models import User

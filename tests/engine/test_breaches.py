@@ -70,7 +70,7 @@ def test_an_open_late_task_is_recorded_against_its_holder_or_roles(ctx, staff, s
 
 
 def test_only_quality_readers(ctx, staff) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    from engine.errors import NotAllowed
+    from engine.domain.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
         register(ctx, staff["engineer"])

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from engine.errors import InvalidData
+from engine.domain.errors import InvalidData
 from engine.services import case_views
 from engine.services import cases
 from tests import diagrams

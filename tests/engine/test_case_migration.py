@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from engine.errors import NotAllowed
+from engine.domain.errors import NotAllowed
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.services import audit

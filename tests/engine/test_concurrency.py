@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from engine.context import EngineContext
-from engine.errors import Conflict
+from engine.domain.errors import Conflict
 from engine.services import cases
 from engine.services import tasks
 from tests import diagrams

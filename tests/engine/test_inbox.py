@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from engine.errors import InvalidData
-from engine.errors import NotAllowed
+from engine.domain.errors import InvalidData
+from engine.domain.errors import NotAllowed
 from engine.models import AuditEvent
 from engine.services import cases
 from engine.services import inbox

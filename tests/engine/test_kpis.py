@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.errors import NotAllowed
+from engine.domain.errors import NotAllowed
 from engine.services import approvals
 from engine.services import kpis
 from tests import quality_month

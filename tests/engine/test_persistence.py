@@ -16,7 +16,7 @@ from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.serializer import unpack_state
 from engine.db import WAL_CHECKPOINT_PAGES
 from engine.db import Base
-from engine.errors import StepFailed
+from engine.domain.errors import StepFailed
 from engine.models import Case
 from engine.models import ProcessVersion
 from engine.schema import alembic_config

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from engine.bpmn import sandbox
-from engine.errors import SandboxViolation
+from engine.domain.errors import SandboxViolation
 
 LIMIT = sandbox.CpuLimit(0.5)
 

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from engine.bpmn.serializer import unpack_state
-from engine.errors import InvalidData
-from engine.errors import NotAllowed
-from engine.errors import NotFound
-from engine.errors import StepFailed
-from engine.errors import TaskNotReady
+from engine.domain.errors import InvalidData
+from engine.domain.errors import NotAllowed
+from engine.domain.errors import NotFound
+from engine.domain.errors import StepFailed
+from engine.domain.errors import TaskNotReady
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import WorkItem

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.bpmn.building import check_files
-from engine.errors import InvalidProcess
+from engine.domain.errors import InvalidProcess
 from engine.roles import role_aliases
 from tests import diagrams
 from tests.diagrams import definitions

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from engine.errors import NotAllowed
+from engine.domain.errors import NotAllowed
 from engine.services import processes
 from tests import diagrams
 from tests.processes.conftest import PROCESSES

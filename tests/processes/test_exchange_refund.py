@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import NotAllowed
+from engine.domain.errors import NotAllowed
 from tests.processes.journeys import to_solution
 
 NOTICE = {"notice_no": "TH-2026-007", "notice_items": "AWP-12 整机 1 台"}

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from engine.errors import InvalidData
+from engine.domain.errors import InvalidData
 from engine.models import AuditEvent
 from engine.services import case_notes
 from engine.services import cases

@@ -9,9 +9,9 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from engine.errors import InvalidData
-from engine.errors import InvalidRows
-from engine.errors import NotAllowed
+from engine.domain.errors import InvalidData
+from engine.domain.errors import InvalidRows
+from engine.domain.errors import NotAllowed
 from engine.services import products
 from tests import quality_month
 from tests.processes.conftest import staff  # noqa: F401 - fixture

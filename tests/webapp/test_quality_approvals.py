@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engine.db import utcnow
-from engine.errors import NotAllowed
+from engine.domain.errors import NotAllowed
 from engine.services import approvals
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture

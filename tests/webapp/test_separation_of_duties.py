@@ -8,7 +8,7 @@ import re
 import pytest
 
 from engine.bpmn.building import check_files
-from engine.errors import NotAllowed
+from engine.domain.errors import NotAllowed
 from engine.roles import role_aliases
 from engine.services import cases
 from engine.services import tasks
