@@ -26,9 +26,9 @@ from SpiffWorkflow.util.task import TaskState
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.config import EngineConfig  # noqa: E402
 from engine.context import Actor  # noqa: E402
 from engine.context import EngineContext  # noqa: E402
+from engine.domain.config import EngineConfig  # noqa: E402
 from engine.schema import upgrade_database  # noqa: E402
 from engine.services import cases  # noqa: E402
 from engine.services import processes  # noqa: E402

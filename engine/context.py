@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.config import EngineConfig
 from engine.db import make_engine
+from engine.domain.config import EngineConfig
+from engine.domain.working_calendar import WorkingCalendar
 from engine.live_workflows import LiveWorkflows
 from engine.uow import UnitOfWork
-from engine.working_calendar import WorkingCalendar
 
 T = TypeVar("T")
 

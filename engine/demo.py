@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.domain.roles import ROLES
 from engine.models import User
-from engine.roles import ROLES
 from engine.services import cases
 from engine.services import products
 from engine.services import tasks

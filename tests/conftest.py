@@ -17,10 +17,10 @@ from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
-from engine.config import EngineConfig
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import make_engine
+from engine.domain.config import EngineConfig
 from engine.models import User
 from engine.schema import upgrade_database
 from engine.services import processes

@@ -13,8 +13,8 @@ from pathlib import Path
 from waitress.server import create_server
 
 from engine import demo
-from engine.config import EngineConfig
 from engine.context import EngineContext
+from engine.domain.config import EngineConfig
 from engine.schema import upgrade_database
 from engine.services import processes
 from engine.services import users

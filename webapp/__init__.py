@@ -10,8 +10,8 @@ from flask import Flask
 from flask import current_app
 from flask_wtf.csrf import CSRFProtect
 
-from engine.config import EngineConfig
 from engine.context import EngineContext
+from engine.domain.config import EngineConfig
 from webapp.login_limits import LoginLimiter
 
 

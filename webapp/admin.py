@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine.domain.errors import InvalidData
-from engine.roles import ROLES
+from engine.domain.roles import ROLES
 from engine.services import users
 from webapp import engine_context
 from webapp.auth import login_required

@@ -12,7 +12,7 @@ import click
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 
-from engine import audit_chain
+from engine.domain import audit_chain
 from engine.domain.errors import EngineError
 from engine.domain.errors import InvalidProcess
 from engine.domain.errors import InvalidRows
@@ -153,7 +153,7 @@ def export_audit(case: str, output: str | None) -> None:
 @cli.command("verify-audit-file")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def verify_audit_file(path: str) -> None:
-    """Verify an exported audit trail without the database (same as python3 engine/audit_chain.py)."""
+    """Verify an exported audit trail without the database (same as python3 engine/domain/audit_chain.py)."""
     sys.exit(audit_chain.main([path]))
 
 

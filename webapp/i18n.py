@@ -16,7 +16,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from engine.access import QUALITY_READERS
+from engine.domain.authz import QUALITY_READERS
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 

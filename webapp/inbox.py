@@ -15,8 +15,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.access import STAFF_ROLES
-from engine.access import SUPERVISOR_ROLES
+from engine.domain.authz import STAFF_ROLES
+from engine.domain.authz import SUPERVISOR_ROLES
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.services import cases

@@ -17,16 +17,16 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.access import require_quality_reader
+from engine.domain.authz import require_quality_reader
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
 from engine.domain.messages import Message
-from engine.periods import Period
+from engine.domain.periods import Period
+from engine.domain.task_rules import KIND_LABELS
 from engine.services import approvals
 from engine.services import breaches
 from engine.services import kpis
 from engine.services import products
-from engine.task_rules import KIND_LABELS
 from webapp import engine_context
 from webapp.auth import login_required
 from webapp.exports import csv_download

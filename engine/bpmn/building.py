@@ -12,12 +12,12 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from engine import forms
 from engine.bpmn import validation
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.parser import AftercareParser
 from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.serializer import dump_specs
+from engine.domain import forms
 from engine.domain.errors import InvalidProcess
 from engine.domain.errors import Problem
 

@@ -19,7 +19,7 @@ from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.validation import safe_xml_parser
 from engine.bpmn.validation import task_properties
-from engine.task_rules import rules_of
+from engine.domain.task_rules import rules_of
 
 COMMENT_WORDS = ("comment", "note", "reason", "opinion")
 

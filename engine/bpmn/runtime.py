@@ -23,14 +23,14 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import forms
-from engine import task_rules
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.serializer import dump_workflow
 from engine.bpmn.serializer import load_workflow
 from engine.bpmn.serializer import pack_state
 from engine.bpmn.serializer import unpack_state
+from engine.domain import forms
+from engine.domain import task_rules
 from engine.domain.errors import EngineError
 from engine.domain.errors import StepFailed
 from engine.domain.errors import TaskNotReady
@@ -56,7 +56,7 @@ class ReadyTask:
     due_at: datetime | None
     documentation: str | None
     form: dict[str, Any]
-    rules: dict[str, Any] | None = None  # declared on the task (engine.task_rules)
+    rules: dict[str, Any] | None = None  # declared on the task (engine.domain.task_rules)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from engine.bpmn import sandbox
-from engine.working_calendar import WorkingCalendar
+from engine.domain.working_calendar import WorkingCalendar
 
 
 def calendar_helpers(calendar: WorkingCalendar) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
-from engine import task_rules
 from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.parser import quote_iso_timers
 from engine.bpmn.sandbox import check_source
+from engine.domain import task_rules
 from engine.domain.errors import Problem
 
 HUMAN_TASKS = ("userTask", "manualTask")

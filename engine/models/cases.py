@@ -77,7 +77,7 @@ class WorkItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     documentation: Mapped[str | None] = mapped_column(Text)
     form: Mapped[dict[str, Any]] = mapped_column(JSON)
-    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # engine.task_rules, if declared
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # engine.domain.task_rules, if declared
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str | None] = mapped_column(String(20))

@@ -17,22 +17,22 @@ from sqlalchemy import and_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import require_quality_reader
 from engine.bpmn.decision_points import DecisionPoint
 from engine.bpmn.decision_points import FieldInfo
 from engine.bpmn.decision_points import decision_points
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.domain.authz import require_quality_reader
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
+from engine.domain.periods import Period
+from engine.domain.periods import period
+from engine.domain.separation import describe
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion
 from engine.models import WorkItem
-from engine.periods import Period
-from engine.periods import period
-from engine.separation import describe
 
 YES, NO = "yes", "no"
 

@@ -1,4 +1,4 @@
-"""Verify and export the per-case hash chain of audit events (engine/audit_chain.py)."""
+"""Verify and export the per-case hash chain of audit events (engine/domain/audit_chain.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import require_staff
-from engine.audit_chain import ChainReport
-from engine.audit_chain import export_document
-from engine.audit_chain import verify_chain
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.domain.audit_chain import ChainReport
+from engine.domain.audit_chain import export_document
+from engine.domain.audit_chain import verify_chain
+from engine.domain.authz import require_staff
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.models import AuditEvent

@@ -1,4 +1,4 @@
-"""The breach register: tasks declared as breaches when late (engine/task_rules.py), finished
+"""The breach register: tasks declared as breaches when late (engine/domain/task_rules.py), finished
 after their due time or still open past it, each against the person responsible.
 
 The responsible person is who completed the task, or who holds it while it is open; an open
@@ -17,14 +17,14 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from engine.access import require_quality_reader
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.domain.authz import require_quality_reader
+from engine.domain.periods import Period
 from engine.models import Case
 from engine.models import User
 from engine.models import WorkItem
-from engine.periods import Period
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.access import require_staff
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.domain.authz import require_staff
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message

@@ -14,14 +14,15 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 
-from engine.access import require_staff
 from engine.bpmn.diagram_files import files_by_process
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.domain.authz import require_staff
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
+from engine.domain.periods import local_day
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion
@@ -31,7 +32,6 @@ from engine.models.cases import CANCELLED
 from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR
 from engine.models.cases import RUNNING
-from engine.periods import local_day
 from engine.services import audit
 from engine.services.case_writer import load_case
 from engine.services.cases import CaseInfo

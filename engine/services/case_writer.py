@@ -19,14 +19,14 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
-from engine.audit_chain import chain_hash
-from engine.audit_chain import event_content
 from engine.context import Actor
 from engine.db import utcnow
+from engine.domain.audit_chain import chain_hash
+from engine.domain.audit_chain import event_content
 from engine.domain.errors import Conflict
+from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
 from engine.driver_sql import Prepared
-from engine.jsonsafe import json_safe
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion

@@ -12,18 +12,18 @@ from sqlalchemy import bindparam
 from sqlalchemy import insert
 from sqlalchemy import update
 
-from engine import forms
-from engine.audit_chain import GENESIS
 from engine.bpmn.runtime import CaseRuntime
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.domain import forms
+from engine.domain.audit_chain import GENESIS
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
+from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
 from engine.driver_sql import Prepared
-from engine.jsonsafe import json_safe
 from engine.models import Case
 from engine.models import CaseCounter
 from engine.models.cases import CANCELLED

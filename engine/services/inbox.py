@@ -19,12 +19,12 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
-from engine.access import SUPERVISOR_ROLES
-from engine.access import require_staff
-from engine.access import working_roles
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.domain.authz import SUPERVISOR_ROLES
+from engine.domain.authz import require_staff
+from engine.domain.authz import working_roles
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message

@@ -24,16 +24,16 @@ from sqlalchemy import select
 from sqlalchemy import union
 from sqlalchemy.orm import Session
 
-from engine.access import require_quality_reader
 from engine.bpmn.diagram_files import files_by_process
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.domain.authz import require_quality_reader
+from engine.domain.periods import Period
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion
 from engine.models import WorkItem
-from engine.periods import Period
 from engine.services.cases import CaseInfo
 from engine.services.cases import case_info
 

@@ -15,7 +15,6 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import require_staff
 from engine.bpmn import validation
 from engine.bpmn.building import build_files
 from engine.bpmn.building import check_files
@@ -27,19 +26,20 @@ from engine.bpmn.version_diff import ElementChange
 from engine.bpmn.version_diff import diff_sources
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.domain.authz import require_staff
 from engine.domain.errors import InvalidProcess
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.errors import Problem
 from engine.domain.messages import Message
+from engine.domain.roles import RoleInfo
+from engine.domain.roles import role_aliases
 from engine.driver_sql import Prepared
 from engine.models import Case
 from engine.models import ProcessDraft
 from engine.models import ProcessVersion
 from engine.models import Role
 from engine.models import User
-from engine.roles import RoleInfo
-from engine.roles import role_aliases
 from engine.services.case_writer import load_spec_json
 
 DIAGRAM_SUFFIXES = (".bpmn", ".dmn")

@@ -13,20 +13,20 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.access import require_quality_reader
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
+from engine.domain.authz import require_quality_reader
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
+from engine.domain.product_import import check_rows
+from engine.domain.product_import import read_table
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import DeliveredUnit
 from engine.models import ProcessVersion
-from engine.product_import import check_rows
-from engine.product_import import read_table
 from engine.services.kpis import FACTS
 
 EDITORS = frozenset({"quality_manager", "admin"})

@@ -16,7 +16,7 @@ from engine.bpmn.serializer import SPEC_CACHE
 from engine.context import Actor
 from engine.context import EngineContext
 from engine.db import utcnow
-from engine.jsonsafe import json_safe
+from engine.domain.jsonsafe import json_safe
 from engine.models import User
 from engine.models.cases import COMPLETED
 from engine.models.cases import ERROR

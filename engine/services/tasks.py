@@ -16,12 +16,12 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
-from engine import forms
-from engine.access import acting_for
-from engine.access import require_staff
-from engine.access import working_roles
 from engine.context import Actor
 from engine.context import EngineContext
+from engine.domain import forms
+from engine.domain.authz import acting_for
+from engine.domain.authz import require_staff
+from engine.domain.authz import working_roles
 from engine.domain.errors import Conflict
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound

@@ -21,10 +21,10 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
+from engine.domain.roles import ROLES
 from engine.models import ApiToken
 from engine.models import Role
 from engine.models import User
-from engine.roles import ROLES
 
 
 def seed_roles(ctx: EngineContext) -> int:

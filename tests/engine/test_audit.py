@@ -20,7 +20,7 @@ from engine.services import cases
 from engine.services import tasks
 from tests import diagrams
 
-AUDIT_CHAIN = Path(__file__).resolve().parents[2] / "engine" / "audit_chain.py"
+AUDIT_CHAIN = Path(__file__).resolve().parents[2] / "engine" / "domain" / "audit_chain.py"
 
 
 @pytest.fixture

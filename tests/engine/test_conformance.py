@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.bpmn.building import check_files
-from engine.roles import role_aliases
+from engine.domain.roles import role_aliases
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance"
 FILES = sorted(CONFORMANCE.glob("*/*.bpmn"))

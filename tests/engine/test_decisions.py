@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from engine.bpmn.building import check_files
-from engine.roles import role_aliases
+from engine.domain.roles import role_aliases
 from engine.services import cases
 from engine.services import tasks
 from tests import diagrams

@@ -7,8 +7,8 @@ from collections import Counter
 from sqlalchemy import select
 
 from engine import demo
+from engine.domain.roles import ROLES
 from engine.models import Case
-from engine.roles import ROLES
 from engine.services import processes
 from engine.services import products
 from engine.services import users

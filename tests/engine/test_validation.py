@@ -6,7 +6,7 @@ import pytest
 
 from engine.bpmn.building import check_files
 from engine.domain.errors import InvalidProcess
-from engine.roles import role_aliases
+from engine.domain.roles import role_aliases
 from tests import diagrams
 from tests.diagrams import definitions
 from tests.diagrams import flow

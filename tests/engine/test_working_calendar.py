@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.bpmn.script_engine import calendar_helpers
-from engine.config import parse_working_periods
+from engine.domain.config import parse_working_periods
+from engine.domain.working_calendar import WorkingCalendar
 from engine.services import calendar_days
-from engine.working_calendar import WorkingCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from engine.bpmn.building import check_files
-from engine.roles import ROLES
-from engine.roles import role_aliases
+from engine.domain.roles import ROLES
+from engine.domain.roles import role_aliases
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"

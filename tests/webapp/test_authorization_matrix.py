@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from engine.roles import ROLES
+from engine.domain.roles import ROLES
 from engine.services import case_notes
 from engine.services import cases
 from engine.services import tasks

@@ -9,7 +9,7 @@ import pytest
 
 from engine.bpmn.building import check_files
 from engine.domain.errors import NotAllowed
-from engine.roles import role_aliases
+from engine.domain.roles import role_aliases
 from engine.services import cases
 from engine.services import tasks
 from tests.diagrams import definitions

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from engine.config import DEFAULT_WORKING_PERIODS
+from engine.domain.config import DEFAULT_WORKING_PERIODS
 
 MAX_SEARCH_DAYS = 3660
 

@@ -5,7 +5,7 @@ machine with Python 3.11, without Aftercare or its database:
 
     python3 audit_chain.py SR-2026-000001.audit.json
 
-(the file is ``engine/audit_chain.py`` of the source tree; ``aftercare verify-audit-file`` runs
+(the file is ``engine/domain/audit_chain.py`` of the source tree; ``aftercare verify-audit-file`` runs
 the same check). Exit status 0 when the chain verifies, 1 naming the first broken event.
 """
 

@@ -1,5 +1,5 @@
 """Rules a process owner declares on a user task with ``camunda:properties``, kept with its
-work item: separation of duties (engine/separation.py) and the deadline breach it counts as.
+work item: separation of duties (engine/domain/separation.py) and the deadline breach it counts as.
 
 - ``breach`` = a kind (``late_forwarding``, ``late_trip_report``, ``late_expense_audit`` or any
   identifier): finishing the task after its due time is a breach of that kind, recorded
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine import separation
+from engine.domain import separation
 from engine.domain.messages import Message
 
 BREACH = "breach"

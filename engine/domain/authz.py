@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.context import Actor
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
-from engine.roles import ROLES
+from engine.domain.roles import ROLES
 
 # Customers act through portal links, never through staff views of cases.
 STAFF_ROLES = frozenset(role.id for role in ROLES if role.id != "customer")
