@@ -12,11 +12,11 @@ from sqlalchemy import Engine
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db import make_engine
 from engine.domain.config import EngineConfig
 from engine.domain.working_calendar import WorkingCalendar
-from engine.live_workflows import LiveWorkflows
-from engine.uow import UnitOfWork
+from engine.store.db import make_engine
+from engine.store.live_workflows import LiveWorkflows
+from engine.store.uow import UnitOfWork
 
 T = TypeVar("T")
 

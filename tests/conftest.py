@@ -19,12 +19,12 @@ from werkzeug.security import generate_password_hash
 
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import make_engine
 from engine.domain.config import EngineConfig
 from engine.models import User
-from engine.schema import upgrade_database
 from engine.services import processes
 from engine.services import users
+from engine.store.db import make_engine
+from engine.store.schema import upgrade_database
 from tools.browser import chromium
 from webapp import create_app
 

@@ -15,9 +15,9 @@ from waitress.server import create_server
 from engine import demo
 from engine.context import EngineContext
 from engine.domain.config import EngineConfig
-from engine.schema import upgrade_database
 from engine.services import processes
 from engine.services import users
+from engine.store.schema import upgrade_database
 from tools.browser import chromium
 from tools.browser import sign_in
 from webapp import create_app

@@ -16,13 +16,13 @@ from engine.domain import audit_chain
 from engine.domain.errors import EngineError
 from engine.domain.errors import InvalidProcess
 from engine.domain.errors import InvalidRows
-from engine.schema import upgrade_database
 from engine.services import audit
 from engine.services import calendar_days
 from engine.services import processes
 from engine.services import products
 from engine.services import timers
 from engine.services import users
+from engine.store.schema import upgrade_database
 from webapp import create_app
 from webapp import engine_context
 

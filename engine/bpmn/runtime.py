@@ -89,7 +89,7 @@ class CaseRuntime:
 
     @classmethod
     def resume(cls, workflow: BpmnWorkflow, engine: SandboxScriptEngine, max_tasks: int) -> CaseRuntime:
-        """Wrap a workflow kept alive since its last save (see engine.live_workflows)."""
+        """Wrap a workflow kept alive since its last save (see engine.store.live_workflows)."""
         return cls(workflow, engine, max_tasks)
 
     def dump(self) -> bytes:

@@ -12,8 +12,8 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from engine.db import Base
-from engine.db import UTCDateTime
+from engine.store.db import Base
+from engine.store.db import UTCDateTime
 
 
 class AuditEvent(Base):

@@ -8,7 +8,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from engine.db import Base
+from engine.store.db import Base
 
 
 class CalendarDay(Base):

@@ -13,9 +13,9 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
-from engine.db import Base
-from engine.db import UTCDateTime
-from engine.db import utcnow
+from engine.store.db import Base
+from engine.store.db import UTCDateTime
+from engine.store.db import utcnow
 
 
 class ProcessVersion(Base):

@@ -22,7 +22,6 @@ from engine.bpmn.decision_points import FieldInfo
 from engine.bpmn.decision_points import decision_points
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.authz import require_quality_reader
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
@@ -33,6 +32,7 @@ from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion
 from engine.models import WorkItem
+from engine.store.db import utcnow
 
 YES, NO = "yes", "no"
 

@@ -19,12 +19,12 @@ from sqlalchemy.orm import aliased
 
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.authz import require_quality_reader
 from engine.domain.periods import Period
 from engine.models import Case
 from engine.models import User
 from engine.models import WorkItem
+from engine.store.db import utcnow
 
 
 @dataclass(frozen=True)

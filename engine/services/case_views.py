@@ -17,7 +17,6 @@ from sqlalchemy import select
 from engine.bpmn.diagram_files import files_by_process
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.authz import require_staff
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
@@ -39,6 +38,7 @@ from engine.services.cases import case_info
 from engine.services.progress import read_runtime
 from engine.services.tasks import TaskInfo
 from engine.services.tasks import task_info
+from engine.store.db import utcnow
 
 STATUSES = (RUNNING, COMPLETED, CANCELLED, ERROR)
 PAGE_SIZE = 20

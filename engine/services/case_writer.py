@@ -20,17 +20,17 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from engine.context import Actor
-from engine.db import utcnow
 from engine.domain.audit_chain import chain_hash
 from engine.domain.audit_chain import event_content
 from engine.domain.errors import Conflict
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
-from engine.driver_sql import Prepared
 from engine.models import AuditEvent
 from engine.models import Case
 from engine.models import ProcessVersion
 from engine.models import WorkItem
+from engine.store.db import utcnow
+from engine.store.driver_sql import Prepared
 
 CASES = Case.__table__
 ITEMS = WorkItem.__table__
@@ -124,7 +124,7 @@ def load_spec_json(connection: Connection, version_id: int) -> str:
 
 
 # Built and compiled once: through SQLAlchemy's execution path each of these would cost
-# several times what the database spends on it (engine/driver_sql.py).
+# several times what the database spends on it (engine/store/driver_sql.py).
 OPEN_ITEMS = Prepared(
     select(ITEMS.c.id, ITEMS.c.task_id, ITEMS.c.bpmn_id, ITEMS.c.name).where(
         ITEMS.c.case_id == bindparam("case_id"), ITEMS.c.closed_at.is_(None)

@@ -15,7 +15,6 @@ from sqlalchemy import update
 from engine.bpmn.runtime import CaseRuntime
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain import forms
 from engine.domain.audit_chain import GENESIS
 from engine.domain.errors import NotAllowed
@@ -23,7 +22,6 @@ from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
-from engine.driver_sql import Prepared
 from engine.models import Case
 from engine.models import CaseCounter
 from engine.models.cases import CANCELLED
@@ -39,6 +37,8 @@ from engine.services.processes import latest_version
 from engine.services.progress import keep_alive
 from engine.services.progress import save_progress
 from engine.services.progress import script_engine_for
+from engine.store.db import utcnow
+from engine.store.driver_sql import Prepared
 
 FIXED_PREFIXES = {"service_request": "SR", "complaint": "CP"}
 

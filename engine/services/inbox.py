@@ -21,7 +21,6 @@ from sqlalchemy import update
 
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.authz import SUPERVISOR_ROLES
 from engine.domain.authz import require_staff
 from engine.domain.authz import working_roles
@@ -38,6 +37,7 @@ from engine.services.tasks import may_work_on
 from engine.services.tasks import require_open_item
 from engine.services.tasks import task_info
 from engine.services.tasks import visible_to
+from engine.store.db import utcnow
 
 PAGE_SIZE = 25
 DUE_CHOICES = ("overdue", "today")

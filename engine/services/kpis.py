@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from engine.bpmn.diagram_files import files_by_process
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.authz import require_quality_reader
 from engine.domain.periods import Period
 from engine.models import AuditEvent
@@ -36,6 +35,7 @@ from engine.models import ProcessVersion
 from engine.models import WorkItem
 from engine.services.cases import CaseInfo
 from engine.services.cases import case_info
+from engine.store.db import utcnow
 
 # Which steps and fields of the shipped processes each figure reads.
 FACTS = {

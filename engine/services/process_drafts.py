@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from engine.bpmn.new_process import new_process_files
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
@@ -33,6 +32,7 @@ from engine.services.processes import MAX_FILES
 from engine.services.processes import Deployed
 from engine.services.processes import deploy_files
 from engine.services.processes import require_process_owner
+from engine.store.db import utcnow
 
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,119}$")
 FILE_NAME = re.compile(r"^[^/\\\x00]{1,200}$")

@@ -34,13 +34,13 @@ from engine.domain.errors import Problem
 from engine.domain.messages import Message
 from engine.domain.roles import RoleInfo
 from engine.domain.roles import role_aliases
-from engine.driver_sql import Prepared
 from engine.models import Case
 from engine.models import ProcessDraft
 from engine.models import ProcessVersion
 from engine.models import Role
 from engine.models import User
 from engine.services.case_writer import load_spec_json
+from engine.store.driver_sql import Prepared
 
 DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
 

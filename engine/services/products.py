@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.authz import require_quality_reader
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
@@ -28,6 +27,7 @@ from engine.models import Case
 from engine.models import DeliveredUnit
 from engine.models import ProcessVersion
 from engine.services.kpis import FACTS
+from engine.store.db import utcnow
 
 EDITORS = frozenset({"quality_manager", "admin"})
 PAGE_SIZE = 50

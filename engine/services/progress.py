@@ -15,7 +15,6 @@ from engine.bpmn.script_engine import make_script_engine
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.jsonsafe import json_safe
 from engine.models import User
 from engine.models.cases import COMPLETED
@@ -28,6 +27,7 @@ from engine.services.case_writer import load_case
 from engine.services.case_writer import load_spec_json
 from engine.services.case_writer import load_state
 from engine.services.processes import known_role_aliases
+from engine.store.db import utcnow
 
 T = TypeVar("T")
 

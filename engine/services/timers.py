@@ -16,7 +16,6 @@ from sqlalchemy import update
 
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.errors import StepFailed
 from engine.models import Case
 from engine.models.cases import RUNNING
@@ -26,6 +25,7 @@ from engine.services.progress import keep_alive
 from engine.services.progress import mark_failed
 from engine.services.progress import open_case
 from engine.services.progress import save_progress
+from engine.store.db import utcnow
 
 TIMER_ACTOR = Actor.system("timer")
 

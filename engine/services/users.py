@@ -16,7 +16,6 @@ from werkzeug.security import generate_password_hash
 
 from engine.context import Actor
 from engine.context import EngineContext
-from engine.db import utcnow
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
@@ -25,6 +24,7 @@ from engine.domain.roles import ROLES
 from engine.models import ApiToken
 from engine.models import Role
 from engine.models import User
+from engine.store.db import utcnow
 
 
 def seed_roles(ctx: EngineContext) -> int:

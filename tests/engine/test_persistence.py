@@ -14,15 +14,15 @@ from sqlalchemy import text
 
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.serializer import unpack_state
-from engine.db import WAL_CHECKPOINT_PAGES
-from engine.db import Base
 from engine.domain.errors import StepFailed
 from engine.models import Case
 from engine.models import ProcessVersion
-from engine.schema import alembic_config
 from engine.services import cases
 from engine.services import tasks
 from engine.services.progress import load_runtime
+from engine.store.db import WAL_CHECKPOINT_PAGES
+from engine.store.db import Base
+from engine.store.schema import alembic_config
 from tests import diagrams
 
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
-from engine.db import utcnow
 from engine.domain.errors import NotAllowed
 from engine.services import approvals
+from engine.store.db import utcnow
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY

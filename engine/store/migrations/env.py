@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 import engine.models  # noqa: F401 - registers every table on Base.metadata
-from engine.db import Base
-from engine.db import make_engine
+from engine.store.db import Base
+from engine.store.db import make_engine
 
 config = context.config
 target_metadata = Base.metadata

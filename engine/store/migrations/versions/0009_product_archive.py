@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import engine.db
+import engine.store.db
 
 revision = "0009"
 down_revision = "0008"
@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("warranty_end", sa.Date(), nullable=True),
         sa.Column("parts", sa.JSON(), nullable=False),
         sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("updated_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", engine.store.db.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("serial_number"),
     )
     with op.batch_alter_table("products", schema=None) as batch_op:

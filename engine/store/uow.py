@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from engine.db import WRITE_OPTION
+from engine.store.db import WRITE_OPTION
 
 
 class UnitOfWork:

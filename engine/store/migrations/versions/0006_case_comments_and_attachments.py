@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import engine.db
+import engine.store.db
 
 revision = "0006"
 down_revision = "0005"
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
         sa.Column("uploaded_by", sa.String(length=80), nullable=False),
-        sa.Column("at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("at", engine.store.db.UTCDateTime(), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("content_type", sa.String(length=100), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("author", sa.String(length=80), nullable=False),
-        sa.Column("at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("at", engine.store.db.UTCDateTime(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"],

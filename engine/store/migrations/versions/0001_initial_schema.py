@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import engine.db
+import engine.store.db
 
 revision = "0001"
 down_revision = None
@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(length=120), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", engine.store.db.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("username"),
     )
@@ -58,8 +58,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", engine.db.UTCDateTime(), nullable=False),
-        sa.Column("last_used_at", engine.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", engine.store.db.UTCDateTime(), nullable=False),
+        sa.Column("last_used_at", engine.store.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token_hash"),
@@ -78,7 +78,7 @@ def upgrade() -> None:
         sa.Column("spec_json", sa.Text(), nullable=False),
         sa.Column("serializer_version", sa.String(length=10), nullable=False),
         sa.Column("startable", sa.Boolean(), nullable=False),
-        sa.Column("deployed_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("deployed_at", engine.store.db.UTCDateTime(), nullable=False),
         sa.Column("deployed_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["deployed_by_id"],
@@ -111,13 +111,13 @@ def upgrade() -> None:
         sa.Column("state_json", sa.Text(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("lock_version", sa.Integer(), nullable=False),
-        sa.Column("next_timer_at", engine.db.UTCDateTime(), nullable=True),
-        sa.Column("timer_lease_until", engine.db.UTCDateTime(), nullable=True),
+        sa.Column("next_timer_at", engine.store.db.UTCDateTime(), nullable=True),
+        sa.Column("timer_lease_until", engine.store.db.UTCDateTime(), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("error_element", sa.String(length=200), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", engine.db.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("created_at", engine.store.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", engine.store.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["users.id"],
@@ -139,7 +139,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("at", engine.store.db.UTCDateTime(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor", sa.String(length=80), nullable=False),
         sa.Column("roles", sa.JSON(), nullable=False),
@@ -177,12 +177,12 @@ def upgrade() -> None:
         sa.Column("process_key", sa.String(length=120), nullable=False),
         sa.Column("roles", sa.JSON(), nullable=False),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
-        sa.Column("due_at", engine.db.UTCDateTime(), nullable=True),
-        sa.Column("created_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("due_at", engine.store.db.UTCDateTime(), nullable=True),
+        sa.Column("created_at", engine.store.db.UTCDateTime(), nullable=False),
         sa.Column("documentation", sa.Text(), nullable=True),
         sa.Column("form", sa.JSON(), nullable=False),
         sa.Column("draft", sa.JSON(), nullable=True),
-        sa.Column("closed_at", engine.db.UTCDateTime(), nullable=True),
+        sa.Column("closed_at", engine.store.db.UTCDateTime(), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.Column("completed_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(

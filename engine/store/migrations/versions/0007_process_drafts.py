@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import engine.db
+import engine.store.db
 
 revision = "0007"
 down_revision = "0006"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=120), nullable=False),
         sa.Column("files", sa.JSON(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("updated_at", engine.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", engine.store.db.UTCDateTime(), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"]),
         sa.PrimaryKeyConstraint("key"),
