@@ -26,13 +26,13 @@ from SpiffWorkflow.util.task import TaskState
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.context import Actor  # noqa: E402
-from engine.context import EngineContext  # noqa: E402
+from engine.domain.actors import Actor  # noqa: E402
 from engine.domain.config import EngineConfig  # noqa: E402
 from engine.services import cases  # noqa: E402
 from engine.services import processes  # noqa: E402
 from engine.services import tasks  # noqa: E402
 from engine.services import users  # noqa: E402
+from engine.store.context import EngineContext  # noqa: E402
 from engine.store.schema import upgrade_database  # noqa: E402
 
 DIAGRAM = Path(__file__).with_name("repair_bench.bpmn")

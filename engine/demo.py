@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.roles import ROLES
-from engine.models import User
 from engine.services import cases
 from engine.services import products
 from engine.services import tasks
 from engine.services import users
+from engine.store.context import EngineContext
+from engine.store.models import User
 
 DEMO_PASSWORD = "demo-2026"
 

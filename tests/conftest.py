@@ -17,13 +17,13 @@ from sqlalchemy import update
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.config import EngineConfig
-from engine.models import User
 from engine.services import processes
 from engine.services import users
+from engine.store.context import EngineContext
 from engine.store.db import make_engine
+from engine.store.models import User
 from engine.store.schema import upgrade_database
 from tools.browser import chromium
 from webapp import create_app

@@ -13,10 +13,10 @@ from pathlib import Path
 from waitress.server import create_server
 
 from engine import demo
-from engine.context import EngineContext
 from engine.domain.config import EngineConfig
 from engine.services import processes
 from engine.services import users
+from engine.store.context import EngineContext
 from engine.store.schema import upgrade_database
 from tools.browser import chromium
 from tools.browser import sign_in

@@ -10,8 +10,8 @@ from flask import Flask
 from flask import current_app
 from flask_wtf.csrf import CSRFProtect
 
-from engine.context import EngineContext
 from engine.domain.config import EngineConfig
+from engine.store.context import EngineContext
 from webapp.login_limits import LoginLimiter
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.context import Actor
+from engine.domain.actors import Actor
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
 from engine.domain.roles import ROLES

@@ -20,19 +20,19 @@ from sqlalchemy.orm import Session
 from engine.bpmn.decision_points import DecisionPoint
 from engine.bpmn.decision_points import FieldInfo
 from engine.bpmn.decision_points import decision_points
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.authz import require_quality_reader
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 from engine.domain.periods import Period
 from engine.domain.periods import period
 from engine.domain.separation import describe
-from engine.models import AuditEvent
-from engine.models import Case
-from engine.models import ProcessVersion
-from engine.models import WorkItem
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import ProcessVersion
+from engine.store.models import WorkItem
 
 YES, NO = "yes", "no"
 

@@ -7,18 +7,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.audit_chain import ChainReport
 from engine.domain.audit_chain import export_document
 from engine.domain.audit_chain import verify_chain
 from engine.domain.authz import require_staff
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.models import AuditEvent
-from engine.models import Case
-from engine.models import ProcessVersion
-from engine.models import User
+from engine.store.context import EngineContext
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import ProcessVersion
+from engine.store.models import User
 
 
 def verify_events(case: Case, events: list[AuditEvent], session: Session | None = None) -> ChainReport:

@@ -17,14 +17,14 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.authz import require_quality_reader
 from engine.domain.periods import Period
-from engine.models import Case
-from engine.models import User
-from engine.models import WorkItem
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import Case
+from engine.store.models import User
+from engine.store.models import WorkItem
 
 
 @dataclass(frozen=True)

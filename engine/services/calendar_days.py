@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.context import EngineContext
-from engine.models import CalendarDay
+from engine.store.context import EngineContext
+from engine.store.models import CalendarDay
 
 
 def set_day(ctx: EngineContext, day: date, is_workday: bool, note: str = "") -> None:

@@ -16,16 +16,16 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.authz import require_staff
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.models import CaseAttachment
-from engine.models import CaseComment
 from engine.services.case_writer import CaseWriter
 from engine.services.case_writer import load_case
+from engine.store.context import EngineContext
+from engine.store.models import CaseAttachment
+from engine.store.models import CaseComment
 
 MAX_COMMENT = 4000
 MAX_FILE_BYTES = 10 * 1024 * 1024

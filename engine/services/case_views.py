@@ -15,22 +15,12 @@ from sqlalchemy import or_
 from sqlalchemy import select
 
 from engine.bpmn.diagram_files import files_by_process
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.authz import require_staff
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.periods import local_day
-from engine.models import AuditEvent
-from engine.models import Case
-from engine.models import ProcessVersion
-from engine.models import User
-from engine.models import WorkItem
-from engine.models.cases import CANCELLED
-from engine.models.cases import COMPLETED
-from engine.models.cases import ERROR
-from engine.models.cases import RUNNING
 from engine.services import audit
 from engine.services.case_writer import load_case
 from engine.services.cases import CaseInfo
@@ -38,7 +28,17 @@ from engine.services.cases import case_info
 from engine.services.progress import read_runtime
 from engine.services.tasks import TaskInfo
 from engine.services.tasks import task_info
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import ProcessVersion
+from engine.store.models import User
+from engine.store.models import WorkItem
+from engine.store.models.cases import CANCELLED
+from engine.store.models.cases import COMPLETED
+from engine.store.models.cases import ERROR
+from engine.store.models.cases import RUNNING
 
 STATUSES = (RUNNING, COMPLETED, CANCELLED, ERROR)
 PAGE_SIZE = 20

@@ -19,18 +19,18 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
-from engine.context import Actor
+from engine.domain.actors import Actor
 from engine.domain.audit_chain import chain_hash
 from engine.domain.audit_chain import event_content
 from engine.domain.errors import Conflict
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
-from engine.models import AuditEvent
-from engine.models import Case
-from engine.models import ProcessVersion
-from engine.models import WorkItem
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import ProcessVersion
+from engine.store.models import WorkItem
 
 CASES = Case.__table__
 ITEMS = WorkItem.__table__

@@ -13,21 +13,14 @@ from sqlalchemy import insert
 from sqlalchemy import update
 
 from engine.bpmn.runtime import CaseRuntime
-from engine.context import Actor
-from engine.context import EngineContext
 from engine.domain import forms
+from engine.domain.actors import Actor
 from engine.domain.audit_chain import GENESIS
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
-from engine.models import Case
-from engine.models import CaseCounter
-from engine.models.cases import CANCELLED
-from engine.models.cases import COMPLETED
-from engine.models.cases import ERROR
-from engine.models.cases import RUNNING
 from engine.services.case_writer import CASES
 from engine.services.case_writer import CaseRef
 from engine.services.case_writer import CaseWriter
@@ -37,8 +30,15 @@ from engine.services.processes import latest_version
 from engine.services.progress import keep_alive
 from engine.services.progress import save_progress
 from engine.services.progress import script_engine_for
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
+from engine.store.models import Case
+from engine.store.models import CaseCounter
+from engine.store.models.cases import CANCELLED
+from engine.store.models.cases import COMPLETED
+from engine.store.models.cases import ERROR
+from engine.store.models.cases import RUNNING
 
 FIXED_PREFIXES = {"service_request": "SR", "complaint": "CP"}
 

@@ -19,17 +19,13 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.authz import SUPERVISOR_ROLES
 from engine.domain.authz import require_staff
 from engine.domain.authz import working_roles
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
-from engine.models import Case
-from engine.models import User
-from engine.models import WorkItem
 from engine.services.case_writer import ITEMS
 from engine.services.case_writer import CaseWriter
 from engine.services.tasks import TaskInfo
@@ -37,7 +33,11 @@ from engine.services.tasks import may_work_on
 from engine.services.tasks import require_open_item
 from engine.services.tasks import task_info
 from engine.services.tasks import visible_to
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import Case
+from engine.store.models import User
+from engine.store.models import WorkItem
 
 PAGE_SIZE = 25
 DUE_CHOICES = ("overdue", "today")

@@ -25,17 +25,17 @@ from sqlalchemy import union
 from sqlalchemy.orm import Session
 
 from engine.bpmn.diagram_files import files_by_process
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.authz import require_quality_reader
 from engine.domain.periods import Period
-from engine.models import AuditEvent
-from engine.models import Case
-from engine.models import ProcessVersion
-from engine.models import WorkItem
 from engine.services.cases import CaseInfo
 from engine.services.cases import case_info
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import ProcessVersion
+from engine.store.models import WorkItem
 
 # Which steps and fields of the shipped processes each figure reads.
 FACTS = {

@@ -22,13 +22,9 @@ from engine.bpmn.case_migration import plan_migration
 from engine.bpmn.runtime import CaseRuntime
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.models import Case
-from engine.models import ProcessVersion
-from engine.models.cases import RUNNING
 from engine.services.case_writer import ITEMS
 from engine.services.case_writer import CaseRef
 from engine.services.case_writer import CaseWriter
@@ -40,6 +36,10 @@ from engine.services.processes import require_process_owner
 from engine.services.progress import keep_alive
 from engine.services.progress import save_progress
 from engine.services.progress import script_engine_for
+from engine.store.context import EngineContext
+from engine.store.models import Case
+from engine.store.models import ProcessVersion
+from engine.store.models.cases import RUNNING
 
 MAX_PREVIEW = 500
 

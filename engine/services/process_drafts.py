@@ -18,21 +18,21 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from engine.bpmn.new_process import new_process_files
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.models import ProcessDraft
-from engine.models import ProcessVersion
-from engine.models import User
 from engine.services.processes import DIAGRAM_SUFFIXES
 from engine.services.processes import MAX_FILES
 from engine.services.processes import Deployed
 from engine.services.processes import deploy_files
 from engine.services.processes import require_process_owner
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import ProcessDraft
+from engine.store.models import ProcessVersion
+from engine.store.models import User
 
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,119}$")
 FILE_NAME = re.compile(r"^[^/\\\x00]{1,200}$")

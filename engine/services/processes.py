@@ -24,8 +24,7 @@ from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.version_diff import ElementChange
 from engine.bpmn.version_diff import diff_sources
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.authz import require_staff
 from engine.domain.errors import InvalidProcess
 from engine.domain.errors import NotAllowed
@@ -34,13 +33,14 @@ from engine.domain.errors import Problem
 from engine.domain.messages import Message
 from engine.domain.roles import RoleInfo
 from engine.domain.roles import role_aliases
-from engine.models import Case
-from engine.models import ProcessDraft
-from engine.models import ProcessVersion
-from engine.models import Role
-from engine.models import User
 from engine.services.case_writer import load_spec_json
+from engine.store.context import EngineContext
 from engine.store.driver_sql import Prepared
+from engine.store.models import Case
+from engine.store.models import ProcessDraft
+from engine.store.models import ProcessVersion
+from engine.store.models import Role
+from engine.store.models import User
 
 DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
 

@@ -13,8 +13,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.authz import require_quality_reader
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
@@ -22,12 +21,13 @@ from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
 from engine.domain.product_import import check_rows
 from engine.domain.product_import import read_table
-from engine.models import AuditEvent
-from engine.models import Case
-from engine.models import DeliveredUnit
-from engine.models import ProcessVersion
 from engine.services.kpis import FACTS
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import DeliveredUnit
+from engine.store.models import ProcessVersion
 
 EDITORS = frozenset({"quality_manager", "admin"})
 PAGE_SIZE = 50

@@ -13,13 +13,8 @@ from engine.bpmn.runtime import CaseRuntime
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.script_engine import make_script_engine
 from engine.bpmn.serializer import SPEC_CACHE
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.jsonsafe import json_safe
-from engine.models import User
-from engine.models.cases import COMPLETED
-from engine.models.cases import ERROR
-from engine.models.cases import RUNNING
 from engine.services.case_writer import CaseRef
 from engine.services.case_writer import CaseWriter
 from engine.services.case_writer import OpenItems
@@ -27,7 +22,12 @@ from engine.services.case_writer import load_case
 from engine.services.case_writer import load_spec_json
 from engine.services.case_writer import load_state
 from engine.services.processes import known_role_aliases
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import User
+from engine.store.models.cases import COMPLETED
+from engine.store.models.cases import ERROR
+from engine.store.models.cases import RUNNING
 
 T = TypeVar("T")
 

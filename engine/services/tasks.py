@@ -16,9 +16,8 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
-from engine.context import Actor
-from engine.context import EngineContext
 from engine.domain import forms
+from engine.domain.actors import Actor
 from engine.domain.authz import acting_for
 from engine.domain.authz import require_staff
 from engine.domain.authz import working_roles
@@ -28,12 +27,6 @@ from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
 from engine.domain.errors import TaskNotReady
 from engine.domain.messages import Message
-from engine.models import AuditEvent
-from engine.models import Case
-from engine.models import User
-from engine.models import WorkItem
-from engine.models.cases import ERROR
-from engine.models.cases import RUNNING
 from engine.services.case_writer import ITEMS
 from engine.services.case_writer import CaseWriter
 from engine.services.case_writer import OpenItem
@@ -42,6 +35,13 @@ from engine.services.progress import keep_alive
 from engine.services.progress import mark_failed
 from engine.services.progress import open_case
 from engine.services.progress import save_progress
+from engine.store.context import EngineContext
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import User
+from engine.store.models import WorkItem
+from engine.store.models.cases import ERROR
+from engine.store.models.cases import RUNNING
 
 
 @dataclass(frozen=True)

@@ -14,18 +14,18 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.errors import StepFailed
-from engine.models import Case
-from engine.models.cases import RUNNING
 from engine.services.case_writer import CaseWriter
 from engine.services.case_writer import load_case
 from engine.services.progress import keep_alive
 from engine.services.progress import mark_failed
 from engine.services.progress import open_case
 from engine.services.progress import save_progress
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import Case
+from engine.store.models.cases import RUNNING
 
 TIMER_ACTOR = Actor.system("timer")
 

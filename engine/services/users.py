@@ -14,17 +14,17 @@ from sqlalchemy import update
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
-from engine.context import Actor
-from engine.context import EngineContext
+from engine.domain.actors import Actor
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.roles import ROLES
-from engine.models import ApiToken
-from engine.models import Role
-from engine.models import User
+from engine.store.context import EngineContext
 from engine.store.db import utcnow
+from engine.store.models import ApiToken
+from engine.store.models import Role
+from engine.store.models import User
 
 
 def seed_roles(ctx: EngineContext) -> int:

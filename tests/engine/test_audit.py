@@ -12,12 +12,12 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 
-from engine.models import AuditEvent
-from engine.models import ProcessVersion
-from engine.models import User
 from engine.services import audit
 from engine.services import cases
 from engine.services import tasks
+from engine.store.models import AuditEvent
+from engine.store.models import ProcessVersion
+from engine.store.models import User
 from tests import diagrams
 
 AUDIT_CHAIN = Path(__file__).resolve().parents[2] / "engine" / "domain" / "audit_chain.py"

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from engine.domain.errors import NotAllowed
-from engine.models import AuditEvent
-from engine.models import Case
 from engine.services import audit
 from engine.services import inbox
 from engine.services import migration
 from engine.services import processes
+from engine.store.models import AuditEvent
+from engine.store.models import Case
 from tests.processes.conftest import PROCESSES
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture

@@ -6,10 +6,10 @@ import threading
 
 import pytest
 
-from engine.context import EngineContext
 from engine.domain.errors import Conflict
 from engine.services import cases
 from engine.services import tasks
+from engine.store.context import EngineContext
 from tests import diagrams
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from engine import demo
 from engine.domain.roles import ROLES
-from engine.models import Case
 from engine.services import processes
 from engine.services import products
 from engine.services import users
+from engine.store.models import Case
 from tests.processes.test_shipped_diagrams import PROCESSES
 
 

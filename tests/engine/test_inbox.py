@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
-from engine.models import AuditEvent
 from engine.services import cases
 from engine.services import inbox
 from engine.services import tasks
 from engine.services.inbox import InboxFilter
+from engine.store.models import AuditEvent
 from tests import diagrams
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

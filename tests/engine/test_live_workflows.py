@@ -6,12 +6,12 @@ from pathlib import Path
 
 from SpiffWorkflow.util.task import TaskState
 
-from engine.context import EngineContext
 from engine.services import case_views
 from engine.services import cases
 from engine.services import tasks
 from engine.services.case_writer import OPEN_ITEMS
 from engine.services.case_writer import load_case
+from engine.store.context import EngineContext
 from tests import diagrams
 
 REPAIR = Path(__file__).resolve().parents[2] / "bench" / "repair_bench.bpmn"

@@ -15,13 +15,13 @@ from sqlalchemy import text
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.serializer import unpack_state
 from engine.domain.errors import StepFailed
-from engine.models import Case
-from engine.models import ProcessVersion
 from engine.services import cases
 from engine.services import tasks
 from engine.services.progress import load_runtime
 from engine.store.db import WAL_CHECKPOINT_PAGES
 from engine.store.db import Base
+from engine.store.models import Case
+from engine.store.models import ProcessVersion
 from engine.store.schema import alembic_config
 from tests import diagrams
 
@@ -94,7 +94,7 @@ def test_a_live_workflow_is_not_reused_after_another_process_wrote_the_case(
     ctx, engine_config, deploy, make_user
 ) -> None:  # type: ignore[no-untyped-def]
     """Process A keeps the workflow after starting the case; process B then advances it."""
-    from engine.context import EngineContext
+    from engine.store.context import EngineContext
 
     desk, office = make_user("desk", "service_desk"), make_user("qo", "quality_office")
     deploy({"linear.bpmn": diagrams.linear()})

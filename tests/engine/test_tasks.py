@@ -13,12 +13,12 @@ from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
 from engine.domain.errors import TaskNotReady
-from engine.models import AuditEvent
-from engine.models import Case
-from engine.models import WorkItem
 from engine.services import cases
 from engine.services import tasks
 from engine.services.progress import load_runtime
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import WorkItem
 from tests import diagrams
 
 
@@ -171,7 +171,7 @@ def test_a_runaway_loop_is_stopped_at_the_tree_bound(ctx, deploy, people, engine
 
 
 def test_a_wide_tree_is_stopped_at_the_task_count_bound(ctx, deploy, people, engine_config) -> None:  # type: ignore[no-untyped-def]
-    from engine.context import EngineContext
+    from engine.store.context import EngineContext
 
     small = EngineContext(type(engine_config)(database_url=engine_config.database_url, max_tasks_per_case=60))
     deploy({"loop.bpmn": diagrams.endless_loop()})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.models import ProcessVersion
 from engine.services import processes
+from engine.store.models import ProcessVersion
 from tests.processes.conftest import PROCESSES
 
 SHIPPED = {p.name: p.read_bytes() for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")}

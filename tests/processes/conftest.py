@@ -19,15 +19,15 @@ import time_machine
 from sqlalchemy import select
 
 from engine.bpmn.flow_coverage import taken_steps
-from engine.context import Actor
-from engine.context import EngineContext
-from engine.models import Case
+from engine.domain.actors import Actor
 from engine.services import cases
 from engine.services import processes
 from engine.services import tasks
 from engine.services import timers
 from engine.services.case_writer import load_case
 from engine.services.progress import load_runtime
+from engine.store.context import EngineContext
+from engine.store.models import Case
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = ROOT / "processes"

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from engine.models import AuditEvent
+from engine.store.models import AuditEvent
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import dispatch_and_repair

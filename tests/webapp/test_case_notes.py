@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from engine.domain.errors import InvalidData
-from engine.models import AuditEvent
 from engine.services import case_notes
 from engine.services import cases
+from engine.store.models import AuditEvent
 from tests import diagrams
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in

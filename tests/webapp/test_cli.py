@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from sqlalchemy import text
 
-from engine.context import EngineContext
 from engine.services import cases
 from engine.services import users
+from engine.store.context import EngineContext
 from tests import diagrams
 from tests.webapp.test_pages import sign_in
 from webapp.cli import cli

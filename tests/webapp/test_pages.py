@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from engine.models import User
 from engine.services import cases
+from engine.store.models import User
 from tests import diagrams
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')

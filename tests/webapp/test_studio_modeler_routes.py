@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.models import AuditEvent
-from engine.models import ProcessDraft
 from engine.services import cases
 from engine.services import tasks
+from engine.store.models import AuditEvent
+from engine.store.models import ProcessDraft
 from tests import diagrams
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import engine.models  # noqa: F401 - registers every table on Base.metadata
+import engine.store.models  # noqa: F401 - registers every table on Base.metadata
 from engine.store.db import Base
 from engine.store.db import make_engine
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import Connection
@@ -19,19 +18,6 @@ from engine.store.live_workflows import LiveWorkflows
 from engine.store.uow import UnitOfWork
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a signed-in user (with roles), or the system (timer worker, CLI)."""
-
-    user_id: int | None
-    username: str
-    roles: frozenset[str] = frozenset()
-
-    @classmethod
-    def system(cls, name: str) -> Actor:
-        return cls(None, f"system:{name}")
 
 
 REFERENCE_TTL_SECONDS = 30.0
@@ -67,7 +53,7 @@ class EngineContext:
         return UnitOfWork(self.db, write=write)
 
     def calendar(self, connection: Connection | Session) -> WorkingCalendar:
-        from engine.models import CalendarDay
+        from engine.store.models import CalendarDay
 
         def load() -> WorkingCalendar:
             rows = connection.execute(select(CalendarDay.day, CalendarDay.is_workday))

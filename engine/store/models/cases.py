@@ -16,10 +16,10 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from engine.models.processes import ProcessVersion
 from engine.store.db import Base
 from engine.store.db import UTCDateTime
 from engine.store.db import utcnow
+from engine.store.models.processes import ProcessVersion
 
 RUNNING, COMPLETED, CANCELLED, ERROR = "running", "completed", "cancelled", "error"
 

@@ -1,0 +1,15 @@
+"""Every model module, imported so that ``Base.metadata`` is complete."""
+
+from engine.store.models.audit import AuditEvent as AuditEvent
+from engine.store.models.calendar import CalendarDay as CalendarDay
+from engine.store.models.cases import Case as Case
+from engine.store.models.cases import CaseCounter as CaseCounter
+from engine.store.models.cases import WorkItem as WorkItem
+from engine.store.models.notes import CaseAttachment as CaseAttachment
+from engine.store.models.notes import CaseComment as CaseComment
+from engine.store.models.people import ApiToken as ApiToken
+from engine.store.models.people import Role as Role
+from engine.store.models.people import User as User
+from engine.store.models.processes import ProcessDraft as ProcessDraft
+from engine.store.models.processes import ProcessVersion as ProcessVersion
+from engine.store.models.products import DeliveredUnit as DeliveredUnit
