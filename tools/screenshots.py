@@ -12,8 +12,8 @@ from pathlib import Path
 
 from waitress.server import create_server
 
-from engine import demo
 from engine.domain.config import EngineConfig
+from engine.services import demo_data
 from engine.services import processes
 from engine.services import users
 from engine.store.context import EngineContext
@@ -34,7 +34,7 @@ def main() -> None:
         ctx = EngineContext(config)
         users.seed_roles(ctx)
         processes.load_directory(ctx, ROOT / "processes")
-        list(demo.load(ctx))
+        list(demo_data.load(ctx))
         ctx.dispose()
         app = create_app({"ENGINE_CONFIG": config, "SECRET_KEY": "screenshots"})
         server = create_server(app, host="127.0.0.1", port=0)
@@ -50,7 +50,7 @@ def main() -> None:
 def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def]
     desk = browser.new_context(base_url=base, viewport={"width": 375, "height": 760})
     page = desk.new_page()
-    sign_in(page, "quality_office", demo.DEMO_PASSWORD)
+    sign_in(page, "quality_office", demo_data.DEMO_PASSWORD)
     page.goto("/tasks/")
     page.screenshot(path=str(out / "inbox-375.png"), full_page=True)
     page.click("li.task[data-task='triage'] a")
@@ -58,7 +58,7 @@ def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def
     page.screenshot(path=str(out / "task-form-errors-375.png"), full_page=True)
     wide = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
     page = wide.new_page()
-    sign_in(page, "quality_office", demo.DEMO_PASSWORD)
+    sign_in(page, "quality_office", demo_data.DEMO_PASSWORD)
     page.goto("/cases/?q=MX2025-0420")
     page.click("table.cases a")
     page.wait_for_selector('.diagram-canvas[data-rendered="true"]')
@@ -67,7 +67,7 @@ def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def
     page.screenshot(path=str(out / "inbox.png"))
     shoot_modeler(browser.new_context(base_url=base, viewport={"width": 1400, "height": 950}).new_page(), out)
     quality = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(quality, "quality_manager", demo.DEMO_PASSWORD)
+    sign_in(quality, "quality_manager", demo_data.DEMO_PASSWORD)
     quality.goto("/quality/")
     quality.screenshot(path=str(out / "quality-dashboard.png"), full_page=True)
     quality.goto("/quality/approvals")
@@ -95,7 +95,7 @@ def _click_element(page, element_id: str) -> None:  # type: ignore[no-untyped-de
 
 def shoot_modeler(page, out: Path) -> None:  # type: ignore[no-untyped-def]
     """The modeler with a user task's Camunda properties, then a check that finds a broken condition."""
-    sign_in(page, "process_owner", demo.DEMO_PASSWORD)
+    sign_in(page, "process_owner", demo_data.DEMO_PASSWORD)
     page.goto("/studio/onsite_repair/edit")
     page.wait_for_selector("[data-modeler][data-ready=true]", state="attached")
     _click_element(page, "service")

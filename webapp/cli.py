@@ -97,9 +97,9 @@ def create_token(name: str, label: str) -> None:
 @with_appcontext
 def demo_data() -> None:
     """Add one demo user per role and a dozen demo cases (demo only)."""
-    from engine import demo
+    from engine.services.demo_data import load as load_demo
 
-    for line in demo.load(engine_context()):
+    for line in load_demo(engine_context()):
         click.echo(line)
 
 

@@ -21,8 +21,8 @@ from engine.domain.authz import require_staff
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.services.case_writer import CaseWriter
-from engine.services.case_writer import load_case
+from engine.store.case_writer import CaseWriter
+from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.models import CaseAttachment
 from engine.store.models import CaseComment

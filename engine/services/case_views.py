@@ -22,12 +22,12 @@ from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.periods import local_day
 from engine.services import audit
-from engine.services.case_writer import load_case
 from engine.services.cases import CaseInfo
 from engine.services.cases import case_info
-from engine.services.progress import read_runtime
 from engine.services.tasks import TaskInfo
 from engine.services.tasks import task_info
+from engine.store.case_progress import read_runtime
+from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent

@@ -26,13 +26,13 @@ from engine.domain.authz import working_roles
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
-from engine.services.case_writer import ITEMS
-from engine.services.case_writer import CaseWriter
 from engine.services.tasks import TaskInfo
 from engine.services.tasks import may_work_on
 from engine.services.tasks import require_open_item
 from engine.services.tasks import task_info
 from engine.services.tasks import visible_to
+from engine.store.case_writer import ITEMS
+from engine.store.case_writer import CaseWriter
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import Case

@@ -33,7 +33,7 @@ from engine.domain.errors import Problem
 from engine.domain.messages import Message
 from engine.domain.roles import RoleInfo
 from engine.domain.roles import role_aliases
-from engine.services.case_writer import load_spec_json
+from engine.store.case_writer import load_spec_json
 from engine.store.context import EngineContext
 from engine.store.driver_sql import Prepared
 from engine.store.models import Case

@@ -16,12 +16,12 @@ from sqlalchemy import update
 
 from engine.domain.actors import Actor
 from engine.domain.errors import StepFailed
-from engine.services.case_writer import CaseWriter
-from engine.services.case_writer import load_case
-from engine.services.progress import keep_alive
-from engine.services.progress import mark_failed
-from engine.services.progress import open_case
-from engine.services.progress import save_progress
+from engine.store.case_progress import keep_alive
+from engine.store.case_progress import mark_failed
+from engine.store.case_progress import open_case
+from engine.store.case_progress import save_progress
+from engine.store.case_writer import CaseWriter
+from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import Case

@@ -6,8 +6,8 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from engine import demo
 from engine.domain.roles import ROLES
+from engine.services import demo_data
 from engine.services import processes
 from engine.services import products
 from engine.services import users
@@ -17,16 +17,18 @@ from tests.processes.test_shipped_diagrams import PROCESSES
 
 def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:  # type: ignore[no-untyped-def]
     processes.load_directory(ctx, PROCESSES)
-    lines = list(demo.load(ctx))
+    lines = list(demo_data.load(ctx))
     assert len(lines) == 1 + 1 + 12  # users, products, cases
-    assert lines[1] == f"{len(demo.CUSTOMERS)} demo products in the archive"
-    archived, _total = products.list_units(ctx, users.authenticate(ctx, "quality_manager", demo.DEMO_PASSWORD), None, 1)
-    assert {unit.serial_number for unit in archived} == {serial for _c, _m, serial, _f in demo.CUSTOMERS}
+    assert lines[1] == f"{len(demo_data.CUSTOMERS)} demo products in the archive"
+    archived, _total = products.list_units(
+        ctx, users.authenticate(ctx, "quality_manager", demo_data.DEMO_PASSWORD), None, 1
+    )
+    assert {unit.serial_number for unit in archived} == {serial for _c, _m, serial, _f in demo_data.CUSTOMERS}
     for role in ROLES:
-        actor = users.authenticate(ctx, role.id, demo.DEMO_PASSWORD)
+        actor = users.authenticate(ctx, role.id, demo_data.DEMO_PASSWORD)
         assert actor is not None and actor.roles == {role.id}
     with ctx.uow() as uow:
         statuses = Counter(case.status for case in uow.session.scalars(select(Case)))
     assert statuses == {"running": 10, "completed": 1, "cancelled": 1}
-    again = list(demo.load(ctx))
-    assert len(again) == 1 and "already present" in again[0] and demo.DEMO_PASSWORD in again[0]
+    again = list(demo_data.load(ctx))
+    assert len(again) == 1 and "already present" in again[0] and demo_data.DEMO_PASSWORD in again[0]

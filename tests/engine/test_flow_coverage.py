@@ -13,8 +13,8 @@ from engine.bpmn.flow_coverage import taken_steps
 from engine.services import cases
 from engine.services import tasks
 from engine.services import timers
-from engine.services.case_writer import load_case
-from engine.services.progress import load_runtime
+from engine.store.case_progress import load_runtime
+from engine.store.case_writer import load_case
 from tests import diagrams
 
 

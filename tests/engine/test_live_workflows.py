@@ -9,8 +9,8 @@ from SpiffWorkflow.util.task import TaskState
 from engine.services import case_views
 from engine.services import cases
 from engine.services import tasks
-from engine.services.case_writer import OPEN_ITEMS
-from engine.services.case_writer import load_case
+from engine.store.case_writer import OPEN_ITEMS
+from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from tests import diagrams
 

@@ -17,7 +17,7 @@ from engine.bpmn.serializer import unpack_state
 from engine.domain.errors import StepFailed
 from engine.services import cases
 from engine.services import tasks
-from engine.services.progress import load_runtime
+from engine.store.case_progress import load_runtime
 from engine.store.db import WAL_CHECKPOINT_PAGES
 from engine.store.db import Base
 from engine.store.models import Case

@@ -15,7 +15,7 @@ from engine.domain.errors import StepFailed
 from engine.domain.errors import TaskNotReady
 from engine.services import cases
 from engine.services import tasks
-from engine.services.progress import load_runtime
+from engine.store.case_progress import load_runtime
 from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import WorkItem

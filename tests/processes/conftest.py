@@ -24,8 +24,8 @@ from engine.services import cases
 from engine.services import processes
 from engine.services import tasks
 from engine.services import timers
-from engine.services.case_writer import load_case
-from engine.services.progress import load_runtime
+from engine.store.case_progress import load_runtime
+from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.models import Case
 
