@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.domain.actors import Actor  # noqa: E402
 from engine.domain.config import EngineConfig  # noqa: E402
 from engine.services import cases  # noqa: E402
+from engine.services import installation  # noqa: E402
 from engine.services import processes  # noqa: E402
 from engine.services import tasks  # noqa: E402
 from engine.services import users  # noqa: E402
 from engine.store.context import EngineContext  # noqa: E402
-from engine.store.schema import upgrade_database  # noqa: E402
 
 DIAGRAM = Path(__file__).with_name("repair_bench.bpmn")
 ROLES = ["service_desk", "quality_office", "finance", "dispatcher", "warehouse", "workshop", "inspector"]
@@ -77,11 +77,11 @@ def run_in_memory(bundle: tuple[Any, dict[str, Any]], index: int) -> int:
 
 def prepare_durable(directory: Path) -> tuple[EngineContext, Actor]:
     url = f"sqlite:///{directory / 'bench.db'}"
-    upgrade_database(url)
     ctx = EngineContext(EngineConfig(database_url=url))
-    users.seed_roles(ctx)
-    processes.deploy_files(ctx, {DIAGRAM.name: DIAGRAM.read_bytes()})
-    actor = users.create_user(ctx, "bench", ROLES)
+    system = Actor.system("bench")
+    installation.init_database(ctx, system)
+    processes.deploy_files(ctx, system, {DIAGRAM.name: DIAGRAM.read_bytes()})
+    actor = users.create_user(ctx, system, "bench", ROLES)
     return ctx, actor
 
 

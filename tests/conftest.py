@@ -19,12 +19,14 @@ from werkzeug.security import generate_password_hash
 
 from engine.domain.actors import Actor
 from engine.domain.config import EngineConfig
+from engine.services import installation
 from engine.services import processes
 from engine.services import users
 from engine.store.context import EngineContext
 from engine.store.db import make_engine
 from engine.store.models import User
-from engine.store.schema import upgrade_database
+from tests.actors import OWNER
+from tests.actors import SYSTEM
 from tools.browser import chromium
 from webapp import create_app
 
@@ -33,9 +35,8 @@ from webapp import create_app
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Migrate once per run; each test gets a copy of the file (fast, and still the real schema)."""
     path = tmp_path_factory.mktemp("template") / "template.db"
-    upgrade_database(f"sqlite:///{path}")
     ctx = EngineContext(EngineConfig(database_url=f"sqlite:///{path}"))
-    users.seed_roles(ctx)
+    installation.init_database(ctx, SYSTEM)
     ctx.dispose()
     return path
 
@@ -57,9 +58,8 @@ def postgres_template() -> Iterator[str]:
         connection.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {PG_TEMPLATE}"))
     url = make_url(str(POSTGRES_URL)).set(database=PG_TEMPLATE).render_as_string(hide_password=False)
-    upgrade_database(url)
     ctx = EngineContext(EngineConfig(database_url=url))
-    users.seed_roles(ctx)
+    installation.init_database(ctx, SYSTEM)
     ctx.dispose()
     yield PG_TEMPLATE
     with admin.connect() as connection:
@@ -113,8 +113,8 @@ def make_user(ctx: EngineContext, fixture_password_hash: str) -> Callable[..., A
 
     def _make_user(username: str, *roles: str, password: str | None = FIXTURE_PASSWORD) -> Actor:
         if password != FIXTURE_PASSWORD:
-            return users.create_user(ctx, username, roles, password)
-        actor = users.create_user(ctx, username, roles, None)
+            return users.create_user(ctx, SYSTEM, username, roles, password)
+        actor = users.create_user(ctx, SYSTEM, username, roles, None)
         with ctx.uow(write=True) as uow:
             uow.connection.execute(
                 update(User).where(User.id == actor.user_id).values(password_hash=fixture_password_hash)
@@ -128,7 +128,7 @@ def make_user(ctx: EngineContext, fixture_password_hash: str) -> Callable[..., A
 @pytest.fixture
 def deploy(ctx: EngineContext) -> Callable[..., list[processes.Deployed]]:
     def _deploy(files: dict[str, bytes], allow_scripts: bool = False) -> list[processes.Deployed]:
-        return processes.deploy_files(ctx, files, allow_scripts=allow_scripts)
+        return processes.deploy_files(ctx, SYSTEM if allow_scripts else OWNER, files)
 
     return _deploy
 

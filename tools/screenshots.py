@@ -12,17 +12,18 @@ from pathlib import Path
 
 from waitress.server import create_server
 
+from engine.domain.actors import Actor
 from engine.domain.config import EngineConfig
 from engine.services import demo_data
+from engine.services import installation
 from engine.services import processes
-from engine.services import users
 from engine.store.context import EngineContext
-from engine.store.schema import upgrade_database
 from tools.browser import chromium
 from tools.browser import sign_in
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
+SYSTEM = Actor.system("screenshots")
 
 
 def main() -> None:
@@ -30,10 +31,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         config = EngineConfig(database_url=f"sqlite:///{tmp}/demo.db")
-        upgrade_database(config.database_url)
         ctx = EngineContext(config)
-        users.seed_roles(ctx)
-        processes.load_directory(ctx, ROOT / "processes")
+        installation.init_database(ctx, SYSTEM)
+        processes.load_directory(ctx, SYSTEM, ROOT / "processes")
         list(demo_data.load(ctx))
         ctx.dispose()
         app = create_app({"ENGINE_CONFIG": config, "SECRET_KEY": "screenshots"})

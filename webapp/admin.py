@@ -78,5 +78,5 @@ def profile() -> str:
     token = None
     if request.method == "POST":
         name = request.form.get("name", "").strip()[:80] or "web"
-        token = users.create_token(engine_context(), g.actor.username, name)
+        token = users.create_token(engine_context(), g.actor, g.actor.username, name)
     return render_template("admin/profile.html", token=token)

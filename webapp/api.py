@@ -171,7 +171,7 @@ def validate_processes() -> Response:
 
 @bp.post("/processes")
 def deploy_processes() -> tuple[Response, int]:
-    deployed = processes.deploy_upload(engine_context(), g.actor, uploaded_diagrams())
+    deployed = processes.deploy_files(engine_context(), g.actor, uploaded_diagrams())
     main = deployed[0]
     listed = [{"key": d.key, "version": d.version, "created": d.created} for d in deployed]
     return jsonify({"key": main.key, "version": main.version, "processes": listed}), 201

@@ -13,16 +13,17 @@ from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 
 from engine.domain import audit_chain
+from engine.domain.actors import Actor
 from engine.domain.errors import EngineError
 from engine.domain.errors import InvalidProcess
 from engine.domain.errors import InvalidRows
 from engine.services import audit
 from engine.services import calendar_days
+from engine.services import installation
 from engine.services import processes
 from engine.services import products
 from engine.services import timers
 from engine.services import users
-from engine.store.schema import upgrade_database
 from webapp import create_app
 from webapp import engine_context
 
@@ -36,15 +37,18 @@ def main() -> None:
     cli(prog_name="aftercare")
 
 
+# Commands act as the system: whoever may run them owns the installation already.
+COMMAND_LINE = Actor.system("cli")
+
+
 @cli.command("init-db")
 @with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema and add SPEC's roles."""
     ctx = engine_context()
-    upgrade_database(ctx.config.database_url)
-    added = users.seed_roles(ctx)
+    added = installation.init_database(ctx, COMMAND_LINE)
     click.echo(f"database ready at {ctx.config.database_url} ({added} roles added)")
-    for warning in calendar_days.calendar_warnings(ctx, date.today()):
+    for warning in calendar_days.calendar_warnings(ctx, COMMAND_LINE, date.today()):
         click.echo(f"warning: {warning}", err=True)
 
 
@@ -54,7 +58,7 @@ def init_db() -> None:
 def load_processes(directory: Path) -> None:
     """Deploy every diagram and decision table in DIRECTORY (idempotent)."""
     try:
-        deployed = processes.load_directory(engine_context(), directory)
+        deployed = processes.load_directory(engine_context(), COMMAND_LINE, directory)
     except InvalidProcess as err:
         for problem in err.problems:
             click.echo(f"error: {problem}", err=True)
@@ -73,7 +77,7 @@ def load_processes(directory: Path) -> None:
 def create_user(name: str, roles: tuple[str, ...], password: str | None, display_name: str | None) -> None:
     """Create a staff account with one or more roles."""
     try:
-        users.create_user(engine_context(), name, roles, password, display_name)
+        users.create_user(engine_context(), COMMAND_LINE, name, roles, password, display_name)
     except EngineError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"user {name} created with roles {', '.join(roles)}")
@@ -86,7 +90,7 @@ def create_user(name: str, roles: tuple[str, ...], password: str | None, display
 def create_token(name: str, label: str) -> None:
     """Create an API token for user NAME; the token alone is printed on the last line."""
     try:
-        token = users.create_token(engine_context(), name, label)
+        token = users.create_token(engine_context(), COMMAND_LINE, name, label)
     except EngineError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"token for {name} (shown once):")
@@ -111,7 +115,7 @@ def worker(once: bool, interval: float) -> None:
     """Fire due timers, once or forever."""
     ctx = engine_context()
     while True:
-        fired = timers.fire_due_timers(ctx)
+        fired = timers.fire_due_timers(ctx, timers.TIMER_ACTOR)
         if fired or once:
             click.echo(f"fired timers in {fired} case(s)")
         if once:
@@ -124,8 +128,7 @@ def worker(once: bool, interval: float) -> None:
 @with_appcontext
 def verify_audit(case: str | None) -> None:
     """Check the audit hash chain of CASE (a case number) or of every case."""
-    with engine_context().uow() as uow:
-        reports = audit.verify_cases(uow.session, case)
+    reports = audit.verify_all(engine_context(), COMMAND_LINE, case)
     if case and not reports:
         raise click.ClickException(f"no case {case}")
     broken = [r for r in reports if not r.ok]
@@ -142,7 +145,7 @@ def verify_audit(case: str | None) -> None:
 @with_appcontext
 def export_audit(case: str, output: str | None) -> None:
     """Write the audit trail of CASE (a case number) as JSON, verifiable offline."""
-    document = audit.export_trail(engine_context(), None, case)
+    document = audit.export_trail(engine_context(), COMMAND_LINE, case)
     text = json.dumps(document, ensure_ascii=False, indent=1)
     if output:
         Path(output).write_text(text + "\n", encoding="utf-8")
@@ -163,7 +166,7 @@ def verify_audit_file(path: str) -> None:
 def import_products(path: str) -> None:
     """Add or update delivered units from a CSV or XLSX table (columns: docs/quality.md)."""
     try:
-        count = products.import_file(engine_context(), Path(path).name, Path(path).read_bytes())
+        count = products.import_units(engine_context(), COMMAND_LINE, Path(path).name, Path(path).read_bytes())
     except InvalidRows as err:
         for problem in err.problems:
             click.echo(f"row {problem.row}, {problem.column or '-'}: {problem.message}", err=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint
 from flask import redirect
 from flask import url_for
-from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from engine.services import installation
 from webapp import engine_context
 
 bp = Blueprint("home", __name__)
@@ -20,6 +20,5 @@ def index() -> Response:
 
 @bp.get("/healthz")
 def health() -> dict[str, str]:
-    with engine_context().uow() as uow:
-        uow.session.execute(text("SELECT 1"))
+    installation.healthy(engine_context())
     return {"status": "ok"}

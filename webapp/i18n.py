@@ -16,7 +16,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
-from engine.domain.authz import QUALITY_READERS
+from engine.domain.authz import can
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 
@@ -57,6 +57,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "short") if isinstance(value, datetime) else ""
     app.jinja_env.filters["tr"] = translate
     app.jinja_env.globals["languages"] = LANGUAGES
-    app.jinja_env.globals["quality_readers"] = QUALITY_READERS
+    app.jinja_env.globals["can"] = can
     app.jinja_env.globals["current_language"] = select_locale
     app.register_blueprint(bp)

@@ -15,8 +15,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.domain.authz import STAFF_ROLES
-from engine.domain.authz import SUPERVISOR_ROLES
+from engine.domain.authz import Permission
+from engine.domain.authz import can
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.services import cases
@@ -34,7 +34,7 @@ bp = Blueprint("inbox", __name__, url_prefix="/tasks")
 def navigation_counts() -> dict[str, object]:
     """Task counts in the navigation bar of every page (signed-in staff only)."""
     actor = g.get("actor")
-    if actor is None or not actor.roles & STAFF_ROLES:
+    if actor is None or not can(actor, Permission.WORK_TASKS):
         return {"inbox_counts": None}
     return {"inbox_counts": inbox.counts(engine_context(), actor)}
 
@@ -62,7 +62,7 @@ def index() -> tuple[str, int] | str:
 
 
 def _context() -> dict[str, object]:
-    return {"now": datetime.now(UTC), "supervisor": bool(g.actor.roles & SUPERVISOR_ROLES)}
+    return {"now": datetime.now(UTC), "supervisor": can(g.actor, Permission.REASSIGN_TASKS)}
 
 
 @bp.get("/<int:task_id>")
@@ -73,8 +73,8 @@ def show(task_id: int) -> str:
     return render_template(
         "inbox/task.html",
         task=task,
-        case=cases.get_case(ctx, task.case_id),
-        values=inbox.load_draft(ctx, task_id),
+        case=cases.get_case(ctx, g.actor, task.case_id),
+        values=inbox.load_draft(ctx, g.actor, task_id),
         errors={},
     )
 
@@ -93,12 +93,12 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     except InvalidData as err:
         task = tasks.open_task(ctx, g.actor, task_id)
         flash(_("Please correct the marked fields."), "error")
-        case = cases.get_case(ctx, task.case_id)
+        case = cases.get_case(ctx, g.actor, task.case_id)
         return render_template("inbox/task.html", task=task, case=case, values=submitted, errors=err.errors), 422
     except NotAllowed as err:  # e.g. separation of duties: say why, and keep what was typed
         task = tasks.open_task(ctx, g.actor, task_id)
         flash(translate(err.args[0]), "error")
-        case = cases.get_case(ctx, task.case_id)
+        case = cases.get_case(ctx, g.actor, task.case_id)
         return render_template("inbox/task.html", task=task, case=case, values=submitted, errors={}), 403
     flash(_("Task completed."), "success")
     return redirect(url_for("inbox.index"))

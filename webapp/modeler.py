@@ -19,6 +19,8 @@ from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response
 
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import EngineError
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidProcess
@@ -39,7 +41,7 @@ bp = Blueprint("modeler", __name__, url_prefix="/studio")
 def owners_only() -> None:
     """Every route here is for process owners: refuse the others before reading any input."""
     if g.actor is not None:
-        processes.require_process_owner(g.actor)
+        require(g.actor, Permission.MANAGE_PROCESSES)
 
 
 def json_errors(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -17,11 +17,14 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine.domain.authz import require_quality_reader
+from engine.domain.authz import Permission
+from engine.domain.authz import can
+from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
 from engine.domain.messages import Message
 from engine.domain.periods import Period
+from engine.domain.periods import reporting_period
 from engine.domain.task_rules import KIND_LABELS
 from engine.services import approvals
 from engine.services import breaches
@@ -41,12 +44,12 @@ PAGE = 50
 @bp.before_request
 def readers_only() -> None:
     if g.actor is not None:
-        require_quality_reader(g.actor)
+        require(g.actor, Permission.READ_QUALITY)
 
 
 def _period() -> Period:
-    return approvals.reporting_period(
-        engine_context(), request.args.get("from") or None, request.args.get("to") or None
+    return reporting_period(
+        engine_context().config.timezone, request.args.get("from") or None, request.args.get("to") or None
     )
 
 
@@ -150,8 +153,8 @@ def dashboard() -> str | tuple[str, int]:
         board = kpis.dashboard(engine_context(), g.actor, _period())
     except InvalidData as err:
         flash_invalid(err)
-        return render_template("quality/dashboard.html", board=None, args=_period_args(), targets=kpis.TARGETS), 422
-    return render_template("quality/dashboard.html", board=board, args=_period_args(), targets=kpis.TARGETS)
+        return render_template("quality/dashboard.html", board=None, args=_period_args(), policy=kpis.POLICY), 422
+    return render_template("quality/dashboard.html", board=board, args=_period_args(), policy=kpis.POLICY)
 
 
 @bp.get("/cases")
@@ -193,7 +196,7 @@ def summary_sheets(board: kpis.Dashboard, register: list[approvals.Approval]) ->
         for dimension, buckets in board.complaints_by.items()
         for b in buckets
     ]
-    items = kpis.FACTS["survey"][1]
+    items = kpis.POLICY.survey_items
     header, approval_rows = _approval_table(register)
     return [
         (_("Summary"), [_("Figure"), _("Value"), _("Target"), _("Result"), _("Count"), _("Of")], summary),
@@ -299,14 +302,14 @@ def product_list() -> str:
     pages = max(1, -(-total // products.PAGE_SIZE))
     return render_template(
         "quality/products.html", units=found, total=total, page=page, pages=pages, args=dict(request.args),
-        problems=[], may_import=bool(g.actor.roles & products.EDITORS),
+        problems=[], may_import=can(g.actor, Permission.IMPORT_PRODUCTS),
     )  # fmt: skip
 
 
 @bp.post("/products")
 @login_required
 def product_import() -> str | tuple[str, int] | Response:
-    products.require_editor(g.actor)  # before reading the upload
+    require(g.actor, Permission.IMPORT_PRODUCTS)  # before reading the upload
     upload = request.files.get("file")
     ctx = engine_context()
     try:

@@ -14,6 +14,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidProcess
 from engine.domain.messages import Message
@@ -46,7 +48,7 @@ def upload() -> tuple[str, int] | Response:
         status = 200 if executable else 422
         return render_template("studio/index.html", found=found, problems=problems, checked=sorted(files)), status
     try:
-        deployed = processes.deploy_upload(ctx, g.actor, files)
+        deployed = processes.deploy_files(ctx, g.actor, files)
     except InvalidProcess as err:  # changed between the check and the deployment
         found = processes.overview(ctx, g.actor)
         return render_template("studio/index.html", found=found, problems=err.problems, checked=sorted(files)), 422
@@ -61,7 +63,7 @@ def upload() -> tuple[str, int] | Response:
 @bp.get("/<key>/compare")
 @login_required
 def compare(key: str) -> str:
-    processes.require_process_owner(g.actor)  # before looking at the input
+    require(g.actor, Permission.MANAGE_PROCESSES)  # before looking at the input
     newer = request.args.get("to", "")
     older = request.args.get("from", "")
     if not (newer.isdigit() and older.isdigit()):
@@ -96,7 +98,7 @@ def _target_version() -> int:
 @login_required
 def migrate_preview(key: str) -> str:
     """Which running cases can move to the chosen version, and why the others cannot."""
-    processes.require_process_owner(g.actor)
+    require(g.actor, Permission.MANAGE_PROCESSES)
     preview = migration.preview_migration(engine_context(), g.actor, key, _target_version())
     return render_template("studio/migrate.html", key=key, preview=preview, results=None)
 
@@ -104,7 +106,7 @@ def migrate_preview(key: str) -> str:
 @bp.post("/<key>/migrate")
 @login_required
 def migrate_apply(key: str) -> tuple[str, int]:
-    processes.require_process_owner(g.actor)
+    require(g.actor, Permission.MANAGE_PROCESSES)
     target = _target_version()
     chosen = [int(value) for value in request.form.getlist("case") if value.isdigit()]
     if not chosen:

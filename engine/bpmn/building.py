@@ -33,6 +33,7 @@ class BuiltProcess:
     bundle: SpecBundle
     start_form: dict[str, Any]
     starter_roles: list[str]
+    script_hashes: list[str]  # of every script in its sources (approved by the admin who deployed it)
 
 
 def check_files(
@@ -134,6 +135,14 @@ def _build_one(
         bundle=(spec, subprocess_specs),
         start_form=start_form(process),
         starter_roles=_split(process.get(f"{CAMUNDA}candidateStarterGroups")) or list(DEFAULT_STARTERS),
+        script_hashes=sorted(
+            {
+                validation.script_hash(text)
+                for s in sources
+                if s.name in texts and s.kind == "bpmn"
+                for text in validation.script_texts(s.root)
+            }
+        ),
     )
 
 

@@ -19,9 +19,10 @@ from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.validation import safe_xml_parser
 from engine.bpmn.validation import task_properties
+from engine.domain.policy import SHIPPED
 from engine.domain.task_rules import rules_of
 
-COMMENT_WORDS = ("comment", "note", "reason", "opinion")
+COMMENT_WORDS = SHIPPED.comment_words
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ SpiffWorkflow parser add whatever it still finds.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
@@ -132,6 +133,11 @@ def script_texts(root: etree._Element) -> Iterator[str]:
         yield (script.text or "").strip() if script is not None else ""
 
 
+def script_hash(text: str) -> str:
+    """How a deployed script is remembered as approved: the SHA-256 of its stripped text."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()
+
+
 def task_properties(task: etree._Element) -> dict[str, str]:
     """A task's own ``camunda:properties`` (not those of its form fields)."""
     return {
@@ -226,7 +232,7 @@ def bpmn_problems(
     owner sees at once everything that keeps the diagram from running.
 
     Without ``allow_scripts`` (an administrator's upload) a script task is accepted only when
-    its script is one an administrator already deployed (``approved_scripts``): owners may
+    its script is one an administrator already deployed (``approved_scripts``, by hash): owners may
     redeploy a set that contains scripts, but not write or change one.
     """
     root = source.root
@@ -294,7 +300,7 @@ def _process_problems(
             if message:
                 yield problem(message, node)
     for task, text in zip(process.iter(b("scriptTask")), script_texts(process), strict=True):
-        if not allow_scripts and text not in approved_scripts:
+        if not allow_scripts and script_hash(text) not in approved_scripts:
             yield problem("script tasks may only be written or changed by an administrator", task)
         message = _expression_problem(text, "exec", "script")
         if message:

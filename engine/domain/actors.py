@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The role of the timer worker and of command-line runs; no user account ever holds it.
+SYSTEM_ROLE = "system"
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -15,4 +18,5 @@ class Actor:
 
     @classmethod
     def system(cls, name: str) -> Actor:
-        return cls(None, f"system:{name}")
+        """The timer worker or a command (``aftercare …``): acts as the system, never as a person."""
+        return cls(None, f"system:{name}", frozenset({SYSTEM_ROLE}))

@@ -1,14 +1,98 @@
-"""Who may see what: the rules every entry point (web pages, API, CLI) shares."""
+"""Who may do what: the one table every service, page, API route and command reads.
+
+A service names the permission it needs (``require(actor, Permission.X)``) before it reads or
+writes anything; templates ask ``can(actor, "x")``. Rules that depend on the data (a task open
+to the actor's role, separation of duties, a process's starter roles) are checked by the
+service after this gate, never instead of it.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from engine.domain.actors import SYSTEM_ROLE as SYSTEM
 from engine.domain.actors import Actor
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
 from engine.domain.roles import ROLES
 
-# Customers act through portal links, never through staff views of cases.
+
+class Permission(StrEnum):
+    WORK_TASKS = "work_tasks"  # see the inbox, open, claim, draft and complete tasks
+    READ_CASES = "read_cases"  # case lists, case pages, diagrams, comments, attachments, trails
+    ANNOTATE_CASES = "annotate_cases"  # comment on a case, attach files
+    START_CASES = "start_cases"  # see the start forms (each process also names its starters)
+    CANCEL_CASES = "cancel_cases"
+    REASSIGN_TASKS = "reassign_tasks"  # hand a task to a colleague
+    MANAGE_PROCESSES = "manage_processes"  # studio: validate, draft, deploy, compare, migrate
+    WRITE_SCRIPTS = "write_scripts"  # deploy new or changed script tasks (Python run by the engine)
+    READ_QUALITY = "read_quality"  # dashboard, registers, product archive
+    IMPORT_PRODUCTS = "import_products"
+    MANAGE_USERS = "manage_users"  # accounts, roles, other people's tokens
+    MANAGE_CALENDAR = "manage_calendar"  # working-day overrides
+    VERIFY_AUDIT = "verify_audit"  # check every case's chain (the command line, admins)
+    RUN_TIMERS = "run_timers"  # the timer worker
+    OWN_PROFILE = "own_profile"  # one's own profile and API tokens
+    INSTALL = "install"  # create or upgrade the schema and the roles (aftercare init-db)
+
+
+# Customers act through signed links, never through staff views of cases.
 STAFF_ROLES = frozenset(role.id for role in ROLES if role.id != "customer")
+# Roles that hand tasks to colleagues: dispatch, the case-owning quality office, managers.
+SUPERVISOR_ROLES = frozenset({"dispatcher", "quality_office", "quality_manager", "general_manager", "admin"})
+# The quality manager answers for approvals, deadlines and ratings; managers and
+# administrators may read what the quality manager sees (SPEC "Records and figures").
+QUALITY_READERS = frozenset({"quality_manager", "general_manager", "division_head", "admin"})
+PROCESS_OWNERS = frozenset({"process_owner", "admin"})
+ADMINS = frozenset({"admin"})
+
+GRANTS: dict[Permission, frozenset[str]] = {
+    Permission.WORK_TASKS: STAFF_ROLES,
+    Permission.READ_CASES: STAFF_ROLES | {SYSTEM},
+    Permission.ANNOTATE_CASES: STAFF_ROLES,
+    Permission.START_CASES: STAFF_ROLES,
+    Permission.CANCEL_CASES: SUPERVISOR_ROLES | {SYSTEM},
+    Permission.REASSIGN_TASKS: SUPERVISOR_ROLES,
+    Permission.MANAGE_PROCESSES: PROCESS_OWNERS | {SYSTEM},
+    Permission.WRITE_SCRIPTS: ADMINS | {SYSTEM},
+    Permission.READ_QUALITY: QUALITY_READERS,
+    Permission.IMPORT_PRODUCTS: frozenset({"quality_manager", "admin", SYSTEM}),
+    Permission.MANAGE_USERS: ADMINS | {SYSTEM},
+    Permission.MANAGE_CALENDAR: ADMINS | {SYSTEM},
+    Permission.VERIFY_AUDIT: ADMINS | {SYSTEM},
+    Permission.RUN_TIMERS: frozenset({SYSTEM}),
+    Permission.OWN_PROFILE: frozenset(role.id for role in ROLES),
+    Permission.INSTALL: frozenset({SYSTEM}),
+}
+
+REFUSALS: dict[Permission, Message] = {
+    Permission.WORK_TASKS: Message("this needs a staff role"),
+    Permission.READ_CASES: Message("this needs a staff role"),
+    Permission.ANNOTATE_CASES: Message("this needs a staff role"),
+    Permission.START_CASES: Message("this needs a staff role"),
+    Permission.CANCEL_CASES: Message("cancelling cases needs a supervising role"),
+    Permission.REASSIGN_TASKS: Message("reassigning tasks needs a supervising role"),
+    Permission.MANAGE_PROCESSES: Message("changing processes needs the process_owner or admin role"),
+    Permission.WRITE_SCRIPTS: Message("script tasks may only be written or changed by an administrator"),
+    Permission.READ_QUALITY: Message("this needs the quality_manager, general_manager, division_head or admin role"),
+    Permission.IMPORT_PRODUCTS: Message("importing products needs the quality_manager or admin role"),
+    Permission.MANAGE_USERS: Message("user administration needs the admin role"),
+    Permission.MANAGE_CALENDAR: Message("the working calendar is kept by administrators"),
+    Permission.VERIFY_AUDIT: Message("checking every audit chain needs the admin role"),
+    Permission.RUN_TIMERS: Message("only the timer worker fires timers"),
+    Permission.OWN_PROFILE: Message("sign in first"),
+    Permission.INSTALL: Message("the schema is set up from the command line (aftercare init-db)"),
+}
+
+
+def can(actor: Actor, permission: Permission | str) -> bool:
+    return bool(actor.roles & GRANTS[Permission(permission)])
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Refuse (NotAllowed) unless the actor holds ``permission``; call it before any read or write."""
+    if not can(actor, permission):
+        raise NotAllowed(REFUSALS[permission])
 
 
 # Steps of the customer (confirm a quote, sign the feedback form, rate the service) may be
@@ -26,22 +110,3 @@ def acting_for(actor: Actor, task_roles: list[str]) -> str | None:
     if actor.roles.intersection(task_roles):
         return None
     return next((role for role in task_roles if ON_BEHALF.get(role) in actor.roles), None)
-
-
-# Roles that hand tasks to colleagues: dispatch, the case-owning quality office, managers.
-SUPERVISOR_ROLES = frozenset({"dispatcher", "quality_office", "quality_manager", "general_manager", "admin"})
-
-
-def require_staff(actor: Actor) -> None:
-    if not actor.roles & STAFF_ROLES:
-        raise NotAllowed(Message("this needs a staff role"))
-
-
-# The quality manager answers for approvals, deadlines and ratings; managers and
-# administrators may read what the quality manager sees (SPEC "Records and figures").
-QUALITY_READERS = frozenset({"quality_manager", "general_manager", "division_head", "admin"})
-
-
-def require_quality_reader(actor: Actor) -> None:
-    if not actor.roles & QUALITY_READERS:
-        raise NotAllowed(Message("this needs the quality_manager, general_manager, division_head or admin role"))

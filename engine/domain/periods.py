@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import time
@@ -54,3 +55,9 @@ def period(first: str | None, last: str | None, zone: ZoneInfo, today: date) -> 
     if (finish - begin).days > 3 * 366:
         raise InvalidData({"to": Message("choose a period of at most three years")})
     return Period(begin, finish, zone)
+
+
+def reporting_period(timezone: str, first: str | None, last: str | None) -> Period:
+    """The period people asked for, in the installation's time zone (default: this month)."""
+    zone = ZoneInfo(timezone)
+    return period(first, last, zone, datetime.now(UTC).astimezone(zone).date())

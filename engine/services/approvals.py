@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_
 from sqlalchemy import select
@@ -21,14 +20,14 @@ from engine.bpmn.decision_points import DecisionPoint
 from engine.bpmn.decision_points import FieldInfo
 from engine.bpmn.decision_points import decision_points
 from engine.domain.actors import Actor
-from engine.domain.authz import require_quality_reader
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 from engine.domain.periods import Period
-from engine.domain.periods import period
+from engine.domain.policy import amount_of
 from engine.domain.separation import describe
 from engine.store.context import EngineContext
-from engine.store.db import utcnow
 from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import ProcessVersion
@@ -104,16 +103,9 @@ def _value(field: FieldInfo, raw: Any) -> tuple[str, str]:
     return text, field.options.get(text, text)
 
 
-def _amount_of(data: dict[str, Any]) -> str | None:
-    for key, value in data.items():
-        if (key == "amount" or key.endswith("_amount")) and value not in (None, ""):
-            return str(value)
-    return None
-
-
 def list_approvals(ctx: EngineContext, actor: Actor, filters: ApprovalFilter) -> list[Approval]:
     """Every decision in the period (newest first) that passes the filters."""
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     for name in ("process", "approver", "decision"):
         value = getattr(filters, name)
         if value and ("\x00" in value or len(value) > 200):
@@ -188,13 +180,7 @@ class _AmountHistory:
                 .where(AuditEvent.case_id == event.case_id, AuditEvent.action == "task_completed")
                 .order_by(AuditEvent.seq)
             )
-            history = [(seq, amount) for seq, data in rows if (amount := _amount_of(data or {}))]
+            history = [(seq, amount) for seq, data in rows if (amount := amount_of(data or {}))]
             self._cases[event.case_id] = history
         earlier = [amount for seq, amount in history if seq < event.seq]
         return earlier[-1] if earlier else None
-
-
-def reporting_period(ctx: EngineContext, first: str | None, last: str | None) -> Period:
-    """The period people asked for, in the installation's time zone (default: this month)."""
-    zone = ZoneInfo(ctx.config.timezone)
-    return period(first, last, zone, utcnow().astimezone(zone).date())

@@ -5,68 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from engine.domain.actors import Actor
 from engine.domain.audit_chain import ChainReport
 from engine.domain.audit_chain import export_document
-from engine.domain.audit_chain import verify_chain
-from engine.domain.authz import require_staff
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
+from engine.store.audit_trail import _events
+from engine.store.audit_trail import verify_cases
 from engine.store.context import EngineContext
-from engine.store.models import AuditEvent
 from engine.store.models import Case
-from engine.store.models import ProcessVersion
-from engine.store.models import User
 
 
-def verify_events(case: Case, events: list[AuditEvent], session: Session | None = None) -> ChainReport:
-    """The chain, its end against the case's head, and — with a session — the two columns the
-    hash does not cover (``actor_id``, ``process_version_id``) against the ones it does."""
-    report = verify_chain(case.number, events, (case.audit_seq, case.audit_head))
-    if not report.ok or session is None:
-        return report
-    usernames = _names(session, User, User.username, {e.actor_id for e in events if e.actor_id is not None})
-    hashes = _names(session, ProcessVersion, ProcessVersion.sha256, {e.process_version_id for e in events})
-    for event in events:
-        if event.actor_id is not None and usernames.get(event.actor_id) != event.actor:
-            return ChainReport(case.number, len(events), False, event.seq, "the recorded user does not match the actor")
-        if hashes.get(event.process_version_id) != event.process_sha256:
-            return ChainReport(
-                case.number, len(events), False, event.seq, "the recorded process version does not match its hash"
-            )
-    return report
-
-
-def _names(session: Session, model: Any, column: Any, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(model.id, column).where(model.id.in_(ids))).tuples().all())
-
-
-def _events(session: Session, case: Case) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)))
-
-
-def verify_case(session: Session, case: Case) -> ChainReport:
-    return verify_events(case, _events(session, case), session)
-
-
-def verify_cases(session: Session, case_number: str | None = None) -> list[ChainReport]:
-    query = select(Case).order_by(Case.id)
-    if case_number:
-        query = query.where(Case.number == case_number)
-    return [verify_case(session, case) for case in session.scalars(query)]
-
-
-def export_trail(ctx: EngineContext, actor: Actor | None, case_ref: int | str) -> dict[str, Any]:
+def export_trail(ctx: EngineContext, actor: Actor, case_ref: int | str) -> dict[str, Any]:
     """The case's trail as a document an auditor verifies offline (``python3 audit_chain.py``).
 
-    ``case_ref`` is the case id or number; ``actor`` None is the command line.
+    ``case_ref`` is the case id or number.
     """
-    if actor is not None:
-        require_staff(actor)
+    require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
         session = uow.session
         column = Case.id if isinstance(case_ref, int) else Case.number
@@ -74,3 +32,10 @@ def export_trail(ctx: EngineContext, actor: Actor | None, case_ref: int | str) -
         if case is None:
             raise NotFound(Message("case %(case_id)s does not exist", case_id=case_ref))
         return export_document(case.number, _events(session, case), (case.audit_seq, case.audit_head))
+
+
+def verify_all(ctx: EngineContext, actor: Actor, case_number: str | None = None) -> list[ChainReport]:
+    """Check the chain of every case (or of one), as ``aftercare verify-audit`` does."""
+    require(actor, Permission.VERIFY_AUDIT)
+    with ctx.uow() as uow:
+        return verify_cases(uow.session, case_number)

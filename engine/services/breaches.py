@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from engine.domain.actors import Actor
-from engine.domain.authz import require_quality_reader
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.periods import Period
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
@@ -46,7 +47,7 @@ class Breach:
 
 def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Breach]:
     """Breaches whose due time falls in the period, earliest first."""
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     now = utcnow()
     completer, holder = aliased(User), aliased(User)
     with ctx.uow() as uow:

@@ -17,7 +17,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from engine.domain.actors import Actor
-from engine.domain.authz import require_staff
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
@@ -78,7 +79,7 @@ def safe_filename(name: str) -> str:
 
 
 def add_comment(ctx: EngineContext, actor: Actor, case_id: int, text: str) -> None:
-    require_staff(actor)
+    require(actor, Permission.ANNOTATE_CASES)
     text = text.strip()
     if not text or len(text) > MAX_COMMENT or "\x00" in text:
         raise InvalidData({"comment": Message("a comment has 1 to %(count)s characters", count=MAX_COMMENT)})
@@ -94,7 +95,7 @@ def add_comment(ctx: EngineContext, actor: Actor, case_id: int, text: str) -> No
 
 
 def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, filename: str, content: bytes) -> int:
-    require_staff(actor)
+    require(actor, Permission.ANNOTATE_CASES)
     name = safe_filename(filename)
     if not content or len(content) > MAX_FILE_BYTES:
         raise InvalidData({"file": Message("a file has 1 byte to %(mb)s MB", mb=MAX_FILE_BYTES // (1024 * 1024))})
@@ -127,7 +128,7 @@ def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, filename: str
 
 
 def notes(ctx: EngineContext, actor: Actor, case_id: int) -> list[Note]:
-    require_staff(actor)
+    require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
         comments = uow.session.scalars(select(CaseComment).where(CaseComment.case_id == case_id))
         files = uow.session.scalars(select(CaseAttachment).where(CaseAttachment.case_id == case_id))
@@ -138,7 +139,7 @@ def notes(ctx: EngineContext, actor: Actor, case_id: int) -> list[Note]:
 
 def attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_id: int) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of a case's attachment."""
-    require_staff(actor)
+    require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
         row = uow.session.get(CaseAttachment, attachment_id)
         if row is None or row.case_id != case_id:

@@ -16,17 +16,16 @@ from sqlalchemy import select
 
 from engine.bpmn.diagram_files import files_by_process
 from engine.domain.actors import Actor
-from engine.domain.authz import require_staff
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.periods import local_day
-from engine.services import audit
-from engine.services.cases import CaseInfo
-from engine.services.cases import case_info
-from engine.services.tasks import TaskInfo
-from engine.services.tasks import task_info
+from engine.store.audit_trail import verify_events
 from engine.store.case_progress import read_runtime
+from engine.store.case_reads import CaseInfo
+from engine.store.case_reads import case_info
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
@@ -39,6 +38,8 @@ from engine.store.models.cases import CANCELLED
 from engine.store.models.cases import COMPLETED
 from engine.store.models.cases import ERROR
 from engine.store.models.cases import RUNNING
+from engine.store.work_items import TaskInfo
+from engine.store.work_items import task_info
 
 STATUSES = (RUNNING, COMPLETED, CANCELLED, ERROR)
 PAGE_SIZE = 20
@@ -82,7 +83,7 @@ def list_cases(
 ) -> tuple[list[CaseInfo], int]:
     """Cases newest first, filtered; ``q`` matches the case number or any value in the case data;
     ``overdue``: with an open task past its due time; ``opened_from``/``opened_to``: local dates."""
-    require_staff(actor)
+    require(actor, Permission.READ_CASES)
     if status is not None and status not in STATUSES:
         raise InvalidData({"status": Message("must be one of %(choices)s", choices=", ".join(STATUSES))})
     for name, value in (("process", process), ("q", q)):
@@ -117,7 +118,7 @@ def list_cases(
 
 def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
     """The case with its open tasks (and who holds them) and its whole audit trail."""
-    require_staff(actor)
+    require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
         session = uow.session
         case = session.get(Case, case_id)
@@ -130,7 +131,7 @@ def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
             .order_by(WorkItem.id)
         ).all()
         events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
-        report = audit.verify_events(case, events, session)
+        report = verify_events(case, events, session)
         return CaseDetail(
             case=case_info(case),
             tasks=[task_info(item, username) for item, username in rows],
@@ -165,7 +166,7 @@ class DiagramView:
 
 def case_diagrams(ctx: EngineContext, actor: Actor, case_id: int) -> list[DiagramView]:
     """The case's process diagram and those of the processes it called, from its version's sources."""
-    require_staff(actor)
+    require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
         ref = load_case(uow.connection, case_id)
         if ref is None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -16,16 +13,19 @@ from engine.bpmn.runtime import CaseRuntime
 from engine.domain import forms
 from engine.domain.actors import Actor
 from engine.domain.audit_chain import GENESIS
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
-from engine.services.processes import bundle_of
-from engine.services.processes import latest_version
+from engine.domain.policy import SHIPPED
 from engine.store.case_progress import keep_alive
 from engine.store.case_progress import save_progress
 from engine.store.case_progress import script_engine_for
+from engine.store.case_reads import CaseInfo
+from engine.store.case_reads import case_info
 from engine.store.case_writer import CASES
 from engine.store.case_writer import CaseRef
 from engine.store.case_writer import CaseWriter
@@ -39,43 +39,13 @@ from engine.store.models.cases import CANCELLED
 from engine.store.models.cases import COMPLETED
 from engine.store.models.cases import ERROR
 from engine.store.models.cases import RUNNING
-
-FIXED_PREFIXES = {"service_request": "SR", "complaint": "CP"}
-
-
-@dataclass(frozen=True)
-class CaseInfo:
-    id: int
-    number: str
-    status: str
-    process_key: str
-    process_version: int
-    data: dict[str, Any]
-    created_at: datetime
-    next_timer_at: datetime | None
-    error_message: str | None
-    error_element: str | None
-    opened: list[tuple[int, str]] = field(default_factory=list)  # work items a start opened (id, BPMN id)
+from engine.store.process_versions import bundle_of
+from engine.store.process_versions import latest_version
 
 
-def case_info(case: Case) -> CaseInfo:
-    return CaseInfo(
-        id=case.id,
-        number=case.number,
-        status=case.status,
-        process_key=case.process_version.key,
-        process_version=case.process_version.version,
-        data=case.data,
-        created_at=case.created_at,
-        next_timer_at=case.next_timer_at,
-        error_message=case.error_message,
-        error_element=case.error_element,
-    )
-
-
-def number_prefix(ctx: EngineContext, process_key: str) -> str:
+def _number_prefix(ctx: EngineContext, process_key: str) -> str:
     """``service_request`` → ``SR``; other keys use the initials of their words."""
-    configured = ctx.config.case_number_prefixes.get(process_key) or FIXED_PREFIXES.get(process_key)
+    configured = ctx.config.case_number_prefixes.get(process_key) or SHIPPED.case_number_prefixes.get(process_key)
     return configured or "".join(word[0] for word in process_key.split("_") if word).upper()[:4] or "C"
 
 
@@ -89,7 +59,7 @@ NEXT_NUMBER = Prepared(
 INSERT_CASE = Prepared(insert(CASES).returning(CASES.c.id))
 
 
-def allocate_number(connection: Connection, prefix: str, year: int) -> str:
+def _allocate_number(connection: Connection, prefix: str, year: int) -> str:
     """Next readable case number, e.g. ``SR-2026-000042``; runs inside the write transaction."""
     rows = NEXT_NUMBER.rows(connection, {"b_prefix": prefix, "b_year": year})
     last = rows[0]["last"] if rows else None
@@ -101,12 +71,13 @@ def allocate_number(connection: Connection, prefix: str, year: int) -> str:
 
 def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[str, Any]) -> CaseInfo:
     """Create a case on the newest version of ``process_key`` and run it to its first wait."""
+    require(actor, Permission.START_CASES)
     with ctx.uow(write=True) as uow:
         connection = uow.connection
         version = latest_version(connection, process_key)
         if not version.startable:
             raise NotAllowed(Message("process '%(process)s' is started only from another process", process=process_key))
-        if actor.user_id is not None and not actor.roles.intersection(version.starter_roles):
+        if not actor.roles.intersection(version.starter_roles):
             raise NotAllowed(
                 Message(
                     "starting '%(process)s' needs one of the roles %(roles)s",
@@ -118,7 +89,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         bundle, engine = bundle_of(connection, version), script_engine_for(ctx, connection)
         runtime = CaseRuntime.start(bundle, engine, ctx.config.max_tasks_per_case, data)
         now = utcnow()
-        number = allocate_number(connection, number_prefix(ctx, process_key), now.year)
+        number = _allocate_number(connection, _number_prefix(ctx, process_key), now.year)
         row = {
             "number": number,
             "process_version_id": version.id,
@@ -165,7 +136,8 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         )
 
 
-def get_case(ctx: EngineContext, case_id: int) -> CaseInfo:
+def get_case(ctx: EngineContext, actor: Actor, case_id: int) -> CaseInfo:
+    require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
         case = uow.session.get(Case, case_id)
         if case is None:
@@ -175,6 +147,7 @@ def get_case(ctx: EngineContext, case_id: int) -> CaseInfo:
 
 def cancel_case(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> CaseInfo:
     """Stop a case; its open tasks leave every inbox. Finished cases cannot be cancelled."""
+    require(actor, Permission.CANCEL_CASES)
     with ctx.uow(write=True) as uow:
         session = uow.session
         ref = load_case(uow.connection, case_id)

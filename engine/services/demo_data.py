@@ -16,6 +16,8 @@ from engine.services import users
 from engine.store.context import EngineContext
 from engine.store.models import User
 
+LOADER = Actor.system("demo-data")
+
 DEMO_PASSWORD = "demo-2026"
 
 CUSTOMERS = [
@@ -114,10 +116,11 @@ def load(ctx: EngineContext) -> Iterator[str]:
             yield f"demo data already present; demo users: {', '.join(r.id for r in ROLES)} (password {DEMO_PASSWORD})"
             return
     people = {
-        role.id: users.create_user(ctx, role.id, [role.id], DEMO_PASSWORD, f"{role.name_zh}（演示）") for role in ROLES
+        role.id: users.create_user(ctx, LOADER, role.id, [role.id], DEMO_PASSWORD, f"{role.name_zh}（演示）")
+        for role in ROLES
     }
     yield f"demo users: {', '.join(people)} (password {DEMO_PASSWORD})"
-    count = products.import_file(ctx, "demo-products.csv", _demo_products())
+    count = products.import_units(ctx, LOADER, "demo-products.csv", _demo_products())
     yield f"{count} demo products in the archive"
     for index, (label, process, steps) in enumerate(STORIES):
         customer, model, serial, fault = CUSTOMERS[index % len(CUSTOMERS)]

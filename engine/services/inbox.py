@@ -20,17 +20,12 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from engine.domain.actors import Actor
-from engine.domain.authz import SUPERVISOR_ROLES
-from engine.domain.authz import require_staff
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.authz import working_roles
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
-from engine.services.tasks import TaskInfo
-from engine.services.tasks import may_work_on
-from engine.services.tasks import require_open_item
-from engine.services.tasks import task_info
-from engine.services.tasks import visible_to
 from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
 from engine.store.context import EngineContext
@@ -38,6 +33,11 @@ from engine.store.db import utcnow
 from engine.store.models import Case
 from engine.store.models import User
 from engine.store.models import WorkItem
+from engine.store.work_items import TaskInfo
+from engine.store.work_items import may_work_on
+from engine.store.work_items import require_open_item
+from engine.store.work_items import task_info
+from engine.store.work_items import visible_to
 
 PAGE_SIZE = 25
 DUE_CHOICES = ("overdue", "today")
@@ -121,7 +121,7 @@ def inbox(
     ctx: EngineContext, actor: Actor, filters: InboxFilter, page: int = 1, per_page: int = PAGE_SIZE
 ) -> InboxPage:
     """Sorted by due time (tasks without one last), then by age."""
-    require_staff(actor)
+    require(actor, Permission.WORK_TASKS)
     _check(filters, page)
     now = utcnow()
     query = _filtered(ctx, actor, filters, now)
@@ -148,6 +148,7 @@ def inbox(
 
 def counts(ctx: EngineContext, actor: Actor) -> InboxCounts:
     """For the navigation bar: what I may do, what is mine, and how much of it is overdue."""
+    require(actor, Permission.WORK_TASKS)
     now = utcnow()
     with ctx.uow() as uow:
         row = uow.session.execute(
@@ -162,8 +163,7 @@ def counts(ctx: EngineContext, actor: Actor) -> InboxCounts:
 
 def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> TaskInfo:
     """A supervisor hands an open task to a named colleague who holds one of its roles."""
-    if not actor.roles & SUPERVISOR_ROLES:
-        raise NotAllowed(Message("reassigning tasks needs a supervising role"))
+    require(actor, Permission.REASSIGN_TASKS)
     with ctx.uow(write=True) as uow:
         item = require_open_item(uow.connection, item_id)
         target = uow.session.scalar(select(User).where(User.username == username, User.active.is_(True)))
@@ -188,6 +188,7 @@ def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> T
 
 def save_draft(ctx: EngineContext, actor: Actor, item_id: int, values: dict[str, Any]) -> None:
     """Keep what was typed so far, unvalidated; the form shows it again until completion."""
+    require(actor, Permission.WORK_TASKS)
     if any(not isinstance(value, str) or "\x00" in value or len(value) > 20_000 for value in values.values()):
         raise InvalidData({"draft": Message("draft values must be text of at most 20 000 characters")})
     with ctx.uow(write=True) as uow:
@@ -200,7 +201,12 @@ def save_draft(ctx: EngineContext, actor: Actor, item_id: int, values: dict[str,
         uow.commit()
 
 
-def load_draft(ctx: EngineContext, item_id: int) -> dict[str, Any]:
+def load_draft(ctx: EngineContext, actor: Actor, item_id: int) -> dict[str, Any]:
+    """What was typed so far on a task the actor may work on."""
+    require(actor, Permission.WORK_TASKS)
     with ctx.uow() as uow:
+        item = require_open_item(uow.connection, item_id)
+        if not may_work_on(item, actor):
+            raise NotAllowed(Message("task '%(task)s' is not open to you", task=item.name))
         draft = uow.session.scalar(select(WorkItem.draft).where(WorkItem.id == item_id))
     return dict(draft or {})

@@ -3,7 +3,7 @@
 Every figure is computed from what the cases recorded — work items (due and closed times) and
 the audit trail (the forms submitted) — and keeps the ids of the cases behind it, so each
 number on the page opens the list of its cases. The form fields the figures read are named
-once, in FACTS (docs/quality.md has the definitions).
+once, in engine/domain/policy.py (docs/quality.md has the definitions).
 """
 
 from __future__ import annotations
@@ -26,10 +26,12 @@ from sqlalchemy.orm import Session
 
 from engine.bpmn.diagram_files import files_by_process
 from engine.domain.actors import Actor
-from engine.domain.authz import require_quality_reader
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.periods import Period
-from engine.services.cases import CaseInfo
-from engine.services.cases import case_info
+from engine.domain.policy import SHIPPED
+from engine.store.case_reads import CaseInfo
+from engine.store.case_reads import case_info
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
@@ -37,21 +39,7 @@ from engine.store.models import Case
 from engine.store.models import ProcessVersion
 from engine.store.models import WorkItem
 
-# Which steps and fields of the shipped processes each figure reads.
-FACTS = {
-    "service_process": "service_request",
-    "request": ("register", "request_kind", "fault"),
-    "first_step_after": "register",
-    "survey": ("rate", ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises")),
-    "satisfied": ("very_satisfied", "satisfied"),
-    "scores": {"very_satisfied": 4, "satisfied": 3, "fair": 2, "poor": 1},
-    "engineer": ("dispatch", "engineer"),
-    "complaint_register": ("register", "complaint_class"),
-    "complaint_analysis": ("analyse", "company_fault", "responsible_department", "cause"),
-    "service_department": "after_sales",
-    "costs": (("carry_out", "external_cost"), ("refund", "refund_amount")),
-}
-TARGETS = {"on_time": 0.90, "satisfaction": 0.85, "complaint_rate": 0.03}
+POLICY = SHIPPED
 
 
 @dataclass
@@ -126,7 +114,7 @@ class Dashboard:
         value = getattr(self, name).value
         if value is None:
             return None
-        return value < TARGETS[name] if name == "complaint_rate" else value >= TARGETS[name]
+        return POLICY.targets.met(name, value)
 
     def cases_behind(self, metric: str, bucket: str = "") -> list[int]:
         """The ids of the cases behind one number of the dashboard."""
@@ -227,13 +215,13 @@ class _Facts:
 
 def _services(facts: _Facts) -> list[int]:
     """Service requests about a fault that were finished in the period."""
-    step, name, value = FACTS["request"]
+    kind = POLICY.request_kind
     return sorted(
         case_id
         for case_id, closed in facts.closed_at.items()
         if facts.period.holds(closed)
-        and facts.cases[case_id].key == FACTS["service_process"]
-        and (facts.first(case_id, step) or {}).get(name) == value
+        and facts.cases[case_id].key == POLICY.service_process
+        and (facts.first(case_id, kind.step) or {}).get(kind.field) == POLICY.fault_kind
     )
 
 
@@ -249,14 +237,14 @@ def _on_time(facts: _Facts, services: list[int]) -> Ratio:
 
 
 def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
-    step, items = FACTS["survey"]
+    step, items = POLICY.survey_step, POLICY.survey_items
     ratio = Ratio()
     per_engineer: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     engineer_cases: dict[str, list[int]] = defaultdict(list)
-    dispatch, engineer_field = FACTS["engineer"]
+    dispatch, engineer_field = POLICY.engineer.step, POLICY.engineer.field
     for case_id, data, _at in facts.steps_in_period(step):
         answers = [data.get(item) for item in items if data.get(item)]
-        satisfied = sum(answer in FACTS["satisfied"] for answer in answers)
+        satisfied = sum(answer in POLICY.satisfied_answers for answer in answers)
         ratio.count_hits += satisfied
         ratio.count_all += len(answers)
         (ratio.hits if satisfied == len(answers) else ratio.misses).append(case_id)
@@ -264,8 +252,9 @@ def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
         if engineer:
             engineer_cases[engineer].append(case_id)
             for item in items:
-                if data.get(item) in FACTS["scores"]:
-                    per_engineer[engineer][item].append(FACTS["scores"][data[item]])
+                score = POLICY.answer_scores.get(str(data.get(item)))
+                if score is not None:
+                    per_engineer[engineer][item].append(score)
     engineers = [
         EngineerRatings(
             name,
@@ -279,18 +268,19 @@ def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
 
 
 def _complaints(facts: _Facts, services: list[int]) -> tuple[Ratio, dict[str, list[Bucket]]]:
-    step, fault, department, cause = FACTS["complaint_analysis"]
+    step, fault = POLICY.complaint_analysis_step, POLICY.company_fault_field
+    department, cause = POLICY.department_field, POLICY.cause_field
     ratio = Ratio()
     counts: dict[str, Counter[str]] = {"department": Counter(), "cause": Counter(), "class": Counter()}
     cases: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in counts}
     for case_id, data, _at in facts.steps_in_period(step):
-        if data.get(fault) and data.get(department) == FACTS["service_department"]:
+        if data.get(fault) and data.get(department) == POLICY.service_department:
             ratio.hits.append(case_id)
         for name, value in (("department", data.get(department)), ("cause", data.get(cause))):
             if value:
                 counts[name][value] += 1
                 cases[name][value].append(case_id)
-    register_step, class_field = FACTS["complaint_register"]
+    register_step, class_field = POLICY.complaint_class.step, POLICY.complaint_class.field
     for case_id, data, _at in facts.steps_in_period(register_step):
         if data.get(class_field):
             counts["class"][data[class_field]] += 1
@@ -300,7 +290,7 @@ def _complaints(facts: _Facts, services: list[int]) -> tuple[Ratio, dict[str, li
 
 
 def _durations(facts: _Facts) -> tuple[Duration, Duration]:
-    after = FACTS["first_step_after"]
+    after = POLICY.first_step_after
     response: dict[int, float] = {}
     for case_id, row in facts.cases.items():
         if not facts.period.holds(row.created_at):
@@ -338,9 +328,9 @@ def _steps(facts: _Facts) -> list[StepLoad]:
 
 def _costs(facts: _Facts) -> list[MonthCost]:
     months: dict[str, tuple[Decimal, list[int]]] = {}
-    for step, name in FACTS["costs"]:
-        for case_id, data, at in facts.steps_in_period(step):
-            amount = _decimal(data.get(name))
+    for cost in POLICY.costs:
+        for case_id, data, at in facts.steps_in_period(cost.step):
+            amount = _decimal(data.get(cost.field))
             if not amount:
                 continue
             month = at.astimezone(facts.period.zone).strftime("%Y-%m")
@@ -350,7 +340,7 @@ def _costs(facts: _Facts) -> list[MonthCost]:
 
 
 def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     with ctx.uow() as uow:
         facts = _Facts(uow.session, period)
     services = _services(facts)
@@ -373,7 +363,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
 
 def cases_of(ctx: EngineContext, actor: Actor, ids: list[int]) -> list[CaseInfo]:
     """The cases behind a number, oldest first, as the case list shows them."""
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     if not ids:
         return []
     with ctx.uow() as uow:
@@ -394,7 +384,7 @@ class StepWait:
 def waiting_by_step(ctx: EngineContext, actor: Actor, process: str, period: Period) -> list[StepWait]:
     """Per task of a diagram: how long its work items waited (opened in the period; open ones
     until now) and the share that missed their due time."""
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     now = utcnow()
     with ctx.uow() as uow:
         rows = uow.session.execute(
@@ -434,14 +424,14 @@ def waiting_by_step(ctx: EngineContext, actor: Actor, process: str, period: Peri
 
 def diagram_keys(ctx: EngineContext, actor: Actor) -> list[str]:
     """Every deployed process key (called processes too: their tasks are where cases wait)."""
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     with ctx.uow() as uow:
         return list(uow.session.scalars(select(ProcessVersion.key).distinct().order_by(ProcessVersion.key)))
 
 
 def live_diagram(ctx: EngineContext, actor: Actor, key: str) -> str:
     """The BPMN file that defines ``key`` in its newest version ("" when there is none)."""
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     with ctx.uow() as uow:
         sources = uow.session.scalar(
             select(ProcessVersion.sources)

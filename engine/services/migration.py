@@ -23,10 +23,10 @@ from engine.bpmn.runtime import CaseRuntime
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
 from engine.domain.actors import Actor
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.services.processes import known_role_aliases
-from engine.services.processes import require_process_owner
 from engine.store.case_progress import keep_alive
 from engine.store.case_progress import save_progress
 from engine.store.case_progress import script_engine_for
@@ -40,6 +40,7 @@ from engine.store.context import EngineContext
 from engine.store.models import Case
 from engine.store.models import ProcessVersion
 from engine.store.models.cases import RUNNING
+from engine.store.process_versions import known_role_aliases
 
 MAX_PREVIEW = 500
 
@@ -139,7 +140,7 @@ def _running_cases(connection: Connection, target: Target, limit: int | None) ->
 
 def preview_migration(ctx: EngineContext, actor: Actor, key: str, version: int) -> MigrationPreview:
     """Every running case of ``key`` on another version, and whether it can move to ``version``."""
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     with ctx.uow() as uow:
         connection = uow.connection
         target = _target(connection, key, version)
@@ -155,7 +156,7 @@ def preview_migration(ctx: EngineContext, actor: Actor, key: str, version: int) 
 
 def migrate_cases(ctx: EngineContext, actor: Actor, key: str, version: int, case_ids: list[int]) -> list[MoveResult]:
     """Move each chosen case in its own transaction; report per case."""
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     with ctx.uow() as uow:
         target = _target(uow.connection, key, version)
     return [_move_one(ctx, actor, target, case_id) for case_id in dict.fromkeys(case_ids)]

@@ -19,20 +19,23 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.bpmn.new_process import new_process_files
 from engine.domain.actors import Actor
+from engine.domain.authz import Permission
+from engine.domain.authz import can
+from engine.domain.authz import require
 from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.services.processes import DIAGRAM_SUFFIXES
-from engine.services.processes import MAX_FILES
-from engine.services.processes import Deployed
-from engine.services.processes import deploy_files
-from engine.services.processes import require_process_owner
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import ProcessDraft
 from engine.store.models import ProcessVersion
 from engine.store.models import User
+from engine.store.process_versions import DIAGRAM_SUFFIXES
+from engine.store.process_versions import MAX_FILES
+from engine.store.process_versions import Deployed
+from engine.store.process_versions import check_set
+from engine.store.process_versions import store_set
 
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,119}$")
 FILE_NAME = re.compile(r"^[^/\\\x00]{1,200}$")
@@ -70,7 +73,7 @@ def _check_files(ctx: EngineContext, files: dict[str, str]) -> None:
 
 def open_workspace(ctx: EngineContext, actor: Actor, key: str) -> Workspace:
     """The draft of ``key`` if there is one, else the files of its newest version."""
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     check_key(key)
     with ctx.uow() as uow:
         session = uow.session
@@ -99,7 +102,7 @@ def save_draft(ctx: EngineContext, actor: Actor, key: str, files: dict[str, str]
 
     Raises Conflict when someone saved the draft since, so nobody's edits are lost unseen.
     """
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     check_key(key)
     _check_files(ctx, files)
     now = utcnow()
@@ -146,7 +149,7 @@ def _conflict(ctx: EngineContext, key: str) -> Conflict:
 
 
 def discard_draft(ctx: EngineContext, actor: Actor, key: str) -> None:
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     with ctx.uow(write=True) as uow:
         uow.connection.execute(delete(DRAFTS).where(DRAFTS.c.key == key))
         uow.commit()
@@ -154,16 +157,17 @@ def discard_draft(ctx: EngineContext, actor: Actor, key: str) -> None:
 
 def deploy_workspace(ctx: EngineContext, actor: Actor, key: str, files: dict[str, str]) -> list[Deployed]:
     """Deploy the edited set (InvalidProcess lists every problem); its draft goes with it."""
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     check_key(key)
     _check_files(ctx, files)
     encoded = {name: text.encode("utf-8") for name, text in files.items()}
-    return deploy_files(ctx, encoded, actor, allow_scripts="admin" in actor.roles, discard_draft=key)
+    checked = check_set(ctx, encoded, allow_scripts=can(actor, Permission.WRITE_SCRIPTS))
+    return store_set(ctx, checked, actor, discard_draft=key)
 
 
 def create_process(ctx: EngineContext, actor: Actor, key: str, name: str) -> Workspace:
     """Start a new process as a draft made from the one-lane template."""
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     check_key(key)
     if not name.strip():
         raise InvalidData({"name": Message("this field is required")})

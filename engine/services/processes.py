@@ -7,151 +7,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-from sqlalchemy import Connection
-from sqlalchemy import bindparam
-from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from engine.bpmn import validation
-from engine.bpmn.building import build_files
-from engine.bpmn.building import check_files
 from engine.bpmn.diagram_files import files_by_process
-from engine.bpmn.serializer import SERIALIZER_VERSION
-from engine.bpmn.serializer import SPEC_CACHE
-from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.version_diff import ElementChange
 from engine.bpmn.version_diff import diff_sources
 from engine.domain.actors import Actor
-from engine.domain.authz import require_staff
+from engine.domain.authz import Permission
+from engine.domain.authz import can
+from engine.domain.authz import require
 from engine.domain.errors import InvalidProcess
-from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.errors import Problem
 from engine.domain.messages import Message
-from engine.domain.roles import RoleInfo
-from engine.domain.roles import role_aliases
-from engine.store.case_writer import load_spec_json
 from engine.store.context import EngineContext
-from engine.store.driver_sql import Prepared
 from engine.store.models import Case
 from engine.store.models import ProcessDraft
 from engine.store.models import ProcessVersion
-from engine.store.models import Role
 from engine.store.models import User
-
-DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
-
-
-@dataclass(frozen=True)
-class Deployed:
-    key: str
-    version: int
-    sha256: str
-    created: bool
-
-
-def known_role_aliases(ctx: EngineContext, connection: Connection | Session) -> dict[str, str]:
-    """Lane names and candidate groups accepted as roles (cached briefly by the context)."""
-    return ctx.cached(
-        "role_aliases",
-        lambda: role_aliases(
-            [RoleInfo(*row) for row in connection.execute(select(Role.id, Role.name_zh, Role.name_en))]
-        ),
-    )
-
-
-def approved_scripts(connection: Connection | Session) -> frozenset[str]:
-    """Every script of every deployed version: an administrator wrote or accepted each one."""
-    scripts: set[str] = set()
-    for sources in connection.execute(select(ProcessVersion.sources)).scalars():
-        for name, text in sources.items():
-            if name.endswith(".bpmn") and "scriptTask" in text:
-                root = etree.fromstring(text.encode("utf-8"), validation.safe_xml_parser())
-                scripts.update(validation.script_texts(root))
-    return frozenset(scripts)
-
-
-def with_callers(connection: Connection | Session, files: dict[str, bytes]) -> dict[str, bytes]:
-    """``files`` plus the other files of every live version built from one of them.
-
-    A version embeds the processes it calls and the decision tables, so a change to a called
-    process or a table reaches new cases only through new versions of the processes using it
-    (as a Camunda call activity binds to the latest version). Adding those processes' files
-    makes the set build them too; unchanged ones are recognised and not deployed again.
-    An owner may also upload a single changed file: the rest of its set comes from here.
-    """
-    newest = (
-        select(ProcessVersion.key, func.max(ProcessVersion.version).label("version"))
-        .group_by(ProcessVersion.key)
-        .subquery()
-    )
-    rows = connection.execute(
-        select(ProcessVersion.sources)
-        .join(newest, (ProcessVersion.key == newest.c.key) & (ProcessVersion.version == newest.c.version))
-        .order_by(ProcessVersion.deployed_at.desc(), ProcessVersion.id.desc())
-    ).scalars()
-    merged = dict(files)
-    for sources in rows:
-        if any(name in sources and sources[name].encode("utf-8") != data for name, data in files.items()) or (
-            set(files) & set(sources) and not set(sources) <= set(files)
-        ):
-            for name, text in sources.items():
-                merged.setdefault(name, text.encode("utf-8"))
-    return merged
-
-
-def deploy_files(
-    ctx: EngineContext,
-    files: dict[str, bytes],
-    actor: Actor | None = None,
-    allow_scripts: bool = False,
-    discard_draft: str | None = None,
-) -> list[Deployed]:
-    """Validate and deploy; identical content is recognised and not deployed twice.
-
-    ``discard_draft``: the studio draft the files come from, removed with the deployment.
-    """
-    with ctx.uow(write=True) as uow:
-        built = build_files(
-            with_callers(uow.session, files),
-            known_role_aliases(ctx, uow.session),
-            allow_scripts=allow_scripts,
-            max_bytes=ctx.config.max_upload_bytes,
-            approved_scripts=frozenset() if allow_scripts else approved_scripts(uow.session),
-        )
-        results = []
-        for process in built:
-            existing = uow.session.scalar(
-                select(ProcessVersion).where(ProcessVersion.key == process.key, ProcessVersion.sha256 == process.sha256)
-            )
-            if existing is not None:
-                results.append(Deployed(process.key, existing.version, existing.sha256, False))
-                continue
-            latest = uow.session.scalar(
-                select(func.max(ProcessVersion.version)).where(ProcessVersion.key == process.key)
-            )
-            version = ProcessVersion(
-                key=process.key,
-                version=(latest or 0) + 1,
-                name=process.name,
-                sha256=process.sha256,
-                sources=process.sources,
-                spec_json=process.spec_json,
-                serializer_version=SERIALIZER_VERSION,
-                startable=process.startable,
-                start_form=process.start_form,
-                starter_roles=process.starter_roles,
-                deployed_by_id=actor.user_id if actor else None,
-            )
-            uow.session.add(version)
-            results.append(Deployed(process.key, version.version, process.sha256, True))
-        if discard_draft is not None:
-            uow.session.execute(delete(ProcessDraft).where(ProcessDraft.key == discard_draft))
-        uow.commit()
-    return results
+from engine.store.process_versions import DIAGRAM_SUFFIXES
+from engine.store.process_versions import MAX_FILES
+from engine.store.process_versions import Deployed
+from engine.store.process_versions import check_set
+from engine.store.process_versions import read_directory
+from engine.store.process_versions import store_set
 
 
 @dataclass(frozen=True)
@@ -165,7 +45,7 @@ class ProcessInfo:
 
 def list_startable(ctx: EngineContext, actor: Actor) -> list[ProcessInfo]:
     """The newest version of every process the actor may start, by key."""
-    require_staff(actor)
+    require(actor, Permission.START_CASES)
     with ctx.uow() as uow:
         newest = (
             select(ProcessVersion.key, func.max(ProcessVersion.version).label("version"))
@@ -184,63 +64,13 @@ def list_startable(ctx: EngineContext, actor: Actor) -> list[ProcessInfo]:
         ]
 
 
-def read_directory(path: Path) -> dict[str, bytes]:
-    files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.suffix in DIAGRAM_SUFFIXES}
-    if not files:
-        raise NotFound(Message("no .bpmn or .dmn files in %(path)s", path=path))
-    return files
-
-
-def load_directory(ctx: EngineContext, path: Path, allow_scripts: bool = True) -> list[Deployed]:
+def load_directory(ctx: EngineContext, actor: Actor, path: Path) -> list[Deployed]:
     """Deploy every diagram and decision table in ``path`` as one set (idempotent)."""
-    return deploy_files(ctx, read_directory(path), allow_scripts=allow_scripts)
+    require(actor, Permission.MANAGE_PROCESSES)
+    return deploy_files(ctx, actor, read_directory(path))
 
 
-@dataclass(frozen=True)
-class VersionRef:
-    """What starting a case needs to know of a process version (not its sources or spec)."""
-
-    id: int
-    key: str
-    version: int
-    sha256: str
-    startable: bool
-    start_form: dict[str, Any]
-    starter_roles: list[str]
-
-
-_VERSIONS = ProcessVersion.__table__
-LATEST_VERSION = Prepared(
-    select(*[_VERSIONS.c[name] for name in VersionRef.__dataclass_fields__])
-    .where(_VERSIONS.c.key == bindparam("key"))
-    .order_by(_VERSIONS.c.version.desc())
-    .limit(1)
-)
-
-
-def latest_version(connection: Connection, key: str) -> VersionRef:
-    if "\x00" in key:
-        raise NotFound(Message("no process has that key"))
-    row = LATEST_VERSION.first(connection, {"key": key})
-    if row is None:
-        raise NotFound(Message("no process '%(process)s' is deployed", process=key))
-    return VersionRef(**row)
-
-
-def bundle_of(connection: Connection, version: VersionRef) -> SpecBundle:
-    """The parsed spec of ``version``; its JSON is read only on a cache miss."""
-    return SPEC_CACHE.get(version.sha256, lambda: load_spec_json(connection, version.id))
-
-
-# -- process owners: validate and deploy uploads (studio and pipelines) -------------------
-
-OWNER_ROLES = frozenset({"process_owner", "admin"})
-MAX_FILES = 50
-
-
-def require_process_owner(actor: Actor) -> None:
-    if not actor.roles & OWNER_ROLES:
-        raise NotAllowed(Message("changing processes needs the process_owner or admin role"))
+# -- process owners: validate and deploy uploads (studio, pipelines, the command line) ----
 
 
 def _check_names(files: dict[str, bytes]) -> list[Problem]:
@@ -256,29 +86,23 @@ def _check_names(files: dict[str, bytes]) -> list[Problem]:
 
 
 def validate_upload(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> tuple[list[Problem], bool]:
-    """Every problem of an upload, and whether it would deploy; script tasks only for admins."""
-    require_process_owner(actor)
+    """Every problem of an upload, and whether it would deploy; new scripts only from administrators."""
+    require(actor, Permission.MANAGE_PROCESSES)
     problems = _check_names(files)
     if problems:
         return problems, False
-    admin = "admin" in actor.roles
-    with ctx.uow() as uow:
-        aliases = known_role_aliases(ctx, uow.connection)
-        approved = frozenset() if admin else approved_scripts(uow.connection)
-        files = with_callers(uow.connection, files)
-    problems, built = check_files(
-        files, aliases, allow_scripts=admin, max_bytes=ctx.config.max_upload_bytes, approved_scripts=approved
-    )
-    return problems, bool(built)
+    checked = check_set(ctx, files, allow_scripts=can(actor, Permission.WRITE_SCRIPTS))
+    return checked.problems, bool(checked.built)
 
 
-def deploy_upload(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> list[Deployed]:
-    """Deploy an upload as new versions (InvalidProcess lists every problem)."""
-    require_process_owner(actor)
+def deploy_files(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> list[Deployed]:
+    """Deploy a file set as new versions, each file built once (InvalidProcess lists every problem)."""
+    require(actor, Permission.MANAGE_PROCESSES)
     problems = _check_names(files)
     if problems:
         raise InvalidProcess(problems)
-    return deploy_files(ctx, files, actor, allow_scripts="admin" in actor.roles)
+    checked = check_set(ctx, files, allow_scripts=can(actor, Permission.WRITE_SCRIPTS))
+    return store_set(ctx, checked, actor)
 
 
 @dataclass(frozen=True)
@@ -309,7 +133,7 @@ class ProcessSummary:
 
 def overview(ctx: EngineContext, actor: Actor) -> list[ProcessSummary]:
     """Every process key with its versions, the live one, and how many cases run on each."""
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     with ctx.uow() as uow:
         session = uow.session
         counts: dict[int, tuple[int, int]] = {}
@@ -356,7 +180,7 @@ def overview(ctx: EngineContext, actor: Actor) -> list[ProcessSummary]:
 
 def version_sources(ctx: EngineContext, actor: Actor, key: str, version: int) -> dict[str, str]:
     """The BPMN/DMN files a version was built from (file name → XML); owners only."""
-    require_process_owner(actor)
+    require(actor, Permission.MANAGE_PROCESSES)
     with ctx.uow() as uow:
         sources = uow.session.scalar(
             select(ProcessVersion.sources).where(ProcessVersion.key == key, ProcessVersion.version == version)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import String
 from sqlalchemy import cast
@@ -14,14 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain.actors import Actor
-from engine.domain.authz import require_quality_reader
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
-from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
+from engine.domain.policy import SHIPPED
 from engine.domain.product_import import check_rows
 from engine.domain.product_import import read_table
-from engine.services.kpis import FACTS
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
@@ -29,7 +28,6 @@ from engine.store.models import Case
 from engine.store.models import DeliveredUnit
 from engine.store.models import ProcessVersion
 
-EDITORS = frozenset({"quality_manager", "admin"})
 PAGE_SIZE = 50
 
 
@@ -59,19 +57,9 @@ class CustomerArchive:
     cases: list[CaseOutcome]
 
 
-def require_editor(actor: Actor) -> None:
-    if not actor.roles & EDITORS:
-        raise NotAllowed(Message("importing products needs the quality_manager or admin role"))
-
-
 def import_units(ctx: EngineContext, actor: Actor, name: str, data: bytes) -> int:
     """Add or update units from a CSV/XLSX table; every problem refuses the whole file."""
-    require_editor(actor)
-    return import_file(ctx, name, data)
-
-
-def import_file(ctx: EngineContext, name: str, data: bytes) -> int:
-    """``import_units`` without a person (the command line, demo data)."""
+    require(actor, Permission.IMPORT_PRODUCTS)
     if not name.lower().endswith((".csv", ".xlsx")):
         raise InvalidData({"file": Message("choose a .csv or .xlsx file")})
     try:
@@ -96,7 +84,7 @@ def import_file(ctx: EngineContext, name: str, data: bytes) -> int:
 
 
 def list_units(ctx: EngineContext, actor: Actor, q: str | None, page: int) -> tuple[list[DeliveredUnit], int]:
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     if q and ("\x00" in q or len(q) > 200):
         raise InvalidData({"q": Message("must be at most 200 characters, without NUL")})
     query = select(DeliveredUnit)
@@ -126,7 +114,7 @@ def _cases_where(session: Session, field: str, value: str) -> list[CaseOutcome]:
         .order_by(Case.created_at)
     ).all()
     matching = [(case, key) for case, key in rows if (case.data or {}).get(field) == value]
-    survey_step, items = FACTS["survey"]
+    survey_step, items = SHIPPED.survey_step, SHIPPED.survey_items
     ratings: dict[int, str] = {}
     if matching:
         surveys = session.execute(
@@ -138,7 +126,7 @@ def _cases_where(session: Session, field: str, value: str) -> list[CaseOutcome]:
         )
         for case_id, data in surveys:
             answers = [data.get(item) for item in items if (data or {}).get(item)]
-            satisfied = sum(answer in FACTS["satisfied"] for answer in answers)
+            satisfied = sum(answer in SHIPPED.satisfied_answers for answer in answers)
             ratings[case_id] = f"{satisfied}/{len(answers)}"
     return [
         CaseOutcome(
@@ -148,7 +136,7 @@ def _cases_where(session: Session, field: str, value: str) -> list[CaseOutcome]:
             case.status,
             case.created_at,
             (case.data or {}).get("serial_number"),
-            _outcome(case.data or {}),
+            SHIPPED.outcome(case.data or {}),
             ratings.get(case.id),
         )
         for case, key in matching
@@ -159,25 +147,15 @@ def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _outcome(data: dict[str, Any]) -> str:
-    if data.get("solution"):
-        return str(data["solution"])
-    if data.get("resolved") is True:
-        return "phone"
-    if data.get("request_kind") and data.get("request_kind") != "fault":
-        return str(data["request_kind"])
-    return ""
-
-
 def unit_archive(ctx: EngineContext, actor: Actor, serial_number: str) -> UnitArchive:
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     with ctx.uow() as uow:
         unit = uow.session.get(DeliveredUnit, serial_number)
         return UnitArchive(serial_number, unit, _cases_where(uow.session, "serial_number", serial_number))
 
 
 def customer_archive(ctx: EngineContext, actor: Actor, customer: str) -> CustomerArchive:
-    require_quality_reader(actor)
+    require(actor, Permission.READ_QUALITY)
     with ctx.uow() as uow:
         units = list(
             uow.session.scalars(

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement
 from sqlalchemy import Connection
-from sqlalchemy import String
-from sqlalchemy import and_
-from sqlalchemy import cast
-from sqlalchemy import false
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
 from engine.domain import forms
 from engine.domain.actors import Actor
+from engine.domain.authz import Permission
 from engine.domain.authz import acting_for
-from engine.domain.authz import require_staff
+from engine.domain.authz import require
 from engine.domain.authz import working_roles
 from engine.domain.errors import Conflict
 from engine.domain.errors import NotAllowed
-from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
-from engine.domain.errors import TaskNotReady
 from engine.domain.messages import Message
 from engine.store.case_progress import keep_alive
 from engine.store.case_progress import mark_failed
@@ -34,70 +26,22 @@ from engine.store.case_progress import save_progress
 from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItem
-from engine.store.case_writer import load_item
 from engine.store.context import EngineContext
 from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import User
 from engine.store.models import WorkItem
-from engine.store.models.cases import ERROR
-from engine.store.models.cases import RUNNING
-
-
-@dataclass(frozen=True)
-class TaskInfo:
-    id: int
-    case_id: int
-    case_number: str
-    name: str
-    bpmn_id: str
-    process_key: str
-    roles: list[str]
-    assignee: str | None
-    due_at: datetime | None
-    created_at: datetime
-    documentation: str | None
-    form: dict[str, Any]
-
-
-def task_info(item: WorkItem | OpenItem, assignee: str | None) -> TaskInfo:
-    return TaskInfo(
-        id=item.id,
-        case_id=item.case_id,
-        case_number=item.case.number,
-        name=item.name,
-        bpmn_id=item.bpmn_id,
-        process_key=item.process_key,
-        roles=list(item.roles),
-        assignee=assignee,
-        due_at=item.due_at,
-        created_at=item.created_at,
-        documentation=item.documentation,
-        form=item.form,
-    )
-
-
-def may_work_on(item: WorkItem | OpenItem, actor: Actor) -> bool:
-    """Assigned to the actor, or unassigned and open to one of the actor's roles."""
-    if item.assignee_id is not None:
-        return item.assignee_id == actor.user_id
-    return bool(working_roles(actor).intersection(item.roles))
-
-
-def visible_to(actor: Actor) -> ColumnElement[bool]:
-    """``may_work_on`` as SQL: open items assigned to the actor, or unassigned and open to one
-    of the roles the actor works in (the roles column is a JSON list of role ids)."""
-    roles = [
-        cast(WorkItem.roles, String).like('%"' + role.replace("_", "\\_") + '"%', escape="\\")
-        for role in sorted(working_roles(actor))
-    ]
-    unassigned = and_(WorkItem.assignee_id.is_(None), or_(*roles) if roles else false())
-    return and_(WorkItem.closed_at.is_(None), or_(WorkItem.assignee_id == actor.user_id, unassigned))
+from engine.store.work_items import TaskInfo
+from engine.store.work_items import may_work_on
+from engine.store.work_items import require_open_item
+from engine.store.work_items import task_info
+from engine.store.work_items import username_of
+from engine.store.work_items import visible_to
 
 
 def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> list[TaskInfo]:
     """``mine``: assigned to the actor; ``available``: everything the actor may complete now."""
-    require_staff(actor)
+    require(actor, Permission.WORK_TASKS)
     with ctx.uow() as uow:
         query = select(WorkItem, User.username).outerjoin(User, User.id == WorkItem.assignee_id)
         if scope == "mine":
@@ -108,35 +52,14 @@ def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> li
         return [task_info(item, username) for item, username in uow.session.execute(query).all()]
 
 
-def require_open_item(connection: Connection, item_id: int) -> OpenItem:
-    item = load_item(connection, item_id)
-    if item is None:
-        raise NotFound(Message("task %(task_id)s does not exist", task_id=item_id))
-    if item.closed_at is not None:
-        who = _username(connection, item.completed_by_id) if item.completed_by_id else "the process"
-        at = f"{item.closed_at:%Y-%m-%d %H:%M} UTC"
-        raise TaskNotReady(
-            Message(
-                "task '%(task)s' was already %(outcome)s by %(who)s at %(at)s",
-                task=item.name,
-                outcome=item.outcome,
-                who=who,
-                at=at,
-            )
-        )
-    if item.case.status not in (RUNNING, ERROR):
-        raise TaskNotReady(Message("case %(case)s is %(status)s", case=item.case.number, status=item.case.status))
-    return item
-
-
 def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     """An open task the actor may work on (claimed by them, or open to one of their roles)."""
-    require_staff(actor)
+    require(actor, Permission.WORK_TASKS)
     with ctx.uow() as uow:
         item = require_open_item(uow.connection, item_id)
         if not may_work_on(item, actor):
             raise NotAllowed(_refusal(uow.connection, item))
-        return task_info(item, _username(uow.connection, item.assignee_id) if item.assignee_id else None)
+        return task_info(item, username_of(uow.connection, item.assignee_id) if item.assignee_id else None)
 
 
 def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
@@ -149,7 +72,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
                 Message(
                     "task '%(task)s' is already claimed by %(holder)s",
                     task=item.name,
-                    holder=_username(uow.connection, item.assignee_id),
+                    holder=username_of(uow.connection, item.assignee_id),
                 )
             )
         if not working_roles(actor).intersection(item.roles):
@@ -160,7 +83,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
                     roles=", ".join(item.roles),
                 )
             )
-        check_separation(uow.connection, item, actor)
+        _check_separation(uow.connection, item, actor)
         _assign(uow.connection, item, actor, actor.user_id, "task_claimed")
         uow.commit()
         return task_info(item, actor.username)
@@ -206,7 +129,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             case_id = item.case_id
             if not may_work_on(item, actor):
                 raise NotAllowed(_refusal(connection, item))
-            check_separation(connection, item, actor)
+            _check_separation(connection, item, actor)
             cleaned = forms.clean_form_data(item.form, data)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
@@ -226,7 +149,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
         raise
 
 
-def check_separation(connection: Connection, item: OpenItem, actor: Actor) -> None:
+def _check_separation(connection: Connection, item: OpenItem, actor: Actor) -> None:
     """Refuse the actor when the task's separation-of-duties rules exclude them."""
     rules = item.rules or {}
     if not rules:
@@ -259,12 +182,8 @@ def check_separation(connection: Connection, item: OpenItem, actor: Actor) -> No
             )
 
 
-def _username(connection: Connection, user_id: int) -> str:
-    return connection.scalar(select(User.username).where(User.id == user_id)) or "?"
-
-
 def _refusal(connection: Connection, item: OpenItem) -> Message:
     if item.assignee_id is not None:
-        holder = _username(connection, item.assignee_id)
+        holder = username_of(connection, item.assignee_id)
         return Message("task '%(task)s' is claimed by %(holder)s", task=item.name, holder=holder)
     return Message("task '%(task)s' needs one of the roles %(roles)s", task=item.name, roles=", ".join(item.roles))

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from engine.domain.actors import Actor
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import StepFailed
 from engine.store.case_progress import keep_alive
 from engine.store.case_progress import mark_failed
@@ -27,10 +29,11 @@ from engine.store.db import utcnow
 from engine.store.models import Case
 from engine.store.models.cases import RUNNING
 
-TIMER_ACTOR = Actor.system("timer")
+TIMER_ACTOR = Actor.system("timer")  # the worker's actor (aftercare worker)
 
 
-def due_case_ids(ctx: EngineContext, now: datetime, limit: int) -> list[int]:
+def due_case_ids(ctx: EngineContext, actor: Actor, now: datetime, limit: int) -> list[int]:
+    require(actor, Permission.RUN_TIMERS)
     with ctx.uow() as uow:
         query = (
             select(Case.id)
@@ -42,8 +45,9 @@ def due_case_ids(ctx: EngineContext, now: datetime, limit: int) -> list[int]:
         return list(uow.session.scalars(query))
 
 
-def claim(ctx: EngineContext, case_id: int, now: datetime) -> bool:
+def claim(ctx: EngineContext, actor: Actor, case_id: int, now: datetime) -> bool:
     """Take the case's timer lease; False when another worker holds it or it is no longer due."""
+    require(actor, Permission.RUN_TIMERS)
     with ctx.uow(write=True) as uow:
         result = uow.session.execute(
             update(Case)
@@ -56,7 +60,8 @@ def claim(ctx: EngineContext, case_id: int, now: datetime) -> bool:
         return bool(getattr(result, "rowcount", 0) == 1)
 
 
-def fire_case(ctx: EngineContext, case_id: int, now: datetime) -> bool:
+def fire_case(ctx: EngineContext, actor: Actor, case_id: int, now: datetime) -> bool:
+    require(actor, Permission.RUN_TIMERS)
     try:
         with ctx.uow(write=True) as uow:
             case = load_case(uow.connection, case_id)
@@ -66,23 +71,24 @@ def fire_case(ctx: EngineContext, case_id: int, now: datetime) -> bool:
             runtime, open_items = open_case(ctx, uow.connection, case)
             runtime.advance()
             writer = CaseWriter(uow.connection, case, open_items)
-            writer.event(TIMER_ACTOR, "timer_fired", data={"due_at": due})
-            save_progress(ctx, writer, runtime, TIMER_ACTOR)
+            writer.event(actor, "timer_fired", data={"due_at": due})
+            save_progress(ctx, writer, runtime, actor)
             writer.set(timer_lease_until=None)
             writer.write()
             uow.commit()
             keep_alive(ctx, writer, runtime)
             return True
     except StepFailed as err:
-        mark_failed(ctx, case_id, TIMER_ACTOR, err.reason, err.element, None)
+        mark_failed(ctx, case_id, actor, err.reason, err.element, None)
         return False
 
 
-def fire_due_timers(ctx: EngineContext, limit: int = 200) -> int:
+def fire_due_timers(ctx: EngineContext, actor: Actor = TIMER_ACTOR, limit: int = 200) -> int:
     """One worker pass: fire every due timer this worker manages to claim; return how many."""
+    require(actor, Permission.RUN_TIMERS)
     now = utcnow()
     fired = 0
-    for case_id in due_case_ids(ctx, now, limit):
-        if claim(ctx, case_id, now) and fire_case(ctx, case_id, now):
+    for case_id in due_case_ids(ctx, actor, now, limit):
+        if claim(ctx, actor, case_id, now) and fire_case(ctx, actor, case_id, now):
             fired += 1
     return fired

@@ -15,11 +15,11 @@ from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from engine.domain.actors import Actor
+from engine.domain.authz import Permission
+from engine.domain.authz import require
 from engine.domain.errors import InvalidData
-from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.domain.roles import ROLES
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import ApiToken
@@ -27,28 +27,20 @@ from engine.store.models import Role
 from engine.store.models import User
 
 
-def seed_roles(ctx: EngineContext) -> int:
-    """Insert SPEC's roles that are missing; return how many were added."""
-    with ctx.uow(write=True) as uow:
-        known = set(uow.session.scalars(select(Role.id)))
-        added = [Role(id=r.id, name_zh=r.name_zh, name_en=r.name_en) for r in ROLES if r.id not in known]
-        uow.session.add_all(added)
-        uow.commit()
-    ctx.forget_reference_data()
-    return len(added)
-
-
-def actor_of(user: User) -> Actor:
+def _actor_of(user: User) -> Actor:
     return Actor(user.id, user.username, user.role_ids)
 
 
 def create_user(
     ctx: EngineContext,
+    actor: Actor,
     username: str,
     roles: Iterable[str],
     password: str | None = None,
     display_name: str | None = None,
 ) -> Actor:
+    """Add an account (the command line, demo data); ``add_user`` is the checked form of the admin page."""
+    require(actor, Permission.MANAGE_USERS)
     with ctx.uow(write=True) as uow:
         session = uow.session
         if session.scalar(select(User).where(User.username == username)) is not None:
@@ -66,7 +58,7 @@ def create_user(
         )
         session.add(user)
         uow.commit()
-        return actor_of(user)
+        return _actor_of(user)
 
 
 def authenticate(ctx: EngineContext, username: str, password: str) -> Actor | None:
@@ -74,15 +66,19 @@ def authenticate(ctx: EngineContext, username: str, password: str) -> Actor | No
         user = uow.session.scalar(select(User).where(User.username == username, User.active.is_(True)))
         if user is None or not user.password_hash or not check_password_hash(user.password_hash, password):
             return None
-        return actor_of(user)
+        return _actor_of(user)
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(ctx: EngineContext, username: str, name: str = "cli") -> str:
-    """Make a bearer token for ``username``; only its hash is stored, so show it once."""
+def create_token(ctx: EngineContext, actor: Actor, username: str, name: str = "cli") -> str:
+    """Make a bearer token for ``username``; only its hash is stored, so show it once.
+
+    Anyone signed in makes tokens for themselves; only user administration makes them for others.
+    """
+    require(actor, Permission.OWN_PROFILE if username == actor.username else Permission.MANAGE_USERS)
     token = secrets.token_urlsafe(32)
     with ctx.uow(write=True) as uow:
         user = uow.session.scalar(select(User).where(User.username == username))
@@ -103,7 +99,7 @@ def actor_for_token(ctx: EngineContext, token: str) -> Actor | None:
         if row is None or not row.user.active:
             return None
         actor, stale = (
-            actor_of(row.user),
+            _actor_of(row.user),
             row.last_used_at is None or row.last_used_at < utcnow() - TOKEN_USE_RESOLUTION,
         )
         token_id = row.id
@@ -118,7 +114,7 @@ def actor_by_id(ctx: EngineContext, user_id: int) -> Actor | None:
     """The signed-in user of a web session, or None when deactivated or gone."""
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
-        return actor_of(user) if user is not None and user.active else None
+        return _actor_of(user) if user is not None and user.active else None
 
 
 # -- administration (role admin) --------------------------------------------------------------
@@ -136,20 +132,15 @@ class UserInfo:
     active: bool
 
 
-def _require_admin(actor: Actor) -> None:
-    if "admin" not in actor.roles:
-        raise NotAllowed(Message("user administration needs the admin role"))
-
-
 def list_users(ctx: EngineContext, actor: Actor) -> list[UserInfo]:
-    _require_admin(actor)
+    require(actor, Permission.MANAGE_USERS)
     with ctx.uow() as uow:
         found = uow.session.scalars(select(User).order_by(User.username))
         return [UserInfo(u.id, u.username, u.display_name, sorted(u.role_ids), u.active) for u in found]
 
 
 def get_user(ctx: EngineContext, actor: Actor, user_id: int) -> UserInfo:
-    _require_admin(actor)
+    require(actor, Permission.MANAGE_USERS)
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
         if user is None:
@@ -161,7 +152,7 @@ def add_user(
     ctx: EngineContext, actor: Actor, username: str, display_name: str, password: str, roles: list[str]
 ) -> UserInfo:
     """An admin creates a user; every problem is reported per field."""
-    _require_admin(actor)
+    require(actor, Permission.MANAGE_USERS)
     errors: dict[str, str] = {}
     if not USERNAME.fullmatch(username):
         errors["username"] = Message("2 to 80 letters, digits, dots, dashes or underscores")
@@ -174,7 +165,7 @@ def add_user(
     if errors:
         raise InvalidData(errors)
     try:
-        created = create_user(ctx, username, roles, password, display_name or username)
+        created = create_user(ctx, actor, username, roles, password, display_name or username)
     except InvalidData as err:
         raise InvalidData({("roles" if key == "role" else key): value for key, value in err.errors.items()}) from err
     return get_user(ctx, actor, int(created.user_id or 0))
@@ -182,7 +173,7 @@ def add_user(
 
 def update_user(ctx: EngineContext, actor: Actor, user_id: int, roles: list[str], active: bool) -> UserInfo:
     """Set a user's roles and whether they may sign in; an admin cannot lock themselves out."""
-    _require_admin(actor)
+    require(actor, Permission.MANAGE_USERS)
     if user_id == actor.user_id and (not active or "admin" not in roles):
         raise InvalidData({"roles": Message("you cannot remove your own admin role or deactivate yourself")})
     if not roles:

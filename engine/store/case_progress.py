@@ -15,7 +15,6 @@ from engine.bpmn.script_engine import make_script_engine
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.domain.actors import Actor
 from engine.domain.jsonsafe import json_safe
-from engine.services.processes import known_role_aliases
 from engine.store.case_writer import CaseRef
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItems
@@ -28,6 +27,7 @@ from engine.store.models import User
 from engine.store.models.cases import COMPLETED
 from engine.store.models.cases import ERROR
 from engine.store.models.cases import RUNNING
+from engine.store.process_versions import known_role_aliases
 
 T = TypeVar("T")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.services import cases
 from engine.services import processes
+from tests.actors import SYSTEM
 from tests.browser.conftest import sign_in
 from tests.processes.conftest import PROCESSES
 from tests.processes.conftest import Scenario
@@ -12,7 +13,7 @@ from tests.processes.journeys import IN_WARRANTY
 
 
 def test_the_case_diagram_marks_done_and_open_steps(ctx, make_user, new_page) -> None:  # type: ignore[no-untyped-def]
-    processes.load_directory(ctx, PROCESSES)
+    processes.load_directory(ctx, SYSTEM, PROCESSES)
     staff = {role: make_user(role, role) for role in ("service_desk", "quality_office", "tech_support")}
     case = Scenario(ctx, staff, cases.start_case(ctx, staff["service_desk"], "service_request", {}).id)
     case.do("service_desk", "register", CALL)

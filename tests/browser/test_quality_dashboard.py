@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from engine.services import cases
 from tests import quality_month
+from tests.actors import SYSTEM
 from tests.browser.conftest import sign_in
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
@@ -32,7 +33,7 @@ def test_filter_a_period_click_a_figure_to_its_cases_and_download_the_workbook( 
     expect(page.locator("#kpi-satisfaction .kpi-value")).to_have_text("87.5%")
     page.click("#kpi-on_time .kpi-missed")
     expect(page.locator("#case-total")).to_have_text("1")
-    expect(page.locator("#behind")).to_contain_text(cases.get_case(ctx, month.b).number)
+    expect(page.locator("#behind")).to_contain_text(cases.get_case(ctx, SYSTEM, month.b).number)
     page.go_back()
     with page.expect_download() as download:
         page.click("#workbook")

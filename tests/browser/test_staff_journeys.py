@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from engine.services import case_views
 from engine.services import cases
 from engine.services import processes
+from tests.actors import SYSTEM
 from tests.browser.conftest import sign_in
 from tests.processes.conftest import PROCESSES
 
@@ -19,7 +20,7 @@ ROLES = ("service_desk", "quality_office", "tech_support", "dispatcher")
 
 @pytest.fixture
 def people(ctx, make_user):  # type: ignore[no-untyped-def]
-    processes.load_directory(ctx, PROCESSES)
+    processes.load_directory(ctx, SYSTEM, PROCESSES)
     staff = {role: make_user(role, role) for role in ROLES}
     staff["wang"] = make_user("wang", "engineer")
     return staff
@@ -91,7 +92,7 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(ctx, people, 
         "rating_promises": "satisfied",
     })  # fmt: skip
     listed, _total = case_views.list_cases(ctx, people["quality_office"], q=number)
-    found = cases.get_case(ctx, listed[0].id)
+    found = cases.get_case(ctx, SYSTEM, listed[0].id)
     assert found.status == "running" and found.next_timer_at is not None  # the follow-up call in a month
     assert found.data["rating_attitude"] == "very_satisfied"
 

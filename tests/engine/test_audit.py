@@ -15,10 +15,12 @@ from sqlalchemy import text
 from engine.services import audit
 from engine.services import cases
 from engine.services import tasks
+from engine.store.audit_trail import verify_cases
 from engine.store.models import AuditEvent
 from engine.store.models import ProcessVersion
 from engine.store.models import User
 from tests import diagrams
+from tests.actors import SYSTEM
 
 AUDIT_CHAIN = Path(__file__).resolve().parents[2] / "engine" / "domain" / "audit_chain.py"
 
@@ -79,7 +81,7 @@ def test_editing_any_column_of_a_row_breaks_the_chain(ctx, finished_case, deploy
     other_case = cases.start_case(ctx, make_user("desk2", "service_desk"), "two_steps", {})
     deploy({"linear.bpmn": diagrams.linear(condition="approved == False")})
     with ctx.uow() as uow:
-        assert all(report.ok for report in audit.verify_cases(uow.session))
+        assert all(report.ok for report in verify_cases(uow.session))
         target = uow.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "task_completed", AuditEvent.bpmn_id == "decide")
         )
@@ -94,7 +96,7 @@ def test_editing_any_column_of_a_row_breaks_the_chain(ctx, finished_case, deploy
         uow.session.execute(text(f"UPDATE audit_events SET {column} = {value} WHERE id = :id"), {"id": target_id})
         uow.commit()
     with ctx.uow() as uow:
-        reports = {report.case_number: report for report in audit.verify_cases(uow.session)}
+        reports = {report.case_number: report for report in verify_cases(uow.session)}
     assert not reports[finished_case.number].ok
     if column not in ("case_id", "seq"):  # those two break the chain where the event went missing
         assert reports[finished_case.number].broken_seq == seq
@@ -106,12 +108,12 @@ def test_cutting_the_last_events_off_is_detected(ctx, finished_case) -> None:  #
         uow.session.execute(text("DELETE FROM audit_events WHERE seq = :seq"), {"seq": last})
         uow.commit()
     with ctx.uow() as uow:
-        report = audit.verify_cases(uow.session)[0]
+        report = verify_cases(uow.session)[0]
     assert not report.ok and report.broken_seq == last
 
 
 def test_an_exported_trail_verifies_offline_with_the_standard_library_only(ctx, finished_case, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    document = audit.export_trail(ctx, None, finished_case.number)
+    document = audit.export_trail(ctx, SYSTEM, finished_case.number)
     path = tmp_path / "trail.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     # -I -S: no site-packages, no environment: exactly what an auditor's bare Python has.
@@ -129,5 +131,5 @@ def test_deleting_a_row_breaks_the_chain(ctx, finished_case) -> None:  # type: i
         uow.session.execute(text("DELETE FROM audit_events WHERE seq = 2"))
         uow.commit()
     with ctx.uow() as uow:
-        report = audit.verify_cases(uow.session)[0]
+        report = verify_cases(uow.session)[0]
     assert (report.ok, report.broken_seq) == (False, 3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.services import approvals
+from engine.domain.periods import reporting_period
 from engine.services import breaches
 from tests import quality_month
 from tests.processes.conftest import staff  # noqa: F401 - fixture
@@ -18,7 +18,7 @@ from tests.quality_month import moment
 
 
 def register(ctx, actor, first=quality_month.FROM, last=quality_month.TO):  # type: ignore[no-untyped-def]
-    return breaches.list_breaches(ctx, actor, approvals.reporting_period(ctx, first, last))
+    return breaches.list_breaches(ctx, actor, reporting_period(ctx.config.timezone, first, last))
 
 
 def test_the_late_trip_report_of_the_known_month_is_recorded_against_its_engineer(ctx, staff, start) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from engine.domain.errors import NotAllowed
-from engine.services import audit
 from engine.services import inbox
 from engine.services import migration
 from engine.services import processes
+from engine.store.audit_trail import verify_case
 from engine.store.models import AuditEvent
 from engine.store.models import Case
+from tests.actors import SYSTEM
 from tests.processes.conftest import PROCESSES
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
@@ -41,7 +42,7 @@ def deploy_set(ctx, changes: Callable[[str], str]) -> None:  # type: ignore[no-u
     changed = changes(text)
     assert changed != text
     files["onsite_repair.bpmn"] = changed.encode()
-    deployed = {d.key: d for d in processes.deploy_files(ctx, files, allow_scripts=True)}
+    deployed = {d.key: d for d in processes.deploy_files(ctx, SYSTEM, files)}
     assert deployed["service_request"].version == 2 and deployed["service_request"].created
 
 
@@ -82,7 +83,7 @@ def test_a_case_moves_to_a_new_step_and_finishes_on_the_new_path(ctx, staff, sta
         ).one()
         assert event.actor == "owner"
         assert (event.data["from_version"], event.data["to_version"]) == (1, 2)
-        assert audit.verify_case(uow.session, uow.session.get(Case, case.id)).ok
+        assert verify_case(uow.session, uow.session.get(Case, case.id)).ok
 
 
 def test_a_case_that_reached_a_removed_step_is_refused_and_left_as_it_was(ctx, staff, start, owner) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -140,7 +141,7 @@ def test_a_changed_open_step_gets_its_new_form_and_keeps_its_holder_and_draft(ct
     assert new_item.id == item.id
     assert [f["id"] for f in new_item.form["fields"]] == ["plan_confirmed", "tools_packed", "parts_slip"]
     assert new_item.assignee == "wang"
-    assert inbox.load_draft(ctx, new_item.id) == {"parts_slip": "JJ-7"}
+    assert inbox.load_draft(ctx, staff["engineer_wang"], new_item.id) == {"parts_slip": "JJ-7"}
     case.do("engineer_wang", "prepare", {"plan_confirmed": True, "tools_packed": True})
     assert case.open() == ["service"]
 

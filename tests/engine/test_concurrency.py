@@ -11,6 +11,7 @@ from engine.services import cases
 from engine.services import tasks
 from engine.store.context import EngineContext
 from tests import diagrams
+from tests.actors import SYSTEM
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -45,5 +46,5 @@ def test_concurrent_completion_has_exactly_one_winner(ctx, engine_config, deploy
     # both run: the second is stopped by the closed work item, by the task already completed in
     # the state it reads, or by the version check on the case row - whichever it reaches first.
     assert "already completed" in str(losers[0]) or "someone else changed this case" in str(losers[0])
-    assert cases.get_case(ctx, case.id).data["customer"] == winners[0]
+    assert cases.get_case(ctx, SYSTEM, case.id).data["customer"] == winners[0]
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, make_user("qo", "quality_office"))] == ["decide"]

@@ -12,11 +12,12 @@ from engine.services import processes
 from engine.services import products
 from engine.services import users
 from engine.store.models import Case
+from tests.actors import SYSTEM
 from tests.processes.test_shipped_diagrams import PROCESSES
 
 
 def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:  # type: ignore[no-untyped-def]
-    processes.load_directory(ctx, PROCESSES)
+    processes.load_directory(ctx, SYSTEM, PROCESSES)
     lines = list(demo_data.load(ctx))
     assert len(lines) == 1 + 1 + 12  # users, products, cases
     assert lines[1] == f"{len(demo_data.CUSTOMERS)} demo products in the archive"

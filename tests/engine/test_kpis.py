@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from engine.domain.errors import NotAllowed
-from engine.services import approvals
+from engine.domain.periods import reporting_period
 from engine.services import kpis
 from tests import quality_month
 from tests.processes.conftest import staff  # noqa: F401 - fixture
@@ -23,7 +23,7 @@ def month(ctx, staff, start):  # type: ignore[no-untyped-def]  # noqa: F811
 
 @pytest.fixture
 def board(ctx, staff, month):  # type: ignore[no-untyped-def]  # noqa: F811
-    period = approvals.reporting_period(ctx, quality_month.FROM, quality_month.TO)
+    period = reporting_period(ctx.config.timezone, quality_month.FROM, quality_month.TO)
     return kpis.dashboard(ctx, staff["quality_manager"], period)
 
 
@@ -91,6 +91,6 @@ def check_each_number_opens_its_cases(board, month) -> None:  # type: ignore[no-
 
 
 def test_only_quality_readers(ctx, staff) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    period = approvals.reporting_period(ctx, quality_month.FROM, quality_month.TO)
+    period = reporting_period(ctx.config.timezone, quality_month.FROM, quality_month.TO)
     with pytest.raises(NotAllowed):
         kpis.dashboard(ctx, staff["engineer"], period)

@@ -13,6 +13,7 @@ from engine.store.case_writer import OPEN_ITEMS
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from tests import diagrams
+from tests.actors import SYSTEM
 
 REPAIR = Path(__file__).resolve().parents[2] / "bench" / "repair_bench.bpmn"
 ALL_ROLES = ("service_desk", "quality_office", "finance", "dispatcher", "warehouse", "workshop", "inspector")
@@ -42,7 +43,7 @@ def test_a_case_written_by_another_process_is_reloaded_not_taken_from_memory(  #
         other.dispose()
     decide = tasks.list_tasks(ctx, quality)[0]  # only exists in the state the other process saved
     tasks.complete_task(ctx, quality, decide.id, {"approved": True})
-    assert cases.get_case(ctx, case.id).data["customer"] == "来自另一进程"
+    assert cases.get_case(ctx, SYSTEM, case.id).data["customer"] == "来自另一进程"
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, desk)] == ["close"]
 
 
@@ -69,7 +70,7 @@ def test_the_open_work_items_remembered_with_a_live_workflow_match_the_database(
         assert set(remembered) == ready
         ctx.live_workflows.put(case.id, ref.lock_version, live)
         checked += 1
-    assert checked >= 10 and cases.get_case(ctx, case.id).status == "completed"
+    assert checked >= 10 and cases.get_case(ctx, SYSTEM, case.id).status == "completed"
 
 
 def test_reading_a_case_for_its_page_leaves_its_workflow_live(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from engine.store.models import Case
 from engine.store.models import ProcessVersion
 from engine.store.schema import alembic_config
 from tests import diagrams
+from tests.actors import SYSTEM
 
 
 def test_the_migration_creates_exactly_the_models_schema(ctx) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +64,7 @@ def test_a_changed_diagram_becomes_a_new_version_and_running_cases_stay(ctx, dep
     second = deploy({"linear.bpmn": diagrams.linear(condition="approved")})[0]
     assert (first.version, second.version, second.created) == (1, 2, True)
     assert first.sha256 != second.sha256
-    assert cases.get_case(ctx, old_case.id).process_version == 1
+    assert cases.get_case(ctx, SYSTEM, old_case.id).process_version == 1
     assert cases.start_case(ctx, desk, "two_steps", {}).process_version == 2
 
 
@@ -103,7 +104,7 @@ def test_a_live_workflow_is_not_reused_after_another_process_wrote_the_case(
     tasks.complete_task(other, desk, tasks.list_tasks(other, desk)[0].id, {"customer": "from B"})
     other.dispose()
     tasks.complete_task(ctx, office, tasks.list_tasks(ctx, office)[0].id, {"approved": "yes"})
-    info = cases.get_case(ctx, case.id)
+    info = cases.get_case(ctx, SYSTEM, case.id)
     assert info.data["customer"] == "from B" and info.data["approved"] is True
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, desk)] == ["close"]
 
@@ -123,4 +124,4 @@ def test_running_cases_survive_the_state_compression_migration_both_ways(  # typ
     command.upgrade(config, "head")
     register = tasks.list_tasks(ctx, desk)[0]
     tasks.complete_task(ctx, desk, register.id, {"customer": "迁移后"})
-    assert cases.get_case(ctx, case.id).data["customer"] == "迁移后"
+    assert cases.get_case(ctx, SYSTEM, case.id).data["customer"] == "迁移后"

@@ -20,6 +20,7 @@ from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import WorkItem
 from tests import diagrams
+from tests.actors import SYSTEM
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_completion_moves_the_case_along_and_closes_the_work_item(ctx, case, peo
     with ctx.uow() as uow:
         item = uow.session.get(WorkItem, task.id)
         assert (item.outcome, item.completed_by_id) == ("completed", people["desk"].user_id)
-    assert cases.get_case(ctx, case.id).data["customer"] == "东方机械"
+    assert cases.get_case(ctx, SYSTEM, case.id).data["customer"] == "东方机械"
 
 
 def test_the_gateway_routes_on_the_submitted_decision(ctx, case, people) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +76,7 @@ def test_a_whole_case_completes(ctx, case, people) -> None:  # type: ignore[no-u
         ctx, people["quality"], only_task(ctx, people["quality"]).id, {"approved": "yes", "amount": "12.50"}
     )
     tasks.complete_task(ctx, people["desk"], only_task(ctx, people["desk"]).id, {})
-    info = cases.get_case(ctx, case.id)
+    info = cases.get_case(ctx, SYSTEM, case.id)
     assert info.status == "completed"
     assert info.data["amount"] == "12.50"
 
@@ -157,7 +158,7 @@ def test_an_error_in_a_step_puts_the_case_in_error_and_keeps_the_state(ctx, depl
         ).first()
         assert last.action == "step_failed" and last.data["submitted"]["amount"] == "0"
     tasks.complete_task(ctx, people["quality"], decide.id, {"approved": "yes", "amount": "4"})
-    assert cases.get_case(ctx, started.id).status == "running"
+    assert cases.get_case(ctx, SYSTEM, started.id).status == "running"
 
 
 def test_a_runaway_loop_is_stopped_at_the_tree_bound(ctx, deploy, people, engine_config) -> None:  # type: ignore[no-untyped-def]

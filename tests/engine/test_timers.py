@@ -11,6 +11,7 @@ from engine.services import cases
 from engine.services import tasks
 from engine.services import timers
 from tests import diagrams
+from tests.actors import SYSTEM
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -31,7 +32,7 @@ def test_escalation_fires_once_after_eight_working_hours(ctx, deploy, make_user)
         assert timers.fire_due_timers(ctx) == 0
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, manager)] == ["escalate"]
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, office)] == ["answer"]  # non-interrupting
-    assert cases.get_case(ctx, case.id).next_timer_at is None
+    assert cases.get_case(ctx, SYSTEM, case.id).next_timer_at is None
     with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
         assert timers.fire_due_timers(ctx) == 0
 
@@ -43,12 +44,12 @@ def test_only_one_worker_can_claim_a_due_case(ctx, deploy, make_user) -> None:  
         case = cases.start_case(ctx, office, "escalating", {})
     due = datetime(2026, 3, 4, 9, 0, tzinfo=SHANGHAI)
     with time_machine.travel(due, tick=False):
-        assert timers.due_case_ids(ctx, due, 10) == [case.id]
-        assert timers.claim(ctx, case.id, due) is True
-        assert timers.claim(ctx, case.id, due) is False  # a second worker finds the lease taken
-        assert timers.due_case_ids(ctx, due, 10) == []
-        assert timers.fire_case(ctx, case.id, due) is True
-        assert timers.fire_case(ctx, case.id, due) is False  # no longer due
+        assert timers.due_case_ids(ctx, timers.TIMER_ACTOR, due, 10) == [case.id]
+        assert timers.claim(ctx, timers.TIMER_ACTOR, case.id, due) is True
+        assert timers.claim(ctx, timers.TIMER_ACTOR, case.id, due) is False  # a second worker finds the lease taken
+        assert timers.due_case_ids(ctx, timers.TIMER_ACTOR, due, 10) == []
+        assert timers.fire_case(ctx, timers.TIMER_ACTOR, case.id, due) is True
+        assert timers.fire_case(ctx, timers.TIMER_ACTOR, case.id, due) is False  # no longer due
 
 
 def test_completing_the_task_in_time_cancels_the_timer(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +58,7 @@ def test_completing_the_task_in_time_cancels_the_timer(ctx, deploy, make_user) -
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case = cases.start_case(ctx, office, "escalating", {})
         tasks.complete_task(ctx, office, tasks.list_tasks(ctx, office)[0].id, {})
-    info = cases.get_case(ctx, case.id)
+    info = cases.get_case(ctx, SYSTEM, case.id)
     assert (info.status, info.next_timer_at) == ("completed", None)
 
 

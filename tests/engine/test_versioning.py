@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from engine.services import processes
 from engine.store.models import ProcessVersion
+from tests.actors import SYSTEM
 from tests.processes.conftest import PROCESSES
 
 SHIPPED = {p.name: p.read_bytes() for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")}
@@ -21,17 +22,17 @@ def versions(ctx) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def test_the_same_set_twice_deploys_nothing_new(ctx) -> None:  # type: ignore[no-untyped-def]
-    first = processes.deploy_files(ctx, SHIPPED, allow_scripts=True)
-    again = processes.deploy_files(ctx, SHIPPED, allow_scripts=True)
+    first = processes.deploy_files(ctx, SYSTEM, SHIPPED)
+    again = processes.deploy_files(ctx, SYSTEM, SHIPPED)
     assert all(d.created for d in first) and not any(d.created for d in again)
     assert set(versions(ctx).values()) == {1}
 
 
 def test_one_changed_called_process_gives_every_caller_a_new_version(ctx) -> None:  # type: ignore[no-untyped-def]
-    processes.deploy_files(ctx, SHIPPED, allow_scripts=True)
+    processes.deploy_files(ctx, SYSTEM, SHIPPED)
     changed = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 1)")
     assert changed != SHIPPED["follow_up.bpmn"]
-    deployed = {d.key: d for d in processes.deploy_files(ctx, {"follow_up.bpmn": changed}, allow_scripts=True)}
+    deployed = {d.key: d for d in processes.deploy_files(ctx, SYSTEM, {"follow_up.bpmn": changed})}
     assert deployed["follow_up"].created and deployed["follow_up"].version == 2
     # service_request calls follow_up: new cases must run the new follow-up, so it has a new version too.
     assert deployed["service_request"].created and deployed["service_request"].version == 2

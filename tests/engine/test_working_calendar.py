@@ -13,6 +13,7 @@ from engine.bpmn.script_engine import calendar_helpers
 from engine.domain.config import parse_working_periods
 from engine.domain.working_calendar import WorkingCalendar
 from engine.services import calendar_days
+from tests.actors import SYSTEM
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -97,9 +98,9 @@ def test_naive_datetimes_are_refused(calendar: WorkingCalendar) -> None:
 
 
 def test_database_overrides_reach_the_calendar_and_silence_the_warning(ctx) -> None:  # type: ignore[no-untyped-def]
-    assert calendar_days.calendar_warnings(ctx, date(2026, 11, 22))
-    calendar_days.set_day(ctx, date(2027, 1, 1), False, "New Year")
-    assert calendar_days.calendar_warnings(ctx, date(2026, 11, 22)) == []
+    assert calendar_days.calendar_warnings(ctx, SYSTEM, date(2026, 11, 22))
+    calendar_days.set_day(ctx, SYSTEM, date(2027, 1, 1), False, "New Year")
+    assert calendar_days.calendar_warnings(ctx, SYSTEM, date(2026, 11, 22)) == []
     with ctx.uow() as uow:
         assert not ctx.calendar(uow.session).is_workday(date(2027, 1, 1))
 

@@ -28,6 +28,7 @@ from engine.store.case_progress import load_runtime
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.models import Case
+from tests.actors import SYSTEM
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = ROOT / "processes"
@@ -83,7 +84,7 @@ class Scenario:
 
     @property
     def info(self) -> cases.CaseInfo:
-        return cases.get_case(self.ctx, self.id)
+        return cases.get_case(self.ctx, SYSTEM, self.id)
 
     @property
     def status(self) -> str:
@@ -100,7 +101,7 @@ class Scenario:
 
 @pytest.fixture
 def staff(ctx: EngineContext, make_user: Any) -> dict[str, Actor]:
-    processes.load_directory(ctx, PROCESSES)
+    processes.load_directory(ctx, SYSTEM, PROCESSES)
     people = {role: make_user(role, role) for role in ROLES}
     people["engineer_wang"] = make_user("wang", "engineer")
     return people

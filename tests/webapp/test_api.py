@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from engine.services import users
 from tests import diagrams
+from tests.actors import SYSTEM
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def api(app, ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     clients = {}
     for key, (name, role) in people.items():
         make_user(name, role)
-        clients[key] = Client(app.test_client(), users.create_token(ctx, name))
+        clients[key] = Client(app.test_client(), users.create_token(ctx, SYSTEM, name))
     return clients
 
 

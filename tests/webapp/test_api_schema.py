@@ -11,6 +11,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from engine.services import cases
 from engine.services import users
 from tests import diagrams
+from tests.actors import SYSTEM
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def api_schema(app, ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     desk = make_user("desk1", "service_desk", "quality_office")
     for _ in range(2):
         cases.start_case(ctx, desk, "two_steps", {"channel": "phone"})
-    token = users.create_token(ctx, "desk1")
+    token = users.create_token(ctx, SYSTEM, "desk1")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.config.headers = {"Authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
     return schema

@@ -18,6 +18,7 @@ from engine.services import cases
 from engine.services import tasks
 from engine.services import users
 from tests import diagrams
+from tests.actors import SYSTEM
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 
@@ -161,7 +162,7 @@ def world(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "note.txt", "记录".encode())
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
     values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv", serial="SN-1", customer="东方机械")
-    tokens = {role: users.create_token(ctx, f"u_{role}", "matrix") for role in people}
+    tokens = {role: users.create_token(ctx, SYSTEM, f"u_{role}", "matrix") for role in people}
     return values, tokens
 
 

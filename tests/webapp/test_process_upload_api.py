@@ -8,6 +8,7 @@ import pytest
 
 from engine.services import users
 from tests import diagrams
+from tests.actors import SYSTEM
 
 
 @pytest.fixture
@@ -16,8 +17,8 @@ def owner(app, make_user):  # type: ignore[no-untyped-def]
     make_user("owner", "process_owner")
     make_user("root", "admin")
     return {
-        "owner": {"Authorization": f"Bearer {users.create_token(ctx, 'owner')}"},
-        "root": {"Authorization": f"Bearer {users.create_token(ctx, 'root')}"},
+        "owner": {"Authorization": f"Bearer {users.create_token(ctx, SYSTEM, 'owner')}"},
+        "root": {"Authorization": f"Bearer {users.create_token(ctx, SYSTEM, 'root')}"},
     }
 
 

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from engine.domain.errors import NotAllowed
+from engine.domain.periods import reporting_period
 from engine.services import approvals
 from engine.store.db import utcnow
 from tests.processes.conftest import staff  # noqa: F401 - fixture
@@ -35,7 +36,7 @@ def decided(ctx, staff, start):  # type: ignore[no-untyped-def]  # noqa: F811
 
 def register(ctx, actor, **filters):  # type: ignore[no-untyped-def]
     today = utcnow().date()
-    period = approvals.reporting_period(ctx, str(today - timedelta(days=1)), str(today + timedelta(days=1)))
+    period = reporting_period(ctx.config.timezone, str(today - timedelta(days=1)), str(today + timedelta(days=1)))
     return approvals.list_approvals(ctx, actor, approvals.ApprovalFilter(period, **filters))
 
 
@@ -71,7 +72,7 @@ def test_filters_by_approver_decision_process_and_period(ctx, staff, decided) ->
     assert [a.bpmn_id for a in register(ctx, reader, decision="no")] == ["confirm_quote", "guidance"]
     assert [a.bpmn_id for a in register(ctx, reader, decision="onsite")] == ["choose_way"]
     assert [a.bpmn_id for a in register(ctx, reader, process="onsite_repair")] == ["approve_unpaid", "confirm_quote"]
-    earlier = approvals.reporting_period(ctx, "2020-01-01", "2020-01-31")
+    earlier = reporting_period(ctx.config.timezone, "2020-01-01", "2020-01-31")
     assert approvals.list_approvals(ctx, reader, approvals.ApprovalFilter(earlier)) == []
 
 

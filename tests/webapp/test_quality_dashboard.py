@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests import quality_month
+from tests.actors import SYSTEM
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.webapp.test_pages import sign_in
@@ -51,9 +52,9 @@ def check_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:  # ty
     from engine.services import cases
 
     page = manager.get(f"/quality/cases?metric=on_time&bucket=missed&{PERIOD}").get_data(as_text=True)
-    assert 'id="case-total">1<' in page and cases.get_case(ctx, month.b).number in page
+    assert 'id="case-total">1<' in page and cases.get_case(ctx, SYSTEM, month.b).number in page
     cost = manager.get(f"/quality/cases?metric=costs&bucket=2026-03&{PERIOD}").get_data(as_text=True)
-    assert cases.get_case(ctx, month.d).number in cost
+    assert cases.get_case(ctx, SYSTEM, month.d).number in cost
 
 
 def check_the_workbook_holds_the_dashboards_figures(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]

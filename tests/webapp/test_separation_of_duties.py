@@ -12,6 +12,7 @@ from engine.domain.errors import NotAllowed
 from engine.domain.roles import role_aliases
 from engine.services import cases
 from engine.services import tasks
+from tests.actors import SYSTEM
 from tests.diagrams import definitions
 from tests.diagrams import flow
 from tests.webapp.test_pages import csrf
@@ -72,7 +73,7 @@ def test_the_issuer_is_refused_through_the_api(app, ctx, issued) -> None:  # typ
     from engine.services import users
 
     _case, approve, _both, _other = issued
-    token = users.create_token(ctx, "both", "sod")
+    token = users.create_token(ctx, SYSTEM, "both", "sod")
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     refused = client.post(f"/api/v1/tasks/{approve.id}/complete", json={"data": {"approved": True}}, headers=headers)

@@ -10,6 +10,7 @@ from engine.services import tasks
 from engine.store.models import AuditEvent
 from engine.store.models import ProcessDraft
 from tests import diagrams
+from tests.actors import SYSTEM
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 
@@ -130,7 +131,7 @@ def test_running_cases_are_previewed_and_moved_from_the_migration_page(app, ctx,
     )
     page = moved.get_data(as_text=True)
     assert moved.status_code == 200 and 'class="moved"' in page and "已迁移到第 2 版" in page
-    assert cases.get_case(ctx, old.id).process_version == 2
+    assert cases.get_case(ctx, SYSTEM, old.id).process_version == 2
     [task] = [t for t in tasks.list_tasks(ctx, desk) if t.case_id == old.id]
     assert task.name == "Register the call"
     with ctx.uow() as uow:

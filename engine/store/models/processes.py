@@ -42,6 +42,8 @@ class ProcessVersion(Base):
     startable: Mapped[bool] = mapped_column(default=True)
     start_form: Mapped[dict[str, Any]] = mapped_column(JSON, server_default='{"fields": []}')
     starter_roles: Mapped[list[str]] = mapped_column(JSON, server_default='["service_desk"]')
+    # SHA-256 of every script in ``sources``: what non-admin owners may redeploy unchanged.
+    script_hashes: Mapped[list[str]] = mapped_column(JSON, server_default="[]")
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -1,0 +1,93 @@
+"""The company policy the reports, the archive and the case numbers read, in one typed model.
+
+The processes are editable diagrams; the figures are defined against steps and form fields of
+those diagrams. Every such name lives here (and nowhere else in the code), next to the
+targets of the policy, so a studio rename is fixed in one place, and the settings issue can
+later load this model per company instead of using the shipped default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+
+@dataclass(frozen=True)
+class FieldAt:
+    """A form field of one step: ``step`` is the BPMN id of the user task."""
+
+    step: str
+    field: str
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The three targets of the service policy (SPEC "Records and figures")."""
+
+    on_time: float = 0.90  # service completed on time, at least
+    satisfaction: float = 0.85  # satisfied answers of the survey, at least
+    complaint_rate: float = 0.03  # complaints per service case, below
+
+    def met(self, name: str, value: float) -> bool:
+        """Whether ``value`` meets target ``name``; the complaint rate must stay below its target."""
+        target: float = getattr(self, name)
+        return value < target if name == "complaint_rate" else value >= target
+
+
+@dataclass(frozen=True)
+class Policy:
+    service_process: str = "service_request"
+    complaint_process: str = "complaint"
+    # Intake: the kind of request, and which kind is a fault (the service cases counted).
+    request_kind: FieldAt = FieldAt("register", "request_kind")
+    fault_kind: str = "fault"
+    # First response is the first step done after registration.
+    first_step_after: str = "register"
+    # The satisfaction survey: the step and its four rated questions.
+    survey_step: str = "rate"
+    survey_items: tuple[str, ...] = ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises")
+    satisfied_answers: frozenset[str] = frozenset({"very_satisfied", "satisfied"})
+    answer_scores: dict[str, int] = field(
+        default_factory=lambda: {"very_satisfied": 4, "satisfied": 3, "fair": 2, "poor": 1}
+    )
+    # The engineer a case was dispatched to.
+    engineer: FieldAt = FieldAt("dispatch", "engineer")
+    # Complaints: class at registration; fault, department and cause from the analysis.
+    complaint_class: FieldAt = FieldAt("register", "complaint_class")
+    complaint_analysis_step: str = "analyse"
+    company_fault_field: str = "company_fault"
+    department_field: str = "responsible_department"
+    cause_field: str = "cause"
+    service_department: str = "after_sales"
+    # External failure cost: what repairs and refunds paid out.
+    costs: tuple[FieldAt, ...] = (FieldAt("carry_out", "external_cost"), FieldAt("refund", "refund_amount"))
+    # What a case came to, read from its data in this order (product and customer archive).
+    solution_field: str = "solution"
+    resolved_by_phone_field: str = "resolved"
+    # Case numbers: readable prefixes of the shipped processes (others use their initials).
+    case_number_prefixes: dict[str, str] = field(default_factory=lambda: {"service_request": "SR", "complaint": "CP"})
+    # Decision points: a string field whose id holds one of these words is the decision's comment.
+    comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
+    targets: Targets = Targets()
+
+    def outcome(self, data: dict[str, object]) -> str:
+        """What a case came to: its solution, solved by phone, or the kind of a non-fault request."""
+        if data.get(self.solution_field):
+            return str(data[self.solution_field])
+        if data.get(self.resolved_by_phone_field) is True:
+            return "phone"
+        kind = data.get(self.request_kind.field)
+        if kind and kind != self.fault_kind:
+            return str(kind)
+        return ""
+
+
+SHIPPED = Policy()
+
+
+def amount_of(data: dict[str, object]) -> str | None:
+    """The amount a decision was about: a field named ``amount`` or ending in ``_amount``."""
+    for key, value in data.items():
+        if (key == "amount" or key.endswith("_amount")) and value not in (None, ""):
+            return str(value)
+    return None

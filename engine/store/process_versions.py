@@ -1,0 +1,213 @@
+"""Process versions in the database: deploy a built set, find the version a case runs, its parsed spec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import bindparam
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.bpmn.building import BuiltProcess
+from engine.bpmn.building import check_files
+from engine.bpmn.serializer import SERIALIZER_VERSION
+from engine.bpmn.serializer import SPEC_CACHE
+from engine.bpmn.serializer import SpecBundle
+from engine.domain.actors import Actor
+from engine.domain.errors import Conflict
+from engine.domain.errors import InvalidProcess
+from engine.domain.errors import NotFound
+from engine.domain.errors import Problem
+from engine.domain.messages import Message
+from engine.domain.roles import RoleInfo
+from engine.domain.roles import role_aliases
+from engine.store.case_writer import load_spec_json
+from engine.store.context import EngineContext
+from engine.store.driver_sql import Prepared
+from engine.store.models import ProcessDraft
+from engine.store.models import ProcessVersion
+from engine.store.models import Role
+
+DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
+
+
+@dataclass(frozen=True)
+class Deployed:
+    key: str
+    version: int
+    sha256: str
+    created: bool
+
+
+def known_role_aliases(ctx: EngineContext, connection: Connection | Session) -> dict[str, str]:
+    """Lane names and candidate groups accepted as roles (cached briefly by the context)."""
+    return ctx.cached(
+        "role_aliases",
+        lambda: role_aliases(
+            [RoleInfo(*row) for row in connection.execute(select(Role.id, Role.name_zh, Role.name_en))]
+        ),
+    )
+
+
+def approved_scripts(connection: Connection | Session) -> frozenset[str]:
+    """The hashes of every script of every deployed version: an administrator wrote or accepted each."""
+    hashes: set[str] = set()
+    for listed in connection.execute(select(ProcessVersion.script_hashes)).scalars():
+        hashes.update(listed or [])
+    return frozenset(hashes)
+
+
+def with_callers(connection: Connection | Session, files: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, int]]:
+    """``files`` plus the other files of every live version built from one of them, and the
+    newest version number of every process key at the time of reading.
+
+    A version embeds the processes it calls and the decision tables, so a change to a called
+    process or a table reaches new cases only through new versions of the processes using it
+    (as a Camunda call activity binds to the latest version). Adding those processes' files
+    makes the set build them too; unchanged ones are recognised and not deployed again.
+    An owner may also upload a single changed file: the rest of its set comes from here.
+    """
+    newest = (
+        select(ProcessVersion.key, func.max(ProcessVersion.version).label("version"))
+        .group_by(ProcessVersion.key)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(ProcessVersion.key, ProcessVersion.version, ProcessVersion.sources)
+        .join(newest, (ProcessVersion.key == newest.c.key) & (ProcessVersion.version == newest.c.version))
+        .order_by(ProcessVersion.deployed_at.desc(), ProcessVersion.id.desc())
+    ).all()
+    merged = dict(files)
+    for _key, _version, sources in rows:
+        if any(name in sources and sources[name].encode("utf-8") != data for name, data in files.items()) or (
+            set(files) & set(sources) and not set(sources) <= set(files)
+        ):
+            for name, text in sources.items():
+                merged.setdefault(name, text.encode("utf-8"))
+    return merged, {key: version for key, version, _sources in rows}
+
+
+@dataclass(frozen=True)
+class CheckedSet:
+    """A file set checked and built once, outside any write transaction, ready to be stored."""
+
+    problems: list[Problem]
+    built: list[BuiltProcess]
+    newest: dict[str, int]  # the newest version of every key when the set was read
+
+
+def check_set(ctx: EngineContext, files: dict[str, bytes], allow_scripts: bool) -> CheckedSet:
+    """Every problem of ``files`` (with the callers they change) and, when there is none, the builds.
+
+    The database is read in a short read transaction; the build itself, the slow part, holds
+    no lock, so a deployment never keeps other writers waiting behind SQLite's write lock.
+    """
+    with ctx.uow() as uow:
+        aliases = known_role_aliases(ctx, uow.connection)
+        approved = frozenset() if allow_scripts else approved_scripts(uow.connection)
+        merged, newest = with_callers(uow.connection, files)
+    problems, built = check_files(
+        merged, aliases, allow_scripts=allow_scripts, max_bytes=ctx.config.max_upload_bytes, approved_scripts=approved
+    )
+    return CheckedSet(problems, built, newest)
+
+
+def store_set(
+    ctx: EngineContext, checked: CheckedSet, actor: Actor | None, discard_draft: str | None = None
+) -> list[Deployed]:
+    """Store the builds as new versions; identical content is recognised and not stored twice.
+
+    Refused (Conflict) when another deployment made a newer version of one of these processes
+    since the set was checked: storing it would silently undo that deployment.
+    ``discard_draft``: the studio draft the files come from, removed with the deployment.
+    """
+    if not checked.built:
+        raise InvalidProcess(checked.problems)
+    with ctx.uow(write=True) as uow:
+        session = uow.session
+        results = []
+        for process in checked.built:
+            latest = session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.key == process.key))
+            if latest != checked.newest.get(process.key):
+                raise Conflict(
+                    Message("%(process)s was deployed by someone else meanwhile; check again", process=process.key)
+                )
+            existing = session.scalar(
+                select(ProcessVersion).where(ProcessVersion.key == process.key, ProcessVersion.sha256 == process.sha256)
+            )
+            if existing is not None:
+                results.append(Deployed(process.key, existing.version, existing.sha256, False))
+                continue
+            version = ProcessVersion(
+                key=process.key,
+                version=(latest or 0) + 1,
+                name=process.name,
+                sha256=process.sha256,
+                sources=process.sources,
+                spec_json=process.spec_json,
+                serializer_version=SERIALIZER_VERSION,
+                startable=process.startable,
+                start_form=process.start_form,
+                starter_roles=process.starter_roles,
+                script_hashes=process.script_hashes,
+                deployed_by_id=actor.user_id if actor else None,
+            )
+            session.add(version)
+            results.append(Deployed(process.key, version.version, process.sha256, True))
+        if discard_draft is not None:
+            session.execute(delete(ProcessDraft).where(ProcessDraft.key == discard_draft))
+        uow.commit()
+    return results
+
+
+def read_directory(path: Path) -> dict[str, bytes]:
+    files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.suffix in DIAGRAM_SUFFIXES}
+    if not files:
+        raise NotFound(Message("no .bpmn or .dmn files in %(path)s", path=path))
+    return files
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    """What starting a case needs to know of a process version (not its sources or spec)."""
+
+    id: int
+    key: str
+    version: int
+    sha256: str
+    startable: bool
+    start_form: dict[str, Any]
+    starter_roles: list[str]
+
+
+_VERSIONS = ProcessVersion.__table__
+
+
+LATEST_VERSION = Prepared(
+    select(*[_VERSIONS.c[name] for name in VersionRef.__dataclass_fields__])
+    .where(_VERSIONS.c.key == bindparam("key"))
+    .order_by(_VERSIONS.c.version.desc())
+    .limit(1)
+)
+
+
+def latest_version(connection: Connection, key: str) -> VersionRef:
+    if "\x00" in key:
+        raise NotFound(Message("no process has that key"))
+    row = LATEST_VERSION.first(connection, {"key": key})
+    if row is None:
+        raise NotFound(Message("no process '%(process)s' is deployed", process=key))
+    return VersionRef(**row)
+
+
+def bundle_of(connection: Connection, version: VersionRef) -> SpecBundle:
+    """The parsed spec of ``version``; its JSON is read only on a cache miss."""
+    return SPEC_CACHE.get(version.sha256, lambda: load_spec_json(connection, version.id))
+
+
+MAX_FILES = 50
