@@ -14,10 +14,10 @@ from waitress.server import create_server
 
 from engine.domain.actors import Actor
 from engine.domain.config import EngineConfig
+from engine.services import EngineContext
 from engine.services import demo_data
 from engine.services import installation
 from engine.services import processes
-from engine.store.context import EngineContext
 from tools.browser import chromium
 from tools.browser import sign_in
 from webapp import create_app

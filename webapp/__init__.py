@@ -11,7 +11,7 @@ from flask import current_app
 from flask_wtf.csrf import CSRFProtect
 
 from engine.domain.config import EngineConfig
-from engine.store.context import EngineContext
+from engine.services import EngineContext
 from webapp.login_limits import LoginLimiter
 
 
@@ -31,17 +31,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["aftercare"] = EngineContext(app.config["ENGINE_CONFIG"])
     app.extensions["login_limiter"] = LoginLimiter()
 
-    from webapp import admin
-    from webapp import api
-    from webapp import auth
-    from webapp import cases
     from webapp import errors
-    from webapp import home
     from webapp import i18n
-    from webapp import inbox
-    from webapp import modeler
-    from webapp import quality
-    from webapp import studio
+    from webapp.api import routes as api
+    from webapp.pages import admin
+    from webapp.pages import auth
+    from webapp.pages import cases
+    from webapp.pages import home
+    from webapp.pages import inbox
+    from webapp.pages import modeler
+    from webapp.pages import quality
+    from webapp.pages import studio
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # bearer tokens, no cookies

@@ -23,9 +23,9 @@ from engine.services import processes
 from engine.services import tasks
 from engine.services import users
 from webapp import engine_context
+from webapp.api.openapi import openapi_document
 from webapp.errors import error_body
 from webapp.errors import status_of
-from webapp.openapi import openapi_document
 from webapp.uploads import problem_list
 from webapp.uploads import uploaded_diagrams
 

@@ -22,7 +22,7 @@ from engine.domain.messages import Message
 from engine.services import migration
 from engine.services import processes
 from webapp import engine_context
-from webapp.auth import login_required
+from webapp.pages.auth import login_required
 from webapp.uploads import uploaded_diagrams
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")

@@ -28,10 +28,10 @@ from engine.domain.messages import Message
 from engine.services import process_drafts
 from engine.services import processes
 from webapp import engine_context
-from webapp.auth import login_required
 from webapp.errors import error_body
 from webapp.errors import status_of
 from webapp.i18n import translate
+from webapp.pages.auth import login_required
 from webapp.uploads import problem_list
 
 bp = Blueprint("modeler", __name__, url_prefix="/studio")

@@ -22,8 +22,8 @@ from engine.services import case_views
 from engine.services import cases
 from engine.services import processes
 from webapp import engine_context
-from webapp.auth import login_required
 from webapp.i18n import flash_invalid
+from webapp.pages.auth import login_required
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 

@@ -31,11 +31,11 @@ from engine.services import breaches
 from engine.services import kpis
 from engine.services import products
 from webapp import engine_context
-from webapp.auth import login_required
 from webapp.exports import csv_download
 from webapp.exports import xlsx_download
 from webapp.i18n import flash_invalid
 from webapp.i18n import translate
+from webapp.pages.auth import login_required
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 PAGE = 50

@@ -23,9 +23,9 @@ from engine.services import cases
 from engine.services import inbox
 from engine.services import tasks
 from webapp import engine_context
-from webapp.auth import login_required
 from webapp.i18n import flash_invalid
 from webapp.i18n import translate
+from webapp.pages.auth import login_required
 
 bp = Blueprint("inbox", __name__, url_prefix="/tasks")
 

@@ -16,7 +16,7 @@ from engine.domain.errors import InvalidData
 from engine.domain.roles import ROLES
 from engine.services import users
 from webapp import engine_context
-from webapp.auth import login_required
+from webapp.pages.auth import login_required
 
 bp = Blueprint("admin", __name__)
 

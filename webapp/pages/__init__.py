@@ -1,0 +1,1 @@
+"""Staff pages: one blueprint a module, each view parsing the request, calling a service, rendering."""
