@@ -63,6 +63,7 @@ def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
 
 
 def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
+    require(actor, Permission.WORK_TASKS)
     with ctx.uow(write=True) as uow:
         item = require_open_item(uow.connection, item_id)
         if item.assignee_id == actor.user_id:
@@ -90,6 +91,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
 
 
 def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
+    require(actor, Permission.WORK_TASKS)
     with ctx.uow(write=True) as uow:
         item = require_open_item(uow.connection, item_id)
         if item.assignee_id != actor.user_id:
@@ -121,6 +123,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
     Exactly one of two concurrent completions wins: writers are serialised (SQLite) or
     version-checked (other databases), and the loser finds the task closed.
     """
+    require(actor, Permission.WORK_TASKS)
     case_id: int | None = None
     try:
         with ctx.uow(write=True) as uow:

@@ -1,0 +1,180 @@
+"""Every public service, as every role: refused exactly when the role lacks the service's permission.
+
+The route matrix (tests/webapp/test_authorization_matrix.py) covers HTTP; this covers the
+service API itself, which the command line, the demo loader, the worker and future views call.
+The services run against a database that cannot be opened: a refusal proves the check comes
+before any read or write, and an allowed role gets past the check to the database (or to a
+check of its input) and never sees the permission's refusal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from datetime import date
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import engine.services
+from engine.domain.actors import SYSTEM_ROLE
+from engine.domain.actors import Actor
+from engine.domain.authz import GRANTS
+from engine.domain.authz import REFUSALS
+from engine.domain.authz import Permission
+from engine.domain.config import EngineConfig
+from engine.domain.errors import NotAllowed
+from engine.domain.periods import Period
+from engine.domain.roles import ROLES
+from engine.services.approvals import ApprovalFilter
+from engine.services.inbox import InboxFilter
+from engine.store.context import EngineContext
+
+P = Permission
+MONTH = Period(date(2026, 11, 1), date(2026, 11, 30), ZoneInfo("Asia/Shanghai"))
+NOW = datetime(2026, 11, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+BPMN = {"a.bpmn": b"<definitions/>"}
+
+# "module.function": (the permission it needs, its arguments after ctx and actor)
+SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
+    "approvals.list_approvals": (P.READ_QUALITY, (ApprovalFilter(MONTH),)),
+    "audit.export_trail": (P.READ_CASES, ("SR-2026-000001",)),
+    "audit.verify_all": (P.VERIFY_AUDIT, (None,)),
+    "breaches.list_breaches": (P.READ_QUALITY, (MONTH,)),
+    "calendar_days.calendar_warnings": (P.MANAGE_CALENDAR, (date(2026, 11, 3),)),
+    "calendar_days.set_day": (P.MANAGE_CALENDAR, (date(2027, 1, 1), False, "New Year")),
+    "case_notes.add_attachment": (P.ANNOTATE_CASES, (1, "a.pdf", b"%PDF-1.4 x")),
+    "case_notes.add_comment": (P.ANNOTATE_CASES, (1, "a comment")),
+    "case_notes.attachment": (P.READ_CASES, (1, 1)),
+    "case_notes.notes": (P.READ_CASES, (1,)),
+    "case_views.case_detail": (P.READ_CASES, (1,)),
+    "case_views.case_diagrams": (P.READ_CASES, (1,)),
+    "case_views.list_cases": (P.READ_CASES, ()),
+    "cases.cancel_case": (P.CANCEL_CASES, (1, "withdrawn")),
+    "cases.get_case": (P.READ_CASES, (1,)),
+    "cases.start_case": (P.START_CASES, ("service_request", {})),
+    "inbox.counts": (P.WORK_TASKS, ()),
+    "inbox.inbox": (P.WORK_TASKS, (InboxFilter(),)),
+    "inbox.load_draft": (P.WORK_TASKS, (1,)),
+    "inbox.reassign": (P.REASSIGN_TASKS, (1, "someone")),
+    "inbox.save_draft": (P.WORK_TASKS, (1, {"x": "y"})),
+    "installation.init_database": (P.INSTALL, ()),
+    "kpis.cases_of": (P.READ_QUALITY, ([1],)),
+    "kpis.dashboard": (P.READ_QUALITY, (MONTH,)),
+    "kpis.diagram_keys": (P.READ_QUALITY, ()),
+    "kpis.live_diagram": (P.READ_QUALITY, ("service_request",)),
+    "kpis.waiting_by_step": (P.READ_QUALITY, ("service_request", MONTH)),
+    "migration.migrate_cases": (P.MANAGE_PROCESSES, ("service_request", 2, [1])),
+    "migration.preview_migration": (P.MANAGE_PROCESSES, ("service_request", 2)),
+    "process_drafts.create_process": (P.MANAGE_PROCESSES, ("new_process", "New")),
+    "process_drafts.deploy_workspace": (P.MANAGE_PROCESSES, ("service_request", {"a.bpmn": "<definitions/>"})),
+    "process_drafts.discard_draft": (P.MANAGE_PROCESSES, ("service_request",)),
+    "process_drafts.open_workspace": (P.MANAGE_PROCESSES, ("service_request",)),
+    "process_drafts.save_draft": (P.MANAGE_PROCESSES, ("service_request", {"a.bpmn": "<definitions/>"}, 0)),
+    "processes.compare_versions": (P.MANAGE_PROCESSES, ("service_request", 1, 2)),
+    "processes.deploy_files": (P.MANAGE_PROCESSES, (BPMN,)),
+    "processes.list_startable": (P.START_CASES, ()),
+    "processes.load_directory": (P.MANAGE_PROCESSES, (Path(__file__).resolve().parents[2] / "processes",)),
+    "processes.overview": (P.MANAGE_PROCESSES, ()),
+    "processes.process_xml": (P.MANAGE_PROCESSES, ("service_request", 1)),
+    "processes.source_file": (P.MANAGE_PROCESSES, ("service_request", 1, "service_request.bpmn")),
+    "processes.validate_upload": (P.MANAGE_PROCESSES, (BPMN,)),
+    "processes.version_sources": (P.MANAGE_PROCESSES, ("service_request", 1)),
+    "products.customer_archive": (P.READ_QUALITY, ("东方机械",)),
+    "products.import_units": (P.IMPORT_PRODUCTS, ("units.csv", b"serial_number\nSN-1\n")),
+    "products.list_units": (P.READ_QUALITY, (None, 1)),
+    "products.unit_archive": (P.READ_QUALITY, ("SN-1",)),
+    "tasks.claim_task": (P.WORK_TASKS, (1,)),
+    "tasks.complete_task": (P.WORK_TASKS, (1, {})),
+    "tasks.list_tasks": (P.WORK_TASKS, ()),
+    "tasks.open_task": (P.WORK_TASKS, (1,)),
+    "tasks.unclaim_task": (P.WORK_TASKS, (1,)),
+    "timers.claim": (P.RUN_TIMERS, (1, NOW)),
+    "timers.due_case_ids": (P.RUN_TIMERS, (NOW, 10)),
+    "timers.fire_case": (P.RUN_TIMERS, (1, NOW)),
+    "timers.fire_due_timers": (P.RUN_TIMERS, ()),
+    "users.add_user": (P.MANAGE_USERS, ("newcomer", "Newcomer", "a long password", ["engineer"])),
+    "users.create_token": (P.MANAGE_USERS, ("someone-else", "cli")),
+    "users.create_user": (P.MANAGE_USERS, ("newcomer", ["engineer"])),
+    "users.get_user": (P.MANAGE_USERS, (1,)),
+    "users.list_users": (P.MANAGE_USERS, ()),
+    "users.update_user": (P.MANAGE_USERS, (1, ["engineer"], True)),
+}
+# Services without an actor, each for a reason: they find out who acts, or nobody does.
+WITHOUT_ACTOR = {
+    "users.authenticate",  # sign-in: turns a name and password into an actor
+    "users.actor_for_token",  # the API's bearer token into an actor
+    "users.actor_by_id",  # the web session's user id into an actor
+    "installation.healthy",  # the load balancer's health check answers anyone
+    "demo_data.load",  # make run's demo loader acts as its own system actor throughout
+}
+EVERY_ROLE = sorted({role.id for role in ROLES} | {SYSTEM_ROLE})
+
+
+def public_services() -> dict[str, Callable[..., Any]]:
+    found = {}
+    for info in pkgutil.iter_modules(engine.services.__path__):
+        module = importlib.import_module(f"engine.services.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            first = next(iter(inspect.signature(function).parameters), None)
+            if function.__module__ == module.__name__ and not name.startswith("_") and first == "ctx":
+                found[f"{info.name}.{name}"] = function
+    return found
+
+
+@pytest.fixture(scope="module")
+def unreachable(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A context whose database cannot be opened: any read or write fails at once."""
+    missing = tmp_path_factory.mktemp("nowhere") / "no-such-dir" / "aftercare.db"
+    context = EngineContext(EngineConfig(database_url=f"sqlite:///{missing}"))
+    yield context
+    context.dispose()
+
+
+def test_the_matrix_names_every_public_service() -> None:
+    assert sorted(public_services()) == sorted(set(SERVICES) | WITHOUT_ACTOR)
+
+
+def test_every_permission_is_needed_by_some_service_or_page() -> None:
+    used = {permission for permission, _args in SERVICES.values()}
+    # Own tokens: the last test; new scripts decide what a deploy accepts (tests/webapp/test_process_upload_api.py).
+    assert set(Permission) - used == {P.OWN_PROFILE, P.WRITE_SCRIPTS}
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_each_service_refuses_every_role_without_its_permission_before_touching_the_database(
+    name: str, unreachable: EngineContext
+) -> None:
+    permission, args = SERVICES[name]
+    function = public_services()[name]
+    for role in EVERY_ROLE:
+        actor = Actor(7, f"u_{role}", frozenset({role}))
+        if role in GRANTS[permission]:
+            try:
+                function(unreachable, actor, *args)
+            except NotAllowed as err:
+                assert str(err) != REFUSALS[permission], f"{name} refused {role}"
+            except Exception:  # noqa: BLE001, S110 - past the gate: the database or the input said no
+                pass
+        else:
+            with pytest.raises(NotAllowed) as refused:
+                function(unreachable, actor, *args)
+            assert str(refused.value) == REFUSALS[permission], f"{name} as {role}"
+
+
+def test_anyone_makes_tokens_for_themselves_and_only_user_administration_for_others(
+    unreachable: EngineContext,
+) -> None:
+    from engine.services import users
+
+    engineer = Actor(7, "li", frozenset({"engineer"}))
+    with pytest.raises(NotAllowed):
+        users.create_token(unreachable, engineer, "zhang")
+    with pytest.raises(Exception) as past_the_gate:
+        users.create_token(unreachable, engineer, "li")
+    assert not isinstance(past_the_gate.value, NotAllowed)
