@@ -49,7 +49,7 @@ class Month:
     closed: dict[str, datetime]
 
 
-def _repair(start, opened: tuple[int, int, int], triage_minutes: int, late_report: bool, ratings):  # type: ignore[no-untyped-def]
+def _repair(start, opened: tuple[int, int, int], triage_minutes: int, late_report: bool, ratings):
     month, day, hour = opened
     with at(month, day, hour):
         case = start("service_request")
@@ -76,7 +76,7 @@ def _repair(start, opened: tuple[int, int, int], triage_minutes: int, late_repor
     return case
 
 
-def build(ctx, staff, start) -> Month:  # type: ignore[no-untyped-def]
+def build(ctx, staff, start) -> Month:
     """The four cases; needs the shipped processes and one user per role (the staff fixture)."""
     a = _repair(start, (3, 2, 9), 30, False, SATISFIED)
     b = _repair(start, (3, 2, 13), 120, True, {**SATISFIED, "rating_attitude": "fair"})

@@ -12,7 +12,7 @@ from tests.processes.journeys import CALL
 from tests.processes.journeys import IN_WARRANTY
 
 
-def test_the_case_diagram_marks_done_and_open_steps(ctx, make_user, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_the_case_diagram_marks_done_and_open_steps(ctx, make_user, new_page) -> None:
     processes.load_directory(ctx, SYSTEM, PROCESSES)
     staff = {role: make_user(role, role) for role in ("service_desk", "quality_office", "tech_support")}
     case = Scenario(ctx, staff, cases.start_case(ctx, staff["service_desk"], "service_request", {}).id)

@@ -16,7 +16,7 @@ from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 
 
-def test_filter_a_period_click_a_figure_to_its_cases_and_download_the_workbook(  # type: ignore[no-untyped-def]
+def test_filter_a_period_click_a_figure_to_its_cases_and_download_the_workbook(
     ctx,
     staff,  # noqa: F811
     start,  # noqa: F811
@@ -42,7 +42,7 @@ def test_filter_a_period_click_a_figure_to_its_cases_and_download_the_workbook( 
     assert [summary.cell(2, column).value for column in (1, 2, 5, 6)] == ["服务及时率", "50.0%", 1, 2]
 
 
-def test_where_cases_wait_is_drawn_with_colours_and_notes(ctx, staff, start, new_page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_where_cases_wait_is_drawn_with_colours_and_notes(ctx, staff, start, new_page) -> None:  # noqa: F811
     quality_month.build(ctx, staff, start)
     page = new_page(1400, 900)
     sign_in(page, "quality_manager")

@@ -19,7 +19,7 @@ ROLES = ("service_desk", "quality_office", "tech_support", "dispatcher")
 
 
 @pytest.fixture
-def people(ctx, make_user):  # type: ignore[no-untyped-def]
+def people(ctx, make_user):
     processes.load_directory(ctx, SYSTEM, PROCESSES)
     staff = {role: make_user(role, role) for role in ROLES}
     staff["wang"] = make_user("wang", "engineer")
@@ -62,7 +62,7 @@ def work(page: Page, user: str, task: str, values: dict[str, Any]) -> None:
     sign_out(page)
 
 
-def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(ctx, people, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(ctx, people, new_page) -> None:
     page = new_page(375, 812)  # a phone at the customer's site
     sign_in(page, "service_desk")
     page.goto("/cases/new/service_request")
@@ -97,7 +97,7 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(ctx, people, 
     assert found.data["rating_attitude"] == "very_satisfied"
 
 
-def test_a_form_with_an_error_comes_back_with_what_was_typed(ctx, people, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_with_an_error_comes_back_with_what_was_typed(ctx, people, new_page) -> None:
     cases.start_case(ctx, people["service_desk"], "service_request", {})
     page = new_page()
     sign_in(page, "service_desk")
@@ -116,7 +116,7 @@ def test_a_form_with_an_error_comes_back_with_what_was_typed(ctx, people, new_pa
     expect(page.locator("main form [name=contact_phone]")).to_have_value("0571-8888 0000")  # the draft
 
 
-def test_the_language_switch_changes_every_page(ctx, people, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_the_language_switch_changes_every_page(ctx, people, new_page) -> None:
     page = new_page()
     sign_in(page, "quality_office")
     expect(page.locator("h1")).to_contain_text("待办")

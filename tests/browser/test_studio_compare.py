@@ -6,7 +6,7 @@ from tests.browser.conftest import sign_in
 from tests.processes.conftest import PROCESSES
 
 
-def test_changed_elements_are_coloured_on_the_newer_diagram(make_user, deploy, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_changed_elements_are_coloured_on_the_newer_diagram(make_user, deploy, new_page) -> None:
     make_user("owner", "process_owner")
     source = (PROCESSES / "follow_up.bpmn").read_bytes()
     deploy({"follow_up.bpmn": source})

@@ -68,7 +68,7 @@ def check(page: Page) -> str:
 
 
 @pytest.fixture
-def repair_editor(staff, make_user, new_page) -> Page:  # type: ignore[no-untyped-def]  # noqa: F811
+def repair_editor(staff, make_user, new_page) -> Page:  # noqa: F811
     """A process owner in the editor of the shipped on-site repair diagram."""
     make_user("owner", "process_owner")
     page = new_page(1400, 1000)
@@ -77,7 +77,7 @@ def repair_editor(staff, make_user, new_page) -> Page:  # type: ignore[no-untype
     return page
 
 
-def test_owner_adds_a_step_fixes_a_broken_condition_deploys_and_the_step_reaches_the_inbox(  # type: ignore[no-untyped-def]
+def test_owner_adds_a_step_fixes_a_broken_condition_deploys_and_the_step_reaches_the_inbox(
     ctx,
     staff,  # noqa: F811
     new_page,
@@ -143,7 +143,7 @@ def test_owner_adds_a_step_fixes_a_broken_condition_deploys_and_the_step_reaches
 
 
 @pytest.mark.skipif(not CONFORMANCE_FILES, reason="../shared/conformance is not beside this checkout")
-def test_every_conformance_file_opens_and_is_drawn_in_the_modeler(deploy, make_user, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_every_conformance_file_opens_and_is_drawn_in_the_modeler(deploy, make_user, new_page) -> None:
     from tests import diagrams
 
     deploy({"linear.bpmn": diagrams.linear()})
@@ -168,7 +168,7 @@ def test_every_conformance_file_opens_and_is_drawn_in_the_modeler(deploy, make_u
     assert failed == {}
 
 
-def test_a_decision_table_opens_in_dmn_js_and_an_edited_cell_is_kept_in_the_draft(repair_editor) -> None:  # type: ignore[no-untyped-def]
+def test_a_decision_table_opens_in_dmn_js_and_an_edited_cell_is_kept_in_the_draft(repair_editor) -> None:
     page = repair_editor
     page.click('.tab[data-file="arrival_deadline.dmn"]')
     page.wait_for_selector('[data-modeler][data-shown="arrival_deadline.dmn"]', state="attached")

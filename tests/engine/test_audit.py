@@ -26,7 +26,7 @@ AUDIT_CHAIN = Path(__file__).resolve().parents[2] / "engine" / "domain" / "audit
 
 
 @pytest.fixture
-def finished_case(ctx, deploy, make_user):  # type: ignore[no-untyped-def]
+def finished_case(ctx, deploy, make_user):
     desk, office = make_user("desk", "service_desk"), make_user("qo", "quality_office")
     deploy({"linear.bpmn": diagrams.linear()})
     case = cases.start_case(ctx, desk, "two_steps", {})
@@ -35,7 +35,7 @@ def finished_case(ctx, deploy, make_user):  # type: ignore[no-untyped-def]
     return case
 
 
-def test_the_trail_records_who_did_what_on_which_version(ctx, finished_case) -> None:  # type: ignore[no-untyped-def]
+def test_the_trail_records_who_did_what_on_which_version(ctx, finished_case) -> None:
     with ctx.uow() as uow:
         events = list(
             uow.session.scalars(
@@ -77,7 +77,7 @@ def test_the_edits_cover_every_column_of_the_audit_table() -> None:
 
 
 @pytest.mark.parametrize("column", sorted(EDITS))
-def test_editing_any_column_of_a_row_breaks_the_chain(ctx, finished_case, deploy, make_user, column) -> None:  # type: ignore[no-untyped-def]
+def test_editing_any_column_of_a_row_breaks_the_chain(ctx, finished_case, deploy, make_user, column) -> None:
     other_case = cases.start_case(ctx, make_user("desk2", "service_desk"), "two_steps", {})
     deploy({"linear.bpmn": diagrams.linear(condition="approved == False")})
     with ctx.uow() as uow:
@@ -102,7 +102,7 @@ def test_editing_any_column_of_a_row_breaks_the_chain(ctx, finished_case, deploy
         assert reports[finished_case.number].broken_seq == seq
 
 
-def test_cutting_the_last_events_off_is_detected(ctx, finished_case) -> None:  # type: ignore[no-untyped-def]
+def test_cutting_the_last_events_off_is_detected(ctx, finished_case) -> None:
     with ctx.uow(write=True) as uow:
         last = uow.session.scalar(select(func.max(AuditEvent.seq)))
         uow.session.execute(text("DELETE FROM audit_events WHERE seq = :seq"), {"seq": last})
@@ -112,7 +112,7 @@ def test_cutting_the_last_events_off_is_detected(ctx, finished_case) -> None:  #
     assert not report.ok and report.broken_seq == last
 
 
-def test_an_exported_trail_verifies_offline_with_the_standard_library_only(ctx, finished_case, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_exported_trail_verifies_offline_with_the_standard_library_only(ctx, finished_case, tmp_path) -> None:
     document = audit.export_trail(ctx, SYSTEM, finished_case.number)
     path = tmp_path / "trail.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
@@ -126,7 +126,7 @@ def test_an_exported_trail_verifies_offline_with_the_standard_library_only(ctx, 
     assert forged.returncode == 1 and "BROKEN" in forged.stderr and "event 3" in forged.stderr
 
 
-def test_deleting_a_row_breaks_the_chain(ctx, finished_case) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_a_row_breaks_the_chain(ctx, finished_case) -> None:
     with ctx.uow(write=True) as uow:
         uow.session.execute(text("DELETE FROM audit_events WHERE seq = 2"))
         uow.commit()

@@ -17,11 +17,11 @@ from tests.quality_month import at
 from tests.quality_month import moment
 
 
-def register(ctx, actor, first=quality_month.FROM, last=quality_month.TO):  # type: ignore[no-untyped-def]
+def register(ctx, actor, first=quality_month.FROM, last=quality_month.TO):
     return breaches.list_breaches(ctx, actor, reporting_period(ctx.config.timezone, first, last))
 
 
-def test_the_late_trip_report_of_the_known_month_is_recorded_against_its_engineer(ctx, staff, start) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_late_trip_report_of_the_known_month_is_recorded_against_its_engineer(ctx, staff, start) -> None:  # noqa: F811
     month = quality_month.build(ctx, staff, start)
     [late] = register(ctx, staff["quality_manager"])
     assert (late.kind, late.case_id, late.person) == ("late_trip_report", month.b, "wang")
@@ -34,7 +34,7 @@ def test_the_late_trip_report_of_the_known_month_is_recorded_against_its_enginee
     assert register(ctx, staff["quality_manager"], "2026-04-01", "2026-04-30") == []
 
 
-def test_late_forwarding_and_a_late_audit_counted_per_working_day(ctx, staff, start) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_late_forwarding_and_a_late_audit_counted_per_working_day(ctx, staff, start) -> None:  # noqa: F811
     with at(3, 2, 9):
         case = start("service_request")  # registration due 4 working hours later: 14:30
     with at(3, 2, 16):
@@ -61,7 +61,7 @@ def test_late_forwarding_and_a_late_audit_counted_per_working_day(ctx, staff, st
     assert (audit.person, audit.due_at, audit.late_days) == ("quality_office", moment(3, 10, 9), 3)
 
 
-def test_an_open_late_task_is_recorded_against_its_holder_or_roles(ctx, staff, start) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_an_open_late_task_is_recorded_against_its_holder_or_roles(ctx, staff, start) -> None:  # noqa: F811
     with at(3, 2, 9):
         start("service_request")
     with at(3, 3, 9):
@@ -69,7 +69,7 @@ def test_an_open_late_task_is_recorded_against_its_holder_or_roles(ctx, staff, s
     assert open_breach.open and open_breach.person == "service_desk" and open_breach.kind == "late_forwarding"
 
 
-def test_only_quality_readers(ctx, staff) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_only_quality_readers(ctx, staff) -> None:  # noqa: F811
     from engine.domain.errors import NotAllowed
 
     with pytest.raises(NotAllowed):

@@ -16,7 +16,7 @@ from tests import diagrams
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_overdue_and_opened_between_local_dates(ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_and_opened_between_local_dates(ctx, make_user, deploy) -> None:
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk", "service_desk")
     opened = []

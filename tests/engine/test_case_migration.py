@@ -31,11 +31,11 @@ SAFETY_CHECK = (
 
 
 @pytest.fixture
-def owner(make_user):  # type: ignore[no-untyped-def]
+def owner(make_user):
     return make_user("owner", "process_owner")
 
 
-def deploy_set(ctx, changes: Callable[[str], str]) -> None:  # type: ignore[no-untyped-def]
+def deploy_set(ctx, changes: Callable[[str], str]) -> None:
     """Deploy the shipped set with onsite_repair.bpmn changed by ``changes``."""
     files = {p.name: p.read_bytes() for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")}
     text = files["onsite_repair.bpmn"].decode()
@@ -46,7 +46,7 @@ def deploy_set(ctx, changes: Callable[[str], str]) -> None:  # type: ignore[no-u
     assert deployed["service_request"].version == 2 and deployed["service_request"].created
 
 
-def at_prepare(start_case):  # type: ignore[no-untyped-def]
+def at_prepare(start_case):
     case = start_case("service_request")
     to_solution(case, "onsite")
     case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
@@ -54,7 +54,7 @@ def at_prepare(start_case):  # type: ignore[no-untyped-def]
     return case
 
 
-def stored(ctx, case_id: int) -> tuple:  # type: ignore[no-untyped-def]
+def stored(ctx, case_id: int) -> tuple:
     with ctx.uow() as uow:
         row = uow.session.get(Case, case_id)
         events = uow.session.scalar(
@@ -63,7 +63,7 @@ def stored(ctx, case_id: int) -> tuple:  # type: ignore[no-untyped-def]
         return bytes(row.state), row.process_version_id, row.lock_version, events
 
 
-def test_a_case_moves_to_a_new_step_and_finishes_on_the_new_path(ctx, staff, start, owner) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_case_moves_to_a_new_step_and_finishes_on_the_new_path(ctx, staff, start, owner) -> None:  # noqa: F811
     case = at_prepare(start)
     deploy_set(ctx, lambda text: text.replace(PREPARE_TO_SERVICE, SAFETY_CHECK))
     preview = migration.preview_migration(ctx, owner, "service_request", 2)
@@ -86,7 +86,7 @@ def test_a_case_moves_to_a_new_step_and_finishes_on_the_new_path(ctx, staff, sta
         assert verify_case(uow.session, uow.session.get(Case, case.id)).ok
 
 
-def test_a_case_that_reached_a_removed_step_is_refused_and_left_as_it_was(ctx, staff, start, owner) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_case_that_reached_a_removed_step_is_refused_and_left_as_it_was(ctx, staff, start, owner) -> None:  # noqa: F811
     waiting = at_prepare(start)
     earlier = start("service_request")
     to_solution(earlier, "onsite")  # at dispatch: has not reached prepare
@@ -121,7 +121,7 @@ def test_a_case_that_reached_a_removed_step_is_refused_and_left_as_it_was(ctx, s
     assert earlier.open() == ["service"]
 
 
-def test_a_changed_open_step_gets_its_new_form_and_keeps_its_holder_and_draft(ctx, staff, start, owner) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_changed_open_step_gets_its_new_form_and_keeps_its_holder_and_draft(ctx, staff, start, owner) -> None:  # noqa: F811
     case = at_prepare(start)
     item = case.task("engineer_wang", "prepare")
     inbox.save_draft(ctx, staff["engineer_wang"], item.id, {"parts_slip": "JJ-7"})
@@ -146,7 +146,7 @@ def test_a_changed_open_step_gets_its_new_form_and_keeps_its_holder_and_draft(ct
     assert case.open() == ["service"]
 
 
-def test_a_move_that_fails_in_its_trial_run_is_refused(ctx, staff, start, owner) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_move_that_fails_in_its_trial_run_is_refused(ctx, staff, start, owner) -> None:  # noqa: F811
     case = at_prepare(start)
     deploy_set(
         ctx,
@@ -164,7 +164,7 @@ def test_a_move_that_fails_in_its_trial_run_is_refused(ctx, staff, start, owner)
     assert stored(ctx, case.id) == before
 
 
-def test_only_process_owners_migrate(ctx, staff, start) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_only_process_owners_migrate(ctx, staff, start) -> None:  # noqa: F811
     case = at_prepare(start)
     with pytest.raises(NotAllowed):
         migration.preview_migration(ctx, staff["quality_office"], "service_request", 1)

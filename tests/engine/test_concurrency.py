@@ -15,7 +15,7 @@ from tests.actors import SYSTEM
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_concurrent_completion_has_exactly_one_winner(ctx, engine_config, deploy, make_user, round_) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_completion_has_exactly_one_winner(ctx, engine_config, deploy, make_user, round_) -> None:
     deploy({"linear.bpmn": diagrams.linear()})
     alice, bob = make_user("alice", "service_desk"), make_user("bob", "service_desk")
     case = cases.start_case(ctx, alice, "two_steps", {})
@@ -23,7 +23,7 @@ def test_concurrent_completion_has_exactly_one_winner(ctx, engine_config, deploy
     barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
 
-    def attempt(actor, customer: str) -> None:  # type: ignore[no-untyped-def]
+    def attempt(actor, customer: str) -> None:
         own = EngineContext(engine_config)  # its own connection pool, as another server process would have
         try:
             barrier.wait()

@@ -20,7 +20,7 @@ if not FILES and os.environ.get("CI"):  # CI always has shared/ beside the clone
 pytestmark = pytest.mark.skipif(not FILES, reason="../shared/conformance is not beside this checkout")
 
 
-def check(path: Path) -> tuple[list, list]:  # type: ignore[type-arg]
+def check(path: Path) -> tuple[list, list]:
     return check_files({path.name: path.read_bytes()}, ALIASES)
 
 

@@ -26,7 +26,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
         (1500, datetime(2026, 3, 13, 15, 0, tzinfo=SHANGHAI)),  # 72 working hours
     ],
 )
-def test_arrival_deadline_follows_distance(ctx, deploy, make_user, distance, due) -> None:  # type: ignore[no-untyped-def]
+def test_arrival_deadline_follows_distance(ctx, deploy, make_user, distance, due) -> None:
     engineer = make_user("eng", "engineer")
     deploy({"dispatch.bpmn": diagrams.dispatch_with_rule(), "arrival.dmn": diagrams.arrival_deadline_dmn()})
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):

@@ -16,7 +16,7 @@ from tests.actors import SYSTEM
 from tests.processes.test_shipped_diagrams import PROCESSES
 
 
-def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:
     processes.load_directory(ctx, SYSTEM, PROCESSES)
     lines = list(demo_data.load(ctx))
     assert len(lines) == 1 + 1 + 12  # users, products, cases

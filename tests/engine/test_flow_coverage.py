@@ -18,13 +18,13 @@ from engine.store.case_writer import load_case
 from tests import diagrams
 
 
-def flows_taken(ctx, case_id: int, bpmn: bytes) -> set[str]:  # type: ignore[no-untyped-def]
+def flows_taken(ctx, case_id: int, bpmn: bytes) -> set[str]:
     with ctx.uow() as uow:
         workflow = load_runtime(ctx, uow.connection, load_case(uow.connection, case_id)).workflow
     return taken_flows(diagram_flows(bpmn), taken_steps(workflow))
 
 
-def test_only_the_branch_a_gateway_chose_counts_as_taken(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_branch_a_gateway_chose_counts_as_taken(ctx, deploy, make_user) -> None:
     bpmn = diagrams.linear()
     deploy({"linear.bpmn": bpmn})
     desk, quality = make_user("desk", "service_desk"), make_user("qo", "quality_office")
@@ -37,7 +37,7 @@ def test_only_the_branch_a_gateway_chose_counts_as_taken(ctx, deploy, make_user)
     assert flows_taken(ctx, case.id, bpmn) == {"f1", "f2", "f3", "f_yes", "f4"}
 
 
-def test_flows_out_of_a_boundary_event_count_only_once_it_fired(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_flows_out_of_a_boundary_event_count_only_once_it_fired(ctx, deploy, make_user) -> None:
     bpmn = diagrams.timer_escalation()
     deploy({"escalation.bpmn": bpmn})
     quality = make_user("qo", "quality_office")

@@ -22,7 +22,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def desk_cases(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+def desk_cases(ctx, make_user, deploy):
     """Three cases; register is due 4 working hours after each start (Mon 9:00, Mon 16:00, Tue 9:00)."""
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk", "service_desk")
@@ -34,7 +34,7 @@ def desk_cases(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     return desk, started
 
 
-def test_sorted_by_due_time_and_filtered_by_overdue_and_due_today(ctx, desk_cases) -> None:  # type: ignore[no-untyped-def]
+def test_sorted_by_due_time_and_filtered_by_overdue_and_due_today(ctx, desk_cases) -> None:
     desk, started = desk_cases
     with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=SHANGHAI), tick=False):
         everything = inbox.inbox(ctx, desk, InboxFilter())
@@ -48,7 +48,7 @@ def test_sorted_by_due_time_and_filtered_by_overdue_and_due_today(ctx, desk_case
     assert (counts.available, counts.mine, counts.overdue) == (3, 0, 1)
 
 
-def test_search_by_case_number_or_any_case_value_and_by_task(ctx, desk_cases, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_case_number_or_any_case_value_and_by_task(ctx, desk_cases, make_user) -> None:
     desk, started = desk_cases
     tasks.complete_task(ctx, desk, inbox.inbox(ctx, desk, InboxFilter(q="fax")).tasks[0].id, {"customer": "蓝海示例"})
     quality = make_user("qo", "quality_office")
@@ -59,7 +59,7 @@ def test_search_by_case_number_or_any_case_value_and_by_task(ctx, desk_cases, ma
     assert inbox.inbox(ctx, desk, InboxFilter()).task_choices == [("register", "Register call")]
 
 
-def test_pages_and_refused_filters(ctx, desk_cases) -> None:  # type: ignore[no-untyped-def]
+def test_pages_and_refused_filters(ctx, desk_cases) -> None:
     desk, _started = desk_cases
     second = inbox.inbox(ctx, desk, InboxFilter(), page=2, per_page=2)
     assert (second.total, second.pages, len(second.tasks)) == (3, 2, 1)
@@ -68,7 +68,7 @@ def test_pages_and_refused_filters(ctx, desk_cases) -> None:  # type: ignore[no-
     assert set(refused.value.errors) == {"due", "scope", "page"}
 
 
-def test_mine_lists_only_what_i_claimed(ctx, desk_cases, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_mine_lists_only_what_i_claimed(ctx, desk_cases, make_user) -> None:
     desk, _started = desk_cases
     other = make_user("desk2", "service_desk")
     first = inbox.inbox(ctx, desk, InboxFilter()).tasks[0]
@@ -77,7 +77,7 @@ def test_mine_lists_only_what_i_claimed(ctx, desk_cases, make_user) -> None:  # 
     assert [t.id for t in inbox.inbox(ctx, other, InboxFilter(scope="mine")).tasks] == [first.id]
 
 
-def test_supervisors_reassign_to_someone_holding_the_role_and_it_is_audited(ctx, desk_cases, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_supervisors_reassign_to_someone_holding_the_role_and_it_is_audited(ctx, desk_cases, make_user) -> None:
     desk, started = desk_cases
     supervisor, colleague = make_user("boss", "quality_office"), make_user("desk2", "service_desk")
     make_user("eng", "engineer")
@@ -95,7 +95,7 @@ def test_supervisors_reassign_to_someone_holding_the_role_and_it_is_audited(ctx,
     assert (event.case_id, event.actor, event.data["to"]) == (started[0].id, "boss", "desk2")
 
 
-def test_a_draft_keeps_what_was_typed_until_completion(ctx, desk_cases, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_keeps_what_was_typed_until_completion(ctx, desk_cases, make_user) -> None:
     desk, _started = desk_cases
     item = inbox.inbox(ctx, desk, InboxFilter()).tasks[0]
     inbox.save_draft(ctx, desk, item.id, {"customer": "未写完的客户名", "smuggled": "x"})

@@ -17,17 +17,17 @@ from tests.processes.conftest import start  # noqa: F401 - fixture
 
 
 @pytest.fixture
-def month(ctx, staff, start):  # type: ignore[no-untyped-def]  # noqa: F811
+def month(ctx, staff, start):  # noqa: F811
     return quality_month.build(ctx, staff, start)
 
 
 @pytest.fixture
-def board(ctx, staff, month):  # type: ignore[no-untyped-def]  # noqa: F811
+def board(ctx, staff, month):  # noqa: F811
     period = reporting_period(ctx.config.timezone, quality_month.FROM, quality_month.TO)
     return kpis.dashboard(ctx, staff["quality_manager"], period)
 
 
-def test_the_figures_of_the_known_month_equal_the_hand_worked_values(board, month) -> None:  # type: ignore[no-untyped-def]
+def test_the_figures_of_the_known_month_equal_the_hand_worked_values(board, month) -> None:
     """One build of the month (it is the slow part), every figure checked in turn."""
     check_service_on_time_counts_the_finished_repairs_with_every_step_in_time(board, month)
     check_satisfaction_is_the_share_of_satisfied_answers(board, month)
@@ -39,24 +39,24 @@ def test_the_figures_of_the_known_month_equal_the_hand_worked_values(board, mont
     assert board.steps == []  # every case of the month is finished: no step is open now
 
 
-def check_service_on_time_counts_the_finished_repairs_with_every_step_in_time(board, month) -> None:  # type: ignore[no-untyped-def]
+def check_service_on_time_counts_the_finished_repairs_with_every_step_in_time(board, month) -> None:
     assert (board.on_time.count_hits, board.on_time.count_all) == (1, 2)  # C is a consultation, D a complaint
     assert board.on_time.value == 0.5 and board.met("on_time") is False
     assert (board.on_time.hits, board.on_time.misses) == ([month.a], [month.b])
 
 
-def check_satisfaction_is_the_share_of_satisfied_answers(board, month) -> None:  # type: ignore[no-untyped-def]
+def check_satisfaction_is_the_share_of_satisfied_answers(board, month) -> None:
     assert (board.satisfaction.count_hits, board.satisfaction.count_all) == (7, 8)
     assert board.satisfaction.value == 0.875 and board.met("satisfaction") is True
     assert board.satisfaction.misses == [month.b]
 
 
-def check_complaint_rate_for_which_service_is_at_fault(board, month) -> None:  # type: ignore[no-untyped-def]
+def check_complaint_rate_for_which_service_is_at_fault(board, month) -> None:
     assert (board.complaint_rate.count_hits, board.complaint_rate.count_all) == (1, 2)
     assert board.complaint_rate.hits == [month.d] and board.met("complaint_rate") is False
 
 
-def check_first_response_and_time_to_resolve(board, month) -> None:  # type: ignore[no-untyped-def]
+def check_first_response_and_time_to_resolve(board, month) -> None:
     # First step after registration: A triage after 30 min, B after 2 h, C answered after 1 h,
     # D first contact after 15 min.
     response = [0.5, 2.0, 1.0, 0.25]
@@ -68,21 +68,21 @@ def check_first_response_and_time_to_resolve(board, month) -> None:  # type: ign
     assert sorted(board.resolution.cases) == sorted([month.a, month.b, month.c, month.d])
 
 
-def check_engineer_ratings_on_the_four_items(board, month) -> None:  # type: ignore[no-untyped-def]
+def check_engineer_ratings_on_the_four_items(board, month) -> None:
     [wang] = board.engineers
     assert (wang.engineer, wang.surveys, wang.cases) == ("wang", 2, sorted([month.a, month.b]))
     # very_satisfied 4, satisfied 3, fair 2, poor 1: A all satisfied (3), B attitude fair (2).
     assert wang.scores == {"rating_attitude": 2.5, "rating_skill": 3.0, "rating_arrival": 3.0, "rating_promises": 3.0}
 
 
-def check_complaints_by_class_cause_and_department_and_costs_by_month(board, month) -> None:  # type: ignore[no-untyped-def]
+def check_complaints_by_class_cause_and_department_and_costs_by_month(board, month) -> None:
     for name, key in (("class", "quality"), ("cause", "service"), ("department", "after_sales")):
         [bucket] = board.complaints_by[name]
         assert (bucket.key, bucket.count, bucket.cumulative, bucket.cases) == (key, 1, 1.0, [month.d])
     assert [(c.month, c.amount, c.cases) for c in board.costs] == [("2026-03", Decimal("1200.00"), [month.d])]
 
 
-def check_each_number_opens_its_cases(board, month) -> None:  # type: ignore[no-untyped-def]
+def check_each_number_opens_its_cases(board, month) -> None:
     assert board.cases_behind("on_time", "missed") == [month.b]
     assert board.cases_behind("satisfaction") == sorted([month.a, month.b])
     assert board.cases_behind("complaints_cause", "service") == [month.d]
@@ -90,7 +90,7 @@ def check_each_number_opens_its_cases(board, month) -> None:  # type: ignore[no-
     assert board.cases_behind("engineers", "wang") == sorted([month.a, month.b])
 
 
-def test_only_quality_readers(ctx, staff) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_only_quality_readers(ctx, staff) -> None:  # noqa: F811
     period = reporting_period(ctx.config.timezone, quality_month.FROM, quality_month.TO)
     with pytest.raises(NotAllowed):
         kpis.dashboard(ctx, staff["engineer"], period)

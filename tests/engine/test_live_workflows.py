@@ -29,7 +29,7 @@ def answers(bpmn_id: str, inspections: int) -> dict[str, object]:
     }.get(bpmn_id, {})
 
 
-def test_a_case_written_by_another_process_is_reloaded_not_taken_from_memory(  # type: ignore[no-untyped-def]
+def test_a_case_written_by_another_process_is_reloaded_not_taken_from_memory(
     ctx, engine_config, deploy, make_user
 ) -> None:
     deploy({"linear.bpmn": diagrams.linear()})
@@ -47,7 +47,7 @@ def test_a_case_written_by_another_process_is_reloaded_not_taken_from_memory(  #
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, desk)] == ["close"]
 
 
-def test_the_open_work_items_remembered_with_a_live_workflow_match_the_database(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_open_work_items_remembered_with_a_live_workflow_match_the_database(ctx, deploy, make_user) -> None:
     deploy({REPAIR.name: REPAIR.read_bytes()})
     actor = make_user("all", *ALL_ROLES)
     case = cases.start_case(ctx, actor, "repair_bench", {})
@@ -73,7 +73,7 @@ def test_the_open_work_items_remembered_with_a_live_workflow_match_the_database(
     assert checked >= 10 and cases.get_case(ctx, SYSTEM, case.id).status == "completed"
 
 
-def test_reading_a_case_for_its_page_leaves_its_workflow_live(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_reading_a_case_for_its_page_leaves_its_workflow_live(ctx, deploy, make_user) -> None:
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk", "service_desk")
     case = cases.start_case(ctx, desk, "two_steps", {})

@@ -27,13 +27,13 @@ from tests import diagrams
 from tests.actors import SYSTEM
 
 
-def test_the_migration_creates_exactly_the_models_schema(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_the_migration_creates_exactly_the_models_schema(ctx) -> None:
     with ctx.db.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
 
 
-def test_sqlite_runs_with_wal_and_foreign_keys(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_runs_with_wal_and_foreign_keys(ctx) -> None:
     if ctx.db.dialect.name != "sqlite":
         pytest.skip("SQLite settings")
     with ctx.db.connect() as connection:
@@ -42,7 +42,7 @@ def test_sqlite_runs_with_wal_and_foreign_keys(ctx) -> None:  # type: ignore[no-
         assert connection.execute(text("PRAGMA wal_autocheckpoint")).scalar() == WAL_CHECKPOINT_PAGES
 
 
-def test_a_version_is_stored_once_and_cases_only_reference_it(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_version_is_stored_once_and_cases_only_reference_it(ctx, deploy, make_user) -> None:
     desk = make_user("desk", "service_desk")
     deploy({"linear.bpmn": diagrams.linear()})
     for _ in range(3):
@@ -57,7 +57,7 @@ def test_a_version_is_stored_once_and_cases_only_reference_it(ctx, deploy, make_
             assert "two_steps" not in json.loads(unpack_state(case.state)).get("spec", {})
 
 
-def test_a_changed_diagram_becomes_a_new_version_and_running_cases_stay(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_diagram_becomes_a_new_version_and_running_cases_stay(ctx, deploy, make_user) -> None:
     desk = make_user("desk", "service_desk")
     first = deploy({"linear.bpmn": diagrams.linear()})[0]
     old_case = cases.start_case(ctx, desk, "two_steps", {})
@@ -68,7 +68,7 @@ def test_a_changed_diagram_becomes_a_new_version_and_running_cases_stay(ctx, dep
     assert cases.start_case(ctx, desk, "two_steps", {}).process_version == 2
 
 
-def test_a_reloaded_case_gets_the_sandbox_back(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_reloaded_case_gets_the_sandbox_back(ctx, deploy, make_user) -> None:
     """SpiffWorkflow gives a deserialized workflow its default (unsandboxed) engine."""
     desk = make_user("desk", "service_desk")
     deploy({"linear.bpmn": diagrams.linear()})
@@ -81,7 +81,7 @@ def test_a_reloaded_case_gets_the_sandbox_back(ctx, deploy, make_user) -> None: 
             runtime.workflow.script_engine.evaluate(task, "open('/etc/hostname').read()")
 
 
-def test_a_condition_failing_at_run_time_names_its_gateway(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_condition_failing_at_run_time_names_its_gateway(ctx, deploy, make_user) -> None:
     desk, office = make_user("desk", "service_desk"), make_user("qo", "quality_office")
     deploy({"linear.bpmn": diagrams.linear("missing", condition="undefined_name > 3")})
     cases.start_case(ctx, desk, "missing", {})
@@ -93,7 +93,7 @@ def test_a_condition_failing_at_run_time_names_its_gateway(ctx, deploy, make_use
 
 def test_a_live_workflow_is_not_reused_after_another_process_wrote_the_case(
     ctx, engine_config, deploy, make_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Process A keeps the workflow after starting the case; process B then advances it."""
     from engine.store.context import EngineContext
 
@@ -109,9 +109,7 @@ def test_a_live_workflow_is_not_reused_after_another_process_wrote_the_case(
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, desk)] == ["close"]
 
 
-def test_running_cases_survive_the_state_compression_migration_both_ways(  # type: ignore[no-untyped-def]
-    ctx, engine_config, deploy, make_user
-) -> None:
+def test_running_cases_survive_the_state_compression_migration_both_ways(ctx, engine_config, deploy, make_user) -> None:
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk", "service_desk")
     case = cases.start_case(ctx, desk, "two_steps", {})

@@ -16,7 +16,7 @@ from tests.actors import SYSTEM
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_escalation_fires_once_after_eight_working_hours(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_escalation_fires_once_after_eight_working_hours(ctx, deploy, make_user) -> None:
     office, manager = make_user("qo", "quality_office"), make_user("qm", "quality_manager")
     deploy({"esc.bpmn": diagrams.timer_escalation()})
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
@@ -37,7 +37,7 @@ def test_escalation_fires_once_after_eight_working_hours(ctx, deploy, make_user)
         assert timers.fire_due_timers(ctx) == 0
 
 
-def test_only_one_worker_can_claim_a_due_case(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_one_worker_can_claim_a_due_case(ctx, deploy, make_user) -> None:
     office = make_user("qo", "quality_office")
     deploy({"esc.bpmn": diagrams.timer_escalation()})
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
@@ -52,7 +52,7 @@ def test_only_one_worker_can_claim_a_due_case(ctx, deploy, make_user) -> None:  
         assert timers.fire_case(ctx, timers.TIMER_ACTOR, case.id, due) is False  # no longer due
 
 
-def test_completing_the_task_in_time_cancels_the_timer(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_completing_the_task_in_time_cancels_the_timer(ctx, deploy, make_user) -> None:
     office = make_user("qo", "quality_office")
     deploy({"esc.bpmn": diagrams.timer_escalation()})
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
@@ -62,7 +62,7 @@ def test_completing_the_task_in_time_cancels_the_timer(ctx, deploy, make_user) -
     assert (info.status, info.next_timer_at) == ("completed", None)
 
 
-def test_a_bare_iso_duration_in_the_diagram_runs_as_a_timer(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_bare_iso_duration_in_the_diagram_runs_as_a_timer(ctx, deploy, make_user) -> None:
     """Owners may write P3D where SpiffWorkflow needs the Python string "P3D" (docs/engine.md)."""
     office = make_user("qo", "quality_office")
     bare = diagrams.timer_escalation().replace(

@@ -15,7 +15,7 @@ from tests.diagrams import user_task
 ROLES = role_aliases()
 
 
-def problems_of(files: dict[str, bytes], **options: bool) -> list:  # type: ignore[type-arg]
+def problems_of(files: dict[str, bytes], **options: bool) -> list:
     problems, built = check_files(files, ROLES, **options)
     assert not built or not problems
     return problems
@@ -128,7 +128,7 @@ def test_spiff_semantic_errors_get_their_line_back() -> None:
     assert problems[0].line == line_of(doc, 'id="f4"')
 
 
-def test_deploying_a_bad_set_raises_with_all_problems(deploy) -> None:  # type: ignore[no-untyped-def]
+def test_deploying_a_bad_set_raises_with_all_problems(deploy) -> None:
     with pytest.raises(InvalidProcess) as caught:
         deploy({"a.bpmn": diagrams.linear(condition="amount >")})
     assert caught.value.problems[0].element == "f_yes"

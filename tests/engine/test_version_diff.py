@@ -12,7 +12,7 @@ from tests import diagrams
 from tests.processes.conftest import PROCESSES
 
 
-def test_compare_lists_added_removed_and_changed_elements(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_compare_lists_added_removed_and_changed_elements(ctx, deploy, make_user) -> None:
     owner = make_user("owner", "process_owner")
     deploy({"linear.bpmn": diagrams.linear()})
     changed = (
@@ -27,7 +27,7 @@ def test_compare_lists_added_removed_and_changed_elements(ctx, deploy, make_user
     assert ("spare", "removed") in back
 
 
-def test_moving_shapes_is_not_a_change_and_only_owners_compare(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_moving_shapes_is_not_a_change_and_only_owners_compare(ctx, deploy, make_user) -> None:
     owner = make_user("owner", "process_owner")
     source = (PROCESSES / "follow_up.bpmn").read_bytes()
     deploy({"follow_up.bpmn": source})

@@ -12,7 +12,7 @@ from tests.processes.conftest import PROCESSES
 SHIPPED = {p.name: p.read_bytes() for p in sorted(PROCESSES.iterdir()) if p.suffix in (".bpmn", ".dmn")}
 
 
-def versions(ctx) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def versions(ctx) -> dict[str, int]:
     with ctx.uow() as uow:
         rows = uow.session.execute(select(ProcessVersion.key, ProcessVersion.version))
         latest: dict[str, int] = {}
@@ -21,14 +21,14 @@ def versions(ctx) -> dict[str, int]:  # type: ignore[no-untyped-def]
         return latest
 
 
-def test_the_same_set_twice_deploys_nothing_new(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_set_twice_deploys_nothing_new(ctx) -> None:
     first = processes.deploy_files(ctx, SYSTEM, SHIPPED)
     again = processes.deploy_files(ctx, SYSTEM, SHIPPED)
     assert all(d.created for d in first) and not any(d.created for d in again)
     assert set(versions(ctx).values()) == {1}
 
 
-def test_one_changed_called_process_gives_every_caller_a_new_version(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_one_changed_called_process_gives_every_caller_a_new_version(ctx) -> None:
     processes.deploy_files(ctx, SYSTEM, SHIPPED)
     changed = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 1)")
     assert changed != SHIPPED["follow_up.bpmn"]

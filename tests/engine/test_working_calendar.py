@@ -97,7 +97,7 @@ def test_naive_datetimes_are_refused(calendar: WorkingCalendar) -> None:
         calendar.add_working_hours(datetime(2026, 3, 2, 9, 0), 1)
 
 
-def test_database_overrides_reach_the_calendar_and_silence_the_warning(ctx) -> None:  # type: ignore[no-untyped-def]
+def test_database_overrides_reach_the_calendar_and_silence_the_warning(ctx) -> None:
     assert calendar_days.calendar_warnings(ctx, SYSTEM, date(2026, 11, 22))
     calendar_days.set_day(ctx, SYSTEM, date(2027, 1, 1), False, "New Year")
     assert calendar_days.calendar_warnings(ctx, SYSTEM, date(2026, 11, 22)) == []
