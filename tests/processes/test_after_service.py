@@ -11,7 +11,7 @@ from tests.processes.journeys import SATISFIED
 from tests.processes.journeys import rate_and_follow_up
 
 
-def solved_by_phone(start):  # type: ignore[no-untyped-def]
+def solved_by_phone(start):
     case = start("service_request")
     case.do("service_desk", "register", CALL)
     case.do("quality_office", "triage", IN_WARRANTY)
@@ -19,7 +19,7 @@ def solved_by_phone(start):  # type: ignore[no-untyped-def]
     return case
 
 
-def test_a_poor_rating_opens_a_follow_up_by_the_quality_office(start) -> None:  # type: ignore[no-untyped-def]
+def test_a_poor_rating_opens_a_follow_up_by_the_quality_office(start) -> None:
     case = solved_by_phone(start)
     case.do("service_desk", "rate", {**SATISFIED, "rating_arrival": "poor", "rating_comment": "到达太晚"})
     assert case.open() == ["poor_follow_up"]
@@ -27,20 +27,20 @@ def test_a_poor_rating_opens_a_follow_up_by_the_quality_office(start) -> None:  
     assert case.open() == []
 
 
-def test_ratings_have_four_levels_on_four_items(start) -> None:  # type: ignore[no-untyped-def]
+def test_ratings_have_four_levels_on_four_items(start) -> None:
     case = solved_by_phone(start)
     fields = {f["id"]: f for f in case.task("service_desk", "rate").form["fields"]}
     for item in ("attitude", "skill", "arrival", "promises"):
         assert [o["id"] for o in fields[f"rating_{item}"]["options"]] == ["very_satisfied", "satisfied", "fair", "poor"]
 
 
-def test_the_customer_is_called_one_month_after_the_service(start) -> None:  # type: ignore[no-untyped-def]
+def test_the_customer_is_called_one_month_after_the_service(start) -> None:
     case = solved_by_phone(start)
     rate_and_follow_up(case)
     assert case.status == "completed"
 
 
-def test_maintenance_contract_renewal_notice_one_month_before_expiry(start) -> None:  # type: ignore[no-untyped-def]
+def test_maintenance_contract_renewal_notice_one_month_before_expiry(start) -> None:
     outcomes = {}
     for renewed in (True, False):
         contract = {"customer": "北辰示例油田设备", "contract_no": f"WB-{renewed}", "contract_end": "2027-06-30"}

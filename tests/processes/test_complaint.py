@@ -29,7 +29,7 @@ RESULT = {"result": "已更换三台", "customer_informed": True, "external_cost
 CAPA = {"corrective_action": "复紧全部在库产品", "preventive_action": "增加扭矩检验", "effective": True}
 
 
-def analysed(start, **register):  # type: ignore[no-untyped-def]
+def analysed(start, **register):
     case = start("complaint")
     case.do("service_desk", "register", {**COMPLAINT, **register})
     case.do("service_desk", "first_contact", {"contact_note": "当即电话联系客户"})
@@ -37,7 +37,7 @@ def analysed(start, **register):  # type: ignore[no-untyped-def]
     return case
 
 
-def test_every_complaint_gets_a_number_and_a_first_contact_at_once(start) -> None:  # type: ignore[no-untyped-def]
+def test_every_complaint_gets_a_number_and_a_first_contact_at_once(start) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case = start("complaint")
         case.do("service_desk", "register", COMPLAINT)
@@ -45,21 +45,21 @@ def test_every_complaint_gets_a_number_and_a_first_contact_at_once(start) -> Non
     assert case.task("service_desk", "first_contact").due_at == datetime(2026, 3, 2, 11, 0, tzinfo=SHANGHAI)
 
 
-def test_general_complaints_are_due_within_15_working_days(start) -> None:  # type: ignore[no-untyped-def]
+def test_general_complaints_are_due_within_15_working_days(start) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case = analysed(start)
     case.do("quality_office", "record_minor", {"feedback_to": "生产部"})
     assert case.task("quality_office", "carry_out").due_at == datetime(2026, 3, 23, 9, 0, tzinfo=SHANGHAI)
 
 
-def test_complex_complaints_are_due_within_a_month(start) -> None:  # type: ignore[no-untyped-def]
+def test_complex_complaints_are_due_within_a_month(start) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case = analysed(start, complexity="complex")
     case.do("quality_office", "record_minor", {"feedback_to": "生产部"})
     assert case.task("quality_office", "carry_out").due_at == datetime(2026, 4, 1, 9, 0, tzinfo=SHANGHAI)
 
 
-def test_not_the_companys_fault_is_explained_with_evidence(start) -> None:  # type: ignore[no-untyped-def]
+def test_not_the_companys_fault_is_explained_with_evidence(start) -> None:
     case = start("complaint")
     case.do("service_desk", "register", COMPLAINT)
     case.do("service_desk", "first_contact", {"contact_note": "已联系"})
@@ -68,7 +68,7 @@ def test_not_the_companys_fault_is_explained_with_evidence(start) -> None:  # ty
     assert case.status == "completed"
 
 
-def test_minor_complaints_are_recorded_fed_back_and_closed_with_capa(start) -> None:  # type: ignore[no-untyped-def]
+def test_minor_complaints_are_recorded_fed_back_and_closed_with_capa(start) -> None:
     case = analysed(start)
     case.do("quality_office", "record_minor", {"feedback_to": "生产部"})
     case.do("quality_office", "carry_out", RESULT)
@@ -76,7 +76,7 @@ def test_minor_complaints_are_recorded_fed_back_and_closed_with_capa(start) -> N
     assert case.status == "completed"
 
 
-def test_serious_complaints_get_measures_negotiation_and_parallel_department_approval(start) -> None:  # type: ignore[no-untyped-def]
+def test_serious_complaints_get_measures_negotiation_and_parallel_department_approval(start) -> None:
     case = analysed(start, severity="serious", about_staff="王工")
     case.do("quality_office", "handling_form", {"handling_form_no": "TS-01"})
     assert case.open() == ["propose_production", "propose_technical"]
@@ -95,7 +95,7 @@ def test_serious_complaints_get_measures_negotiation_and_parallel_department_app
     assert case.status == "completed"
 
 
-def test_a_department_rejecting_a_serious_complaint_sends_it_to_the_general_manager(start) -> None:  # type: ignore[no-untyped-def]
+def test_a_department_rejecting_a_serious_complaint_sends_it_to_the_general_manager(start) -> None:
     case = analysed(start, severity="serious")
     case.do("quality_office", "handling_form", {"handling_form_no": "TS-02"})
     case.do("workshop", "propose_production", {"production_measures": "返工"})
@@ -109,7 +109,7 @@ def test_a_department_rejecting_a_serious_complaint_sends_it_to_the_general_mana
     assert case.open() == ["gm_review"]
 
 
-def test_major_complaints_are_reviewed_by_the_general_manager_and_answered_in_writing(start) -> None:  # type: ignore[no-untyped-def]
+def test_major_complaints_are_reviewed_by_the_general_manager_and_answered_in_writing(start) -> None:
     case = analysed(start, severity="major")
     assert case.open() == ["gm_review"]
     case.do("general_manager", "gm_review", {"gm_decision": "全部更换并赔偿运费"})
@@ -117,7 +117,7 @@ def test_major_complaints_are_reviewed_by_the_general_manager_and_answered_in_wr
     assert case.open() == ["carry_out"]
 
 
-def test_a_complaint_past_its_deadline_is_chased(start) -> None:  # type: ignore[no-untyped-def]
+def test_a_complaint_past_its_deadline_is_chased(start) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case = analysed(start, complexity="simple")
         case.do("quality_office", "record_minor", {"feedback_to": "生产部"})

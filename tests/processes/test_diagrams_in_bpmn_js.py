@@ -13,7 +13,7 @@ from tools.browser import viewer_page
 
 
 @pytest.mark.parametrize("path", DIAGRAMS, ids=[p.name for p in DIAGRAMS])
-def test_the_diagram_imports_without_warnings_and_draws_every_element(browser, path) -> None:  # type: ignore[no-untyped-def]
+def test_the_diagram_imports_without_warnings_and_draws_every_element(browser, path) -> None:
     xml = path.read_text(encoding="utf-8")
     page = viewer_page(browser)
     try:

@@ -10,7 +10,7 @@ from tests.processes.journeys import to_solution
 NOTICE = {"notice_no": "TH-2026-007", "notice_items": "AWP-12 整机 1 台"}
 
 
-def confirmed(start, kind: str = "exchange", amount: str = "18000"):  # type: ignore[no-untyped-def]
+def confirmed(start, kind: str = "exchange", amount: str = "18000"):
     case = start("service_request")
     to_solution(case, "exchange")
     case.do("quality_office", "check", {"exchange_reason": "defect", "eligible": True})
@@ -19,7 +19,7 @@ def confirmed(start, kind: str = "exchange", amount: str = "18000"):  # type: ig
     return case
 
 
-def test_goods_not_eligible_are_not_exchanged(start) -> None:  # type: ignore[no-untyped-def]
+def test_goods_not_eligible_are_not_exchanged(start) -> None:
     case = start("service_request")
     to_solution(case, "exchange")
     case.do("quality_office", "check", {"exchange_reason": "other", "eligible": False})
@@ -27,7 +27,7 @@ def test_goods_not_eligible_are_not_exchanged(start) -> None:  # type: ignore[no
     assert case.open() == ["rate"]
 
 
-def test_sales_representative_must_confirm(start) -> None:  # type: ignore[no-untyped-def]
+def test_sales_representative_must_confirm(start) -> None:
     case = start("service_request")
     to_solution(case, "exchange")
     case.do("quality_office", "check", {"exchange_reason": "transport", "eligible": True})
@@ -35,7 +35,7 @@ def test_sales_representative_must_confirm(start) -> None:  # type: ignore[no-un
     assert case.open() == ["tell_refused"]
 
 
-def test_exchange_notice_is_approved_by_the_division_head_alone_for_small_amounts(start) -> None:  # type: ignore[no-untyped-def]
+def test_exchange_notice_is_approved_by_the_division_head_alone_for_small_amounts(start) -> None:
     case = confirmed(start)
     assert case.open() == ["approve_division"]
     case.do("division_head", "approve_division", {"division_approved": True, "division_approved_comment": "同意换货"})
@@ -47,7 +47,7 @@ def test_exchange_notice_is_approved_by_the_division_head_alone_for_small_amount
     assert case.open() == ["rate"]
 
 
-def test_refunds_also_need_the_general_manager(start) -> None:  # type: ignore[no-untyped-def]
+def test_refunds_also_need_the_general_manager(start) -> None:
     case = confirmed(start, kind="refund", amount="9000")
     case.do("division_head", "approve_division", {"division_approved": True})
     assert case.open() == ["approve_gm"]
@@ -61,21 +61,21 @@ def test_refunds_also_need_the_general_manager(start) -> None:  # type: ignore[n
     assert case.open() == ["rate"]
 
 
-def test_large_amounts_need_the_general_manager_whose_refusal_is_told_to_the_customer(start) -> None:  # type: ignore[no-untyped-def]
+def test_large_amounts_need_the_general_manager_whose_refusal_is_told_to_the_customer(start) -> None:
     case = confirmed(start, amount="80000")
     case.do("division_head", "approve_division", {"division_approved": True})
     case.do("general_manager", "approve_gm", {"gm_approved": False, "gm_approved_comment": "先返厂复检"})
     assert case.open() == ["tell_refused"]
 
 
-def test_division_head_refusal_is_told_to_the_customer(start) -> None:  # type: ignore[no-untyped-def]
+def test_division_head_refusal_is_told_to_the_customer(start) -> None:
     case = confirmed(start)
     case.do("division_head", "approve_division", {"division_approved": False})
     case.do("service_desk", "tell_refused", {"refusal_note": "审批未通过"})
     assert case.open() == ["rate"]
 
 
-def test_scrapping_not_approved_means_repair_and_restock(start) -> None:  # type: ignore[no-untyped-def]
+def test_scrapping_not_approved_means_repair_and_restock(start) -> None:
     case = confirmed(start)
     case.do("division_head", "approve_division", {"division_approved": True})
     case.do("warehouse", "ship_replacement", {"stock_out_no": "CK-101"})
@@ -85,7 +85,7 @@ def test_scrapping_not_approved_means_repair_and_restock(start) -> None:  # type
     assert case.open() == ["restock"]
 
 
-def test_who_issued_the_notice_does_not_approve_it(ctx, start, staff, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_who_issued_the_notice_does_not_approve_it(ctx, start, staff, make_user) -> None:
     """Four eyes on the 产品质量退换通知单: a quality officer who is also a division head issues
     the notice and is refused the approval; another division head approves."""
     both = make_user("deputy", "quality_office", "division_head")

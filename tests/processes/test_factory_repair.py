@@ -12,14 +12,14 @@ from tests.processes.journeys import to_solution
 JOINT = {"participants": "质量、技术、检验、生产", "root_cause": "油泵磨损"}
 
 
-def returned(start, matches: bool = True):  # type: ignore[no-untyped-def]
+def returned(start, matches: bool = True):
     case = start("service_request")
     to_solution(case, "factory")
     case.do("warehouse", "receive", {"received_qty": 2, "matches_list": matches})
     return case
 
 
-def test_repaired_goods_are_inspected_and_shipped_back_within_3_working_days(start) -> None:  # type: ignore[no-untyped-def]
+def test_repaired_goods_are_inspected_and_shipped_back_within_3_working_days(start) -> None:
     case = returned(start)
     case.do(
         "quality_office", "reinspect", {**JOINT, "repairable": True, "parts_source": "own", "responsibility": "company"}
@@ -32,14 +32,14 @@ def test_repaired_goods_are_inspected_and_shipped_back_within_3_working_days(sta
     assert case.open() == ["rate"]
 
 
-def test_discrepancy_with_the_return_list_is_confirmed_with_the_customer(start) -> None:  # type: ignore[no-untyped-def]
+def test_discrepancy_with_the_return_list_is_confirmed_with_the_customer(start) -> None:
     case = returned(start, matches=False)
     assert case.open() == ["confirm_discrepancy"]
     case.do("service_desk", "confirm_discrepancy", {"discrepancy_confirmed": True})
     assert case.open() == ["reinspect"]
 
 
-def test_paid_repair_of_a_purchased_part_is_confirmed_first_and_repaired_again_on_failure(start) -> None:  # type: ignore[no-untyped-def]
+def test_paid_repair_of_a_purchased_part_is_confirmed_first_and_repaired_again_on_failure(start) -> None:
     case = returned(start)
     case.do(
         "quality_office",
@@ -57,7 +57,7 @@ def test_paid_repair_of_a_purchased_part_is_confirmed_first_and_repaired_again_o
     assert case.data["repair_attempts"] == 2
 
 
-def test_a_repair_that_fails_inspection_three_times_goes_to_exchange_or_refund(start) -> None:  # type: ignore[no-untyped-def]
+def test_a_repair_that_fails_inspection_three_times_goes_to_exchange_or_refund(start) -> None:
     case = returned(start)
     case.do(
         "quality_office", "reinspect", {**JOINT, "repairable": True, "parts_source": "own", "responsibility": "company"}
@@ -72,7 +72,7 @@ def test_a_repair_that_fails_inspection_three_times_goes_to_exchange_or_refund(s
     assert case.open() == ["rate"]  # back in the service request: the survey follows
 
 
-def test_customer_refusing_the_repair_fee_gets_the_goods_back_as_they_are(start) -> None:  # type: ignore[no-untyped-def]
+def test_customer_refusing_the_repair_fee_gets_the_goods_back_as_they_are(start) -> None:
     case = returned(start)
     case.do(
         "quality_office",
@@ -84,7 +84,7 @@ def test_customer_refusing_the_repair_fee_gets_the_goods_back_as_they_are(start)
     assert case.open() == ["rate"]
 
 
-def test_not_repairable_by_company_fault_goes_to_exchange_or_refund(start) -> None:  # type: ignore[no-untyped-def]
+def test_not_repairable_by_company_fault_goes_to_exchange_or_refund(start) -> None:
     case = returned(start)
     case.do(
         "quality_office",
@@ -95,7 +95,7 @@ def test_not_repairable_by_company_fault_goes_to_exchange_or_refund(start) -> No
     assert case.open() == ["check"]
 
 
-def test_not_repairable_by_customer_fault_is_scrapped_or_returned_as_the_customer_decides(start) -> None:  # type: ignore[no-untyped-def]
+def test_not_repairable_by_customer_fault_is_scrapped_or_returned_as_the_customer_decides(start) -> None:
     ends = {}
     for disposal, step, data in [
         ("scrap", "scrap", {"scrap_record": "客户同意报废"}),

@@ -19,13 +19,13 @@ from tests.processes.journeys import to_solution
 QUOTE = {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": "860.00"}
 
 
-def finish_on_site(case) -> None:  # type: ignore[no-untyped-def]
+def finish_on_site(case) -> None:
     case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})  # on the customer's behalf
     case.do("quality_office", "approve_leave", {"leave": "approved"})
     report_and_verify(case)
 
 
-def test_paid_service_is_quoted_confirmed_dispatched_and_invoiced(start) -> None:  # type: ignore[no-untyped-def]
+def test_paid_service_is_quoted_confirmed_dispatched_and_invoiced(start) -> None:
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
     assert case.open() == ["quote"]
@@ -39,7 +39,7 @@ def test_paid_service_is_quoted_confirmed_dispatched_and_invoiced(start) -> None
     assert case.status == "completed"
 
 
-def test_customer_steps_done_by_the_service_desk_are_audited_as_on_behalf(ctx, start) -> None:  # type: ignore[no-untyped-def]
+def test_customer_steps_done_by_the_service_desk_are_audited_as_on_behalf(ctx, start) -> None:
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
     case.do("finance", "quote", QUOTE)
@@ -53,7 +53,7 @@ def test_customer_steps_done_by_the_service_desk_are_audited_as_on_behalf(ctx, s
     assert (event.actor, event.data["on_behalf_of"], event.data["quote_accepted"]) == ("service_desk", "customer", True)
 
 
-def test_fee_refused_by_the_customer_needs_general_manager_approval(start) -> None:  # type: ignore[no-untyped-def]
+def test_fee_refused_by_the_customer_needs_general_manager_approval(start) -> None:
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
     case.do("finance", "quote", QUOTE)
@@ -65,7 +65,7 @@ def test_fee_refused_by_the_customer_needs_general_manager_approval(start) -> No
     assert case.open() == ["rate"]  # no invoice: the fee was waived
 
 
-def test_out_of_warranty_fee_refused_and_not_approved_ends_without_service(start) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_warranty_fee_refused_and_not_approved_ends_without_service(start) -> None:
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
     case.do("finance", "quote", QUOTE)
@@ -75,7 +75,7 @@ def test_out_of_warranty_fee_refused_and_not_approved_ends_without_service(start
     assert case.open() == ["rate"]
 
 
-def test_partner_product_is_notified_before_service(start) -> None:  # type: ignore[no-untyped-def]
+def test_partner_product_is_notified_before_service(start) -> None:
     case = start("service_request")
     to_solution(case, "onsite", {"product_category": "partner", "under_warranty": True})
     assert case.open() == ["notify_partner"]
@@ -84,7 +84,7 @@ def test_partner_product_is_notified_before_service(start) -> None:  # type: ign
 
 
 @pytest.mark.parametrize("distance, hours", [(250, 24), (800, 48), (1500, 72)])
-def test_arrival_deadline_follows_distance(start, distance, hours) -> None:  # type: ignore[no-untyped-def]
+def test_arrival_deadline_follows_distance(start, distance, hours) -> None:
     case = start("service_request")
     to_solution(case, "onsite")
     case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": distance})
@@ -96,7 +96,7 @@ def test_arrival_deadline_follows_distance(start, distance, hours) -> None:  # t
     assert service.assignee == "wang"
 
 
-def test_dispatch_is_due_within_24_hours_and_arrival_by_clock_hours(start) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_is_due_within_24_hours_and_arrival_by_clock_hours(start) -> None:
     case = start("service_request")
     with time_machine.travel(datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI), tick=False):
         to_solution(case, "onsite")
@@ -107,7 +107,7 @@ def test_dispatch_is_due_within_24_hours_and_arrival_by_clock_hours(start) -> No
     assert case.task("engineer_wang", "service").due_at == datetime(2026, 3, 8, 17, 0, tzinfo=SHANGHAI)
 
 
-def test_unit_not_fixed_on_site_goes_back_to_the_factory(start) -> None:  # type: ignore[no-untyped-def]
+def test_unit_not_fixed_on_site_goes_back_to_the_factory(start) -> None:
     case = start("service_request")
     to_solution(case, "onsite")
     dispatch_and_repair(case, repaired=False)
@@ -122,7 +122,7 @@ def test_unit_not_fixed_on_site_goes_back_to_the_factory(start) -> None:  # type
     assert case.open() == ["trip_report"]
 
 
-def test_leaving_without_approval_and_late_reports_are_recorded(start) -> None:  # type: ignore[no-untyped-def]
+def test_leaving_without_approval_and_late_reports_are_recorded(start) -> None:
     case = start("service_request")
     to_solution(case, "onsite")
     dispatch_and_repair(case)

@@ -13,7 +13,7 @@ from tests.processes.journeys import UNRESOLVED
 from tests.processes.journeys import rate_and_follow_up
 
 
-def test_information_reaches_the_quality_office_within_4_working_hours(start) -> None:  # type: ignore[no-untyped-def]
+def test_information_reaches_the_quality_office_within_4_working_hours(start) -> None:
     with time_machine.travel(datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI), tick=False):
         case = start("service_request")
     register = case.task("service_desk", "register")
@@ -21,7 +21,7 @@ def test_information_reaches_the_quality_office_within_4_working_hours(start) ->
     assert case.info.number.startswith("SR-2026-")
 
 
-def test_late_forwarding_is_recorded_against_the_desk(start) -> None:  # type: ignore[no-untyped-def]
+def test_late_forwarding_is_recorded_against_the_desk(start) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case = start("service_request")
     # 09:00-12:00 and 13:30-14:30 are the first 4 working hours
@@ -33,7 +33,7 @@ def test_late_forwarding_is_recorded_against_the_desk(start) -> None:  # type: i
     assert case.open() == ["answer"]
 
 
-def test_consultation_is_answered_within_8_working_hours(start) -> None:  # type: ignore[no-untyped-def]
+def test_consultation_is_answered_within_8_working_hours(start) -> None:
     case = start("service_request")
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case.do("service_desk", "register", {**CALL, "request_kind": "consultation"})
@@ -42,7 +42,7 @@ def test_consultation_is_answered_within_8_working_hours(start) -> None:  # type
     assert case.status == "completed"
 
 
-def test_a_complaint_call_goes_to_complaint_handling(start) -> None:  # type: ignore[no-untyped-def]
+def test_a_complaint_call_goes_to_complaint_handling(start) -> None:
     case = start("service_request")
     case.do("service_desk", "register", {**CALL, "request_kind": "complaint"})
     assert case.open() == ["register"]  # the complaint's own registration form
@@ -58,7 +58,7 @@ def test_a_complaint_call_goes_to_complaint_handling(start) -> None:  # type: ig
     assert case.status == "completed"
 
 
-def test_service_type_and_priority_follow_category_and_warranty(start) -> None:  # type: ignore[no-untyped-def]
+def test_service_type_and_priority_follow_category_and_warranty(start) -> None:
     outcomes = {}
     for label, triage in {
         "own, in warranty": IN_WARRANTY,
@@ -78,7 +78,7 @@ def test_service_type_and_priority_follow_category_and_warranty(start) -> None: 
     }
 
 
-def test_phone_guidance_first_and_a_survey_after_every_service(start) -> None:  # type: ignore[no-untyped-def]
+def test_phone_guidance_first_and_a_survey_after_every_service(start) -> None:
     case = start("service_request")
     case.do("service_desk", "register", CALL)
     case.do("quality_office", "triage", IN_WARRANTY)
@@ -89,7 +89,7 @@ def test_phone_guidance_first_and_a_survey_after_every_service(start) -> None:  
     assert case.status == "completed"
 
 
-def test_competitor_product_needs_general_manager_approval(start) -> None:  # type: ignore[no-untyped-def]
+def test_competitor_product_needs_general_manager_approval(start) -> None:
     case = start("service_request")
     case.do("service_desk", "register", CALL)
     case.do("quality_office", "triage", {**IN_WARRANTY, "product_category": "competitor"})
@@ -102,7 +102,7 @@ def test_competitor_product_needs_general_manager_approval(start) -> None:  # ty
     assert case.open() == ["guidance"]
 
 
-def test_competitor_service_refused_by_general_manager_is_told_to_the_customer(start) -> None:  # type: ignore[no-untyped-def]
+def test_competitor_service_refused_by_general_manager_is_told_to_the_customer(start) -> None:
     case = start("service_request")
     case.do("service_desk", "register", CALL)
     case.do("quality_office", "triage", {**IN_WARRANTY, "product_category": "competitor"})
@@ -111,7 +111,7 @@ def test_competitor_service_refused_by_general_manager_is_told_to_the_customer(s
     assert case.status == "completed"
 
 
-def test_solution_not_decided_within_8_working_hours_is_chased(start) -> None:  # type: ignore[no-untyped-def]
+def test_solution_not_decided_within_8_working_hours_is_chased(start) -> None:
     case = start("service_request")
     case.do("service_desk", "register", CALL)
     case.do("quality_office", "triage", IN_WARRANTY)

@@ -8,7 +8,7 @@ from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 
 
-def test_only_admins_see_user_administration(app, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_admins_see_user_administration(app, make_user) -> None:
     make_user("desk", "service_desk")
     client = app.test_client()
     sign_in(client, "desk")
@@ -16,7 +16,7 @@ def test_only_admins_see_user_administration(app, make_user) -> None:  # type: i
     assert client.get("/admin/users/new").status_code == 403
 
 
-def test_an_admin_creates_a_user_and_errors_keep_the_typed_values(app, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_creates_a_user_and_errors_keep_the_typed_values(app, make_user) -> None:
     make_user("root", "admin")
     client = app.test_client()
     sign_in(client, "root")
@@ -45,13 +45,13 @@ def test_an_admin_creates_a_user_and_errors_keep_the_typed_values(app, make_user
     assert sign_in(fresh, "zhao", "long enough pw").status_code == 302
 
 
-def test_a_deactivated_user_can_neither_sign_in_nor_use_a_token(app, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_deactivated_user_can_neither_sign_in_nor_use_a_token(app, make_user) -> None:
     make_user("root", "admin")
     worker = make_user("wang", "engineer")
     wang = app.test_client()
     sign_in(wang, "wang")
     page = wang.post("/profile", data={"csrf_token": csrf(wang, "/profile"), "name": "script"}).get_data(as_text=True)
-    token = re.search(r'<code id="new-token">([^<]+)</code>', page).group(1)  # type: ignore[union-attr]
+    token = re.search(r'<code id="new-token">([^<]+)</code>', page).group(1)
     api = app.test_client()
     assert api.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     admin = app.test_client()
@@ -63,7 +63,7 @@ def test_a_deactivated_user_can_neither_sign_in_nor_use_a_token(app, make_user) 
     assert sign_in(app.test_client(), "wang").status_code == 401
 
 
-def test_an_admin_cannot_lock_themselves_out(app, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_cannot_lock_themselves_out(app, make_user) -> None:
     root = make_user("root", "admin")
     client = app.test_client()
     sign_in(client, "root")

@@ -11,7 +11,7 @@ from tests.actors import SYSTEM
 
 
 @pytest.fixture
-def api(app, ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+def api(app, ctx, make_user, deploy):
     """A client per role: ``api["desk"].get(...)`` sends that user's bearer token."""
     deploy({"linear.bpmn": diagrams.linear()})
     people = {
@@ -29,17 +29,17 @@ def api(app, ctx, make_user, deploy):  # type: ignore[no-untyped-def]
 
 
 class Client:
-    def __init__(self, client, token: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, client, token: str) -> None:
         self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
 
-    def get(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
+    def get(self, path: str, **kwargs):
         return self.client.get(path, headers=self.headers, **kwargs)
 
-    def post(self, path: str, **kwargs):  # type: ignore[no-untyped-def]
+    def post(self, path: str, **kwargs):
         return self.client.post(path, headers=self.headers, **kwargs)
 
 
-def start(api, customer: str = "东方机械"):  # type: ignore[no-untyped-def]
+def start(api, customer: str = "东方机械"):
     response = api["desk"].post("/api/v1/cases", json={"process": "two_steps", "data": {"channel": "phone"}})
     assert response.status_code == 201, response.json
     case = response.json
@@ -50,14 +50,14 @@ def start(api, customer: str = "东方机械"):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("header", [None, "Bearer", "Bearer nope", "Basic abc"])
-def test_requests_without_a_valid_token_get_401(app, api, header) -> None:  # type: ignore[no-untyped-def]
+def test_requests_without_a_valid_token_get_401(app, api, header) -> None:
     headers = {"Authorization": header} if header else {}
     response = app.test_client().get("/api/v1/tasks", headers=headers)
     assert response.status_code == 401
     assert "bearer token" in response.json["error"]
 
 
-def test_processes_lists_what_the_caller_may_start(api) -> None:  # type: ignore[no-untyped-def]
+def test_processes_lists_what_the_caller_may_start(api) -> None:
     listed = api["desk"].get("/api/v1/processes").json["processes"]
     assert [(p["key"], p["version"]) for p in listed] == [("two_steps", 1)]
     assert listed[0]["start_form"]["fields"][0]["id"] == "channel"
@@ -65,7 +65,7 @@ def test_processes_lists_what_the_caller_may_start(api) -> None:  # type: ignore
     assert api["customer"].get("/api/v1/processes").status_code == 403
 
 
-def test_starting_a_case(api) -> None:  # type: ignore[no-untyped-def]
+def test_starting_a_case(api) -> None:
     response = api["desk"].post("/api/v1/cases", json={"process": "two_steps", "data": {"channel": "phone"}})
     assert response.status_code == 201
     body = response.json
@@ -84,7 +84,7 @@ def test_starting_a_case(api) -> None:  # type: ignore[no-untyped-def]
         ("engineer", {"process": "two_steps"}, 403, None),
     ],
 )
-def test_starting_a_case_refuses_bad_requests(api, who, payload, status, field) -> None:  # type: ignore[no-untyped-def]
+def test_starting_a_case_refuses_bad_requests(api, who, payload, status, field) -> None:
     response = api[who].post("/api/v1/cases", json=payload)
     assert response.status_code == status
     assert response.json["error"]
@@ -92,12 +92,12 @@ def test_starting_a_case_refuses_bad_requests(api, who, payload, status, field) 
         assert field in response.json["errors"]
 
 
-def test_a_body_that_is_not_json_is_refused(api) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_that_is_not_json_is_refused(api) -> None:
     response = api["desk"].post("/api/v1/cases", data="process=two_steps", content_type="text/plain")
     assert response.status_code == 422 and "body" in response.json["errors"]
 
 
-def test_case_list_filters_searches_and_pages(api) -> None:  # type: ignore[no-untyped-def]
+def test_case_list_filters_searches_and_pages(api) -> None:
     first = start(api, "东方机械")
     start(api, "南山办公")
     every = api["quality"].get("/api/v1/cases").json
@@ -113,7 +113,7 @@ def test_case_list_filters_searches_and_pages(api) -> None:  # type: ignore[no-u
     assert api["customer"].get("/api/v1/cases").status_code == 403
 
 
-def test_case_detail_and_audit(app, api, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_case_detail_and_audit(app, api, ctx) -> None:
     case = start(api)
     detail = api["quality"].get(f"/api/v1/cases/{case['id']}").json
     assert detail["data"]["customer"] == "东方机械"
@@ -129,7 +129,7 @@ def test_case_detail_and_audit(app, api, ctx) -> None:  # type: ignore[no-untype
     assert api["customer"].get(f"/api/v1/cases/{case['id']}").status_code == 403
 
 
-def test_task_lists(api) -> None:  # type: ignore[no-untyped-def]
+def test_task_lists(api) -> None:
     start(api)
     available = api["quality"].get("/api/v1/tasks").json["tasks"]
     assert [t["bpmn_id"] for t in available] == ["decide"]
@@ -149,7 +149,7 @@ def test_task_lists(api) -> None:  # type: ignore[no-untyped-def]
     assert api["quality"].get("/api/v1/tasks", query_string={"scope": "all"}).status_code == 422
 
 
-def test_claim_unclaim_and_complete(api) -> None:  # type: ignore[no-untyped-def]
+def test_claim_unclaim_and_complete(api) -> None:
     created = api["desk"].post("/api/v1/cases", json={"process": "two_steps", "data": {}}).json
     task_id = created["tasks"][0]["id"]
     claimed = api["desk"].post(f"/api/v1/tasks/{task_id}/claim")
@@ -169,13 +169,13 @@ def test_claim_unclaim_and_complete(api) -> None:  # type: ignore[no-untyped-def
     assert api["engineer"].post(f"/api/v1/tasks/{task_id}/claim").status_code == 409
 
 
-def test_a_role_outside_the_task_cannot_claim_an_open_task(api) -> None:  # type: ignore[no-untyped-def]
+def test_a_role_outside_the_task_cannot_claim_an_open_task(api) -> None:
     case = start(api)
     task_id = case["tasks"][0]["id"]
     assert api["engineer"].post(f"/api/v1/tasks/{task_id}/claim").status_code == 403
 
 
-def test_the_openapi_document_is_public_and_lists_every_route(app) -> None:  # type: ignore[no-untyped-def]
+def test_the_openapi_document_is_public_and_lists_every_route(app) -> None:
     document = app.test_client().get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
     api_rules = {
@@ -186,7 +186,7 @@ def test_the_openapi_document_is_public_and_lists_every_route(app) -> None:  # t
     assert api_rules == set(document["paths"])
 
 
-def test_inputs_schemathesis_found(app, api) -> None:  # type: ignore[no-untyped-def]
+def test_inputs_schemathesis_found(app, api) -> None:
     """Each of these once slipped through or crashed (found by tests/webapp/test_api_schema.py)."""
     assert api["quality"].get("/api/v1/cases", query_string={"status": ""}).status_code == 422
     assert api["quality"].get("/api/v1/cases", query_string={"process": "\x00"}).status_code == 422

@@ -15,14 +15,14 @@ from tests.actors import SYSTEM
 
 
 @pytest.fixture
-def api_schema(app, ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+def api_schema(app, ctx, make_user, deploy):
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk1", "service_desk", "quality_office")
     for _ in range(2):
         cases.start_case(ctx, desk, "two_steps", {"channel": "phone"})
     token = users.create_token(ctx, SYSTEM, "desk1")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    schema.config.headers = {"Authorization": f"Bearer {token}"}  # type: ignore[attr-defined]
+    schema.config.headers = {"Authorization": f"Bearer {token}"}
     return schema
 
 
@@ -36,6 +36,6 @@ FORM_CHECKED = {("POST", "/api/v1/cases"), ("POST", "/api/v1/tasks/{task_id}/com
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_every_operation_keeps_to_the_document(case) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_keeps_to_the_document(case) -> None:
     excluded = [positive_data_acceptance] if (case.method, case.path) in FORM_CHECKED else []
     case.call_and_validate(headers=case.operation.schema.config.headers, excluded_checks=excluded)

@@ -143,7 +143,7 @@ def _template(rule: str) -> str:
     return rule
 
 
-def test_the_matrix_names_every_route(app) -> None:  # type: ignore[no-untyped-def]
+def test_the_matrix_names_every_route(app) -> None:
     routes = {
         (method, _template(rule.rule))
         for rule in app.url_map.iter_rules()
@@ -154,7 +154,7 @@ def test_the_matrix_names_every_route(app) -> None:  # type: ignore[no-untyped-d
 
 
 @pytest.fixture
-def world(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+def world(ctx, make_user, deploy):
     deploy({"linear.bpmn": diagrams.linear()})
     people = {role.id: make_user(f"u_{role.id}", role.id) for role in ROLES}
     case = cases.start_case(ctx, people["service_desk"], "two_steps", {})
@@ -178,7 +178,7 @@ def walk(rows: list[Row], send: Callable[[str, str, str], int]) -> dict[tuple[st
     return wrong
 
 
-def test_every_page_as_every_role(app, world) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_as_every_role(app, world) -> None:
     values, _tokens = world
     sessions: dict[str, tuple[Any, str]] = {}
 
@@ -196,7 +196,7 @@ def test_every_page_as_every_role(app, world) -> None:  # type: ignore[no-untype
     assert walk(WEB, send) == {}
 
 
-def test_every_api_route_as_every_role(app, world) -> None:  # type: ignore[no-untyped-def]
+def test_every_api_route_as_every_role(app, world) -> None:
     values, tokens = world
     client = app.test_client()
 

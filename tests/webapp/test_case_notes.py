@@ -18,14 +18,14 @@ from tests.webapp.test_pages import sign_in
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def setup_case(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+def setup_case(ctx, make_user, deploy):
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk", "service_desk")
     make_user("cust", "customer")
     return cases.start_case(ctx, desk, "two_steps", {})
 
 
-def test_comments_and_files_are_shown_downloaded_and_audited(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_comments_and_files_are_shown_downloaded_and_audited(app, ctx, make_user, deploy) -> None:
     case = setup_case(ctx, make_user, deploy)
     client = app.test_client()
     sign_in(client, "desk")
@@ -45,7 +45,7 @@ def test_comments_and_files_are_shown_downloaded_and_audited(app, ctx, make_user
     assert actions[-2:] == ["comment_added", "attachment_added"]
 
 
-def test_files_that_are_not_what_they_claim_or_too_large_are_refused(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_files_that_are_not_what_they_claim_or_too_large_are_refused(app, ctx, make_user, deploy) -> None:
     case = setup_case(ctx, make_user, deploy)
     client = app.test_client()
     sign_in(client, "desk")
@@ -61,7 +61,7 @@ def test_files_that_are_not_what_they_claim_or_too_large_are_refused(app, ctx, m
     assert "/attachments/" not in page
 
 
-def test_only_staff_can_download(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_only_staff_can_download(app, ctx, make_user, deploy) -> None:
     case = setup_case(ctx, make_user, deploy)
     client = app.test_client()
     sign_in(client, "desk")

@@ -13,7 +13,7 @@ from tests.webapp.test_pages import sign_in
 
 
 @pytest.fixture
-def opened(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+def opened(ctx, make_user, deploy):
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk1", "service_desk")
     make_user("qo1", "quality_office")
@@ -28,7 +28,7 @@ def opened(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
     return found
 
 
-def test_case_list_searches_filters_and_pages(app, opened) -> None:  # type: ignore[no-untyped-def]
+def test_case_list_searches_filters_and_pages(app, opened) -> None:
     client = app.test_client()
     sign_in(client, "qo1")
     first = client.get("/cases/").get_data(as_text=True)
@@ -42,14 +42,14 @@ def test_case_list_searches_filters_and_pages(app, opened) -> None:  # type: ign
     assert client.get("/cases/?status=lost").status_code == 422
 
 
-def test_customers_do_not_see_staff_case_pages(app, opened) -> None:  # type: ignore[no-untyped-def]
+def test_customers_do_not_see_staff_case_pages(app, opened) -> None:
     client = app.test_client()
     sign_in(client, "cust1")
     assert client.get("/cases/").status_code == 403
     assert client.get(f"/cases/{opened[0].id}").status_code == 403
 
 
-def test_case_page_shows_tasks_data_and_a_verified_history(app, ctx, opened) -> None:  # type: ignore[no-untyped-def]
+def test_case_page_shows_tasks_data_and_a_verified_history(app, ctx, opened) -> None:
     client = app.test_client()
     sign_in(client, "qo1")
     page = client.get(f"/cases/{opened[0].id}").get_data(as_text=True)
@@ -64,7 +64,7 @@ def test_case_page_shows_tasks_data_and_a_verified_history(app, ctx, opened) -> 
     assert client.get("/cases/99999").status_code == 404
 
 
-def test_opening_a_case_from_its_start_form(app, opened) -> None:  # type: ignore[no-untyped-def]
+def test_opening_a_case_from_its_start_form(app, opened) -> None:
     client = app.test_client()
     sign_in(client, "desk1")
     assert "two_steps" in client.get("/cases/new").get_data(as_text=True)
@@ -76,7 +76,7 @@ def test_opening_a_case_from_its_start_form(app, opened) -> None:  # type: ignor
     assert "已创建" in client.get(done.headers["Location"]).get_data(as_text=True)
 
 
-def test_roles_that_cannot_start_see_no_process(app, opened) -> None:  # type: ignore[no-untyped-def]
+def test_roles_that_cannot_start_see_no_process(app, opened) -> None:
     client = app.test_client()
     sign_in(client, "eng1")
     assert "two_steps" not in client.get("/cases/new").get_data(as_text=True)

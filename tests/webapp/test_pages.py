@@ -15,37 +15,37 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*n
 
 
 @pytest.fixture
-def staff(ctx, make_user, deploy):  # type: ignore[no-untyped-def]
+def staff(ctx, make_user, deploy):
     deploy({"linear.bpmn": diagrams.linear()})
     people = {"desk": make_user("desk1", "service_desk"), "quality": make_user("qo1", "quality_office")}
     case = cases.start_case(ctx, people["desk"], "two_steps", {"channel": "phone"})
     return people, case
 
 
-def csrf(client, path: str = "/auth/login") -> str:  # type: ignore[no-untyped-def]
+def csrf(client, path: str = "/auth/login") -> str:
     match = TOKEN.search(client.get(path).get_data(as_text=True))
     assert match, "no CSRF token on the page"
     return match.group(1) or match.group(2)
 
 
-def sign_in(client, username: str, password: str = "correct horse"):  # type: ignore[no-untyped-def]
+def sign_in(client, username: str, password: str = "correct horse"):
     token = csrf(client)
     return client.post("/auth/login", data={"username": username, "password": password, "csrf_token": token})
 
 
-def test_pages_need_a_signed_in_user(app) -> None:  # type: ignore[no-untyped-def]
+def test_pages_need_a_signed_in_user(app) -> None:
     response = app.test_client().get("/tasks/")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     assert app.test_client().get("/").headers["Location"].endswith("/tasks/")
 
 
-def test_passwords_are_stored_hashed(ctx, staff) -> None:  # type: ignore[no-untyped-def]
+def test_passwords_are_stored_hashed(ctx, staff) -> None:
     with ctx.uow() as uow:
         stored = uow.session.scalar(select(User.password_hash).where(User.username == "desk1"))
     assert stored.startswith("scrypt:") and "correct horse" not in stored
 
 
-def test_sign_in_and_out(app, staff) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_and_out(app, staff) -> None:
     client = app.test_client()
     response = sign_in(client, "desk1")
     assert response.status_code == 302 and response.headers["Location"].endswith("/tasks/")
@@ -55,7 +55,7 @@ def test_sign_in_and_out(app, staff) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/tasks/").status_code == 302
 
 
-def test_wrong_password_is_refused_and_guessing_is_slowed(app, staff) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_refused_and_guessing_is_slowed(app, staff) -> None:
     client = app.test_client()
     wrong = sign_in(client, "desk1", "nope")
     assert wrong.status_code == 401 and "用户名或密码错误" in wrong.get_data(as_text=True)
@@ -65,19 +65,19 @@ def test_wrong_password_is_refused_and_guessing_is_slowed(app, staff) -> None:  
     assert blocked.status_code == 429
 
 
-def test_forms_without_a_csrf_token_are_refused(app, staff) -> None:  # type: ignore[no-untyped-def]
+def test_forms_without_a_csrf_token_are_refused(app, staff) -> None:
     response = app.test_client().post("/auth/login", data={"username": "desk1", "password": "correct horse"})
     assert response.status_code == 400
 
 
-def test_inbox_shows_the_tasks_of_my_roles(app, staff) -> None:  # type: ignore[no-untyped-def]
+def test_inbox_shows_the_tasks_of_my_roles(app, staff) -> None:
     client = app.test_client()
     sign_in(client, "qo1")
     page = client.get("/tasks/").get_data(as_text=True)
     assert 'id="task-count">0<' in page and "Register call" not in page
 
 
-def test_a_form_with_errors_comes_back_with_what_was_typed(app, staff) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_with_errors_comes_back_with_what_was_typed(app, staff) -> None:
     people, case = staff
     client = app.test_client()
     sign_in(client, "desk1")
@@ -92,7 +92,7 @@ def test_a_form_with_errors_comes_back_with_what_was_typed(app, staff) -> None: 
     assert "任务已完成" in client.get("/tasks/").get_data(as_text=True)
 
 
-def test_typed_values_survive_a_failed_submission(app, ctx, staff) -> None:  # type: ignore[no-untyped-def]
+def test_typed_values_survive_a_failed_submission(app, ctx, staff) -> None:
     people, case = staff
     client = app.test_client()
     sign_in(client, "desk1")
@@ -109,7 +109,7 @@ def test_typed_values_survive_a_failed_submission(app, ctx, staff) -> None:  # t
     assert 'id="error-amount"' in page and "不能小于 0" in page  # engine message, translated
 
 
-def test_claim_from_the_inbox(app, staff) -> None:  # type: ignore[no-untyped-def]
+def test_claim_from_the_inbox(app, staff) -> None:
     client = app.test_client()
     sign_in(client, "desk1")
     page = client.get("/tasks/").get_data(as_text=True)
@@ -118,7 +118,7 @@ def test_claim_from_the_inbox(app, staff) -> None:  # type: ignore[no-untyped-de
     assert "放回" in client.get("/tasks/").get_data(as_text=True)
 
 
-def test_language_switch(app, staff) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch(app, staff) -> None:
     client = app.test_client()
     sign_in(client, "desk1")
     client.post("/lang", data={"lang": "en", "next": "/tasks/", "csrf_token": csrf(client, "/tasks/")})
@@ -126,7 +126,7 @@ def test_language_switch(app, staff) -> None:  # type: ignore[no-untyped-def]
     assert ">Inbox" in page and "待办" not in page and '<html lang="en">' in page
 
 
-def test_someone_elses_task_page_is_refused(app, staff) -> None:  # type: ignore[no-untyped-def]
+def test_someone_elses_task_page_is_refused(app, staff) -> None:
     client = app.test_client()
     sign_in(client, "desk1")
     task_id = re.search(r'href="/tasks/(\d+)"', client.get("/tasks/").get_data(as_text=True)).group(1)

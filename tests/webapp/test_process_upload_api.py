@@ -12,7 +12,7 @@ from tests.actors import SYSTEM
 
 
 @pytest.fixture
-def owner(app, make_user):  # type: ignore[no-untyped-def]
+def owner(app, make_user):
     ctx = app.extensions["aftercare"]
     make_user("owner", "process_owner")
     make_user("root", "admin")
@@ -26,7 +26,7 @@ def upload(*files: tuple[str, bytes]) -> dict[str, list[tuple[io.BytesIO, str]]]
     return {"files": [(io.BytesIO(content), name) for name, content in files]}
 
 
-def test_validation_lists_every_problem_with_element_and_line(app, owner) -> None:  # type: ignore[no-untyped-def]
+def test_validation_lists_every_problem_with_element_and_line(app, owner) -> None:
     broken = diagrams.linear(condition="approved ==").replace(b'name="service_desk"', b'name="nobody"')
     response = app.test_client().post(
         "/api/v1/processes/validate", headers=owner["owner"], data=upload(("l.bpmn", broken))
@@ -43,7 +43,7 @@ def test_validation_lists_every_problem_with_element_and_line(app, owner) -> Non
     assert good.get_json() == {"problems": [], "executable": True}
 
 
-def test_deploy_creates_a_version_and_refuses_problems_with_422(app, owner) -> None:  # type: ignore[no-untyped-def]
+def test_deploy_creates_a_version_and_refuses_problems_with_422(app, owner) -> None:
     client = app.test_client()
     created = client.post("/api/v1/processes", headers=owner["owner"], data=upload(("l.bpmn", diagrams.linear())))
     assert (
@@ -58,7 +58,7 @@ def test_deploy_creates_a_version_and_refuses_problems_with_422(app, owner) -> N
     assert other.status_code == 422
 
 
-def test_script_tasks_only_from_admins(app, owner) -> None:  # type: ignore[no-untyped-def]
+def test_script_tasks_only_from_admins(app, owner) -> None:
     script = diagrams.script_process("scripted", "x = 1")
     client = app.test_client()
     refused = client.post("/api/v1/processes", headers=owner["owner"], data=upload(("s.bpmn", script)))

@@ -27,7 +27,7 @@ AW2026-0999,AWP-8,partner,{CALL["customer"]},2026-01-10,,,备用机
 """
 
 
-def test_a_table_with_bad_rows_is_refused_whole_with_each_problem(ctx, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_table_with_bad_rows_is_refused_whole_with_each_problem(ctx, make_user) -> None:
     manager = make_user("qm", "quality_manager")
     bad = f"{HEADER}\nX-1,M,own,C,2025-13-01,,,\n,M,rented,C,,,:B1,\nX-1,M,own,C,,,,\n"
     with pytest.raises(InvalidRows) as refused:
@@ -44,7 +44,7 @@ def test_a_table_with_bad_rows_is_refused_whole_with_each_problem(ctx, make_user
         products.import_units(ctx, make_user("qo", "quality_office"), "units.csv", GOOD.encode())
 
 
-def test_an_xlsx_table_imports_and_updates(ctx, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_an_xlsx_table_imports_and_updates(ctx, make_user) -> None:
     manager = make_user("qm", "quality_manager")
     book = Workbook()
     book.active.append(HEADER.split(","))
@@ -61,7 +61,7 @@ def test_an_xlsx_table_imports_and_updates(ctx, make_user) -> None:  # type: ign
     )
 
 
-def test_a_units_page_lists_its_cases_with_outcome_and_rating(app, ctx, staff, start) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_units_page_lists_its_cases_with_outcome_and_rating(app, ctx, staff, start) -> None:  # noqa: F811
     month = quality_month.build(ctx, staff, start)
     client = app.test_client()
     sign_in(client, "quality_manager")
@@ -85,7 +85,7 @@ def test_a_units_page_lists_its_cases_with_outcome_and_rating(app, ctx, staff, s
     assert bad.status_code == 422 and 'id="import-problems"' in bad.get_data(as_text=True)
 
 
-def test_a_workbook_with_an_entity_declaration_is_refused(ctx, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_workbook_with_an_entity_declaration_is_refused(ctx, make_user) -> None:
     book = Workbook()
     book.active.append(HEADER.split(","))
     plain = io.BytesIO()

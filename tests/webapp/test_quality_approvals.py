@@ -24,7 +24,7 @@ QUOTE = {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": "860.00"
 
 
 @pytest.fixture
-def decided(ctx, staff, start):  # type: ignore[no-untyped-def]  # noqa: F811
+def decided(ctx, staff, start):  # noqa: F811
     """An out-of-warranty fee refused by the customer and waived by the general manager."""
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)  # guidance: not resolved; solution: on site
@@ -34,13 +34,13 @@ def decided(ctx, staff, start):  # type: ignore[no-untyped-def]  # noqa: F811
     return case
 
 
-def register(ctx, actor, **filters):  # type: ignore[no-untyped-def]
+def register(ctx, actor, **filters):
     today = utcnow().date()
     period = reporting_period(ctx.config.timezone, str(today - timedelta(days=1)), str(today + timedelta(days=1)))
     return approvals.list_approvals(ctx, actor, approvals.ApprovalFilter(period, **filters))
 
 
-def test_each_decision_is_listed_with_who_role_amount_and_comment(ctx, staff, decided) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_each_decision_is_listed_with_who_role_amount_and_comment(ctx, staff, decided) -> None:  # noqa: F811
     rows = register(ctx, staff["quality_manager"])
     assert [(a.bpmn_id, a.decision) for a in rows] == [
         ("approve_unpaid", "批准: 是"),
@@ -66,7 +66,7 @@ def test_each_decision_is_listed_with_who_role_amount_and_comment(ctx, staff, de
     assert refused.comment == "认为应保修"
 
 
-def test_filters_by_approver_decision_process_and_period(ctx, staff, decided) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_filters_by_approver_decision_process_and_period(ctx, staff, decided) -> None:  # noqa: F811
     reader = staff["general_manager"]
     assert [a.bpmn_id for a in register(ctx, reader, approver="general_manager")] == ["approve_unpaid"]
     assert [a.bpmn_id for a in register(ctx, reader, decision="no")] == ["confirm_quote", "guidance"]
@@ -76,13 +76,13 @@ def test_filters_by_approver_decision_process_and_period(ctx, staff, decided) ->
     assert approvals.list_approvals(ctx, reader, approvals.ApprovalFilter(earlier)) == []
 
 
-def test_only_quality_readers(ctx, staff, decided) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_only_quality_readers(ctx, staff, decided) -> None:  # noqa: F811
     with pytest.raises(NotAllowed):
         register(ctx, staff["quality_office"])
     assert register(ctx, staff["division_head"])  # managers read the register too
 
 
-def test_the_page_and_both_exports_show_the_same_rows(app, staff, decided) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_page_and_both_exports_show_the_same_rows(app, staff, decided) -> None:  # noqa: F811
     client = app.test_client()
     sign_in(client, "quality_manager")
     today = utcnow().date()
@@ -103,7 +103,7 @@ def test_the_page_and_both_exports_show_the_same_rows(app, staff, decided) -> No
     assert bad.status_code == 422 and 'value="2026-13-01"' in bad.get_data(as_text=True)
 
 
-def test_the_register_is_refused_to_other_staff(app, staff) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_register_is_refused_to_other_staff(app, staff) -> None:  # noqa: F811
     client = app.test_client()
     sign_in(client, "quality_office")
     assert client.get("/quality/approvals").status_code == 403

@@ -17,18 +17,18 @@ PERIOD = f"from={quality_month.FROM}&to={quality_month.TO}"
 
 
 @pytest.fixture
-def month(ctx, staff, start):  # type: ignore[no-untyped-def]  # noqa: F811
+def month(ctx, staff, start):  # noqa: F811
     return quality_month.build(ctx, staff, start)
 
 
 @pytest.fixture
-def manager(app, month):  # type: ignore[no-untyped-def]
+def manager(app, month):
     client = app.test_client()
     sign_in(client, "quality_manager")
     return client
 
 
-def test_the_quality_pages_on_the_known_month(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+def test_the_quality_pages_on_the_known_month(manager, month, ctx) -> None:
     """One build of the month (the slow part) for every page that reads it."""
     check_the_dashboard_shows_the_figures_against_their_targets(manager, month, ctx)
     check_the_workbook_holds_the_dashboards_figures(manager, month, ctx)
@@ -37,7 +37,7 @@ def test_the_quality_pages_on_the_known_month(manager, month, ctx) -> None:  # t
     check_a_number_opens_the_cases_behind_it(manager, month, ctx)
 
 
-def check_the_dashboard_shows_the_figures_against_their_targets(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+def check_the_dashboard_shows_the_figures_against_their_targets(manager, month, ctx) -> None:
     page = manager.get(f"/quality/?{PERIOD}").get_data(as_text=True)
     on_time = page.split('id="kpi-on_time"')[1].split("</article>")[0]
     assert "50.0%" in on_time and "未达标" in on_time and ">1</a> / 2" in on_time
@@ -48,7 +48,7 @@ def check_the_dashboard_shows_the_figures_against_their_targets(manager, month, 
     assert "¥1,200.00" in page and 'data-bucket="after_sales"' in page
 
 
-def check_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+def check_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:
     from engine.services import cases
 
     page = manager.get(f"/quality/cases?metric=on_time&bucket=missed&{PERIOD}").get_data(as_text=True)
@@ -57,7 +57,7 @@ def check_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:  # ty
     assert cases.get_case(ctx, SYSTEM, month.d).number in cost
 
 
-def check_the_workbook_holds_the_dashboards_figures(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+def check_the_workbook_holds_the_dashboards_figures(manager, month, ctx) -> None:
     response = manager.get(f"/quality/workbook.xlsx?{PERIOD}")
     assert (
         response.status_code == 200
@@ -76,14 +76,14 @@ def check_the_workbook_holds_the_dashboards_figures(manager, month, ctx) -> None
     assert book["审批"].max_row > 1
 
 
-def test_a_bad_period_is_shown_back(app, staff) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_bad_period_is_shown_back(app, staff) -> None:  # noqa: F811
     manager = app.test_client()
     sign_in(manager, "quality_manager")
     response = manager.get("/quality/?from=2026-04-30&to=2026-03-01")
     assert response.status_code == 422 and 'value="2026-04-30"' in response.get_data(as_text=True)
 
 
-def check_the_breach_register_page_and_its_exports(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+def check_the_breach_register_page_and_its_exports(manager, month, ctx) -> None:
     page = manager.get(f"/quality/breaches?{PERIOD}").get_data(as_text=True)
     assert 'id="breach-total">1<' in page and "出差报告超时" in page and "21.5" in page
     people = page.split('id="people"')[1].split("</table>")[0]
@@ -94,7 +94,7 @@ def check_the_breach_register_page_and_its_exports(manager, month, ctx) -> None:
     assert [cell.value for cell in book["违规记录"][2]][3] == "wang"
 
 
-def check_where_cases_wait_colours_the_diagram_by_waiting_time(manager, month, ctx) -> None:  # type: ignore[no-untyped-def]
+def check_where_cases_wait_colours_the_diagram_by_waiting_time(manager, month, ctx) -> None:
     page = manager.get(f"/quality/waiting?process=onsite_repair&{PERIOD}").get_data(as_text=True)
     assert 'id="waiting-diagram"' in page
     rows = {

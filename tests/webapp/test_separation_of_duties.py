@@ -44,7 +44,7 @@ def four_eyes(rule: str = '<camunda:property name="separation.not_same_as" value
 
 
 @pytest.fixture
-def issued(ctx, deploy, make_user):  # type: ignore[no-untyped-def]
+def issued(ctx, deploy, make_user):
     """A notice issued by someone who is also a division head."""
     deploy({"four_eyes.bpmn": four_eyes()})
     both = make_user("both", "quality_office", "division_head")
@@ -56,7 +56,7 @@ def issued(ctx, deploy, make_user):  # type: ignore[no-untyped-def]
     return case, approve, both, other
 
 
-def test_the_issuer_is_refused_in_the_web_form_and_keeps_what_was_typed(app, ctx, issued) -> None:  # type: ignore[no-untyped-def]
+def test_the_issuer_is_refused_in_the_web_form_and_keeps_what_was_typed(app, ctx, issued) -> None:
     case, approve, _both, other = issued
     client = app.test_client()
     sign_in(client, "both")
@@ -69,7 +69,7 @@ def test_the_issuer_is_refused_in_the_web_form_and_keeps_what_was_typed(app, ctx
     assert tasks.complete_task(ctx, other, approve.id, {"approved": True}).status == "completed"
 
 
-def test_the_issuer_is_refused_through_the_api(app, ctx, issued) -> None:  # type: ignore[no-untyped-def]
+def test_the_issuer_is_refused_through_the_api(app, ctx, issued) -> None:
     from engine.services import users
 
     _case, approve, _both, _other = issued
@@ -83,7 +83,7 @@ def test_the_issuer_is_refused_through_the_api(app, ctx, issued) -> None:  # typ
     assert claim.status_code == 403
 
 
-def test_not_the_initiator(ctx, deploy, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_not_the_initiator(ctx, deploy, make_user) -> None:
     deploy({"four_eyes.bpmn": four_eyes('<camunda:property name="separation.not_initiator" value="true"/>')})
     both = make_user("both", "quality_office", "division_head")
     case = cases.start_case(ctx, both, "four_eyes", {})

@@ -18,14 +18,14 @@ SOURCE = diagrams.linear().decode()
 BROKEN = diagrams.linear(condition="approved ==").decode()
 
 
-def owner_client(app, make_user, name: str = "owner"):  # type: ignore[no-untyped-def]
+def owner_client(app, make_user, name: str = "owner"):
     make_user(name, "process_owner")
     client = app.test_client()
     sign_in(client, name)
     return client, {"X-CSRFToken": csrf(client, "/studio/")}
 
 
-def test_the_editor_opens_the_live_files_and_a_saved_draft_after_that(app, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_the_editor_opens_the_live_files_and_a_saved_draft_after_that(app, make_user, deploy) -> None:
     deploy({"linear.bpmn": SOURCE.encode()})
     client, headers = owner_client(app, make_user)
     page = client.get("/studio/two_steps/edit").get_data(as_text=True)
@@ -40,7 +40,7 @@ def test_the_editor_opens_the_live_files_and_a_saved_draft_after_that(app, make_
     assert "badge draft" in client.get("/studio/").get_data(as_text=True)
 
 
-def test_a_draft_saved_over_a_colleagues_newer_save_is_refused_and_named(app, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_saved_over_a_colleagues_newer_save_is_refused_and_named(app, make_user, deploy) -> None:
     deploy({"linear.bpmn": SOURCE.encode()})
     first, first_headers = owner_client(app, make_user, "li")
     second, second_headers = owner_client(app, make_user, "zhao")
@@ -53,7 +53,7 @@ def test_a_draft_saved_over_a_colleagues_newer_save_is_refused_and_named(app, ma
     assert again.status_code == 200 and again.get_json()["revision"] == 2
 
 
-def test_json_routes_need_the_csrf_token(app, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_json_routes_need_the_csrf_token(app, make_user, deploy) -> None:
     deploy({"linear.bpmn": SOURCE.encode()})
     client, _headers = owner_client(app, make_user)
     body = {"files": {"linear.bpmn": SOURCE}, "revision": 0}
@@ -61,7 +61,7 @@ def test_json_routes_need_the_csrf_token(app, make_user, deploy) -> None:  # typ
     assert client.post("/studio/two_steps/deploy", json=body).status_code == 400
 
 
-def test_check_lists_each_problem_with_element_and_line_and_deploy_refuses_then_accepts(  # type: ignore[no-untyped-def]
+def test_check_lists_each_problem_with_element_and_line_and_deploy_refuses_then_accepts(
     app, ctx, make_user, deploy
 ) -> None:
     deploy({"linear.bpmn": SOURCE.encode()})
@@ -87,7 +87,7 @@ def test_check_lists_each_problem_with_element_and_line_and_deploy_refuses_then_
         assert uow.session.scalar(select(ProcessDraft).where(ProcessDraft.key == "two_steps")) is None
 
 
-def test_a_new_process_starts_from_a_template_that_deploys_and_runs(app, ctx, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_process_starts_from_a_template_that_deploys_and_runs(app, ctx, make_user) -> None:
     client, headers = owner_client(app, make_user)
     desk = make_user("desk", "service_desk")
     token = headers["X-CSRFToken"]
@@ -110,13 +110,13 @@ def test_a_new_process_starts_from_a_template_that_deploys_and_runs(app, ctx, ma
     assert task.bpmn_id == "register"
 
 
-def _draft_file(ctx, key: str) -> str:  # type: ignore[no-untyped-def]
+def _draft_file(ctx, key: str) -> str:
     with ctx.uow() as uow:
         draft = uow.session.get(ProcessDraft, key)
         return str(next(iter(draft.files.values())))
 
 
-def test_running_cases_are_previewed_and_moved_from_the_migration_page(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_running_cases_are_previewed_and_moved_from_the_migration_page(app, ctx, make_user, deploy) -> None:
     deploy({"linear.bpmn": SOURCE.encode()})
     desk = make_user("desk", "service_desk")
     old = cases.start_case(ctx, desk, "two_steps", {})
@@ -140,7 +140,7 @@ def test_running_cases_are_previewed_and_moved_from_the_migration_page(app, ctx,
     assert "没有运行在其他版本上的案件" in page
 
 
-def test_owners_redeploy_scripts_an_administrator_wrote_but_cannot_change_them(app, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_owners_redeploy_scripts_an_administrator_wrote_but_cannot_change_them(app, make_user, deploy) -> None:
     with_script = (
         diagrams.linear()
         .decode()

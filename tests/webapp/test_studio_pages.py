@@ -10,7 +10,7 @@ from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 
 
-def test_process_owners_see_versions_live_version_and_cases_per_version(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_process_owners_see_versions_live_version_and_cases_per_version(app, ctx, make_user, deploy) -> None:
     make_user("owner", "process_owner")
     desk = make_user("desk", "service_desk")
     deploy({"linear.bpmn": diagrams.linear()})
@@ -33,7 +33,7 @@ def test_process_owners_see_versions_live_version_and_cases_per_version(app, ctx
     assert desk_client.get("/studio/").status_code == 403
 
 
-def test_an_upload_with_problems_is_listed_and_not_deployed_then_fixed_and_deployed(app, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_an_upload_with_problems_is_listed_and_not_deployed_then_fixed_and_deployed(app, make_user) -> None:
     make_user("owner", "process_owner")
     client = app.test_client()
     sign_in(client, "owner")
@@ -52,7 +52,7 @@ def test_an_upload_with_problems_is_listed_and_not_deployed_then_fixed_and_deplo
     assert 'data-process="two_steps" data-version="1"' in client.get("/studio/").get_data(as_text=True)
 
 
-def test_the_changes_between_two_versions_are_listed(app, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_the_changes_between_two_versions_are_listed(app, make_user, deploy) -> None:
     make_user("owner", "process_owner")
     deploy({"linear.bpmn": diagrams.linear()})
     deploy({"linear.bpmn": diagrams.linear(condition="approved == False")})

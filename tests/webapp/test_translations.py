@@ -32,7 +32,7 @@ def test_every_string_in_the_views_and_templates_is_translated(tmp_path: Path) -
     assert sorted(str(m) for m in wanted - translated) == []
 
 
-def test_engine_refusals_are_shown_in_the_users_language(app, ctx, make_user, deploy) -> None:  # type: ignore[no-untyped-def]
+def test_engine_refusals_are_shown_in_the_users_language(app, ctx, make_user, deploy) -> None:
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk", "service_desk")
     make_user("eng", "engineer")
