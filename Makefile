@@ -44,6 +44,7 @@ run: $(STAMP) translations assets
 test: $(STAMP) translations assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(BIN)/python -m tools.flow_coverage
 
@@ -59,6 +60,7 @@ diagrams: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py

@@ -56,7 +56,8 @@ def _is_element(task: Any) -> bool:
 
 def _diffs(workflow: BpmnWorkflow, bundle: SpecBundle) -> tuple[Any, dict[Any, Any]]:
     spec, subprocess_specs = bundle
-    return diff_workflow(SERIALIZER.registry, workflow, spec, subprocess_specs)
+    diffs: tuple[Any, dict[Any, Any]] = diff_workflow(SERIALIZER.registry, workflow, spec, subprocess_specs)
+    return diffs
 
 
 def plan_migration(workflow: BpmnWorkflow, bundle: SpecBundle) -> MigrationPlan:

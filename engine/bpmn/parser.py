@@ -31,12 +31,12 @@ def human_task_extensions(node: Any, properties: dict[str, str]) -> dict[str, An
     }
 
 
-class HumanTaskParser(CamundaTaskParser):  # type: ignore[misc]
+class HumanTaskParser(CamundaTaskParser):  # type: ignore[misc]  # SpiffWorkflow has no types
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         return human_task_extensions(self.node, super().parse_extensions(node))
 
 
-class FormUserTaskParser(UserTaskParser):  # type: ignore[misc]
+class FormUserTaskParser(UserTaskParser):  # type: ignore[misc]  # SpiffWorkflow has no types
     def parse_extensions(self, node: Any = None) -> dict[str, Any]:
         return human_task_extensions(self.node, super().parse_extensions(node))
 
@@ -47,7 +47,7 @@ class FormUserTaskParser(UserTaskParser):  # type: ignore[misc]
         return super().get_form()
 
 
-class AftercareParser(CamundaParser):  # type: ignore[misc]
+class AftercareParser(CamundaParser):  # type: ignore[misc]  # SpiffWorkflow has no types
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (FormUserTaskParser, UserTask),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from typing import Any
+from typing import Literal
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -262,7 +263,7 @@ class _StepGuard:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: Any, err: BaseException | None, _tb: Any) -> bool:
+    def __exit__(self, kind: Any, err: BaseException | None, _tb: Any) -> Literal[False]:
         if err is None or isinstance(err, (TaskNotReady, StepFailed)):
             return False
         if isinstance(err, TaskTreeTooLarge):
@@ -294,7 +295,8 @@ def _not_ready(task: Any) -> Message:
 
 def _parse_time(value: str) -> datetime | None:
     try:
-        return TimerEventDefinition.get_datetime(value)
+        moment: datetime | None = TimerEventDefinition.get_datetime(value)
+        return moment
     except ValueError:
         return None
 

@@ -10,6 +10,7 @@ guarded calls, and running code is traced opcode by opcode against a CPU-time bu
 from __future__ import annotations
 
 import ast
+import builtins
 import math
 import operator
 import sys
@@ -24,13 +25,13 @@ from types import CodeType
 from types import FrameType
 from typing import Any
 
-from RestrictedPython import RestrictingNodeTransformer
-from RestrictedPython import compile_restricted_eval
-from RestrictedPython import compile_restricted_exec
+from RestrictedPython.compile import compile_restricted_eval
+from RestrictedPython.compile import compile_restricted_exec
 from RestrictedPython.Guards import full_write_guard
 from RestrictedPython.Guards import guarded_iter_unpack_sequence
 from RestrictedPython.Guards import guarded_unpack_sequence
 from RestrictedPython.Guards import safer_getattr
+from RestrictedPython.transformer import RestrictingNodeTransformer
 
 from engine.domain.errors import SandboxViolation
 
@@ -149,7 +150,7 @@ def _inplacevar(op: str, target: Any, value: Any) -> Any:
 def _getattr(obj: Any, name: str, default: Any = None) -> Any:
     if name in BLOCKED_METHODS and isinstance(obj, (str, bytes, type)):
         raise SandboxViolation(f"{type(obj).__name__}.{name} is not available in process code")
-    return safer_getattr(obj, name, default)
+    return safer_getattr(obj, name, default)  # type: ignore[no-untyped-call]  # RestrictedPython has no types
 
 
 def _range(*args: int) -> range:
@@ -194,10 +195,7 @@ _SAFE_BUILTIN_NAMES = [
     "TypeError",
 ]
 
-BUILTINS: dict[str, Any] = {
-    name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-    for name in _SAFE_BUILTIN_NAMES
-}
+BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
 BUILTINS.update({"None": None, "True": True, "False": False, "range": _range, "pow": _pow})
 
 GUARDS: dict[str, Any] = {

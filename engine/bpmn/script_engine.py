@@ -59,7 +59,7 @@ def _as_datetime(value: datetime | str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]  # SpiffWorkflow has no types
     """Evaluate with RestrictedPython; datetimes come back as ISO text so timers accept them."""
 
     def __init__(self, helpers: Mapping[str, Any], cpu_seconds: float) -> None:
@@ -78,7 +78,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
 
-class SandboxScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+class SandboxScriptEngine(PythonScriptEngine):  # type: ignore[misc]  # SpiffWorkflow has no types
     def validate(self, expression: str) -> None:
         """Raise SyntaxError for bad syntax (the DMN engine relies on it), then sandbox checks."""
         ast.parse(expression.strip(), mode="eval")

@@ -31,7 +31,7 @@ from engine.bpmn.state_dump import checking
 SpecBundle = tuple[Any, dict[str, Any]]
 
 
-class SpecRefWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
+class SpecRefWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # SpiffWorkflow has no types
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)

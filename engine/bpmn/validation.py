@@ -147,7 +147,7 @@ def task_properties(task: etree._Element) -> dict[str, str]:
 
 
 def is_executable(process: etree._Element) -> bool:
-    return process.get("isExecutable", "true") == "true"
+    return bool(process.get("isExecutable", "true") == "true")
 
 
 def _label(node: etree._Element) -> str:
@@ -282,8 +282,8 @@ def _process_problems(
         for task in process.iter(b(tag)):
             yield from _role_problems(task, lane_of, role_aliases, problem)
             due = bool((task.get(f"{CAMUNDA}dueDate") or "").strip())
-            for message in task_rules.problems(task_properties(task), human_ids - {task.get("id")}, due):
-                yield problem(message, task)
+            for rule_problem in task_rules.problems(task_properties(task), human_ids - {task.get("id")}, due):
+                yield problem(rule_problem, task)
             for attr, what in (("dueDate", "camunda:dueDate"), ("assignee", "camunda:assignee")):
                 message = _expression_problem(task.get(f"{CAMUNDA}{attr}"), "eval", what)
                 if message:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,12 +25,19 @@ EXPORT_FORMAT = "aftercare-audit/1"
 HASHED = ("seq", "at", "actor", "roles", "action", "task_id", "bpmn_id", "task_name", "data", "process_sha256")
 
 
+def _getter(event: Any) -> Callable[[str], Any]:
+    """Fields of an exported event (a mapping) and of a stored one (a row object) alike."""
+    if isinstance(event, Mapping):
+        return event.get
+    return lambda key: getattr(event, key)
+
+
 def event_content(case_number: str, event: Any) -> dict[str, Any]:
     """The fields the hash covers (docs/engine.md, "Audit trail"); ``event`` is a row or a mapping.
 
     ``at`` is a datetime on rows and its ISO text in exported files.
     """
-    get = event.get if isinstance(event, Mapping) else lambda key: getattr(event, key)
+    get = _getter(event)
     at = get("at")
     return {
         "case": case_number,
@@ -66,9 +74,10 @@ def verify_chain(case_number: str, events: Iterable[Any], head: tuple[int, str] 
     ``head`` is the (sequence number, hash) the case says its last event has: without it,
     cutting events off the end of a trail could not be noticed.
     """
-    previous, count, expected_seq = GENESIS, 0, 1
+    previous: str = GENESIS
+    count, expected_seq = 0, 1
     for event in events:
-        get = event.get if isinstance(event, Mapping) else lambda key, e=event: getattr(e, key)
+        get = _getter(event)
         count += 1
         if get("seq") != expected_seq:
             return ChainReport(
@@ -103,7 +112,8 @@ def verify_document(document: Mapping[str, Any]) -> ChainReport:
     if document.get("format") != EXPORT_FORMAT:
         return ChainReport(str(document.get("case")), 0, False, None, f"not an {EXPORT_FORMAT} document")
     head = document.get("head") or {}
-    return verify_chain(str(document["case"]), document.get("events") or [], (head.get("seq"), head.get("hash")))
+    claimed = (int(head["seq"]), str(head["hash"])) if "seq" in head and "hash" in head else (0, GENESIS)
+    return verify_chain(str(document["case"]), document.get("events") or [], claimed)
 
 
 def main(argv: list[str]) -> int:

@@ -42,8 +42,8 @@ def parse_working_periods(text: str) -> tuple[tuple[time, time], ...]:
     """Parse ``"08:30-12:00,13:30-17:30"`` into ordered (start, end) pairs."""
     periods = []
     for chunk in text.split(","):
-        start, _, end = chunk.strip().partition("-")
-        begin, finish = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        first, _, last = chunk.strip().partition("-")
+        begin, finish = time.fromisoformat(first.strip()), time.fromisoformat(last.strip())
         if finish <= begin:
             raise ValueError(f"working period {chunk!r} ends before it starts")
         periods.append((begin, finish))

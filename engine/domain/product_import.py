@@ -70,7 +70,8 @@ def check_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[R
         return [], [RowProblem(1, column, "column missing from the header") for column in missing]
     if len(rows) > MAX_ROWS:
         problems.append(RowProblem(MAX_ROWS + 2, None, f"at most {MAX_ROWS} rows at once"))
-    clean, seen = [], {}
+    clean: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
     for number, row in enumerate(rows[:MAX_ROWS], start=2):
         if all(value in (None, "") for value in row.values()):
             continue

@@ -31,6 +31,7 @@ from engine.store.case_writer import CaseRef
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
+from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
 from engine.store.models import Case
@@ -49,7 +50,7 @@ def _number_prefix(ctx: EngineContext, process_key: str) -> str:
     return configured or "".join(word[0] for word in process_key.split("_") if word).upper()[:4] or "C"
 
 
-COUNTERS = CaseCounter.__table__
+COUNTERS = table_of(CaseCounter)
 NEXT_NUMBER = Prepared(
     update(COUNTERS)
     .where(COUNTERS.c.prefix == bindparam("b_prefix"), COUNTERS.c.year == bindparam("b_year"))

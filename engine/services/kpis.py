@@ -122,7 +122,8 @@ class Dashboard:
             ratio: Ratio = getattr(self, metric)
             return ratio.misses if bucket == "missed" else ratio.hits if bucket == "hit" else ratio.hits + ratio.misses
         if metric in ("first_response", "resolution"):
-            return getattr(self, metric).cases
+            duration: Duration = getattr(self, metric)
+            return duration.cases
         if metric == "steps":
             process, _, step = bucket.partition("/")
             load = next((s for s in self.steps if (s.process, s.step) == (process, step.rstrip("!"))), None)

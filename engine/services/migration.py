@@ -135,7 +135,7 @@ def _running_cases(connection: Connection, target: Target, limit: int | None) ->
     )
     if limit is not None:
         query = query.limit(limit)
-    return [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+    return [tuple(row) for row in connection.execute(query)]
 
 
 def preview_migration(ctx: EngineContext, actor: Actor, key: str, version: int) -> MigrationPreview:

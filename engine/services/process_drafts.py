@@ -27,6 +27,7 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.store.context import EngineContext
+from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.models import ProcessDraft
 from engine.store.models import ProcessVersion
@@ -39,7 +40,7 @@ from engine.store.process_versions import store_set
 
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,119}$")
 FILE_NAME = re.compile(r"^[^/\\\x00]{1,200}$")
-DRAFTS = ProcessDraft.__table__
+DRAFTS = table_of(ProcessDraft)
 
 
 @dataclass(frozen=True)

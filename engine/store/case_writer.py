@@ -25,6 +25,7 @@ from engine.domain.audit_chain import event_content
 from engine.domain.errors import Conflict
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
+from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
 from engine.store.models import AuditEvent
@@ -32,10 +33,10 @@ from engine.store.models import Case
 from engine.store.models import ProcessVersion
 from engine.store.models import WorkItem
 
-CASES = Case.__table__
-ITEMS = WorkItem.__table__
-EVENTS = AuditEvent.__table__
-VERSIONS = ProcessVersion.__table__
+CASES = table_of(Case)
+ITEMS = table_of(WorkItem)
+EVENTS = table_of(AuditEvent)
+VERSIONS = table_of(ProcessVersion)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ class EngineContext:
         hit = self._reference.get(key)
         now = time.monotonic()
         if hit is not None and now - hit[0] < REFERENCE_TTL_SECONDS:
-            return hit[1]  # type: ignore[return-value]
+            return hit[1]  # type: ignore[return-value]  # one key always caches one type
         value = load()
         self._reference[key] = (now, value)
         return value

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy import Engine
+from sqlalchemy import Table
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase
@@ -38,6 +39,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     pass
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for the fast path's statements (``__table__`` is typed as a FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def utcnow() -> datetime:

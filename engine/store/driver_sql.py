@@ -14,36 +14,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Sequence
 from typing import Any
+from typing import cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any] | None
 
 
 class _Compiled:
     def __init__(self, statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...] | None) -> None:
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
+        compiled = cast(
+            SQLCompiler, statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
+        )
         self.sql = compiled.string
         self.positional = compiled.positional
         self.order: Sequence[str] = compiled.positiontup or ()
-        self.processors: dict[str, Processor] = {
-            name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in compiled.binds.items()
-        }
-        self.processors = {name: p for name, p in self.processors.items() if p is not None}
+        found = {name: bind.type.dialect_impl(dialect).bind_processor(dialect) for name, bind in compiled.binds.items()}
+        self.processors: dict[str, Callable[[Any], Any]] = {name: p for name, p in found.items() if p is not None}
         # Values the statement carries itself (a LIMIT, a literal in a WHERE).
         self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
         self.columns = [
             (column.key, column.type.dialect_impl(dialect).result_processor(dialect, None))
-            for column in statement.exported_columns  # type: ignore[attr-defined]
+            for column in statement.exported_columns  # type: ignore[attr-defined]  # declared on Select and DML, not on ClauseElement
         ]
 
     def parameters(self, values: dict[str, Any]) -> Any:
         processed = {**self.defaults, **values}
         for name, process in self.processors.items():
             if name in processed:
-                processed[name] = process(processed[name])  # type: ignore[misc]
+                processed[name] = process(processed[name])
         if self.positional:
             return tuple(processed[name] for name in self.order)
         return processed
@@ -66,6 +68,8 @@ class Prepared:
         dialect = connection.dialect
         compiled = self._compiled.get((dialect.name, keys))
         if compiled is None:
+            if keys is not None:
+                _refuse_skipped_defaults(self.statement, keys)
             compiled = self._compiled[(dialect.name, keys)] = _Compiled(self.statement, dialect, keys)
         return compiled
 
@@ -100,3 +104,20 @@ class Prepared:
             cursor.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
         finally:
             cursor.close()
+
+
+def _refuse_skipped_defaults(statement: ClauseElement, keys: tuple[str, ...]) -> None:
+    """An INSERT on the raw cursor skips SQLAlchemy's Python-side column defaults (and its events):
+    a column with ``default=`` that the row does not name would silently be stored as NULL."""
+    table = getattr(statement, "table", None)
+    if table is None:
+        return
+    skipped = sorted(
+        column.name
+        for column in table.columns
+        if column.default is not None and not column.primary_key and column.name not in keys
+    )
+    if skipped:
+        raise TypeError(
+            f"INSERT into {table.name} leaves out {', '.join(skipped)}, whose Python defaults it would skip"
+        )

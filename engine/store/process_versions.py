@@ -28,6 +28,7 @@ from engine.domain.roles import RoleInfo
 from engine.domain.roles import role_aliases
 from engine.store.case_writer import load_spec_json
 from engine.store.context import EngineContext
+from engine.store.db import table_of
 from engine.store.driver_sql import Prepared
 from engine.store.models import ProcessDraft
 from engine.store.models import ProcessVersion
@@ -185,7 +186,7 @@ class VersionRef:
     starter_roles: list[str]
 
 
-_VERSIONS = ProcessVersion.__table__
+_VERSIONS = table_of(ProcessVersion)
 
 
 LATEST_VERSION = Prepared(

@@ -43,7 +43,7 @@ def user_new() -> tuple[str, int] | str | Response:
                 engine_context(),
                 g.actor,
                 password=request.form.get("password", ""),
-                **values,  # type: ignore[arg-type]
+                **values,  # type: ignore[arg-type]  # the form's text fields, by parameter name
             )
         except InvalidData as err:
             flash(_("Please correct the marked fields."), "error")

@@ -26,7 +26,9 @@ def run_migrations_online() -> None:
             # Batch migrations rebuild a table by copying it and dropping the original; with
             # foreign keys on, dropping ``cases`` would cascade to every work item and audit
             # event. The pragma only takes effect outside a transaction.
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            dbapi = connection.connection.dbapi_connection
+            assert dbapi is not None  # a checked-out connection always has one
+            dbapi.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
