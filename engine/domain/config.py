@@ -24,6 +24,9 @@ class EngineConfig:
     max_upload_bytes: int = 5 * 1024 * 1024
     timer_lease_seconds: int = 120
     case_number_prefixes: dict[str, str] = field(default_factory=dict)
+    # Keep saved workflows in memory for the next action; off, every action restores the case
+    # from the database (how the scenario tests check SpiffWorkflow's save/restore round trip).
+    keep_live_workflows: bool = True
 
     @classmethod
     def from_env(cls, instance_path: Path | None = None) -> EngineConfig:

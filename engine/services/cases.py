@@ -21,7 +21,6 @@ from engine.domain.errors import StepFailed
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
-from engine.store.case_progress import keep_alive
 from engine.store.case_progress import save_progress
 from engine.store.case_progress import script_engine_for
 from engine.store.case_reads import CaseInfo
@@ -117,10 +116,9 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             writer.write()
             uow.commit()
             raise
-        save_progress(ctx, writer, runtime, actor)
+        save_progress(ctx, uow, writer, runtime, actor)
         opened = writer.write()
         uow.commit()
-        keep_alive(ctx, writer, runtime)
         values = writer.values
         return CaseInfo(
             id=case_id,

@@ -27,7 +27,6 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.store.case_progress import keep_alive
 from engine.store.case_progress import save_progress
 from engine.store.case_progress import script_engine_for
 from engine.store.case_writer import ITEMS
@@ -193,11 +192,9 @@ def _move_one(ctx: EngineContext, actor: Actor, target: Target, case_id: int) ->
             },
         )
         _refresh_open_items(connection, writer, runtime, known_role_aliases(ctx, connection).get)
-        save_progress(ctx, writer, runtime, actor)
+        save_progress(ctx, uow, writer, runtime, actor)
         writer.write()
         uow.commit()
-    ctx.live_workflows.take(case_id, -1)  # drop whatever was remembered of the old version
-    keep_alive(ctx, writer, runtime)
     return MoveResult(case_id, case.number, True)
 
 

@@ -19,7 +19,6 @@ from engine.domain.errors import Conflict
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import StepFailed
 from engine.domain.messages import Message
-from engine.store.case_progress import keep_alive
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
 from engine.store.case_progress import save_progress
@@ -141,10 +140,9 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             on_behalf = acting_for(actor, item.roles)
             event_data = {**cleaned, "on_behalf_of": on_behalf} if on_behalf else cleaned
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
-            save_progress(ctx, writer, runtime, actor)
+            save_progress(ctx, uow, writer, runtime, actor)
             opened = writer.write()
             uow.commit()
-            keep_alive(ctx, writer, runtime)
             return Completion(item.case_id, writer.values["status"], opened)
     except StepFailed as err:
         if case_id is not None:

@@ -18,7 +18,6 @@ from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import StepFailed
-from engine.store.case_progress import keep_alive
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
 from engine.store.case_progress import save_progress
@@ -72,11 +71,10 @@ def fire_case(ctx: EngineContext, actor: Actor, case_id: int, now: datetime) -> 
             runtime.advance()
             writer = CaseWriter(uow.connection, case, open_items)
             writer.event(actor, "timer_fired", data={"due_at": due})
-            save_progress(ctx, writer, runtime, actor)
+            save_progress(ctx, uow, writer, runtime, actor)
             writer.set(timer_lease_until=None)
             writer.write()
             uow.commit()
-            keep_alive(ctx, writer, runtime)
             return True
     except StepFailed as err:
         mark_failed(ctx, case_id, actor, err.reason, err.element, None)

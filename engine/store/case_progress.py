@@ -28,6 +28,7 @@ from engine.store.models.cases import COMPLETED
 from engine.store.models.cases import ERROR
 from engine.store.models.cases import RUNNING
 from engine.store.process_versions import known_role_aliases
+from engine.store.uow import UnitOfWork
 
 T = TypeVar("T")
 
@@ -70,13 +71,12 @@ def read_runtime(ctx: EngineContext, connection: Connection, case: CaseRef, read
         ctx.live_workflows.put(case.id, case.lock_version, (opened.runtime.workflow, opened.open_items))
 
 
-def keep_alive(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime) -> None:
-    """After a successful commit: remember the workflow (and its open work items, when known)."""
-    ctx.live_workflows.put(writer.case_id, writer.lock_version, (runtime.workflow, writer.open_after))
-
-
-def save_progress(ctx: EngineContext, writer: CaseWriter, runtime: CaseRuntime, actor: Actor) -> None:
-    """Queue state, status, timer, inbox rows and audit events of a step on ``writer``."""
+def save_progress(ctx: EngineContext, uow: UnitOfWork, writer: CaseWriter, runtime: CaseRuntime, actor: Actor) -> None:
+    """Queue state, status, timer, inbox rows and audit events of a step on ``writer``; once the
+    unit of work commits, the workflow (and its open work items) is remembered for the next action."""
+    uow.after_commit(
+        lambda: ctx.live_workflows.put(writer.case_id, writer.lock_version, (runtime.workflow, writer.open_after))
+    )
     data = json_safe(runtime.data())
     completed = runtime.completed
     writer.set(

@@ -35,7 +35,7 @@ class EngineContext:
         self.config = config
         self.db: Engine = engine or make_engine(config.database_url)
         self._reference: dict[str, tuple[float, object]] = {}
-        self.live_workflows = LiveWorkflows()
+        self.live_workflows = LiveWorkflows(keep=config.keep_live_workflows)
 
     def cached(self, key: str, load: Callable[[], T]) -> T:
         hit = self._reference.get(key)

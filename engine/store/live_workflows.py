@@ -14,8 +14,9 @@ from typing import Any
 
 
 class LiveWorkflows:
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 512, keep: bool = True) -> None:
         self.size = size
+        self.keep = keep  # False: remember nothing, every action restores from the database
         self._items: OrderedDict[int, tuple[int, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -27,6 +28,8 @@ class LiveWorkflows:
         return entry[1]
 
     def put(self, case_id: int, lock_version: int, workflow: Any) -> None:
+        if not self.keep:
+            return
         with self._lock:
             self._items[case_id] = (lock_version, workflow)
             self._items.move_to_end(case_id)

@@ -8,6 +8,7 @@ statements on the connection alone, and an ORM session would cost them more than
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy import Connection
@@ -24,6 +25,7 @@ class UnitOfWork:
         self.engine = engine
         self.write = write
         self._session: Session | None = None
+        self._after_commit: list[Callable[[], None]] = []
 
     def __enter__(self) -> UnitOfWork:
         self.connection = self.engine.connect()
@@ -39,10 +41,21 @@ class UnitOfWork:
             self._session = Session(bind=self.connection, expire_on_commit=False, join_transaction_mode="rollback_only")
         return self._session
 
+    def after_commit(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` once the transaction has committed (never when it rolls back).
+
+        Caches of what was written register here, so an entry can never describe a change the
+        database did not keep, and no caller has to remember to fill the cache itself.
+        """
+        self._after_commit.append(hook)
+
     def commit(self) -> None:
         if self._session is not None:
             self._session.flush()
         self.transaction.commit()
+        hooks, self._after_commit = self._after_commit, []
+        for hook in hooks:
+            hook()
 
     def __exit__(
         self,

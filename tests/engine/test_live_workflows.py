@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from SpiffWorkflow.util.task import TaskState
 
+from engine.domain.errors import StepFailed
 from engine.services import case_views
 from engine.services import cases
 from engine.services import tasks
@@ -82,3 +85,47 @@ def test_reading_a_case_for_its_page_leaves_its_workflow_live(ctx, deploy, make_
     with ctx.db.connect() as connection:
         version = load_case(connection, case.id).lock_version
     assert ctx.live_workflows.take(case.id, version) is not None
+
+
+def test_a_step_is_remembered_only_once_its_transaction_commits(ctx, deploy, make_user) -> None:
+    deploy({"linear.bpmn": diagrams.linear("failing", condition="undefined_name > 3")})
+    desk, quality = make_user("desk", "service_desk"), make_user("qo", "quality_office")
+    case = cases.start_case(ctx, desk, "failing", {})
+    tasks.complete_task(ctx, desk, tasks.list_tasks(ctx, desk)[0].id, {"customer": "东方机械"})
+    with ctx.uow() as uow:
+        before = load_case(uow.connection, case.id)
+    assert before is not None
+    with pytest.raises(StepFailed):  # the gateway's condition fails after the workflow was taken out
+        tasks.complete_task(ctx, quality, tasks.list_tasks(ctx, quality)[0].id, {"approved": True})
+    with ctx.uow() as uow:
+        after = load_case(uow.connection, case.id)
+    assert after is not None and after.status == "error"
+    # The failed step rolled back: it put nothing back, neither for the old version nor the new.
+    assert ctx.live_workflows.take(case.id, before.lock_version) is None
+    assert ctx.live_workflows.take(case.id, after.lock_version) is None
+
+
+def test_with_the_cache_off_every_step_restores_the_case_from_the_database(engine_config, deploy, make_user) -> None:
+    cold = EngineContext(replace(engine_config, keep_live_workflows=False))
+    try:
+        deploy({"linear.bpmn": diagrams.linear()})
+        desk, quality = make_user("desk", "service_desk"), make_user("qo", "quality_office")
+        case = cases.start_case(cold, desk, "two_steps", {})
+        tasks.complete_task(cold, desk, tasks.list_tasks(cold, desk)[0].id, {"customer": "东方机械"})
+        with cold.uow() as uow:
+            ref = load_case(uow.connection, case.id)
+        assert ref is not None and cold.live_workflows.take(case.id, ref.lock_version) is None
+        tasks.complete_task(cold, quality, tasks.list_tasks(cold, quality)[0].id, {"approved": True})
+        assert cases.get_case(cold, SYSTEM, case.id).status == "running"  # now at "close"
+    finally:
+        cold.dispose()
+
+
+def test_after_commit_hooks_run_on_commit_and_never_on_rollback(ctx) -> None:
+    ran: list[str] = []
+    with ctx.uow(write=True) as uow:
+        uow.after_commit(lambda: ran.append("committed"))
+        uow.commit()
+    with ctx.uow(write=True) as uow:
+        uow.after_commit(lambda: ran.append("rolled back"))
+    assert ran == ["committed"]
