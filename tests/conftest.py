@@ -86,9 +86,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Pa
     admin.dispose()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--cold-cache",
+        action="store_true",
+        help="keep no workflow in memory between actions: every step restores the case from the "
+        "database, so SpiffWorkflow's save/restore round trip is exercised (make test runs the "
+        "scenario tests once this way)",
+    )
+
+
 @pytest.fixture
-def engine_config(db_url: str) -> EngineConfig:
-    return EngineConfig(database_url=db_url)
+def engine_config(db_url: str, request: pytest.FixtureRequest) -> EngineConfig:
+    return EngineConfig(database_url=db_url, keep_live_workflows=not request.config.getoption("--cold-cache"))
 
 
 @pytest.fixture

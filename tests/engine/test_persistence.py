@@ -18,6 +18,8 @@ from engine.domain.errors import StepFailed
 from engine.services import cases
 from engine.services import tasks
 from engine.store.case_progress import load_runtime
+from engine.store.case_writer import load_case
+from engine.store.context import EngineContext
 from engine.store.db import WAL_CHECKPOINT_PAGES
 from engine.store.db import Base
 from engine.store.models import Case
@@ -68,17 +70,23 @@ def test_a_changed_diagram_becomes_a_new_version_and_running_cases_stay(ctx, dep
     assert cases.start_case(ctx, desk, "two_steps", {}).process_version == 2
 
 
-def test_a_reloaded_case_gets_the_sandbox_back(ctx, deploy, make_user) -> None:
+def test_a_reloaded_case_gets_the_sandbox_back(ctx, engine_config, deploy, make_user) -> None:
     """SpiffWorkflow gives a deserialized workflow its default (unsandboxed) engine."""
     desk = make_user("desk", "service_desk")
     deploy({"linear.bpmn": diagrams.linear()})
     case = cases.start_case(ctx, desk, "two_steps", {})
-    with ctx.uow() as uow:
-        runtime = load_runtime(ctx, uow.session, uow.session.get(Case, case.id))
-        assert isinstance(runtime.workflow.script_engine, SandboxScriptEngine)
-        task = runtime.workflow.get_tasks(state=16, manual=True)[0]
-        with pytest.raises(Exception, match="open"):
-            runtime.workflow.script_engine.evaluate(task, "open('/etc/hostname').read()")
+    fresh = EngineContext(engine_config)  # another process: nothing of this case in memory
+    try:
+        with fresh.uow() as uow:
+            ref = load_case(uow.connection, case.id)
+            assert ref is not None and fresh.live_workflows.take(case.id, ref.lock_version) is None
+            runtime = load_runtime(fresh, uow.connection, ref)
+            assert isinstance(runtime.workflow.script_engine, SandboxScriptEngine)
+            task = runtime.workflow.get_tasks(state=16, manual=True)[0]
+            with pytest.raises(Exception, match="open"):
+                runtime.workflow.script_engine.evaluate(task, "open('/etc/hostname').read()")
+    finally:
+        fresh.dispose()
 
 
 def test_a_condition_failing_at_run_time_names_its_gateway(ctx, deploy, make_user) -> None:
@@ -95,7 +103,6 @@ def test_a_live_workflow_is_not_reused_after_another_process_wrote_the_case(
     ctx, engine_config, deploy, make_user
 ) -> None:
     """Process A keeps the workflow after starting the case; process B then advances it."""
-    from engine.store.context import EngineContext
 
     desk, office = make_user("desk", "service_desk"), make_user("qo", "quality_office")
     deploy({"linear.bpmn": diagrams.linear()})
