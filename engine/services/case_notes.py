@@ -11,10 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import select
 
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
@@ -22,6 +18,8 @@ from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
+from engine.store.case_notes import Note
+from engine.store.case_notes import notes_of
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
@@ -42,18 +40,6 @@ KINDS: dict[str, tuple[str, tuple[str, ...], tuple[bytes, ...]]] = {
     ),
     "text": ("text/plain; charset=utf-8", (".txt", ".csv", ".log"), ()),
 }
-
-
-@dataclass(frozen=True)
-class Note:
-    """A comment or an attachment, in the order they were added."""
-
-    kind: str  # "comment" or "file"
-    id: int
-    at: datetime
-    author: str
-    text: str  # the comment, or the file name
-    size: int = 0
 
 
 def _kind_of(filename: str, content: bytes) -> str | None:
@@ -130,11 +116,7 @@ def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, filename: str
 def notes(ctx: EngineContext, actor: Actor, case_id: int) -> list[Note]:
     require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
-        comments = uow.session.scalars(select(CaseComment).where(CaseComment.case_id == case_id))
-        files = uow.session.scalars(select(CaseAttachment).where(CaseAttachment.case_id == case_id))
-        found = [Note("comment", c.id, c.at, c.author, c.text) for c in comments]
-        found += [Note("file", f.id, f.at, f.uploaded_by, f.filename, f.size) for f in files]
-    return sorted(found, key=lambda note: (note.at, note.kind, note.id))
+        return notes_of(uow.session, case_id)
 
 
 def attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_id: int) -> tuple[str, str, bytes]:

@@ -13,6 +13,7 @@ from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.bpmn.diagram_files import files_by_process
 from engine.domain.actors import Actor
@@ -23,6 +24,8 @@ from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.periods import local_day
 from engine.store.audit_trail import verify_events
+from engine.store.case_notes import Note
+from engine.store.case_notes import notes_of
 from engine.store.case_progress import read_runtime
 from engine.store.case_reads import CaseInfo
 from engine.store.case_reads import case_info
@@ -38,6 +41,7 @@ from engine.store.models.cases import CANCELLED
 from engine.store.models.cases import COMPLETED
 from engine.store.models.cases import ERROR
 from engine.store.models.cases import RUNNING
+from engine.store.uow import UnitOfWork
 from engine.store.work_items import TaskInfo
 from engine.store.work_items import task_info
 
@@ -120,24 +124,44 @@ def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
     """The case with its open tasks (and who holds them) and its whole audit trail."""
     require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
-        session = uow.session
-        case = session.get(Case, case_id)
-        if case is None:
-            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
-        rows = session.execute(
-            select(WorkItem, User.username)
-            .outerjoin(User, User.id == WorkItem.assignee_id)
-            .where(WorkItem.case_id == case_id, WorkItem.closed_at.is_(None))
-            .order_by(WorkItem.id)
-        ).all()
-        events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
-        report = verify_events(case, events, session)
-        return CaseDetail(
-            case=case_info(case),
-            tasks=[task_info(item, username) for item, username in rows],
-            events=[_event_info(event) for event in events],
-            audit_verified=report.ok,
-        )
+        return _detail(uow.session, case_id)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """Everything the case page shows, read in one transaction."""
+
+    detail: CaseDetail
+    diagrams: list[DiagramView]
+    notes: list[Note]
+
+
+def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
+    """The case page: the case, its open tasks, trail, diagrams, comments and files."""
+    require(actor, Permission.READ_CASES)
+    with ctx.uow() as uow:
+        detail = _detail(uow.session, case_id)
+        return CasePage(detail, _diagrams(ctx, uow, case_id), notes_of(uow.session, case_id))
+
+
+def _detail(session: Session, case_id: int) -> CaseDetail:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
+    rows = session.execute(
+        select(WorkItem, User.username)
+        .outerjoin(User, User.id == WorkItem.assignee_id)
+        .where(WorkItem.case_id == case_id, WorkItem.closed_at.is_(None))
+        .order_by(WorkItem.id)
+    ).all()
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+    report = verify_events(case, events, session)
+    return CaseDetail(
+        case=case_info(case),
+        tasks=[task_info(item, username) for item, username in rows],
+        events=[_event_info(event) for event in events],
+        audit_verified=report.ok,
+    )
 
 
 def _event_info(event: AuditEvent) -> EventInfo:
@@ -168,11 +192,15 @@ def case_diagrams(ctx: EngineContext, actor: Actor, case_id: int) -> list[Diagra
     """The case's process diagram and those of the processes it called, from its version's sources."""
     require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
-        ref = load_case(uow.connection, case_id)
-        if ref is None:
-            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
-        sources = uow.session.get_one(ProcessVersion, ref.process_version_id).sources
-        states = read_runtime(ctx, uow.connection, ref, lambda runtime: runtime.element_states())
+        return _diagrams(ctx, uow, case_id)
+
+
+def _diagrams(ctx: EngineContext, uow: UnitOfWork, case_id: int) -> list[DiagramView]:
+    ref = load_case(uow.connection, case_id)
+    if ref is None:
+        raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
+    sources = uow.session.get_one(ProcessVersion, ref.process_version_id).sources
+    states = read_runtime(ctx, uow.connection, ref, lambda runtime: runtime.element_states())
     files = files_by_process(sources)
     views, seen = [], set()
     for state in states:

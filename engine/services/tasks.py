@@ -22,6 +22,8 @@ from engine.domain.messages import Message
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
 from engine.store.case_progress import save_progress
+from engine.store.case_reads import CaseInfo
+from engine.store.case_reads import case_info
 from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItem
@@ -59,6 +61,28 @@ def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
         if not may_work_on(item, actor):
             raise NotAllowed(_refusal(uow.connection, item))
         return task_info(item, username_of(uow.connection, item.assignee_id) if item.assignee_id else None)
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """Everything a task's page shows, read in one transaction: the task, its case, the draft."""
+
+    task: TaskInfo
+    case: CaseInfo
+    draft: dict[str, Any]
+
+
+def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
+    """The page of an open task the actor may work on, with what was typed so far."""
+    require(actor, Permission.WORK_TASKS)
+    with ctx.uow() as uow:
+        item = require_open_item(uow.connection, item_id)
+        if not may_work_on(item, actor):
+            raise NotAllowed(_refusal(uow.connection, item))
+        task = task_info(item, username_of(uow.connection, item.assignee_id) if item.assignee_id else None)
+        case = uow.session.get_one(Case, item.case_id)
+        draft = uow.session.scalar(select(WorkItem.draft).where(WorkItem.id == item_id))
+        return TaskPage(task, case_info(case), dict(draft or {}))
 
 
 def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:

@@ -62,13 +62,12 @@ def index() -> tuple[str, int] | str:
 @bp.get("/<int:case_id>")
 @login_required
 def show(case_id: int) -> str:
-    ctx = engine_context()
-    detail = case_views.case_detail(ctx, g.actor, case_id)
+    page = case_views.case_page(engine_context(), g.actor, case_id)
     return render_template(
         "cases/show.html",
-        detail=detail,
-        diagrams=case_views.case_diagrams(ctx, g.actor, case_id),
-        notes=case_notes.notes(ctx, g.actor, case_id),
+        detail=page.detail,
+        diagrams=page.diagrams,
+        notes=page.notes,
         max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),
     )
 

@@ -19,7 +19,6 @@ from engine.domain.authz import Permission
 from engine.domain.authz import can
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
-from engine.services import cases
 from engine.services import inbox
 from engine.services import tasks
 from webapp import engine_context
@@ -68,15 +67,8 @@ def _context() -> dict[str, object]:
 @bp.get("/<int:task_id>")
 @login_required
 def show(task_id: int) -> str:
-    ctx = engine_context()
-    task = tasks.open_task(ctx, g.actor, task_id)
-    return render_template(
-        "inbox/task.html",
-        task=task,
-        case=cases.get_case(ctx, g.actor, task.case_id),
-        values=inbox.load_draft(ctx, g.actor, task_id),
-        errors={},
-    )
+    page = tasks.task_page(engine_context(), g.actor, task_id)
+    return render_template("inbox/task.html", task=page.task, case=page.case, values=page.draft, errors={})
 
 
 @bp.post("/<int:task_id>")
@@ -91,17 +83,19 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     try:
         tasks.complete_task(ctx, g.actor, task_id, submitted)
     except InvalidData as err:
-        task = tasks.open_task(ctx, g.actor, task_id)
         flash(_("Please correct the marked fields."), "error")
-        case = cases.get_case(ctx, g.actor, task.case_id)
-        return render_template("inbox/task.html", task=task, case=case, values=submitted, errors=err.errors), 422
+        return _task_form_again(task_id, submitted, err.errors, 422)
     except NotAllowed as err:  # e.g. separation of duties: say why, and keep what was typed
-        task = tasks.open_task(ctx, g.actor, task_id)
         flash(translate(err.args[0]), "error")
-        case = cases.get_case(ctx, g.actor, task.case_id)
-        return render_template("inbox/task.html", task=task, case=case, values=submitted, errors={}), 403
+        return _task_form_again(task_id, submitted, {}, 403)
     flash(_("Task completed."), "success")
     return redirect(url_for("inbox.index"))
+
+
+def _task_form_again(task_id: int, typed: dict[str, str], errors: dict[str, str], status: int) -> tuple[str, int]:
+    """The task's form once more, with what was typed and the message at each field."""
+    page = tasks.task_page(engine_context(), g.actor, task_id)
+    return render_template("inbox/task.html", task=page.task, case=page.case, values=typed, errors=errors), status
 
 
 @bp.post("/<int:task_id>/reassign")

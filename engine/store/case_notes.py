@@ -1,0 +1,32 @@
+"""Comments and attachments of a case, as the case page and the notes list read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.store.models import CaseAttachment
+from engine.store.models import CaseComment
+
+
+@dataclass(frozen=True)
+class Note:
+    """A comment or an attachment, in the order they were added."""
+
+    kind: str  # "comment" or "file"
+    id: int
+    at: datetime
+    author: str
+    text: str  # the comment, or the file name
+    size: int = 0
+
+
+def notes_of(session: Session, case_id: int) -> list[Note]:
+    comments = session.scalars(select(CaseComment).where(CaseComment.case_id == case_id))
+    files = session.scalars(select(CaseAttachment).where(CaseAttachment.case_id == case_id))
+    found = [Note("comment", c.id, c.at, c.author, c.text) for c in comments]
+    found += [Note("file", f.id, f.at, f.uploaded_by, f.filename, f.size) for f in files]
+    return sorted(found, key=lambda note: (note.at, note.kind, note.id))
