@@ -61,6 +61,9 @@ class Policy:
     service_department: str = "after_sales"
     # External failure cost: what repairs and refunds paid out.
     costs: tuple[FieldAt, ...] = (FieldAt("carry_out", "external_cost"), FieldAt("refund", "refund_amount"))
+    # The case-data fields that tie a case to a delivered unit and to its customer (product archive).
+    serial_number_field: str = "serial_number"
+    customer_field: str = "customer"
     # What a case came to, read from its data in this order (product and customer archive).
     solution_field: str = "solution"
     resolved_by_phone_field: str = "resolved"

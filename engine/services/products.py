@@ -135,7 +135,7 @@ def _cases_where(session: Session, field: str, value: str) -> list[CaseOutcome]:
             key,
             case.status,
             case.created_at,
-            (case.data or {}).get("serial_number"),
+            (case.data or {}).get(SHIPPED.serial_number_field),
             SHIPPED.outcome(case.data or {}),
             ratings.get(case.id),
         )
@@ -151,7 +151,7 @@ def unit_archive(ctx: EngineContext, actor: Actor, serial_number: str) -> UnitAr
     require(actor, Permission.READ_QUALITY)
     with ctx.uow() as uow:
         unit = uow.session.get(DeliveredUnit, serial_number)
-        return UnitArchive(serial_number, unit, _cases_where(uow.session, "serial_number", serial_number))
+        return UnitArchive(serial_number, unit, _cases_where(uow.session, SHIPPED.serial_number_field, serial_number))
 
 
 def customer_archive(ctx: EngineContext, actor: Actor, customer: str) -> CustomerArchive:
@@ -162,4 +162,4 @@ def customer_archive(ctx: EngineContext, actor: Actor, customer: str) -> Custome
                 select(DeliveredUnit).where(DeliveredUnit.customer == customer).order_by(DeliveredUnit.serial_number)
             )
         )
-        return CustomerArchive(customer, units, _cases_where(uow.session, "customer", customer))
+        return CustomerArchive(customer, units, _cases_where(uow.session, SHIPPED.customer_field, customer))
