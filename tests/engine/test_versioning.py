@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+from alembic import command
 from sqlalchemy import select
 
+from engine.bpmn.validation import script_hash
+from engine.domain.errors import Conflict
 from engine.services import processes
 from engine.store.models import ProcessVersion
+from engine.store.process_versions import check_set
+from engine.store.process_versions import store_set
+from engine.store.schema import alembic_config
+from tests.actors import OWNER
 from tests.actors import SYSTEM
 from tests.processes.conftest import PROCESSES
 
@@ -43,3 +51,31 @@ def test_one_changed_called_process_gives_every_caller_a_new_version(ctx) -> Non
         )
     assert sources["follow_up.bpmn"] == changed.decode()
     assert sources["onsite_repair.bpmn"] == SHIPPED["onsite_repair.bpmn"].decode()
+
+
+def test_a_deploy_checked_before_someone_elses_deploy_of_the_same_process_is_refused(ctx) -> None:
+    processes.deploy_files(ctx, SYSTEM, SHIPPED)
+    mine = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 1)")
+    theirs = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 3)")
+    checked = check_set(ctx, {"follow_up.bpmn": mine}, allow_scripts=True)  # built, not yet stored
+    processes.deploy_files(ctx, SYSTEM, {"follow_up.bpmn": theirs})  # a colleague deploys meanwhile
+    with pytest.raises(Conflict, match="follow_up"):
+        store_set(ctx, checked, SYSTEM)
+    assert versions(ctx)["follow_up"] == 2  # theirs stands; mine was not stored over it
+
+
+def test_script_hashes_are_stored_and_rebuilt_by_the_migration_for_older_versions(ctx, engine_config) -> None:
+    processes.deploy_files(ctx, SYSTEM, SHIPPED)
+    with ctx.uow() as uow:
+        stored = dict(uow.session.execute(select(ProcessVersion.key, ProcessVersion.script_hashes)).tuples().all())
+    script = "repair_attempts = repair_attempts + 1"  # a script of factory_repair.bpmn
+    assert script_hash(script) in stored["factory_repair"] and stored["follow_up"] == []
+    ctx.dispose()
+    config = alembic_config(engine_config.database_url)
+    command.downgrade(config, "0009")
+    command.upgrade(config, "head")
+    with ctx.uow() as uow:
+        rebuilt = dict(uow.session.execute(select(ProcessVersion.key, ProcessVersion.script_hashes)).tuples().all())
+    assert rebuilt == stored
+    # An owner without script rights may still redeploy the shipped set: its scripts are approved.
+    assert not any(d.created for d in processes.deploy_files(ctx, OWNER, SHIPPED))
