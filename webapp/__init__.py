@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from engine.domain.config import EngineConfig
 from engine.services import EngineContext
+from webapp import security
 from webapp.login_limits import LoginLimiter
 
 
@@ -19,7 +20,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("AFTERCARE_INSTANCE", str(Path.cwd() / "instance")))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("AFTERCARE_SECRET_KEY", "dev-only-change-me"),
         ENGINE_CONFIG=EngineConfig.from_env(Path(app.instance_path)),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -28,6 +28,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = security.session_key(Path(app.instance_path))
     app.extensions["aftercare"] = EngineContext(app.config["ENGINE_CONFIG"])
     app.extensions["login_limiter"] = LoginLimiter()
 
@@ -56,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(modeler.bp)
     app.register_blueprint(quality.bp)
     errors.init_app(app)
+    security.init_app(app)
     app.register_error_handler(404, api.api_not_found)
     app.register_error_handler(405, api.api_not_found)
     return app

@@ -26,6 +26,8 @@ from engine.services import timers
 from engine.services import users
 from webapp import create_app
 from webapp import engine_context
+from webapp.security import KEY_FILE
+from webapp.security import WeakSecretKey
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
@@ -184,10 +186,14 @@ def serve(host: str, port: int, threads: int) -> None:
 
     from waitress import serve as waitress_serve
 
+    try:
+        app = create_app()
+    except WeakSecretKey as err:
+        raise click.ClickException(str(err)) from None
     if not os.environ.get("AFTERCARE_SECRET_KEY"):
-        click.echo("warning: AFTERCARE_SECRET_KEY is not set; sessions use a development key", err=True)
+        click.echo(f"session key: {Path(app.instance_path) / KEY_FILE} (random, made on first start)", err=True)
     click.echo(f"Aftercare on http://{host}:{port}/")
-    waitress_serve(create_app(), host=host, port=port, threads=threads)
+    waitress_serve(app, host=host, port=port, threads=threads)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+import zlib
 from datetime import date
 from datetime import datetime
 from itertools import islice
@@ -23,15 +25,32 @@ CATEGORIES = ("own", "partner", "agent", "competitor")
 MAX_ROWS = 20_000
 
 
+MAX_COLUMNS = 32  # the eight columns, with room for a spreadsheet's extra ones
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an .xlsx is a zip: refuse one that would unpack beyond this
+MAX_CELL_CHARS = 2000
+# Everything that a malformed, truncated or hostile file can raise while being read.
+UNREADABLE = (ValueError, KeyError, OSError, EOFError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error, csv.Error)
+
+
 def read_table(name: str, data: bytes) -> list[dict[str, Any]]:
-    """The rows of a .csv (UTF-8, with or without BOM) or .xlsx file, keyed by the header; one
-    row more than allowed at most, so a huge file is refused without reading all of it. XLSX
-    parts are parsed by openpyxl through defusedxml (no entities, no network)."""
+    """The rows of a .csv (UTF-8, with or without BOM) or .xlsx file, keyed by the header.
+
+    Bounded before anything large is read: one row more than allowed at most, at most
+    ``MAX_COLUMNS`` columns (a sheet may declare a last cell far to the right, and every row
+    would be padded up to it), an .xlsx only when its parts unpack to at most
+    ``MAX_UNPACKED_BYTES``. XLSX parts are parsed by openpyxl through defusedxml (no entities,
+    no network). Raises one of ``UNREADABLE`` for a file that cannot be read.
+    """
     if name.lower().endswith(".xlsx"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ValueError(f"the workbook unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB")
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        values = [list(row) for row in islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2)]
+        rows = sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)
+        values = [list(row) for row in islice(rows, MAX_ROWS + 2)]
     else:
-        values = list(islice(csv.reader(io.StringIO(data.decode("utf-8-sig"))), MAX_ROWS + 2))
+        reader = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+        values = [row[:MAX_COLUMNS] for row in islice(reader, MAX_ROWS + 2)]
     if not values:
         return []
     header = [str(cell or "").strip() for cell in values[0]]
@@ -82,7 +101,13 @@ def check_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[R
                 problems.append(RowProblem(number, column, "required"))
         if texts["category"] and texts["category"] not in CATEGORIES:
             problems.append(RowProblem(number, "category", f"must be one of {', '.join(CATEGORIES)}"))
-        for column, limit in (("serial_number", 80), ("model", 200), ("customer", 200)):
+        for column, limit in (
+            ("serial_number", 80),
+            ("model", 200),
+            ("customer", 200),
+            ("notes", MAX_CELL_CHARS),
+            ("parts", MAX_CELL_CHARS),
+        ):
             if len(texts[column]) > limit:
                 problems.append(RowProblem(number, column, f"at most {limit} characters"))
         if texts["serial_number"] in seen:

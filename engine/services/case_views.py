@@ -91,8 +91,8 @@ def list_cases(
     if status is not None and status not in STATUSES:
         raise InvalidData({"status": Message("must be one of %(choices)s", choices=", ".join(STATUSES))})
     for name, value in (("process", process), ("q", q)):
-        if value and "\x00" in value:
-            raise InvalidData({name: Message("must not contain NUL characters")})
+        if value and ("\x00" in value or len(value) > 200):
+            raise InvalidData({name: Message("must be at most 200 characters, without NUL")})
     if not 1 <= page <= MAX_PAGE:
         raise InvalidData({"page": Message("must be between 1 and %(last)s", last=MAX_PAGE)})
     zone = ZoneInfo(timezone)

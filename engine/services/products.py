@@ -19,6 +19,7 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
 from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
+from engine.domain.product_import import UNREADABLE
 from engine.domain.product_import import check_rows
 from engine.domain.product_import import read_table
 from engine.store.context import EngineContext
@@ -64,7 +65,7 @@ def import_units(ctx: EngineContext, actor: Actor, name: str, data: bytes) -> in
         raise InvalidData({"file": Message("choose a .csv or .xlsx file")})
     try:
         rows = read_table(name, data)
-    except (ValueError, KeyError, OSError, UnicodeDecodeError) as err:
+    except UNREADABLE as err:
         raise InvalidData({"file": Message("the file could not be read: %(error)s", error=str(err))}) from None
     clean, problems = check_rows(rows)
     if problems:

@@ -56,9 +56,37 @@ def authenticate() -> Response | None:
         response.headers["WWW-Authenticate"] = 'Bearer realm="aftercare"'
         return response
     g.actor = actor
+    if request.is_json and nesting_depth(request.get_data(as_text=True)) > MAX_JSON_DEPTH:
+        raise InvalidData({"body": f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not accepted"})
     if _has_nul(request.args.to_dict(flat=False)) or _has_nul(request.get_json(silent=True)):
         raise InvalidData({"body": "NUL characters are not accepted"})
     return None
+
+
+MAX_JSON_DEPTH = 32  # case data is forms: a few levels at most
+
+
+def nesting_depth(text: str) -> int:
+    """How deep arrays and objects nest in a JSON text, found without recursion (a deep
+    document would otherwise exhaust the parser's stack before anything could refuse it)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _has_nul(value: Any) -> bool:

@@ -25,6 +25,7 @@ from wtforms.validators import Length
 
 from engine.services import users
 from webapp import engine_context
+from webapp.redirects import local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -67,8 +68,7 @@ def login() -> str | Response:
         limiter.succeeded(form.username.data, address)
         session.clear()
         session["user_id"] = actor.user_id
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("inbox.index"))
+        return redirect(local_path(request.args.get("next")) or url_for("inbox.index"))
     return render_template("auth/login.html", form=form)
 
 
