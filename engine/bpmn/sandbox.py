@@ -301,3 +301,76 @@ def execute(source: str, data: dict[str, Any], helpers: Mapping[str, Any], limit
         if key.startswith("_") or callable(value) or reserved.get(key) is value:
             continue
         data[key] = value
+
+
+# -- which expressions may run in the server process ------------------------------------------
+#
+# An expression whose every step has a bounded cost cannot stall the server: names, small
+# constants, comparisons, boolean logic, arithmetic that cannot amplify (no *, **, <<), item
+# access, and calls of the date helpers, whose arguments the working calendar bounds. Everything
+# else — scripts, comprehensions, other calls — runs in a bounded worker process.
+
+BOUNDED_CALLS = frozenset(
+    {"now", "add_working_hours", "add_working_days", "add_hours", "add_days", "add_months", "len", "abs", "bool"}
+)
+_BOUNDED_NODES = (
+    ast.Expression,
+    ast.Name,
+    ast.Load,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.Compare,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.Is,
+    ast.IsNot,
+    ast.In,
+    ast.NotIn,
+    ast.UnaryOp,
+    ast.Not,
+    ast.USub,
+    ast.UAdd,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Div,
+    ast.FloorDiv,
+    ast.IfExp,
+    ast.Subscript,
+    ast.Tuple,
+    ast.List,
+    ast.Constant,
+    ast.Call,
+)
+MAX_INLINE_TEXT = 1000
+MAX_INLINE_INT_BITS = 64
+
+
+@lru_cache(maxsize=4096)
+def is_bounded(source: str) -> bool:
+    """Whether ``source`` is an expression the server process may evaluate itself."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if not isinstance(node, _BOUNDED_NODES):
+            return False
+        if isinstance(node, ast.Call):
+            named = isinstance(node.func, ast.Name) and node.func.id in BOUNDED_CALLS
+            if not named or node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
+                return False
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            return False
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, (str, bytes)) and len(value) > MAX_INLINE_TEXT:
+                return False
+            if isinstance(value, int) and value.bit_length() > MAX_INLINE_INT_BITS:
+                return False
+    return True

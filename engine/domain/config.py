@@ -21,6 +21,8 @@ class EngineConfig:
     working_periods: tuple[tuple[time, time], ...] = DEFAULT_WORKING_PERIODS
     max_tasks_per_case: int = 2000
     script_cpu_seconds: float = 2.0
+    script_wall_seconds: float = 3.0  # a worker process that has not answered by then is killed
+    script_memory_bytes: int = 512 * 1024 * 1024  # the address space of a worker process
     max_upload_bytes: int = 5 * 1024 * 1024
     timer_lease_seconds: int = 120
     case_number_prefixes: dict[str, str] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from sqlalchemy import select
 
 from engine.bpmn.runtime import CaseRuntime
+from engine.bpmn.sandbox_process import Limits
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.script_engine import make_script_engine
 from engine.bpmn.serializer import SPEC_CACHE
@@ -34,7 +35,9 @@ T = TypeVar("T")
 
 
 def script_engine_for(ctx: EngineContext, connection: Connection) -> SandboxScriptEngine:
-    return make_script_engine(ctx.calendar(connection), ctx.config.script_cpu_seconds)
+    config = ctx.config
+    limits = Limits(config.script_cpu_seconds, config.script_wall_seconds, config.script_memory_bytes)
+    return make_script_engine(ctx.calendar(connection), limits)
 
 
 def load_runtime(ctx: EngineContext, connection: Connection, case: CaseRef) -> CaseRuntime:
