@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import subprocess
 import sys
 import time
 from datetime import date
@@ -112,17 +114,33 @@ def demo_data() -> None:
 @cli.command("worker")
 @click.option("--once", is_flag=True, help="Run a single pass and exit.")
 @click.option("--interval", default=15.0, show_default=True, help="Seconds between passes.")
+@click.option("--unsupervised", is_flag=True, help="Run the loop in this process, without a supervisor.")
 @with_appcontext
-def worker(once: bool, interval: float) -> None:
-    """Fire due timers, once or forever."""
-    ctx = engine_context()
-    while True:
-        fired = timers.fire_due_timers(ctx, timers.TIMER_ACTOR)
-        if fired or once:
-            click.echo(f"fired timers in {fired} case(s)")
-        if once:
+def worker(once: bool, interval: float, unsupervised: bool) -> None:
+    """Fire due timers, once or forever (a supervisor restarts the loop if it ever dies)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if once:
+        fired = timers.TimerWorker(engine_context()).run_pass()
+        click.echo(f"fired timers in {fired} case(s)")
+        return
+    if unsupervised:
+        timers.TimerWorker(engine_context()).run_forever(interval)
+        return
+    supervise([sys.executable, "-m", "webapp.cli", "worker", "--unsupervised", "--interval", str(interval)])
+
+
+def supervise(command: list[str], restarts: int | None = None) -> None:
+    """Run ``command`` and start it again whenever it dies, waiting longer after quick deaths."""
+    wait, started = 1.0, 0
+    while restarts is None or started <= restarts:
+        started += 1
+        begun = time.monotonic()
+        code = subprocess.call(command)  # noqa: S603 - our own command line
+        if code == 0:
             return
-        time.sleep(interval)
+        wait = 1.0 if time.monotonic() - begun > 60 else min(wait * 2, 60.0)
+        click.echo(f"worker exited with status {code}; restarting in {wait:.0f} s", err=True)
+        time.sleep(wait)
 
 
 @cli.command("verify-audit")

@@ -7,8 +7,11 @@ timer never fires twice.
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import datetime
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -17,6 +20,7 @@ from sqlalchemy import update
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
+from engine.domain.errors import Conflict
 from engine.domain.errors import StepFailed
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
@@ -28,6 +32,7 @@ from engine.store.db import utcnow
 from engine.store.models import Case
 from engine.store.models.cases import RUNNING
 
+LOG = logging.getLogger("aftercare.timers")
 TIMER_ACTOR = Actor.system("timer")  # the worker's actor (aftercare worker)
 
 
@@ -83,10 +88,67 @@ def fire_case(ctx: EngineContext, actor: Actor, case_id: int, now: datetime) -> 
 
 def fire_due_timers(ctx: EngineContext, actor: Actor = TIMER_ACTOR, limit: int = 200) -> int:
     """One worker pass: fire every due timer this worker manages to claim; return how many."""
-    require(actor, Permission.RUN_TIMERS)
-    now = utcnow()
-    fired = 0
-    for case_id in due_case_ids(ctx, actor, now, limit):
-        if claim(ctx, actor, case_id, now) and fire_case(ctx, actor, case_id, now):
-            fired += 1
-    return fired
+    return TimerWorker(ctx, actor).run_pass(limit)
+
+
+MAX_ATTEMPTS = 3  # a case whose timer fails this often (not a lost race) is put in error
+
+
+class TimerWorker:
+    """Fires due timers pass after pass and survives whatever one case or the database does.
+
+    A case that raises anything but a lost race is retried on the next passes and, after
+    ``MAX_ATTEMPTS``, put in ``error`` with the reason, so it stops coming back; a lost race
+    (someone acted on the case meanwhile) is simply tried again later. A pass that fails as a
+    whole (the database went away) is logged and the next one waits longer, up to a minute.
+    """
+
+    def __init__(self, ctx: EngineContext, actor: Actor = TIMER_ACTOR) -> None:
+        require(actor, Permission.RUN_TIMERS)
+        self.ctx, self.actor = ctx, actor
+        self.failures: dict[int, int] = {}
+        self.backoff = 0.0
+
+    def run_pass(self, limit: int = 200) -> int:
+        now = utcnow()
+        fired = 0
+        for case_id in due_case_ids(self.ctx, self.actor, now, limit):
+            try:
+                if claim(self.ctx, self.actor, case_id, now) and fire_case(self.ctx, self.actor, case_id, now):
+                    fired += 1
+                self.failures.pop(case_id, None)
+            except Conflict:
+                LOG.info("case %s: lost a race for its timer; trying again later", case_id)
+            except Exception as err:  # noqa: BLE001 - one case must never stop the others
+                self._failed(case_id, err)
+        return fired
+
+    def _failed(self, case_id: int, err: Exception) -> None:
+        count = self.failures.get(case_id, 0) + 1
+        self.failures[case_id] = count
+        LOG.warning("case %s: firing its timer failed (%s of %s): %s", case_id, count, MAX_ATTEMPTS, err)
+        if count < MAX_ATTEMPTS:
+            return
+        reason = f"its timer failed {count} times: {type(err).__name__}: {err}"[:1000]
+        try:
+            mark_failed(self.ctx, case_id, self.actor, reason, None, None)
+            self.failures.pop(case_id, None)
+        except Exception:  # noqa: BLE001 - the database may be what failed; retry next pass
+            LOG.exception("case %s: could not be marked failed", case_id)
+
+    def run_forever(self, interval: float, passes: int | None = None, sleep: Any = time.sleep) -> None:
+        """Pass after pass; a failed pass waits twice as long as the last (1 s up to 60 s)."""
+        done = 0
+        while passes is None or done < passes:
+            done += 1
+            try:
+                fired = self.run_pass()
+            except Exception:  # noqa: BLE001 - log, back off, go on
+                self.backoff = min(max(self.backoff * 2, 1.0), 60.0)
+                LOG.exception("timer pass failed; next try in %.0f s", self.backoff)
+                sleep(self.backoff)
+                continue
+            self.backoff = 0.0
+            if fired:
+                LOG.info("fired timers in %s case(s)", fired)
+            sleep(interval)
