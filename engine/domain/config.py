@@ -23,6 +23,7 @@ class EngineConfig:
     script_cpu_seconds: float = 2.0
     script_wall_seconds: float = 3.0  # a worker process that has not answered by then is killed
     script_memory_bytes: int = 512 * 1024 * 1024  # the address space of a worker process
+    max_case_data_bytes: int = 1_000_000  # a step that leaves more case data fails instead
     max_upload_bytes: int = 5 * 1024 * 1024
     timer_lease_seconds: int = 120
     case_number_prefixes: dict[str, str] = field(default_factory=dict)

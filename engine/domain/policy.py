@@ -64,6 +64,8 @@ class Policy:
     # The case-data fields that tie a case to a delivered unit and to its customer (product archive).
     serial_number_field: str = "serial_number"
     customer_field: str = "customer"
+    # What lists show of a case's data (never the whole of it: a list stays small).
+    summary_fields: tuple[str, ...] = ("customer", "serial_number", "model", "request_kind", "complaint_class")
     # What a case came to, read from its data in this order (product and customer archive).
     solution_field: str = "solution"
     resolved_by_phone_field: str = "resolved"

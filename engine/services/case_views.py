@@ -29,6 +29,7 @@ from engine.store.case_notes import notes_of
 from engine.store.case_progress import read_runtime
 from engine.store.case_reads import CaseInfo
 from engine.store.case_reads import case_info
+from engine.store.case_reads import case_summary
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
@@ -117,7 +118,7 @@ def list_cases(
     with ctx.uow() as uow:
         total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = uow.session.scalars(query.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page))
-        return [case_info(case) for case in rows], int(total)
+        return [case_summary(case) for case in rows], int(total)
 
 
 def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:

@@ -31,7 +31,7 @@ from engine.domain.authz import require
 from engine.domain.periods import Period
 from engine.domain.policy import SHIPPED
 from engine.store.case_reads import CaseInfo
-from engine.store.case_reads import case_info
+from engine.store.case_reads import case_summary
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
@@ -369,7 +369,7 @@ def cases_of(ctx: EngineContext, actor: Actor, ids: list[int]) -> list[CaseInfo]
         return []
     with ctx.uow() as uow:
         rows = uow.session.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id))
-        return [case_info(case) for case in rows]
+        return [case_summary(case) for case in rows]
 
 
 @dataclass(frozen=True)

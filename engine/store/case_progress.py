@@ -15,7 +15,9 @@ from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.script_engine import make_script_engine
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.domain.actors import Actor
-from engine.domain.jsonsafe import json_safe
+from engine.domain.errors import StepFailed
+from engine.domain.jsonsafe import UnstorableData
+from engine.domain.jsonsafe import storable
 from engine.store.case_writer import CaseRef
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItems
@@ -80,7 +82,10 @@ def save_progress(ctx: EngineContext, uow: UnitOfWork, writer: CaseWriter, runti
     uow.after_commit(
         lambda: ctx.live_workflows.put(writer.case_id, writer.lock_version, (runtime.workflow, writer.open_after))
     )
-    data = json_safe(runtime.data())
+    try:
+        data = storable(runtime.data(), ctx.config.max_case_data_bytes)
+    except UnstorableData as err:
+        raise StepFailed(f"the step left data that cannot be stored: {err}", None) from err
     completed = runtime.completed
     writer.set(
         state=runtime.dump(),

@@ -7,6 +7,7 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
+from engine.domain.policy import SHIPPED
 from engine.store.models import Case
 
 
@@ -38,3 +39,20 @@ def case_info(case: Case) -> CaseInfo:
         error_message=case.error_message,
         error_element=case.error_element,
     )
+
+
+SUMMARY_TEXT = 200
+
+
+def case_summary(case: Case) -> CaseInfo:
+    """``case_info`` for lists: of the data only the policy's summary fields, texts shortened."""
+    data = case.data or {}
+    summary: dict[str, Any] = {}
+    for name in SHIPPED.summary_fields:
+        value = data.get(name)
+        if isinstance(value, str):
+            summary[name] = value[:SUMMARY_TEXT]
+        elif isinstance(value, (int, float, bool)):
+            summary[name] = value
+    info = case_info(case)
+    return CaseInfo(**{**info.__dict__, "data": summary})
