@@ -8,7 +8,9 @@ SpiffWorkflow parser add whatever it still finds.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import re
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
@@ -89,8 +91,37 @@ def read_file(name: str, data: bytes, max_bytes: int, problems: list[Problem]) -
     else:
         problems.append(Problem("not a BPMN 2.0 or DMN file", line=root.sourceline, file=name))
         return None
+    text = _decoded(data, root.getroottree().docinfo.encoding)
+    if text is None:
+        problems.append(Problem("the file's characters cannot be read in the encoding it declares", file=name))
+        return None
+    if "<!DOCTYPE" in text[:4096] or "<!ENTITY" in text:
+        problems.append(Problem("DOCTYPE and ENTITY declarations are not allowed", file=name))
+        return None
     lines = {el.get("id"): el.sourceline for el in root.iter() if el.get("id")}
-    return SourceFile(name, kind, root, lines, data.decode("utf-8", "replace"))
+    return SourceFile(name, kind, root, lines, text)
+
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_DECLARED_ENCODING = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def _decoded(data: bytes, declared: str | None) -> str | None:
+    """The file as text, by its byte-order mark or else its XML declaration (UTF-8 without
+    either), with the declaration rewritten to UTF-8: every stored source is UTF-8 text, so
+    a GBK or UTF-16 upload is kept as the characters it holds, never as mojibake."""
+    codec = next((name for bom, name in _BOMS if data.startswith(bom)), None) or declared or "utf-8"
+    try:
+        text = data.decode(codec)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return _DECLARED_ENCODING.sub(r"\1\2UTF-8\2", text.lstrip("\ufeff"), count=1)
 
 
 def xsd_problems(source: SourceFile) -> list[Problem]:
