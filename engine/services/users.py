@@ -119,11 +119,29 @@ def actor_for_token(ctx: EngineContext, token: str) -> Actor | None:
     return actor
 
 
-def actor_by_id(ctx: EngineContext, user_id: int) -> Actor | None:
-    """The signed-in user of a web session, or None when deactivated or gone."""
+def actor_by_id(ctx: EngineContext, user_id: int, epoch: int) -> Actor | None:
+    """The signed-in user of a web session, or None when deactivated, gone or signed out since
+    (the session carries the epoch it was signed in under)."""
     with ctx.uow() as uow:
         user = uow.session.get(User, user_id)
-        return _actor_of(user) if user is not None and user.active else None
+        if user is None or not user.active or user.session_epoch != epoch:
+            return None
+        return _actor_of(user)
+
+
+def session_epoch(ctx: EngineContext, actor: Actor) -> int:
+    """The epoch a new web session of ``actor`` is signed in under."""
+    require(actor, Permission.OWN_PROFILE)
+    with ctx.uow() as uow:
+        return int(uow.session.scalar(select(User.session_epoch).where(User.id == actor.user_id)) or 0)
+
+
+def end_sessions(ctx: EngineContext, actor: Actor) -> None:
+    """Sign ``actor`` out of every web session (API tokens are revoked one by one instead)."""
+    require(actor, Permission.OWN_PROFILE)
+    with ctx.uow(write=True) as uow:
+        uow.session.execute(update(User).where(User.id == actor.user_id).values(session_epoch=User.session_epoch + 1))
+        uow.commit()
 
 
 # -- administration (role admin) --------------------------------------------------------------

@@ -103,6 +103,8 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "users.add_user": (P.MANAGE_USERS, ("newcomer", "Newcomer", "a long password", ["engineer"])),
     "users.create_token": (P.MANAGE_USERS, ("someone-else", "cli")),
     "users.create_user": (P.MANAGE_USERS, ("newcomer", ["engineer"])),
+    "users.end_sessions": (P.OWN_PROFILE, ()),
+    "users.session_epoch": (P.OWN_PROFILE, ()),
     "users.get_user": (P.MANAGE_USERS, (1,)),
     "users.list_users": (P.MANAGE_USERS, ()),
     "users.update_user": (P.MANAGE_USERS, (1, ["engineer"], True)),
@@ -144,8 +146,8 @@ def test_the_matrix_names_every_public_service() -> None:
 
 def test_every_permission_is_needed_by_some_service_or_page() -> None:
     used = {permission for permission, _args in SERVICES.values()}
-    # Own tokens: the last test; new scripts decide what a deploy accepts (tests/webapp/test_process_upload_api.py).
-    assert set(Permission) - used == {P.OWN_PROFILE, P.WRITE_SCRIPTS}
+    # New scripts decide what a deploy accepts (tests/webapp/test_process_upload_api.py).
+    assert set(Permission) - used == {P.WRITE_SCRIPTS}
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))

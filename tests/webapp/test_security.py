@@ -96,3 +96,20 @@ def test_an_unknown_name_is_checked_against_a_hash_like_a_known_one(ctx, make_us
     assert users.authenticate(ctx, "nobody", "whatever") is None
     assert users._stand_in_hash.cache_info().hits == 1
     assert users.authenticate(ctx, "desk1", "correct horse") is not None
+
+
+def test_a_session_cookie_kept_from_before_sign_out_no_longer_works(app, make_user) -> None:
+    from tests.webapp.test_pages import sign_in
+
+    make_user("desk1", "service_desk")
+    client = app.test_client()
+    sign_in(client, "desk1")
+    kept = client.get_cookie("session").value  # e.g. copied from the browser before signing out
+    assert client.get("/tasks/").status_code == 200
+    client.post("/auth/logout", data={"csrf_token": csrf(client, "/tasks/")})
+    replay = app.test_client()
+    replay.set_cookie("session", kept)
+    answer = replay.get("/tasks/")
+    assert answer.status_code == 302 and "/auth/login" in answer.headers["Location"]
+    sign_in(replay, "desk1")  # signing in again works, with a new session
+    assert replay.get("/tasks/").status_code == 200

@@ -37,8 +37,9 @@ class LoginForm(FlaskForm):
 
 @bp.before_app_request
 def load_actor() -> None:
-    user_id = session.get("user_id")
-    g.actor = users.actor_by_id(engine_context(), user_id) if isinstance(user_id, int) else None
+    user_id, epoch = session.get("user_id"), session.get("epoch")
+    signed_in = isinstance(user_id, int) and isinstance(epoch, int)
+    g.actor = users.actor_by_id(engine_context(), user_id, epoch) if signed_in else None
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,11 +69,14 @@ def login() -> str | Response:
         limiter.succeeded(form.username.data, address)
         session.clear()
         session["user_id"] = actor.user_id
+        session["epoch"] = users.session_epoch(engine_context(), actor)
         return redirect(local_path(request.args.get("next")) or url_for("inbox.index"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout() -> Response:
+    if g.actor is not None:
+        users.end_sessions(engine_context(), g.actor)
     session.clear()
     return redirect(url_for("auth.login"))
