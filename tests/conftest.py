@@ -97,8 +97,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture
-def engine_config(db_url: str, request: pytest.FixtureRequest) -> EngineConfig:
-    return EngineConfig(database_url=db_url, keep_live_workflows=not request.config.getoption("--cold-cache"))
+def engine_config(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> EngineConfig:
+    """The test's database; audit heads sealed with a key file of the test's own."""
+    return EngineConfig(
+        database_url=db_url,
+        keep_live_workflows=not request.config.getoption("--cold-cache"),
+        audit_keys_file=tmp_path / "audit_keys",
+        audit_checkpoints_file=tmp_path / "audit-checkpoints.jsonl",
+    )
 
 
 @pytest.fixture

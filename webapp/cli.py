@@ -147,16 +147,36 @@ def supervise(command: list[str], restarts: int | None = None) -> None:
 @click.argument("case", required=False)
 @with_appcontext
 def verify_audit(case: str | None) -> None:
-    """Check the audit hash chain of CASE (a case number) or of every case."""
-    reports = audit.verify_all(engine_context(), COMMAND_LINE, case)
+    """Check the audit hash chain and seal of CASE (a case number) or of every case, and the checkpoints."""
+    ctx = engine_context()
+    reports = audit.verify_all(ctx, COMMAND_LINE, case)
     if case and not reports:
         raise click.ClickException(f"no case {case}")
     broken = [r for r in reports if not r.ok]
     for report in broken:
         click.echo(f"BROKEN {report.case_number} at event {report.broken_seq}: {report.reason}", err=True)
     click.echo(f"{len(reports) - len(broken)} of {len(reports)} case chains verified")
-    if broken:
+    problems = [] if case else audit.checkpoint_problems(ctx, COMMAND_LINE)
+    for problem in problems:
+        click.echo(f"CHECKPOINT {problem}", err=True)
+    if broken or problems:
         sys.exit(1)
+
+
+@cli.command("audit-checkpoint")
+@with_appcontext
+def audit_checkpoint() -> None:
+    """Append a signed checkpoint of every case's audit head (the worker does this hourly)."""
+    count = audit.write_checkpoint(engine_context(), COMMAND_LINE)
+    click.echo(f"checkpoint of {count} case heads written")
+
+
+@cli.command("rotate-audit-key")
+@with_appcontext
+def rotate_audit_key() -> None:
+    """Add a new audit key; new seals use it, older keys still verify older seals."""
+    key_id = audit.rotate_key(engine_context(), COMMAND_LINE)
+    click.echo(f"new audit key {key_id}; keep the whole key file: older seals need the older keys")
 
 
 @cli.command("export-audit")
@@ -175,9 +195,12 @@ def export_audit(case: str, output: str | None) -> None:
 
 @cli.command("verify-audit-file")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def verify_audit_file(path: str) -> None:
+@click.option(
+    "--key", "key_file", type=click.Path(exists=True, dir_okay=False), help="audit key file: check the seal too"
+)
+def verify_audit_file(path: str, key_file: str | None) -> None:
     """Verify an exported audit trail without the database (same as python3 engine/domain/audit_chain.py)."""
-    sys.exit(audit_chain.main([path]))
+    sys.exit(audit_chain.main([path, "--key", key_file] if key_file else [path]))
 
 
 @cli.command("import-products")

@@ -24,6 +24,10 @@ class EngineConfig:
     script_wall_seconds: float = 3.0  # a worker process that has not answered by then is killed
     script_memory_bytes: int = 512 * 1024 * 1024  # the address space of a worker process
     max_case_data_bytes: int = 1_000_000  # a step that leaves more case data fails instead
+    # The file of keys that seal audit heads (outside the database); None: heads are not sealed.
+    audit_keys_file: Path | None = None
+    # The append-only file of signed checkpoints of every case's head; None: no checkpoints.
+    audit_checkpoints_file: Path | None = None
     max_upload_bytes: int = 5 * 1024 * 1024
     timer_lease_seconds: int = 120
     case_number_prefixes: dict[str, str] = field(default_factory=dict)
@@ -41,6 +45,10 @@ class EngineConfig:
             database_url=url,
             timezone=os.environ.get("AFTERCARE_TIMEZONE", "Asia/Shanghai"),
             working_periods=parse_working_periods(periods) if periods else DEFAULT_WORKING_PERIODS,
+            audit_keys_file=Path(os.environ.get("AFTERCARE_AUDIT_KEYS") or instance / "audit_keys"),
+            audit_checkpoints_file=Path(
+                os.environ.get("AFTERCARE_AUDIT_CHECKPOINTS") or instance / "audit-checkpoints.jsonl"
+            ),
         )
 
 

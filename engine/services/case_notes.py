@@ -74,7 +74,7 @@ def add_comment(ctx: EngineContext, actor: Actor, case_id: int, text: str) -> No
         if case is None:
             raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         uow.session.add(CaseComment(case_id=case_id, author_id=actor.user_id, author=actor.username, text=text))
-        writer = CaseWriter(uow.connection, case)
+        writer = CaseWriter(uow.connection, case, keys=ctx.audit_keys)
         writer.event(actor, "comment_added", data={"text": text})
         writer.write()
         uow.commit()
@@ -106,7 +106,7 @@ def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, filename: str
         )
         uow.session.add(row)
         uow.session.flush()
-        writer = CaseWriter(uow.connection, case)
+        writer = CaseWriter(uow.connection, case, keys=ctx.audit_keys)
         writer.event(actor, "attachment_added", data={"file": name, "size": len(content), "sha256": digest})
         writer.write()
         uow.commit()

@@ -23,6 +23,7 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.periods import local_day
+from engine.store.audit_keys import AuditKeys
 from engine.store.audit_trail import verify_events
 from engine.store.case_notes import Note
 from engine.store.case_notes import notes_of
@@ -125,7 +126,7 @@ def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
     """The case with its open tasks (and who holds them) and its whole audit trail."""
     require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
-        return _detail(uow.session, case_id)
+        return _detail(uow.session, case_id, ctx.audit_keys)
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,11 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
     """The case page: the case, its open tasks, trail, diagrams, comments and files."""
     require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
-        detail = _detail(uow.session, case_id)
+        detail = _detail(uow.session, case_id, ctx.audit_keys)
         return CasePage(detail, _diagrams(ctx, uow, case_id), notes_of(uow.session, case_id))
 
 
-def _detail(session: Session, case_id: int) -> CaseDetail:
+def _detail(session: Session, case_id: int, keys: AuditKeys | None) -> CaseDetail:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
@@ -156,7 +157,7 @@ def _detail(session: Session, case_id: int) -> CaseDetail:
         .order_by(WorkItem.id)
     ).all()
     events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
-    report = verify_events(case, events, session)
+    report = verify_events(case, events, session, keys)
     return CaseDetail(
         case=case_info(case),
         tasks=[task_info(item, username) for item, username in rows],

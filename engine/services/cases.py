@@ -105,7 +105,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
         }
         case_id = INSERT_CASE.rows(connection, row)[0]["id"]
         ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, GENESIS, None)
-        writer = CaseWriter(connection, ref, open_items={})
+        writer = CaseWriter(connection, ref, open_items={}, keys=ctx.audit_keys)
         writer.event(actor, "case_started", data={"data": data, "version": version.version})
         try:
             runtime.advance()
@@ -154,7 +154,7 @@ def cancel_case(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> 
             raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
         if ref.status in (COMPLETED, CANCELLED):
             raise NotAllowed(Message("case %(case)s is already %(status)s", case=ref.number, status=ref.status))
-        writer = CaseWriter(uow.connection, ref)
+        writer = CaseWriter(uow.connection, ref, keys=ctx.audit_keys)
         for item_id, _bpmn_id, _name in writer.open_item_ids().values():
             writer.close_item(item_id, "cancelled")
         writer.set(status=CANCELLED, next_timer_at=None, updated_at=utcnow())

@@ -173,7 +173,7 @@ def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> T
         if not working_roles(target_actor).intersection(item.roles):
             message = Message("%(user)s holds none of the roles %(roles)s", user=username, roles=", ".join(item.roles))
             raise InvalidData({"assignee": message})
-        writer = CaseWriter(uow.connection, item.case)
+        writer = CaseWriter(uow.connection, item.case, keys=ctx.audit_keys)
         uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(assignee_id=target.id))
         writer.event(
             actor,

@@ -9,6 +9,7 @@ from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.roles import ROLES
+from engine.store.audit_trail import seal_unsealed
 from engine.store.context import EngineContext
 from engine.store.models import Role
 from engine.store.schema import upgrade_database
@@ -22,6 +23,8 @@ def init_database(ctx: EngineContext, actor: Actor) -> int:
         known = set(uow.session.scalars(select(Role.id)))
         added = [Role(id=r.id, name_zh=r.name_zh, name_en=r.name_en) for r in ROLES if r.id not in known]
         uow.session.add_all(added)
+        if ctx.audit_keys is not None:
+            seal_unsealed(uow.session, ctx.audit_keys)
         uow.commit()
     ctx.forget_reference_data()
     return len(added)

@@ -176,7 +176,7 @@ def _move_one(ctx: EngineContext, actor: Actor, target: Target, case_id: int) ->
         from_version = connection.scalar(
             select(ProcessVersion.version).where(ProcessVersion.id == case.process_version_id)
         )
-        writer = CaseWriter(connection, case)
+        writer = CaseWriter(connection, case, keys=ctx.audit_keys)
         writer.version_id, writer.sha256 = target.id, target.sha256
         writer.set(process_version_id=target.id)
         writer.event(

@@ -108,7 +108,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
                 )
             )
         _check_separation(uow.connection, item, actor)
-        _assign(uow.connection, item, actor, actor.user_id, "task_claimed")
+        _assign(ctx, uow.connection, item, actor, actor.user_id, "task_claimed")
         uow.commit()
         return task_info(item, actor.username)
 
@@ -119,13 +119,15 @@ def unclaim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
         item = require_open_item(uow.connection, item_id)
         if item.assignee_id != actor.user_id:
             raise NotAllowed(Message("task '%(task)s' is not claimed by you", task=item.name))
-        _assign(uow.connection, item, actor, None, "task_unclaimed")
+        _assign(ctx, uow.connection, item, actor, None, "task_unclaimed")
         uow.commit()
         return task_info(item, None)
 
 
-def _assign(connection: Connection, item: OpenItem, actor: Actor, assignee_id: int | None, action: str) -> None:
-    writer = CaseWriter(connection, item.case)
+def _assign(
+    ctx: EngineContext, connection: Connection, item: OpenItem, actor: Actor, assignee_id: int | None, action: str
+) -> None:
+    writer = CaseWriter(connection, item.case, keys=ctx.audit_keys)
     writer.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(assignee_id=assignee_id))
     writer.event(actor, action, task=(item.task_id, item.bpmn_id, item.name))
     writer.write()
@@ -159,7 +161,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             cleaned = forms.clean_form_data(item.form, data)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
-            writer = CaseWriter(connection, item.case, open_items)
+            writer = CaseWriter(connection, item.case, open_items, keys=ctx.audit_keys)
             writer.close_item(item.id, "completed", actor.user_id)
             on_behalf = acting_for(actor, item.roles)
             event_data = {**cleaned, "on_behalf_of": on_behalf} if on_behalf else cleaned

@@ -22,6 +22,7 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import Conflict
 from engine.domain.errors import StepFailed
+from engine.store.audit_checkpoints import write_checkpoint
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
 from engine.store.case_progress import save_progress
@@ -74,7 +75,7 @@ def fire_case(ctx: EngineContext, actor: Actor, case_id: int, now: datetime) -> 
             due = case.next_timer_at
             runtime, open_items = open_case(ctx, uow.connection, case)
             runtime.advance()
-            writer = CaseWriter(uow.connection, case, open_items)
+            writer = CaseWriter(uow.connection, case, open_items, keys=ctx.audit_keys)
             writer.event(actor, "timer_fired", data={"due_at": due})
             save_progress(ctx, uow, writer, runtime, actor)
             writer.set(timer_lease_until=None)
@@ -91,6 +92,7 @@ def fire_due_timers(ctx: EngineContext, actor: Actor = TIMER_ACTOR, limit: int =
     return TimerWorker(ctx, actor).run_pass(limit)
 
 
+CHECKPOINT_SECONDS = 3600.0
 MAX_ATTEMPTS = 3  # a case whose timer fails this often (not a lost race) is put in error
 
 
@@ -108,6 +110,21 @@ class TimerWorker:
         self.ctx, self.actor = ctx, actor
         self.failures: dict[int, int] = {}
         self.backoff = 0.0
+        self.checkpointed_at: float | None = None
+
+    def checkpoint_if_due(self, every_seconds: float = CHECKPOINT_SECONDS) -> bool:
+        """Append a signed checkpoint of every case's head when the last is older than an hour."""
+        keys, path = self.ctx.audit_keys, self.ctx.config.audit_checkpoints_file
+        moment = time.monotonic()
+        if keys is None or path is None:
+            return False
+        if self.checkpointed_at is not None and moment - self.checkpointed_at < every_seconds:
+            return False
+        with self.ctx.uow() as uow:
+            count = write_checkpoint(uow.session, keys, path, utcnow().isoformat())
+        self.checkpointed_at = moment
+        LOG.info("audit checkpoint of %s case heads written to %s", count, path)
+        return True
 
     def run_pass(self, limit: int = 200) -> int:
         now = utcnow()
@@ -143,6 +160,7 @@ class TimerWorker:
             done += 1
             try:
                 fired = self.run_pass()
+                self.checkpoint_if_due()
             except Exception:  # noqa: BLE001 - log, back off, go on
                 self.backoff = min(max(self.backoff * 2, 1.0), 60.0)
                 LOG.exception("timer pass failed; next try in %.0f s", self.backoff)

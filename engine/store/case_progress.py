@@ -154,7 +154,7 @@ def mark_failed(
         case = load_case(uow.connection, case_id)
         if case is None:
             return
-        writer = CaseWriter(uow.connection, case)
+        writer = CaseWriter(uow.connection, case, keys=ctx.audit_keys)
         writer.set(status=ERROR, error_message=message, error_element=element, updated_at=utcnow())
         writer.event(actor, "step_failed", data={"error": message, "element": element, "submitted": data or {}})
         writer.write()

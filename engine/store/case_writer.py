@@ -21,10 +21,12 @@ from sqlalchemy.engine import Connection
 
 from engine.domain.actors import Actor
 from engine.domain.audit_chain import chain_hash
+from engine.domain.audit_chain import data_digest
 from engine.domain.audit_chain import event_content
 from engine.domain.errors import Conflict
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
+from engine.store.audit_keys import AuditKeys
 from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
@@ -140,6 +142,7 @@ CLOSE_ITEM = Prepared(
 )
 INSERT_ITEM = Prepared(insert(ITEMS).returning(ITEMS.c.id))
 INSERT_EVENTS = Prepared(insert(EVENTS))
+STORED_DATA = Prepared(select(CASES.c.data).where(CASES.c.id == bindparam("case_id")))
 _case_updates: dict[frozenset[str], Prepared] = {}
 OpenItems = dict[str, tuple[int, str, str]]  # task id → (work item id, BPMN id, name)
 _UNKNOWN = object()
@@ -161,10 +164,14 @@ def _update_case(columns: frozenset[str]) -> Prepared:
 class CaseWriter:
     """Collects the changes of one transaction to one case; ``write()`` stores them."""
 
-    def __init__(self, connection: Connection, case: CaseRef, open_items: OpenItems | None = None) -> None:
+    def __init__(
+        self, connection: Connection, case: CaseRef, open_items: OpenItems | None = None, *, keys: AuditKeys | None
+    ) -> None:
         """``open_items``: the case's open work items when known without a query (a new case,
-        or a live workflow whose lock version proves nobody wrote the case since)."""
+        or a live workflow whose lock version proves nobody wrote the case since). ``keys``
+        seal the new head (always passed, so that no action can forget it)."""
         self.connection = connection
+        self.keys = keys
         self.known_open = open_items
         self.open_after: OpenItems | None = None
         self.case_id = case.id
@@ -214,6 +221,10 @@ class CaseWriter:
         self.seq, self.head = row["seq"], row["hash"]
         self.events.append(row)
 
+    def _stored_data(self) -> Any:
+        row = STORED_DATA.first(self.connection, {"case_id": self.case_id})
+        return (row or {}).get("data") or {}
+
     def open_item_ids(self) -> OpenItems:
         """Open work items of the case not closed in this transaction."""
         if self.known_open is None:
@@ -235,6 +246,9 @@ class CaseWriter:
         """
         values = {name: value for name, value in self.values.items() if self.stored.get(name, _UNKNOWN) != value}
         values.update(lock_version=self.lock_version + 1, audit_seq=self.seq, audit_head=self.head)
+        if self.keys is not None:
+            data = self.values["data"] if "data" in self.values else self._stored_data()
+            values["audit_seal"] = self.keys.seal(self.number, self.seq, self.head, data_digest(data))
         parameters = {**values, "b_case_id": self.case_id, "b_lock_version": self.lock_version}
         if _update_case(frozenset(values)).execute(self.connection, parameters) != 1:
             raise Conflict(Message("someone else changed this case at the same moment; reload and try again"))

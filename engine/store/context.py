@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engine.domain.config import EngineConfig
 from engine.domain.working_calendar import WorkingCalendar
+from engine.store.audit_keys import load_audit_keys
 from engine.store.db import make_engine
 from engine.store.live_workflows import LiveWorkflows
 from engine.store.uow import UnitOfWork
@@ -36,6 +37,7 @@ class EngineContext:
         self.db: Engine = engine or make_engine(config.database_url)
         self._reference: dict[str, tuple[float, object]] = {}
         self.live_workflows = LiveWorkflows(keep=config.keep_live_workflows)
+        self.audit_keys = load_audit_keys(config.audit_keys_file)
 
     def cached(self, key: str, load: Callable[[], T]) -> T:
         hit = self._reference.get(key)

@@ -44,7 +44,10 @@ BPMN = {"a.bpmn": b"<definitions/>"}
 SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "approvals.list_approvals": (P.READ_QUALITY, (ApprovalFilter(MONTH),)),
     "audit.export_trail": (P.READ_CASES, ("SR-2026-000001",)),
+    "audit.checkpoint_problems": (P.VERIFY_AUDIT, ()),
+    "audit.rotate_key": (P.VERIFY_AUDIT, ()),
     "audit.verify_all": (P.VERIFY_AUDIT, (None,)),
+    "audit.write_checkpoint": (P.VERIFY_AUDIT, ()),
     "breaches.list_breaches": (P.READ_QUALITY, (MONTH,)),
     "calendar_days.calendar_warnings": (P.MANAGE_CALENDAR, (date(2026, 11, 3),)),
     "calendar_days.set_day": (P.MANAGE_CALENDAR, (date(2027, 1, 1), False, "New Year")),

@@ -46,6 +46,8 @@ class Case(Base):
     timer_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     audit_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     audit_head: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
+    # HMAC of number, head and data digest under a key outside the database (engine/store/audit_keys.py).
+    audit_seal: Mapped[str | None] = mapped_column(String(80))
     error_message: Mapped[str | None] = mapped_column(Text)
     error_element: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
