@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask import Flask
 from flask import Response
+from flask import abort
+from flask import request
 
 # Keys published somewhere (this project's old default, common examples): never accepted.
 KNOWN_KEYS = frozenset({"dev-only-change-me", "dev", "development", "secret", "changeme", "change-me", "test"})
@@ -66,6 +68,16 @@ def check_key(key: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul() -> None:
+        """NUL cannot be stored in PostgreSQL text and means nothing to a person: refuse it plainly.
+        (The API answers 422 in JSON itself, as its document says.)"""
+        if request.path.startswith("/api/"):
+            return
+        values = [request.path, *request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400, description="NUL characters are not accepted")
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

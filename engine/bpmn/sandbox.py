@@ -195,8 +195,20 @@ _SAFE_BUILTIN_NAMES = [
     "TypeError",
 ]
 
+# Imports C code does on its own (``datetime.strptime`` loads ``_strptime``); process code itself
+# cannot import: RestrictedPython refuses import statements and names starting with "_".
+_INTERNAL_IMPORTS = frozenset({"_strptime"})
+
+
+def _internal_import(name: str, *args: Any, **kwargs: Any) -> Any:
+    if name not in _INTERNAL_IMPORTS:
+        raise SandboxViolation(f"importing {name} is not available in process code")
+    return builtins.__import__(name, *args, **kwargs)
+
+
 BUILTINS: dict[str, Any] = {name: getattr(builtins, name) for name in _SAFE_BUILTIN_NAMES}
 BUILTINS.update({"None": None, "True": True, "False": False, "range": _range, "pow": _pow})
+BUILTINS["__import__"] = _internal_import
 
 GUARDS: dict[str, Any] = {
     "__builtins__": BUILTINS,
@@ -217,6 +229,10 @@ GUARDS: dict[str, Any] = {
     "datetime": datetime,
     "timedelta": timedelta,
 }
+
+
+# The names RestrictedPython's compiled code calls (``_getattr_``, ``_write_`` …) and the builtins.
+_HOOKS = {name: value for name, value in GUARDS.items() if name.startswith("_")}
 
 
 @lru_cache(maxsize=4096)
@@ -284,7 +300,7 @@ class CpuLimit:
 def evaluate(source: str, data: Mapping[str, Any], helpers: Mapping[str, Any], limit: CpuLimit) -> Any:
     """Evaluate an expression against task data; data names shadow helpers."""
     code = compile_expression(source)
-    scope = {**GUARDS, **helpers, **data}
+    scope = {**GUARDS, **helpers, **data, **_HOOKS}  # data may shadow names, never the guard hooks
     return limit.run(lambda: eval(code, scope))  # noqa: S307 - restricted code object
 
 
@@ -292,7 +308,7 @@ def execute(source: str, data: dict[str, Any], helpers: Mapping[str, Any], limit
     """Run a script; the variables it leaves (not functions or guards) become task data."""
     code = compile_script(source)
     reserved = {**GUARDS, **helpers}
-    scope = {**reserved, **data}
+    scope = {**reserved, **data, **_HOOKS}  # data may shadow names, never the guard hooks
     limit.run(lambda: exec(code, scope))  # noqa: S102 - restricted code object
     for key in list(data):
         if key not in scope:

@@ -321,7 +321,8 @@ def _process_problems(
                     yield problem(message, task)
             yield from _form_problems(task, problem, diagram_ids)
     yield from _structure_problems(process, problem)
-    for node in process.iter(b("conditionExpression")):
+    # Sequence-flow conditions and the conditions of conditional events alike.
+    for node in [*process.iter(b("conditionExpression")), *process.iter(b("condition"))]:
         message = _expression_problem(node.text, "eval", "condition")
         if message:
             yield problem(message, node)
@@ -423,6 +424,12 @@ def dmn_problems(source: SourceFile) -> Iterator[Problem]:
             if message:
                 owner = _owner_of(node)
                 yield Problem(message, element=owner.get("id"), line=node.sourceline, file=source.name)
+    # Outputs become case data: a name like ``_getattr_`` would pose as one of the sandbox's hooks.
+    for node in source.root.iter(f"{{{ns}}}output"):
+        name = node.get("name") or ""
+        if name.startswith("_") or not name.isidentifier():
+            message = f"DMN output name '{name}' must be a name that does not start with '_'"
+            yield Problem(message, element=node.get("id"), line=node.sourceline, file=source.name)
 
 
 def prepare_for_parser(source: SourceFile) -> None:

@@ -87,3 +87,18 @@ def test_scripts_cannot_escape_through_attribute_writes() -> None:
         sandbox.execute("import os\n", {}, {}, LIMIT)
     with pytest.raises(SandboxViolation):
         sandbox.execute("x = 1\nx.__class__ = int\n", {}, {}, LIMIT)
+
+
+def test_data_cannot_pose_as_a_guard_hook() -> None:
+    """A value named like RestrictedPython's hooks (a DMN output, say) must not replace them."""
+    data = {"_getattr_": "not a function", "_getiter_": None, "customer": "东方机械"}
+    assert sandbox.evaluate("customer.upper()", data, {}, LIMIT) == "东方机械"
+    assert sandbox.evaluate("[c for c in customer]", data, {}, LIMIT) == ["东", "方", "机", "械"]
+
+
+def test_datetime_strptime_parses_dates_in_process_code() -> None:
+    from datetime import datetime
+
+    assert sandbox.evaluate("datetime.strptime(day, '%Y-%m-%d')", {"day": "2026-03-02"}, {}, LIMIT) == datetime(
+        2026, 3, 2
+    )

@@ -144,3 +144,25 @@ def test_iso_timer_literals_need_no_quotes() -> None:
     doc = diagrams.timer_escalation().replace(b"add_working_hours(now(), 8)", b"P3D")
     doc = doc.replace(b"timeDate", b"timeDuration")
     assert problems_of({"t.bpmn": doc}) == []
+
+
+def test_a_dmn_output_named_like_a_sandbox_hook_is_refused() -> None:
+    table = diagrams.arrival_deadline_dmn().replace(b'name="arrival_hours"', b'name="_getattr_"')
+    problems = problems_of({"arrival.dmn": table, "a.bpmn": diagrams.linear()})
+    assert [(p.element, p.file) for p in problems if "_getattr_" in p.message] == [("output_hours", "arrival.dmn")]
+
+
+def test_the_condition_of_a_conditional_event_is_checked_like_any_condition() -> None:
+    body = "\n".join(
+        [
+            '<bpmn:startEvent id="start"/>',
+            '<bpmn:intermediateCatchEvent id="wait"><bpmn:conditionalEventDefinition id="cond">'
+            '<bpmn:condition xsi:type="bpmn:tFormalExpression">__import__("os")</bpmn:condition>'
+            "</bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>",
+            '<bpmn:endEvent id="end"/>',
+            flow("f1", "start", "wait"),
+            flow("f2", "wait", "end"),
+        ]
+    )
+    problems = problems_of({"c.bpmn": definitions("conditional", body, {"service_desk": ["start", "wait", "end"]})})
+    assert [(p.element, p.line) for p in problems if "condition" in p.message] == [("cond", 6)]

@@ -35,3 +35,9 @@ def test_deeply_nested_json_is_refused_plainly(app, headers) -> None:
 def test_an_overlong_search_is_refused_plainly(app, headers) -> None:
     response = app.test_client().get("/api/v1/cases", query_string={"q": "x" * 50_000}, headers=headers)
     assert response.status_code == 422 and "200 characters" in response.get_json()["error"]
+
+
+def test_options_under_the_api_answer_in_json(app, headers) -> None:
+    for path in ("/api/v1/tasks", "/api/v1/no-such-route"):
+        answer = app.test_client().open(path, method="OPTIONS", headers=headers)
+        assert answer.content_type == "application/json"

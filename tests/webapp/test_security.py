@@ -113,3 +113,21 @@ def test_a_session_cookie_kept_from_before_sign_out_no_longer_works(app, make_us
     assert answer.status_code == 302 and "/auth/login" in answer.headers["Location"]
     sign_in(replay, "desk1")  # signing in again works, with a new session
     assert replay.get("/tasks/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "method, path, data",
+    [
+        ("POST", "/auth/login", {"username": "desk\x001", "password": "x"}),
+        ("GET", "/cases/?q=a\x00b", None),
+        ("GET", "/quality/products/SN\x001", None),
+    ],
+)
+def test_nul_characters_anywhere_get_a_plain_400(app, make_user, method: str, path: str, data) -> None:
+    make_user("qm", "quality_manager")
+    client = app.test_client()
+    from tests.webapp.test_pages import sign_in
+
+    sign_in(client, "qm")
+    answer = client.open(path, method=method, data=data)
+    assert answer.status_code == 400

@@ -112,6 +112,15 @@ def http_error(error: HTTPException) -> Response:
     return response
 
 
+@bp.after_request
+def options_in_json(response: Response) -> Response:
+    """Flask answers OPTIONS itself with an empty HTML body; the API answers in JSON throughout."""
+    if request.method == "OPTIONS" and response.mimetype != "application/json":
+        response.set_data(json.dumps({"allow": sorted(response.allow)}))
+        response.content_type = "application/json"
+    return response
+
+
 def api_not_found(error: HTTPException) -> Response | HTTPException:
     """Routing errors under /api/ (no such path, wrong method) answer in JSON too."""
     if not request.path.startswith(bp.url_prefix or "/api"):
