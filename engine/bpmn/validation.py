@@ -326,6 +326,11 @@ def _process_problems(
         message = _expression_problem(node.text, "eval", "condition")
         if message:
             yield problem(message, node)
+    # A message event's payload (camunda:expression) is evaluated when the message is sent.
+    for node in process.iter(b("messageEventDefinition")):
+        message = _expression_problem(node.get(f"{CAMUNDA}expression"), "eval", "message payload")
+        if message:
+            yield problem(message, node)
     for tag in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
         for node in process.iter(b(tag)):
             message = _expression_problem(node.text, "eval", tag)

@@ -166,3 +166,18 @@ def test_the_condition_of_a_conditional_event_is_checked_like_any_condition() ->
     )
     problems = problems_of({"c.bpmn": definitions("conditional", body, {"service_desk": ["start", "wait", "end"]})})
     assert [(p.element, p.line) for p in problems if "condition" in p.message] == [("cond", 6)]
+
+
+def test_the_payload_expression_of_a_message_event_is_checked() -> None:
+    body = "\n".join(
+        [
+            '<bpmn:startEvent id="start"/>',
+            '<bpmn:intermediateThrowEvent id="tell"><bpmn:messageEventDefinition id="msg" '
+            'camunda:expression="__import__(&quot;os&quot;).getuid()"/></bpmn:intermediateThrowEvent>',
+            '<bpmn:endEvent id="end"/>',
+            flow("f1", "start", "tell"),
+            flow("f2", "tell", "end"),
+        ]
+    )
+    problems = problems_of({"m.bpmn": definitions("messaging", body, {"service_desk": ["start", "tell", "end"]})})
+    assert [p.element for p in problems if "message payload" in p.message] == ["msg"]
