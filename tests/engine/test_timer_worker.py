@@ -116,3 +116,25 @@ def test_the_supervisor_restarts_a_worker_that_dies(tmp_path, monkeypatch: pytes
     )
     cli.supervise([sys.executable, "-c", script], restarts=5)
     assert marker.read_text() == "xxx"  # died twice, restarted each time, then ended cleanly
+
+
+def test_on_postgresql_a_killed_connection_is_waited_out_and_the_timers_fire(ctx, due_cases) -> None:
+    if ctx.db.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL terminates backends; SQLite has no server connection to kill")
+    worker = timers.TimerWorker(ctx)
+    admin = ctx.db.connect()  # held: the warm-up below gets a connection of its own
+    with ctx.uow() as uow:  # the pool now holds a connection the worker will reuse
+        uow.connection.execute(text("SELECT 1"))
+    killed = admin.execute(
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    ).scalars()
+    assert any(killed)
+    admin.close()
+    waits: list[float] = []
+    with time_machine.travel(DUE, tick=False):
+        worker.run_forever(interval=15, passes=3, sleep=waits.append)
+    assert all(cases.get_case(ctx, SYSTEM, c).next_timer_at is None for c in due_cases)
+    assert waits == [1.0, 15, 15]  # one failed pass, then the normal interval once the database answered
