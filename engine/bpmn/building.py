@@ -34,6 +34,7 @@ class BuiltProcess:
     start_form: dict[str, Any]
     starter_roles: list[str]
     script_hashes: list[str]  # of every script in its sources (approved by the admin who deployed it)
+    originals: dict[str, bytes]  # the uploaded bytes of sources that were not plain UTF-8 as stored
 
 
 def check_files(
@@ -135,6 +136,7 @@ def _build_one(
         bundle=(spec, subprocess_specs),
         start_form=start_form(process),
         starter_roles=_split(process.get(f"{CAMUNDA}candidateStarterGroups")) or list(DEFAULT_STARTERS),
+        originals={s.name: s.raw for s in sources if s.name in texts and s.raw and s.raw != s.text.encode("utf-8")},
         script_hashes=sorted(
             {
                 validation.script_hash(text)

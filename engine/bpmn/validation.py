@@ -46,7 +46,8 @@ class SourceFile:
     kind: str
     root: etree._Element
     lines: dict[str, int] = field(default_factory=dict)
-    text: str = ""
+    text: str = ""  # the characters, as UTF-8 text with a UTF-8 declaration
+    raw: bytes = b""  # the bytes as uploaded (another encoding, a byte-order mark)
 
 
 def b(tag: str) -> str:
@@ -99,7 +100,7 @@ def read_file(name: str, data: bytes, max_bytes: int, problems: list[Problem]) -
         problems.append(Problem("DOCTYPE and ENTITY declarations are not allowed", file=name))
         return None
     lines = {el.get("id"): el.sourceline for el in root.iter() if el.get("id")}
-    return SourceFile(name, kind, root, lines, text)
+    return SourceFile(name, kind, root, lines, text, data)
 
 
 _BOMS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -210,3 +211,14 @@ def process_xml(ctx: EngineContext, actor: Actor, key: str, version: int) -> str
     sources = version_sources(ctx, actor, key, version)
     owner = files_by_process(sources).get(key)
     return sources[owner] if owner else ""
+
+
+def original_upload(ctx: EngineContext, actor: Actor, key: str, version: int, filename: str) -> bytes:
+    """The bytes a source file was uploaded as: in its own encoding when it was not UTF-8."""
+    text = source_file(ctx, actor, key, version, filename)
+    with ctx.uow() as uow:
+        originals = uow.session.scalar(
+            select(ProcessVersion.originals).where(ProcessVersion.key == key, ProcessVersion.version == version)
+        )
+    stored = (originals or {}).get(filename)
+    return base64.b64decode(stored) if stored else text.encode("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,7 @@ def store_set(
                 start_form=process.start_form,
                 starter_roles=process.starter_roles,
                 script_hashes=process.script_hashes,
+                originals={name: base64.b64encode(data).decode("ascii") for name, data in process.originals.items()},
                 deployed_by_id=actor.user_id if actor else None,
             )
             session.add(version)

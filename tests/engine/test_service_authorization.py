@@ -84,6 +84,7 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "processes.deploy_files": (P.MANAGE_PROCESSES, (BPMN,)),
     "processes.list_startable": (P.START_CASES, ()),
     "processes.load_directory": (P.MANAGE_PROCESSES, (Path(__file__).resolve().parents[2] / "processes",)),
+    "processes.original_upload": (P.MANAGE_PROCESSES, ("service_request", 1, "service_request.bpmn")),
     "processes.overview": (P.MANAGE_PROCESSES, ()),
     "processes.process_xml": (P.MANAGE_PROCESSES, ("service_request", 1)),
     "processes.source_file": (P.MANAGE_PROCESSES, ("service_request", 1, "service_request.bpmn")),

@@ -28,6 +28,7 @@ def test_an_upload_in_another_encoding_is_stored_as_its_characters(ctx, make_use
     deployed = processes.deploy_files(ctx, OWNER, {"linear.bpmn": data})
     source = processes.version_sources(ctx, OWNER, "two_steps", deployed[0].version)["linear.bpmn"]
     assert 'name="维修服务"' in source and 'encoding="UTF-8"' in source and "\ufeff" not in source
+    assert processes.original_upload(ctx, OWNER, "two_steps", deployed[0].version, "linear.bpmn") == data
     desk = make_user("desk", "service_desk")
     assert cases.start_case(ctx, desk, "two_steps", {}).status == "running"
     # Another owner's unrelated upload still validates and deploys next to it.

@@ -44,6 +44,8 @@ class ProcessVersion(Base):
     starter_roles: Mapped[list[str]] = mapped_column(JSON, server_default='["service_desk"]')
     # SHA-256 of every script in ``sources``: what non-admin owners may redeploy unchanged.
     script_hashes: Mapped[list[str]] = mapped_column(JSON, server_default="[]")
+    # Sources uploaded in another encoding, as their original bytes (base64), by file name.
+    originals: Mapped[dict[str, str]] = mapped_column(JSON, server_default="{}", deferred=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
