@@ -57,10 +57,15 @@ def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
     """An open task the actor may work on (claimed by them, or open to one of their roles)."""
     require(actor, Permission.WORK_TASKS)
     with ctx.uow() as uow:
-        item = require_open_item(uow.connection, item_id)
-        if not may_work_on(item, actor):
-            raise NotAllowed(_refusal(uow.connection, item))
-        return task_info(item, username_of(uow.connection, item.assignee_id) if item.assignee_id else None)
+        return _workable(uow.connection, actor, item_id)[1]
+
+
+def _workable(connection: Connection, actor: Actor, item_id: int) -> tuple[OpenItem, TaskInfo]:
+    """The open item and its task view, when the actor may work on it (else NotAllowed, saying why)."""
+    item = require_open_item(connection, item_id)
+    if not may_work_on(item, actor):
+        raise NotAllowed(_refusal(connection, item))
+    return item, task_info(item, username_of(connection, item.assignee_id) if item.assignee_id else None)
 
 
 @dataclass(frozen=True)
@@ -76,10 +81,7 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
     """The page of an open task the actor may work on, with what was typed so far."""
     require(actor, Permission.WORK_TASKS)
     with ctx.uow() as uow:
-        item = require_open_item(uow.connection, item_id)
-        if not may_work_on(item, actor):
-            raise NotAllowed(_refusal(uow.connection, item))
-        task = task_info(item, username_of(uow.connection, item.assignee_id) if item.assignee_id else None)
+        item, task = _workable(uow.connection, actor, item_id)
         case = uow.session.get_one(Case, item.case_id)
         draft = uow.session.scalar(select(WorkItem.draft).where(WorkItem.id == item_id))
         return TaskPage(task, case_info(case), dict(draft or {}))
