@@ -31,6 +31,8 @@ from engine.store.case_progress import read_runtime
 from engine.store.case_reads import CaseInfo
 from engine.store.case_reads import case_info
 from engine.store.case_reads import case_summary
+from engine.store.case_record import CaseRecord
+from engine.store.case_record import case_record
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
@@ -134,6 +136,7 @@ class CasePage:
     """Everything the case page shows, read in one transaction."""
 
     detail: CaseDetail
+    record: CaseRecord
     diagrams: list[DiagramView]
     notes: list[Note]
 
@@ -142,8 +145,12 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
     """The case page: the case, its open tasks, trail, diagrams, comments and files."""
     require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
-        detail = _detail(uow.session, case_id, ctx.audit_keys)
-        return CasePage(detail, _diagrams(ctx, uow, case_id), notes_of(uow.session, case_id))
+        session = uow.session
+        detail = _detail(session, case_id, ctx.audit_keys)
+        case = session.get_one(Case, case_id)
+        events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+        record = case_record(session, case, events)
+        return CasePage(detail, record, _diagrams(ctx, uow, case_id), notes_of(session, case_id))
 
 
 def _detail(session: Session, case_id: int, keys: AuditKeys | None) -> CaseDetail:

@@ -81,3 +81,24 @@ def test_roles_that_cannot_start_see_no_process(app, opened) -> None:
     sign_in(client, "eng1")
     assert "two_steps" not in client.get("/cases/new").get_data(as_text=True)
     assert client.get("/cases/new/two_steps").status_code == 302
+
+
+def test_the_case_page_is_a_record_of_its_steps_with_labels_not_variable_names(app, ctx, opened) -> None:
+    office = users_by_name(ctx, "qo1")
+    decide = next(t for t in tasks.list_tasks(ctx, office) if t.case_id == opened[0].id)
+    tasks.complete_task(ctx, office, decide.id, {"approved": True, "amount": "800"})
+    client = app.test_client()
+    sign_in(client, "qo1")
+    page = client.get(f"/cases/{opened[0].id}").get_data(as_text=True)
+    record = page.split('id="notes"')[0].split("案件记录")[1]  # the record section of the page
+    assert "<h3>Register call</h3>" in record and "<h3>Decide</h3>" in record
+    assert "<dt>客户</dt>" in record and "东方机械" in record
+    assert "<dt>批准</dt>" in record and "<dd>是</dd>" in record and "<dt>金额</dt>" in record
+    for variable in ("customer", "approved", "amount"):
+        assert f"<dt>{variable}</dt>" not in record
+
+
+def users_by_name(ctx, username: str):
+    from engine.services import users
+
+    return users.authenticate(ctx, username, "correct horse")

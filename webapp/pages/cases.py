@@ -66,6 +66,7 @@ def show(case_id: int) -> str:
     return render_template(
         "cases/show.html",
         detail=page.detail,
+        record=page.record,
         diagrams=page.diagrams,
         notes=page.notes,
         max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),

@@ -1,0 +1,85 @@
+"""The case as a record people read: one section per completed step, each value with its label.
+
+A case's data is a flat dictionary of variable names; people work from the paper forms of the
+policy, step by step. Each section here is one step as it was completed — who, when, on whose
+behalf — with the fields of that step's form, each shown with its label and, for choices, the
+option's name (the display of yes/no is left to the page, in the reader's language). What no
+form asked for (values computed by scripts and decision tables) is listed after the steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import ProcessVersion
+from engine.store.models import WorkItem
+
+
+@dataclass(frozen=True)
+class RecordValue:
+    label: str
+    value: Any  # the option's name for a choice; True/False for yes/no; else the value
+    kind: str  # the form field's type: string, long, decimal, boolean, date, enum
+
+
+@dataclass(frozen=True)
+class RecordSection:
+    title: str
+    by: str
+    at: datetime
+    on_behalf_of: str | None
+    values: list[RecordValue] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    sections: list[RecordSection]
+    other: dict[str, Any]  # case data no form asked for, by variable name
+
+
+def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseRecord:
+    query = select(WorkItem.task_id, WorkItem.form).where(WorkItem.case_id == case.id)
+    forms = dict(session.execute(query).tuples().all())
+    start_form = session.scalar(select(ProcessVersion.start_form).where(ProcessVersion.id == case.process_version_id))
+    sections, asked = [], set()
+    for event in events:
+        if event.action == "case_started":
+            form, submitted, title = start_form or {}, (event.data or {}).get("data") or {}, None
+        elif event.action == "task_completed":
+            form, submitted, title = forms.get(event.task_id or "") or {}, event.data or {}, event.task_name
+        else:
+            continue
+        values = []
+        for form_field in form.get("fields", []):
+            asked.add(form_field["id"])
+            value = submitted.get(form_field["id"])
+            if value is None or value == "":
+                continue
+            values.append(
+                RecordValue(
+                    form_field.get("label") or form_field["id"],
+                    _shown(form_field, value),
+                    form_field.get("type", "string"),
+                )
+            )
+        if title is None and not values:
+            continue
+        on_behalf = (event.data or {}).get("on_behalf_of")
+        sections.append(RecordSection(title or "", event.actor, event.at, on_behalf, values))
+    other = {key: value for key, value in (case.data or {}).items() if key not in asked and value not in (None, "")}
+    return CaseRecord(sections, other)
+
+
+def _shown(form_field: dict[str, Any], value: Any) -> Any:
+    if form_field.get("type") == "enum":
+        names = {option["id"]: option.get("name") or option["id"] for option in form_field.get("options", [])}
+        return names.get(str(value), value)
+    return value
