@@ -61,6 +61,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     app.register_error_handler(404, api.api_not_found)
     app.register_error_handler(405, api.api_not_found)
+    for status in (400, 403, 413, 429):
+        app.register_error_handler(status, errors.http_error_page)
     return app
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Flask
 from flask import render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 from engine.domain.errors import Conflict
 from engine.domain.errors import EngineError
@@ -35,6 +37,24 @@ def init_app(app: Flask) -> None:
     def page_error(error: EngineError) -> tuple[str, int]:
         message = error.args[0] if error.args else str(error)
         return render_template("errors/error.html", message=translate(message)), status_of(error)
+
+
+# What a person reads for HTTP errors raised outside the engine (routing, size, CSRF …).
+HTTP_MESSAGES = {
+    400: _l("The request could not be understood."),
+    403: _l("You may not open this page."),
+    404: _l("This page does not exist."),
+    405: _l("This action is not available here."),
+    413: _l("The upload is too large."),
+    429: _l("Too many requests; wait a moment and try again."),
+}
+
+
+def http_error_page(error: HTTPException) -> tuple[str, int]:
+    """A Werkzeug error as the app's own page, in the reader's language (never a bare English page)."""
+    status = error.code or 500
+    message = HTTP_MESSAGES.get(status, _l("Something went wrong."))
+    return render_template("errors/error.html", message=message), status
 
 
 def status_of(error: EngineError) -> int:

@@ -131,3 +131,18 @@ def test_nul_characters_anywhere_get_a_plain_400(app, make_user, method: str, pa
     sign_in(client, "qm")
     answer = client.open(path, method=method, data=data)
     assert answer.status_code == 400
+
+
+def test_http_errors_on_pages_are_the_apps_own_pages_in_chinese(app, make_user) -> None:
+    from tests.webapp.test_pages import sign_in
+
+    make_user("desk1", "service_desk")
+    client = app.test_client()
+    sign_in(client, "desk1")
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and "此页面不存在。" in missing.get_data(as_text=True)
+    assert "Not Found" not in missing.get_data(as_text=True)
+    wrong = client.post("/cases/")  # the list only answers GET
+    assert wrong.status_code in (400, 405) and "Method Not Allowed" not in wrong.get_data(as_text=True)
+    api = client.get("/api/v1/no-such-route")
+    assert api.status_code == 404 and api.content_type == "application/json"

@@ -25,6 +25,7 @@ from engine.services import users
 from webapp import engine_context
 from webapp.api.openapi import openapi_document
 from webapp.errors import error_body
+from webapp.errors import http_error_page
 from webapp.errors import status_of
 from webapp.uploads import problem_list
 from webapp.uploads import uploaded_diagrams
@@ -121,10 +122,10 @@ def options_in_json(response: Response) -> Response:
     return response
 
 
-def api_not_found(error: HTTPException) -> Response | HTTPException:
+def api_not_found(error: HTTPException) -> Response | tuple[str, int]:
     """Routing errors under /api/ (no such path, wrong method) answer in JSON too."""
     if not request.path.startswith(bp.url_prefix or "/api"):
-        return error
+        return http_error_page(error)
     response = error.get_response()  # keeps headers such as Allow on 405
     response.set_data(json.dumps({"error": error.description or error.name}))
     response.content_type = "application/json"
