@@ -18,8 +18,6 @@ from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.store.case_notes import Note
-from engine.store.case_notes import notes_of
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
@@ -111,12 +109,6 @@ def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, filename: str
         writer.write()
         uow.commit()
         return row.id
-
-
-def notes(ctx: EngineContext, actor: Actor, case_id: int) -> list[Note]:
-    require(actor, Permission.READ_CASES)
-    with ctx.uow() as uow:
-        return notes_of(uow.session, case_id)
 
 
 def attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_id: int) -> tuple[str, str, bytes]:

@@ -128,7 +128,8 @@ def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:
     """The case with its open tasks (and who holds them) and its whole audit trail."""
     require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
-        return _detail(uow.session, case_id, ctx.audit_keys)
+        case, events = _case_and_events(uow.session, case_id)
+        return _detail(uow.session, case, events, ctx.audit_keys)
 
 
 @dataclass(frozen=True)
@@ -146,24 +147,27 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
     require(actor, Permission.READ_CASES)
     with ctx.uow() as uow:
         session = uow.session
-        detail = _detail(session, case_id, ctx.audit_keys)
-        case = session.get_one(Case, case_id)
-        events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+        case, events = _case_and_events(session, case_id)
+        detail = _detail(session, case, events, ctx.audit_keys)
         record = case_record(session, case, events)
         return CasePage(detail, record, _diagrams(ctx, uow, case_id), notes_of(session, case_id))
 
 
-def _detail(session: Session, case_id: int, keys: AuditKeys | None) -> CaseDetail:
+def _case_and_events(session: Session, case_id: int) -> tuple[Case, list[AuditEvent]]:
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
+    return case, events
+
+
+def _detail(session: Session, case: Case, events: list[AuditEvent], keys: AuditKeys | None) -> CaseDetail:
     rows = session.execute(
         select(WorkItem, User.username)
         .outerjoin(User, User.id == WorkItem.assignee_id)
-        .where(WorkItem.case_id == case_id, WorkItem.closed_at.is_(None))
+        .where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None))
         .order_by(WorkItem.id)
     ).all()
-    events = list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq)))
     report = verify_events(case, events, session, keys)
     return CaseDetail(
         case=case_info(case),
@@ -195,13 +199,6 @@ class DiagramView:
     xml: str
     done: list[str]
     active: list[str]
-
-
-def case_diagrams(ctx: EngineContext, actor: Actor, case_id: int) -> list[DiagramView]:
-    """The case's process diagram and those of the processes it called, from its version's sources."""
-    require(actor, Permission.READ_CASES)
-    with ctx.uow() as uow:
-        return _diagrams(ctx, uow, case_id)
 
 
 def _diagrams(ctx: EngineContext, uow: UnitOfWork, case_id: int) -> list[DiagramView]:

@@ -199,14 +199,3 @@ def save_draft(ctx: EngineContext, actor: Actor, item_id: int, values: dict[str,
         draft = {key: value for key, value in values.items() if key in known}
         uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(draft=draft))
         uow.commit()
-
-
-def load_draft(ctx: EngineContext, actor: Actor, item_id: int) -> dict[str, Any]:
-    """What was typed so far on a task the actor may work on."""
-    require(actor, Permission.WORK_TASKS)
-    with ctx.uow() as uow:
-        item = require_open_item(uow.connection, item_id)
-        if not may_work_on(item, actor):
-            raise NotAllowed(Message("task '%(task)s' is not open to you", task=item.name))
-        draft = uow.session.scalar(select(WorkItem.draft).where(WorkItem.id == item_id))
-    return dict(draft or {})

@@ -53,13 +53,6 @@ def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> li
         return [task_info(item, username) for item, username in uow.session.execute(query).all()]
 
 
-def open_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
-    """An open task the actor may work on (claimed by them, or open to one of their roles)."""
-    require(actor, Permission.WORK_TASKS)
-    with ctx.uow() as uow:
-        return _workable(uow.connection, actor, item_id)[1]
-
-
 def _workable(connection: Connection, actor: Actor, item_id: int) -> tuple[OpenItem, TaskInfo]:
     """The open item and its task view, when the actor may work on it (else NotAllowed, saying why)."""
     item = require_open_item(connection, item_id)

@@ -11,6 +11,7 @@ from engine.domain.errors import NotAllowed
 from engine.services import inbox
 from engine.services import migration
 from engine.services import processes
+from engine.services import tasks
 from engine.store.audit_trail import verify_case
 from engine.store.models import AuditEvent
 from engine.store.models import Case
@@ -141,7 +142,7 @@ def test_a_changed_open_step_gets_its_new_form_and_keeps_its_holder_and_draft(ct
     assert new_item.id == item.id
     assert [f["id"] for f in new_item.form["fields"]] == ["plan_confirmed", "tools_packed", "parts_slip"]
     assert new_item.assignee == "wang"
-    assert inbox.load_draft(ctx, staff["engineer_wang"], new_item.id) == {"parts_slip": "JJ-7"}
+    assert tasks.task_page(ctx, staff["engineer_wang"], new_item.id).draft == {"parts_slip": "JJ-7"}
     case.do("engineer_wang", "prepare", {"plan_confirmed": True, "tools_packed": True})
     assert case.open() == ["service"]
 

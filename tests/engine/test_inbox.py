@@ -99,7 +99,7 @@ def test_a_draft_keeps_what_was_typed_until_completion(ctx, desk_cases, make_use
     desk, _started = desk_cases
     item = inbox.inbox(ctx, desk, InboxFilter()).tasks[0]
     inbox.save_draft(ctx, desk, item.id, {"customer": "未写完的客户名", "smuggled": "x"})
-    assert inbox.load_draft(ctx, desk, item.id) == {"customer": "未写完的客户名"}
+    assert tasks.task_page(ctx, desk, item.id).draft == {"customer": "未写完的客户名"}
     with pytest.raises(NotAllowed):
         inbox.save_draft(ctx, make_user("eng", "engineer"), item.id, {"customer": "x"})
     with pytest.raises(InvalidData):

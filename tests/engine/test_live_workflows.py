@@ -80,7 +80,7 @@ def test_reading_a_case_for_its_page_leaves_its_workflow_live(ctx, deploy, make_
     deploy({"linear.bpmn": diagrams.linear()})
     desk = make_user("desk", "service_desk")
     case = cases.start_case(ctx, desk, "two_steps", {})
-    views = case_views.case_diagrams(ctx, desk, case.id)
+    views = case_views.case_page(ctx, desk, case.id).diagrams
     assert views[0].active == ["register"]
     with ctx.db.connect() as connection:
         version = load_case(connection, case.id).lock_version
