@@ -63,7 +63,13 @@ def _repair(start, opened: tuple[int, int, int], triage_minutes: int, late_repor
         case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
         case.do("engineer_wang", "prepare", {"plan_confirmed": True})
     with at(month, day + 1, 10):
-        service = {"arrived_at": "2026-03-03", "diagnosis": "密封圈老化", "repaired": True, "whole_unit_checked": True}
+        service = {
+            "arrived_at": "2026-03-03",
+            "diagnosis": "密封圈老化",
+            "tampered": False,
+            "repaired": True,
+            "whole_unit_checked": True,
+        }
         case.do("engineer_wang", "service", service)
         case.do("service_desk", "feedback", {"feedback_signed_by": "客户代表"})
         case.do("quality_office", "approve_leave", {"leave": "approved"})

@@ -1,15 +1,20 @@
-"""Which human tasks of a diagram set take decisions: the approvals register reads these.
+"""Which human tasks of a diagram set are approvals: the approvals register reads these.
 
-A decision is taken in a user task whose form answers the conditions of the gateway right
-after it (approve / reject, choose a route). The answer fields are the task's form fields
+A process owner marks an approval or confirmation with the task property ``approval`` =
+``true``; routing choices (which way to repair, is it a consultation) are not approvals. In a
+file that marks none (a diagram drawn elsewhere), every user task whose form answers the
+conditions of the gateway right after it counts. The answer fields are the task's form fields
 named in those conditions; a comment is the field ``<answer>_comment`` or a text field whose
-id says note/comment/reason; an amount is a decimal field called ``amount`` or ``*_amount``.
+id says note/comment/reason. The amount an approval is about is the task's own decimal field
+``amount`` or ``*_amount``, else the first such field among the facts it declares; a decision
+with neither is about no money.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -19,10 +24,14 @@ from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.validation import safe_xml_parser
 from engine.bpmn.validation import task_properties
+from engine.domain.forms import CHOICES
+from engine.domain.forms import choice_labels
 from engine.domain.policy import SHIPPED
+from engine.domain.task_rules import facts_of
 from engine.domain.task_rules import rules_of
 
 COMMENT_WORDS = SHIPPED.comment_words
+APPROVAL = "approval"
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,7 @@ class FieldInfo:
     id: str
     label: str
     kind: str
-    options: dict[str, str] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)  # option id → name; "true"/"false" for a decision
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,8 @@ class DecisionPoint:
     name: str
     answers: list[FieldInfo]
     comment: str | None
-    amount: str | None
+    amount: str | None  # the task's own amount field
+    amount_fact: str | None  # else the earlier amount field the decision rests on
     rules: dict[str, object]
 
 
@@ -60,8 +70,20 @@ def _fields(task: etree._Element) -> list[FieldInfo]:
     found = []
     for node in task.iter(f"{CAMUNDA}formField"):
         options = {value.get("id") or "": value.get("name") or "" for value in node.iter(f"{CAMUNDA}value")}
+        for prop in node.iter(f"{CAMUNDA}property"):
+            if prop.get("id") == CHOICES:
+                with suppress(ValueError):  # refused at deployment; then the answer stays yes/no
+                    options = dict(zip(("true", "false"), choice_labels(prop.get("value") or ""), strict=True))
         found.append(FieldInfo(node.get("id") or "", node.get("label") or "", node.get("type") or "string", options))
     return found
+
+
+def _is_amount(name: str) -> bool:
+    return name == "amount" or name.endswith("_amount")
+
+
+def _marked(task: etree._Element) -> bool:
+    return str(task_properties(task).get(APPROVAL) or "").strip().lower() == "true"
 
 
 def _conditions_after(
@@ -91,10 +113,13 @@ def _conditions_after(
 def points_of_file(text: str) -> list[DecisionPoint]:
     root = etree.fromstring(text.encode("utf-8"), safe_xml_parser())
     points = []
+    marked = any(_marked(task) for task in root.iter(_b("userTask")))
     for process in root.iter(_b("process")):
         elements = {el.get("id"): el for el in process.iter() if isinstance(el.tag, str) and el.get("id")}
         flows = {flow.get("id"): flow for flow in process.iter(_b("sequenceFlow"))}
         for task in process.iter(_b("userTask")):
+            if marked and not _marked(task):
+                continue
             conditions = _conditions_after(task, elements, flows)
             fields = _fields(task)
             answers = [f for f in fields if f.id in conditions]
@@ -104,7 +129,9 @@ def points_of_file(text: str) -> list[DecisionPoint]:
             comment = next((f"{a.id}_comment" for a in answers if f"{a.id}_comment" in ids), None) or next(
                 (f.id for f in fields if f.kind == "string" and any(w in f.id for w in COMMENT_WORDS)), None
             )
-            amount = next((f.id for f in fields if f.kind == "decimal" and f.id.endswith("amount")), None)
+            amount = next((f.id for f in fields if f.kind == "decimal" and _is_amount(f.id)), None)
+            properties = task_properties(task)
+            amount_fact = None if amount else next((name for name in facts_of(properties) if _is_amount(name)), None)
             points.append(
                 DecisionPoint(
                     process.get("id") or "",
@@ -113,7 +140,8 @@ def points_of_file(text: str) -> list[DecisionPoint]:
                     answers,
                     comment,
                     amount,
-                    rules_of(task_properties(task)),
+                    amount_fact,
+                    rules_of(properties),
                 )
             )
     return points

@@ -27,6 +27,7 @@ from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
 from engine.bpmn.parser import quote_iso_timers
 from engine.bpmn.sandbox import check_source
+from engine.domain import forms
 from engine.domain import task_rules
 from engine.domain.errors import Problem
 
@@ -413,6 +414,43 @@ def _form_problems(task: Any, problem: Any, element_ids: set[str]) -> Iterator[P
             yield problem(f"form field '{field_id}' has unknown type '{kind}'", form_field)
         if kind == "enum" and form_field.find(f"{CAMUNDA}value") is None:
             yield problem(f"enum field '{field_id}' has no values", form_field)
+        choices = _field_property(form_field, forms.CHOICES)
+        if choices is not None:
+            if kind != "boolean":
+                yield problem(f"form field '{field_id}': choices belong on a boolean field, not {kind}", form_field)
+            try:
+                forms.choice_labels(choices)
+            except ValueError as err:
+                yield problem(f"form field '{field_id}': {err}", form_field)
+        total_of = _field_property(form_field, forms.TOTAL_OF)
+        if total_of is not None:
+            yield from _total_problems(task, form_field, field_id, kind, total_of, problem)
+
+
+def _total_problems(
+    task: Any, form_field: etree._Element, field_id: str, kind: str, total_of: str, problem: Any
+) -> Iterator[Problem]:
+    if kind not in ("long", "decimal", "double"):
+        yield problem(f"form field '{field_id}': total_of belongs on a number field, not {kind}", form_field)
+    numbers = {
+        other.get("id")
+        for other in task.iter(f"{CAMUNDA}formField")
+        if (other.get("type") or "string") in ("long", "decimal", "double")
+    }
+    parts = forms.total_parts(total_of)
+    if not parts:
+        yield problem(f"form field '{field_id}': total_of must name fields joined by '+'", form_field)
+    for part in parts:
+        if part == field_id or part not in numbers:
+            message = f"form field '{field_id}': total_of names '{part}', no other number field of this form"
+            yield problem(message, form_field)
+
+
+def _field_property(form_field: etree._Element, name: str) -> str | None:
+    for node in form_field.findall(f"{CAMUNDA}properties/{CAMUNDA}property"):
+        if node.get("id") == name:
+            return node.get("value") or ""
+    return None
 
 
 def dmn_problems(source: SourceFile) -> Iterator[Problem]:

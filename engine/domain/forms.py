@@ -2,6 +2,10 @@
 
 SpiffWorkflow parses ``camunda:formData`` but never enforces it; every submitted value is
 checked here before it reaches the process.
+
+A yes/no field with the property ``choices`` = ``"批准|驳回"`` is a *decision*: it is shown as
+two named choices, neither picked, and one must be picked (an unticked box would silently mean
+"no"). Without it a yes/no field is a checkbox; a required one must be ticked (a checklist item).
 """
 
 from __future__ import annotations
@@ -28,6 +32,21 @@ TYPE_NAMES = {
 NUMERIC = {"integer", "decimal"}
 TRUE_WORDS = {"true", "on", "1", "yes"}
 FALSE_WORDS = {"false", "off", "0", "no", ""}
+CHOICES = "choices"
+TOTAL_OF = "total_of"
+
+
+def total_parts(text: str) -> list[str]:
+    """The fields a total is the sum of, ``"a+b"``."""
+    return [part.strip() for part in text.split("+") if part.strip()]
+
+
+def choice_labels(text: str) -> tuple[str, str]:
+    """The two names of a decision's choices, ``"yes name|no name"``; ValueError when malformed."""
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(f"choices must be two names separated by '|', e.g. '批准|驳回', not '{text}'")
+    return parts[0], parts[1]
 
 
 def form_field(
@@ -57,6 +76,12 @@ def form_field(
         field["pattern"] = constraints["pattern"]
     if default not in (None, ""):
         field["default"] = default
+    if kind == "boolean" and properties.get(CHOICES):
+        yes, no = choice_labels(properties[CHOICES])
+        field["choices"] = {"true": yes, "false": no}
+        field["required"] = True
+    if kind in NUMERIC and properties.get(TOTAL_OF):
+        field["total_of"] = total_parts(properties[TOTAL_OF])
     if kind == "enum":
         field["options"] = [{"id": oid, "name": name or oid} for oid, name in options]
     return field
@@ -95,9 +120,28 @@ def clean_form_data(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
             errors[field_id] = message
         else:
             cleaned[field_id] = value
+    for field_id, field in fields.items():
+        if "total_of" in field and field_id not in errors:
+            _check_total(field, fields, cleaned, errors)
     if errors:
         raise InvalidData(errors)
     return cleaned
+
+
+def _check_total(
+    field: dict[str, Any], fields: dict[str, Any], cleaned: dict[str, Any], errors: dict[str, Any]
+) -> None:
+    """A total left blank is computed from its parts; one typed must equal their sum."""
+    parts = field["total_of"]
+    if any(part not in cleaned for part in parts):
+        return  # a part is missing or wrong: its own message says so
+    total = sum((Decimal(str(cleaned[part])) for part in parts), Decimal(0))
+    given = cleaned.get(field["id"])
+    if given is None:
+        cleaned[field["id"]] = total if field["type"] == "decimal" else int(total)
+    elif Decimal(str(given)) != total:
+        labels = " + ".join(fields[part]["label"] for part in parts)
+        errors[field["id"]] = Message("must equal %(parts)s = %(total)s", parts=labels, total=total)
 
 
 def _convert(field: dict[str, Any], raw: Any) -> Any:
@@ -111,6 +155,8 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
         if word in TRUE_WORDS:
             return True
         if word in FALSE_WORDS:
+            if "choices" in field:
+                return False if word else None
             return None if field.get("required") else False
         raise ValueError(Message("must be yes or no"))
     if kind == "integer":

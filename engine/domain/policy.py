@@ -88,11 +88,3 @@ class Policy:
 
 
 SHIPPED = Policy()
-
-
-def amount_of(data: dict[str, object]) -> str | None:
-    """The amount a decision was about: a field named ``amount`` or ending in ``_amount``."""
-    for key, value in data.items():
-        if (key == "amount" or key.endswith("_amount")) and value not in (None, ""):
-            return str(value)
-    return None

@@ -5,7 +5,9 @@ work item: separation of duties (engine/domain/separation.py) and the deadline b
   identifier): finishing the task after its due time is a breach of that kind, recorded
   against the person who held or completed it (the breach register);
 - ``breach.count`` = ``working_hours`` (default) or ``working_days``: how lateness is counted
-  (expense audits: each late working day counts, S2 7.2.7).
+  (expense audits: each late working day counts, S2 7.2.7);
+- ``facts`` = ``field[,field…]``: the earlier fields the task's decision rests on, shown above
+  its form (without it the page shows every step that led to the task).
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ KIND_LABELS = {
 }
 BREACH_COUNT = "breach.count"
 COUNTS = ("working_hours", "working_days")
+FACTS = "facts"
+
+
+def facts_of(properties: Mapping[str, Any]) -> list[str]:
+    return [part.strip() for part in str(properties.get(FACTS) or "").split(",") if part.strip()]
 
 
 def rules_of(properties: Mapping[str, Any]) -> dict[str, Any]:
@@ -33,6 +40,9 @@ def rules_of(properties: Mapping[str, Any]) -> dict[str, Any]:
     if kind:
         rules["breach"] = kind
         rules["breach_count"] = str(properties.get(BREACH_COUNT) or COUNTS[0]).strip()
+    facts = facts_of(properties)
+    if facts:
+        rules["facts"] = facts
     return rules
 
 
@@ -45,4 +55,7 @@ def problems(properties: Mapping[str, str], task_ids: set[str], has_due_date: bo
         found.append("a task that counts as a breach when late needs camunda:dueDate")
     if BREACH_COUNT in properties and properties[BREACH_COUNT].strip() not in COUNTS:
         found.append(f"breach.count must be one of {', '.join(COUNTS)}, not '{properties[BREACH_COUNT]}'")
+    for name in facts_of(properties):
+        if not name.isidentifier():
+            found.append(f"facts must name form fields (letters, digits, _), not '{name}'")
     return found

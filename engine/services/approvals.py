@@ -25,7 +25,6 @@ from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 from engine.domain.periods import Period
-from engine.domain.policy import amount_of
 from engine.domain.separation import describe
 from engine.store.context import EngineContext
 from engine.store.models import AuditEvent
@@ -98,7 +97,8 @@ POINTS = _PointCache()
 
 def _value(field: FieldInfo, raw: Any) -> tuple[str, str]:
     if isinstance(raw, bool):
-        return (YES, "是") if raw else (NO, "否")
+        named = field.options.get("true" if raw else "false")
+        return (YES, named or "是") if raw else (NO, named or "否")
     text = "" if raw is None else str(raw)
     return text, field.options.get(text, text)
 
@@ -140,6 +140,8 @@ def list_approvals(ctx: EngineContext, actor: Actor, filters: ApprovalFilter) ->
             if filters.decision and not any(filters.decision in (a.value, a.shown) for a in answers):
                 continue
             amount = data.get(point.amount) if point.amount else None
+            if amount in (None, "") and point.amount_fact:
+                amount = amounts.before(event, point.amount_fact)
             acting = sorted(set(event.roles or []) & set(item_roles or []))
             names = {point.bpmn_id: point.name}
             found.append(
@@ -153,7 +155,7 @@ def list_approvals(ctx: EngineContext, actor: Actor, filters: ApprovalFilter) ->
                     bpmn_id=event.bpmn_id or "",
                     answers=answers,
                     comment=(str(data.get(point.comment) or "") or None) if point.comment else None,
-                    amount=str(amount) if amount not in (None, "") else amounts.before(event),
+                    amount=str(amount) if amount not in (None, "") else None,
                     actor=event.actor,
                     role=acting[0] if acting else (sorted(event.roles or []) or [None])[0],
                     on_behalf_of=data.get("on_behalf_of"),
@@ -165,14 +167,14 @@ def list_approvals(ctx: EngineContext, actor: Actor, filters: ApprovalFilter) ->
 
 
 class _AmountHistory:
-    """The amount a decision is about when its own form has none: the latest amount entered
-    earlier in the same case (a quote, an exchange's value), read once per case."""
+    """The amount a decision rests on when its own form has none: the latest value of that
+    field entered earlier in the same case (a quote, an exchange's value), read once per case."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._cases: dict[int, list[tuple[int, str]]] = {}
+        self._cases: dict[int, list[tuple[int, dict[str, Any]]]] = {}
 
-    def before(self, event: AuditEvent) -> str | None:
+    def before(self, event: AuditEvent, name: str) -> str | None:
         history = self._cases.get(event.case_id)
         if history is None:
             rows = self.session.execute(
@@ -180,7 +182,7 @@ class _AmountHistory:
                 .where(AuditEvent.case_id == event.case_id, AuditEvent.action == "task_completed")
                 .order_by(AuditEvent.seq)
             )
-            history = [(seq, amount) for seq, data in rows if (amount := amount_of(data or {}))]
+            history = [(seq, data or {}) for seq, data in rows]
             self._cases[event.case_id] = history
-        earlier = [amount for seq, amount in history if seq < event.seq]
-        return earlier[-1] if earlier else None
+        earlier = [data[name] for seq, data in history if seq < event.seq and data.get(name) not in (None, "")]
+        return str(earlier[-1]) if earlier else None

@@ -24,6 +24,10 @@ from engine.store.case_progress import open_case
 from engine.store.case_progress import save_progress
 from engine.store.case_reads import CaseInfo
 from engine.store.case_reads import case_info
+from engine.store.case_record import CaseRecord
+from engine.store.case_record import RecordValue
+from engine.store.case_record import case_record
+from engine.store.case_record import decision_facts
 from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItem
@@ -63,10 +67,14 @@ def _workable(connection: Connection, actor: Actor, item_id: int) -> tuple[OpenI
 
 @dataclass(frozen=True)
 class TaskPage:
-    """Everything a task's page shows, read in one transaction: the task, its case, the draft."""
+    """Everything a task's page shows, read in one transaction: the task, its case, the facts
+    its decision rests on, the case's record so far, and the draft."""
 
     task: TaskInfo
     case: CaseInfo
+    facts: list[RecordValue]  # the fields the task declares (``facts``), as last recorded
+    declared_facts: bool
+    record: CaseRecord
     draft: dict[str, Any]
 
 
@@ -74,10 +82,14 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
     """The page of an open task the actor may work on, with what was typed so far."""
     require(actor, Permission.WORK_TASKS)
     with ctx.uow() as uow:
+        session = uow.session
         item, task = _workable(uow.connection, actor, item_id)
-        case = uow.session.get_one(Case, item.case_id)
-        draft = uow.session.scalar(select(WorkItem.draft).where(WorkItem.id == item_id))
-        return TaskPage(task, case_info(case), dict(draft or {}))
+        case = session.get_one(Case, item.case_id)
+        draft = session.scalar(select(WorkItem.draft).where(WorkItem.id == item_id))
+        events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq))
+        record = case_record(session, case, list(events))
+        names = list((item.rules or {}).get("facts") or [])
+        return TaskPage(task, case_info(case), decision_facts(record, names), bool(names), record, dict(draft or {}))
 
 
 def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:

@@ -25,9 +25,10 @@ from engine.store.models import WorkItem
 
 @dataclass(frozen=True)
 class RecordValue:
+    field_id: str
     label: str
     value: Any  # the option's name for a choice; True/False for yes/no; else the value
-    kind: str  # the form field's type: string, long, decimal, boolean, date, enum
+    kind: str  # the form field's type (text, integer, decimal, boolean, date, enum), or choice
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,10 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
                 continue
             values.append(
                 RecordValue(
+                    form_field["id"],
                     form_field.get("label") or form_field["id"],
                     _shown(form_field, value),
-                    form_field.get("type", "string"),
+                    "choice" if form_field.get("choices") else form_field.get("type", "string"),
                 )
             )
         if title is None and not values:
@@ -78,7 +80,19 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
     return CaseRecord(sections, other)
 
 
+def decision_facts(record: CaseRecord, names: list[str]) -> list[RecordValue]:
+    """The named fields as last recorded, in the order the task declares them; a field no step
+    has recorded yet is left out (the page says so when none is known)."""
+    latest: dict[str, RecordValue] = {}
+    for section in record.sections:
+        for value in section.values:
+            latest[value.field_id] = value
+    return [latest[name] for name in names if name in latest]
+
+
 def _shown(form_field: dict[str, Any], value: Any) -> Any:
+    if form_field.get("choices") and isinstance(value, bool):
+        return form_field["choices"]["true" if value else "false"]
     if form_field.get("type") == "enum":
         names = {option["id"]: option.get("name") or option["id"] for option in form_field.get("options", [])}
         return names.get(str(value), value)

@@ -33,9 +33,11 @@ def sign_out(page: Page) -> None:
 
 def fill(page: Page, values: dict[str, Any]) -> None:
     for name, value in values.items():
-        control = page.locator(f"main form [name='{name}']")
+        control = page.locator(f"main form [name='{name}']").first
         kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-        if kind == "input:checkbox":
+        if kind == "input:radio":  # a decision: one of two named choices
+            page.check(f"main form [name='{name}'][value='{str(value).lower()}']")
+        elif kind == "input:checkbox":
             control.set_checked(bool(value))
         elif kind.startswith("select"):
             control.select_option(str(value))
@@ -75,13 +77,16 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(ctx, people, 
         "product_model": "AWP-12", "serial_number": "AW2026-0101", "delivery_date": "2025-06-01",
         "fault_description": "液压系统漏油", "request_kind": "fault",
     })  # fmt: skip
-    work(page, "quality_office", "triage", {"product_category": "own", "under_warranty": True, "distance_km": 120})
+    work(page, "quality_office", "triage", {
+        "product_category": "own", "under_warranty": True, "has_contract": False, "misuse": False, "distance_km": 120,
+    })  # fmt: skip
     work(page, "tech_support", "guidance", {"resolved": False, "guidance_note": "电话指导未能排除"})
     work(page, "quality_office", "choose_way", {"solution": "onsite"})
     work(page, "dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120, "visit_plan": "明日上午"})
     work(page, "wang", "prepare", {"plan_confirmed": True, "parts_slip": "ERP-7"})
     work(page, "wang", "service", {
-        "arrived_at": "2026-03-03", "diagnosis": "密封圈老化", "repaired": True, "whole_unit_checked": True,
+        "arrived_at": "2026-03-03", "diagnosis": "密封圈老化", "tampered": False, "repaired": True,
+        "whole_unit_checked": True,
     })  # fmt: skip
     work(page, "service_desk", "feedback", {"feedback_signed_by": "李经理"})  # for the customer, by phone
     work(page, "quality_office", "approve_leave", {"leave": "approved"})

@@ -44,7 +44,13 @@ def test_late_forwarding_and_a_late_audit_counted_per_working_day(ctx, staff, st
         case.do("quality_office", "choose_way", {"solution": "onsite"})
         case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
         case.do("engineer_wang", "prepare", {"plan_confirmed": True})
-        service = {"arrived_at": "2026-03-02", "diagnosis": "更换", "repaired": True, "whole_unit_checked": True}
+        service = {
+            "arrived_at": "2026-03-02",
+            "diagnosis": "更换",
+            "tampered": False,
+            "repaired": True,
+            "whole_unit_checked": True,
+        }
         case.do("engineer_wang", "service", service)
         case.do("service_desk", "feedback", {"feedback_signed_by": "客户代表"})
         case.do("quality_office", "approve_leave", {"leave": "approved"})

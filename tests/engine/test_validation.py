@@ -181,3 +181,58 @@ def test_the_payload_expression_of_a_message_event_is_checked() -> None:
     )
     problems = problems_of({"m.bpmn": definitions("messaging", body, {"service_desk": ["start", "tell", "end"]})})
     assert [p.element for p in problems if "message payload" in p.message] == ["msg"]
+
+
+def decide_with(field_xml: str, task_properties: str = "") -> bytes:
+    """The linear diagram with the Decide task's form (and task properties) replaced."""
+    doc = diagrams.linear()
+    start = doc.index(b'<bpmn:userTask id="decide"')
+    end = doc.index(b"</bpmn:userTask>", start)
+    extensions = f"<camunda:properties>{task_properties}</camunda:properties>" if task_properties else ""
+    task = (
+        f'<bpmn:userTask id="decide" name="Decide"><bpmn:extensionElements>{extensions}'
+        f"<camunda:formData>{field_xml}</camunda:formData></bpmn:extensionElements>"
+    )
+    return doc[:start] + task.encode() + doc[end:]
+
+
+def choices(value: str, kind: str = "boolean") -> str:
+    return (
+        f'<camunda:formField id="approved" label="审批结论" type="{kind}"><camunda:properties>'
+        f'<camunda:property id="choices" value="{value}"/></camunda:properties></camunda:formField>'
+    )
+
+
+def test_a_decision_names_exactly_two_choices_on_a_yes_no_field() -> None:
+    assert problems_of({"a.bpmn": decide_with(choices("批准|驳回"))}) == []
+    for bad in ("批准", "批准|驳回|待定", "批准| "):
+        messages = [p.message for p in problems_of({"a.bpmn": decide_with(choices(bad))})]
+        expected = f"choices must be two names separated by '|', e.g. '批准|驳回', not '{bad}'"
+        assert messages == [f"form field 'approved': {expected}"]
+    wrong_kind = [p.message for p in problems_of({"a.bpmn": decide_with(choices("a|b", "string"))})]
+    assert wrong_kind == ["form field 'approved': choices belong on a boolean field, not string"]
+
+
+def test_a_total_names_other_number_fields_of_its_form() -> None:
+    parts = (
+        '<camunda:formField id="labour" label="服务费" type="decimal"/>'
+        '<camunda:formField id="note" label="说明" type="string"/>'
+    )
+    total = (
+        '<camunda:formField id="approved" label="合计" type="decimal"><camunda:properties>'
+        '<camunda:property id="total_of" value="{}"/></camunda:properties></camunda:formField>'
+    )
+    assert problems_of({"a.bpmn": decide_with(parts + total.format("labour"))}) == []
+    messages = [p.message for p in problems_of({"a.bpmn": decide_with(parts + total.format("labour+note+missing"))})]
+    assert messages == [
+        "form field 'approved': total_of names 'note', no other number field of this form",
+        "form field 'approved': total_of names 'missing', no other number field of this form",
+    ]
+
+
+def test_the_facts_of_a_decision_are_field_names() -> None:
+    good = '<camunda:property name="facts" value="customer, amount"/>'
+    assert problems_of({"a.bpmn": decide_with(choices("批准|驳回"), good)}) == []
+    bad = '<camunda:property name="facts" value="customer,amount-total"/>'
+    messages = [p.message for p in problems_of({"a.bpmn": decide_with(choices("批准|驳回"), bad)})]
+    assert messages == ["facts must name form fields (letters, digits, _), not 'amount-total'"]

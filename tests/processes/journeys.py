@@ -16,7 +16,13 @@ CALL = {
     "fault_description": "液压系统漏油",
     "request_kind": "fault",
 }
-IN_WARRANTY = {"product_category": "own", "under_warranty": True, "misuse": False, "distance_km": 120}
+IN_WARRANTY = {
+    "product_category": "own",
+    "under_warranty": True,
+    "has_contract": False,
+    "misuse": False,
+    "distance_km": 120,
+}
 OUT_OF_WARRANTY = {**IN_WARRANTY, "under_warranty": False}
 UNRESOLVED = {"resolved": False, "guidance_note": "电话指导未能排除"}
 SATISFIED = {f"rating_{item}": "satisfied" for item in ("attitude", "skill", "arrival", "promises")}
@@ -45,7 +51,13 @@ def rate_and_follow_up(case: Scenario, ratings: dict[str, str] | None = None) ->
 def dispatch_and_repair(case: Scenario, repaired: bool = True, distance: int = 120) -> None:
     case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": distance})
     case.do("engineer_wang", "prepare", {"plan_confirmed": True})
-    service = {"arrived_at": "2026-03-03", "diagnosis": "密封圈老化", "repaired": repaired, "whole_unit_checked": True}
+    service = {
+        "arrived_at": "2026-03-03",
+        "diagnosis": "密封圈老化",
+        "tampered": False,
+        "repaired": repaired,
+        "whole_unit_checked": True,
+    }
     case.do("engineer_wang", "service", service)
 
 

@@ -22,7 +22,9 @@ def returned(start, matches: bool = True):
 def test_repaired_goods_are_inspected_and_shipped_back_within_3_working_days(start) -> None:
     case = returned(start)
     case.do(
-        "quality_office", "reinspect", {**JOINT, "repairable": True, "parts_source": "own", "responsibility": "company"}
+        "quality_office",
+        "reinspect",
+        {**JOINT, "repairable": True, "parts_source": "own", "paid_repair": False, "responsibility": "company"},
     )
     case.do("workshop", "repair", {"repair_order_no": "WX-01", "repair_hours": "3.5", "repair_parts": "油泵"})
     with time_machine.travel(datetime(2026, 3, 6, 10, 0, tzinfo=SHANGHAI), tick=False):
@@ -51,7 +53,7 @@ def test_paid_repair_of_a_purchased_part_is_confirmed_first_and_repaired_again_o
     case.do("purchasing", "supplier_repair", {"supplier": "示例液压件厂", "supplier_paid": True})
     case.do("inspector", "inspect", {"passed": False, "inspection_note": "仍有渗漏"})
     assert case.open() == ["supplier_repair"]
-    case.do("purchasing", "supplier_repair", {"supplier": "示例液压件厂"})
+    case.do("purchasing", "supplier_repair", {"supplier": "示例液压件厂", "supplier_paid": True})
     case.do("inspector", "inspect", {"passed": True})
     assert case.open() == ["ship_back"]
     assert case.data["repair_attempts"] == 2
@@ -60,7 +62,9 @@ def test_paid_repair_of_a_purchased_part_is_confirmed_first_and_repaired_again_o
 def test_a_repair_that_fails_inspection_three_times_goes_to_exchange_or_refund(start) -> None:
     case = returned(start)
     case.do(
-        "quality_office", "reinspect", {**JOINT, "repairable": True, "parts_source": "own", "responsibility": "company"}
+        "quality_office",
+        "reinspect",
+        {**JOINT, "repairable": True, "parts_source": "own", "paid_repair": False, "responsibility": "company"},
     )
     for attempt in range(3):
         case.do("workshop", "repair", {"repair_order_no": f"WX-{attempt}", "repair_hours": "2"})
@@ -89,7 +93,7 @@ def test_not_repairable_by_company_fault_goes_to_exchange_or_refund(start) -> No
     case.do(
         "quality_office",
         "reinspect",
-        {**JOINT, "repairable": False, "parts_source": "own", "responsibility": "company"},
+        {**JOINT, "repairable": False, "parts_source": "own", "paid_repair": False, "responsibility": "company"},
     )
     case.do("service_desk", "tell_unrepairable", {"told_note": "已告知无法修复"})
     assert case.open() == ["check"]
@@ -105,7 +109,7 @@ def test_not_repairable_by_customer_fault_is_scrapped_or_returned_as_the_custome
         case.do(
             "quality_office",
             "reinspect",
-            {**JOINT, "repairable": False, "parts_source": "own", "responsibility": "customer"},
+            {**JOINT, "repairable": False, "parts_source": "own", "paid_repair": False, "responsibility": "customer"},
         )
         case.do("service_desk", "tell_unrepairable", {"told_note": "已告知"})
         case.do("service_desk", "customer_choice", {"disposal": disposal})

@@ -10,6 +10,7 @@ import time_machine
 
 from engine.store.models import AuditEvent
 from tests.processes.conftest import SHANGHAI
+from tests.processes.journeys import IN_WARRANTY
 from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import dispatch_and_repair
 from tests.processes.journeys import rate_and_follow_up
@@ -77,7 +78,7 @@ def test_out_of_warranty_fee_refused_and_not_approved_ends_without_service(start
 
 def test_partner_product_is_notified_before_service(start) -> None:
     case = start("service_request")
-    to_solution(case, "onsite", {"product_category": "partner", "under_warranty": True})
+    to_solution(case, "onsite", {**IN_WARRANTY, "product_category": "partner"})
     assert case.open() == ["notify_partner"]
     case.do("quality_office", "notify_partner", {"partner_notified": True})
     assert case.open() == ["dispatch"]
@@ -115,7 +116,11 @@ def test_unit_not_fixed_on_site_goes_back_to_the_factory(start) -> None:
     assert case.open() == ["receive"]
     case.do("warehouse", "receive", {"received_qty": 1, "matches_list": True})
     reinspect = {"participants": "质量、技术、检验、生产", "root_cause": "油泵磨损", "repairable": True}
-    case.do("quality_office", "reinspect", {**reinspect, "parts_source": "own", "responsibility": "company"})
+    case.do(
+        "quality_office",
+        "reinspect",
+        {**reinspect, "parts_source": "own", "paid_repair": False, "responsibility": "company"},
+    )
     case.do("workshop", "repair", {"repair_order_no": "WX-01", "repair_hours": "4"})
     case.do("inspector", "inspect", {"passed": True})
     case.do("warehouse", "ship_back", {"shipping_no": "SF-001"})
@@ -139,5 +144,5 @@ def test_leaving_without_approval_and_late_reports_are_recorded(start) -> None:
     assert case.fire_timers_at(datetime(2026, 3, 12, 10, 1, tzinfo=SHANGHAI)) == 1  # 5 working days
     assert case.open() == ["record_late_audit", "verify"]
     case.do("quality_manager", "record_late_audit", {"breach_note": "审核超期"})
-    case.do("quality_office", "verify", {"satisfaction_verified": True})
+    case.do("quality_office", "verify", {"satisfaction_verified": True, "expenses_approved": True})
     assert case.open() == ["rate"]

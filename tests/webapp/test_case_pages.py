@@ -93,7 +93,7 @@ def test_the_case_page_is_a_record_of_its_steps_with_labels_not_variable_names(a
     record = page.split('id="notes"')[0].split("案件记录")[1]  # the record section of the page
     assert "<h3>Register call</h3>" in record and "<h3>Decide</h3>" in record
     assert "<dt>客户</dt>" in record and "东方机械" in record
-    assert "<dt>批准</dt>" in record and "<dd>是</dd>" in record and "<dt>金额</dt>" in record
+    assert "<dt>批准</dt>" in record and 'data-field="approved">是</dd>' in record and "<dt>金额</dt>" in record
     for variable in ("customer", "approved", "amount"):
         assert f"<dt>{variable}</dt>" not in record
 

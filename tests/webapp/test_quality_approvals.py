@@ -42,12 +42,11 @@ def register(ctx, actor, **filters):
 
 def test_each_decision_is_listed_with_who_role_amount_and_comment(ctx, staff, decided) -> None:  # noqa: F811
     rows = register(ctx, staff["quality_manager"])
+    # Approvals and confirmations only, each answer by its choice's name; routing choices
+    # (the request kind, phone guidance, the way of repair) are not approvals.
     assert [(a.bpmn_id, a.decision) for a in rows] == [
-        ("approve_unpaid", "批准: 是"),
-        ("confirm_quote", "同意付费: 否"),
-        ("choose_way", "解决方式: 现场维修"),
-        ("guidance", "问题已解决: 否"),
-        ("register", "请求类型: 故障报修"),
+        ("approve_unpaid", "审批结论: 批准"),
+        ("confirm_quote", "同意付费: 拒绝"),
     ]
     waived, refused = rows[0], rows[1]
     assert (waived.actor, waived.role, waived.comment, waived.amount) == (
@@ -69,8 +68,8 @@ def test_each_decision_is_listed_with_who_role_amount_and_comment(ctx, staff, de
 def test_filters_by_approver_decision_process_and_period(ctx, staff, decided) -> None:  # noqa: F811
     reader = staff["general_manager"]
     assert [a.bpmn_id for a in register(ctx, reader, approver="general_manager")] == ["approve_unpaid"]
-    assert [a.bpmn_id for a in register(ctx, reader, decision="no")] == ["confirm_quote", "guidance"]
-    assert [a.bpmn_id for a in register(ctx, reader, decision="onsite")] == ["choose_way"]
+    assert [a.bpmn_id for a in register(ctx, reader, decision="no")] == ["confirm_quote"]
+    assert [a.bpmn_id for a in register(ctx, reader, decision="批准")] == ["approve_unpaid"]
     assert [a.bpmn_id for a in register(ctx, reader, process="onsite_repair")] == ["approve_unpaid", "confirm_quote"]
     earlier = reporting_period(ctx.config.timezone, "2020-01-01", "2020-01-31")
     assert approvals.list_approvals(ctx, reader, approvals.ApprovalFilter(earlier)) == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
+from tools.diagrams.forms import ACCEPT
+from tools.diagrams.forms import decision
 from tools.diagrams.forms import rating
 
 SURVEY_ITEMS = [
@@ -74,7 +76,7 @@ def follow_up() -> Diagram:
         2,
         due="add_working_days(now(), 2)",
         form=[
-            Field("reached", "已联系到客户", "boolean"),
+            decision("reached", "已联系到客户"),
             Field("follow_up_note", "回访记录", required=True, multiline=True, maxlength=2000),
         ],
     )
@@ -114,7 +116,7 @@ def contract_renewal() -> Diagram:
         due="add_working_days(now(), 5)",
         form=[
             Field("notice_sent", "已发续签通知", "boolean", required=True),
-            Field("renewed", "客户同意续签", "boolean"),
+            decision("renewed", "客户同意续签", ACCEPT),
             Field("notice_note", "说明", multiline=True, maxlength=1000),
         ],
     )

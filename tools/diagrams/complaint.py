@@ -6,6 +6,7 @@ from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
 from tools.diagrams.forms import approval
+from tools.diagrams.forms import decision
 
 DEPARTMENTS = [
     ("production", "生产"),
@@ -107,7 +108,7 @@ def complaint() -> Diagram:
         doc="Analyse and verify with the technical centre; assign the responsible department (S4 3.(2)).",
         form=[
             Field("analysis", "分析结论", required=True, multiline=True, maxlength=4000),
-            Field("company_fault", "公司责任", "boolean"),
+            decision("company_fault", "公司责任"),
             choice("responsible_department", "责任部门", DEPARTMENTS, required=True),
             choice(
                 "cause",
@@ -178,9 +179,35 @@ def complaint() -> Diagram:
         form=[Field("agreed_solution", "协商方案", required=True, multiline=True, maxlength=2000)],
     )
     d.parallel("split_approval", "quality_office", 13, row=1)
-    d.user("approve_technical", "技术部门审批", "tech_support", 14, form=approval("technical_approved"))
-    d.user("approve_production", "生产部门审批", "workshop", 14, form=approval("production_approved"))
-    d.user("approve_quality", "质管部门审批", "quality_manager", 14, form=approval("quality_approved"))
+    # The three departments sign off the solution agreed with the customer.
+    solution = {"facts": "complaint_text,severity,analysis,responsible_department,agreed_solution"}
+    d.user(
+        "approve_technical",
+        "技术部门审批",
+        "tech_support",
+        14,
+        form=approval("technical_approved"),
+        properties=solution,
+        approval=True,
+    )
+    d.user(
+        "approve_production",
+        "生产部门审批",
+        "workshop",
+        14,
+        form=approval("production_approved"),
+        properties=solution,
+        approval=True,
+    )
+    d.user(
+        "approve_quality",
+        "质管部门审批",
+        "quality_manager",
+        14,
+        form=approval("quality_approved"),
+        properties=solution,
+        approval=True,
+    )
     d.parallel("join_approval", "quality_office", 15, row=1)
     d.xor("gw_all_approved", "全部批准？", "quality_office", 16, row=1)
     d.user(
@@ -232,7 +259,7 @@ def complaint() -> Diagram:
         form=[
             Field("corrective_action", "纠正措施", required=True, multiline=True, maxlength=4000),
             Field("preventive_action", "预防措施", multiline=True, maxlength=4000),
-            Field("effective", "效果验证有效", "boolean"),
+            decision("effective", "效果验证有效"),
         ],
     )
     d.xor("gw_staff", "涉及员工？", "quality_manager", 21)

@@ -42,6 +42,8 @@ class Field:
     default: str | None = None
     readonly: bool = False
     multiline: bool = False
+    choices: str | None = None  # a decision's two choices, "yes name|no name"
+    total_of: str | None = None  # the fields this one is the sum of, "a+b"
 
     def xml(self) -> str:
         attrs = f"id={quoteattr(self.id)} label={quoteattr(self.label)} type={quoteattr(self.type)}"
@@ -50,8 +52,13 @@ class Field:
         inner = "".join(
             f"<camunda:value id={quoteattr(value)} name={quoteattr(name)}/>" for value, name in self.options
         )
-        if self.multiline:
-            inner += '<camunda:properties><camunda:property id="multiline" value="true"/></camunda:properties>'
+        properties = [("multiline", "true")] if self.multiline else []
+        properties += [("choices", self.choices)] if self.choices else []
+        properties += [("total_of", self.total_of)] if self.total_of else []
+        if properties:
+            inner += "<camunda:properties>"
+            inner += "".join(f"<camunda:property id={quoteattr(k)} value={quoteattr(v)}/>" for k, v in properties)
+            inner += "</camunda:properties>"
         constraints = [("required", None)] if self.required else []
         constraints += [("readonly", None)] if self.readonly else []
         for name in ("min", "max", "minlength", "maxlength", "pattern"):
@@ -154,11 +161,14 @@ class Diagram:
         doc: str = "",
         groups: str | None = None,
         properties: dict[str, str] | None = None,
+        approval: bool = False,
     ) -> Node:
+        """``approval``: the task approves or confirms (the approvals register lists it)."""
         attrs = {"camunda:candidateGroups": groups or lane}
+        properties = {**(properties or {}), **({"approval": "true"} if approval else {})}
         if due:
             attrs["camunda:dueDate"] = due
-        node = Node(nid, "userTask", name, lane, col, row, attrs, doc, form or [], properties=properties or {})
+        node = Node(nid, "userTask", name, lane, col, row, attrs, doc, form or [], properties=properties)
         return self._add(node)
 
     def script(self, nid: str, name: str, lane: str, col: float, script: str, row: float = 0, doc: str = "") -> Node:

@@ -5,9 +5,14 @@ from __future__ import annotations
 from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
+from tools.diagrams.forms import ACCEPT
 from tools.diagrams.forms import approval
+from tools.diagrams.forms import decision
 
 MAX_REPAIRS = 3
+
+# What the approvers of an exchange or refund decide on (S3 2.3): why, which, how much, the notice.
+EXCHANGE_FACTS = "exchange_reason,exchange_kind,amount,notice_no,notice_items"
 
 
 def factory_repair() -> Diagram:
@@ -42,7 +47,7 @@ def factory_repair() -> Diagram:
         doc="Count the goods against the customer's return list (S3 2.2).",
         form=[
             Field("received_qty", "收到数量", "long", required=True, min="0"),
-            Field("matches_list", "与退货清单一致", "boolean"),
+            decision("matches_list", "与退货清单一致"),
             Field("receive_note", "差异说明", multiline=True, maxlength=1000),
         ],
     )
@@ -65,9 +70,9 @@ def factory_repair() -> Diagram:
         form=[
             Field("participants", "参加人员（质量/技术/检验/生产）", required=True, maxlength=300),
             Field("root_cause", "原因分析", required=True, multiline=True, maxlength=4000),
-            Field("repairable", "可修复", "boolean"),
+            decision("repairable", "可修复"),
             choice("parts_source", "故障件来源", [("own", "自制件"), ("purchased", "外购件")], required=True),
-            Field("paid_repair", "有偿维修", "boolean"),
+            decision("paid_repair", "有偿维修"),
             choice("responsibility", "责任方", [("company", "公司"), ("customer", "客户")], required=True),
         ],
     )
@@ -79,7 +84,8 @@ def factory_repair() -> Diagram:
         "客户确认维修费 Customer confirms fee",
         "customer",
         7,
-        form=[Field("fee_accepted", "同意维修费", "boolean"), Field("fee_amount", "维修费（元）", "decimal", min="0")],
+        form=[decision("fee_accepted", "同意维修费", ACCEPT), Field("fee_amount", "维修费（元）", "decimal", min="0")],
+        approval=True,
     )
     d.xor("gw_fee", "同意？", "customer", 8)
     d.xor("gw_repair_in", "", "quality_office", 9)
@@ -104,7 +110,7 @@ def factory_repair() -> Diagram:
         doc="Purchased parts: purchasing has the supplier repair them, paid or free (S3 2.2).",
         form=[
             Field("supplier", "供方", required=True, maxlength=200),
-            Field("supplier_paid", "供方免费维修", "boolean"),
+            decision("supplier_paid", "供方免费维修"),
         ],
     )
     d.xor("gw_repaired_in", "", "inspector", 12)
@@ -115,7 +121,7 @@ def factory_repair() -> Diagram:
         "inspector",
         14,
         form=[
-            Field("passed", "检验合格", "boolean"),
+            decision("passed", "检验合格"),
             Field("inspection_note", "检验记录", multiline=True, maxlength=2000),
         ],
     )
@@ -245,7 +251,7 @@ def exchange_refund() -> Diagram:
                 [("transport", "运输损坏"), ("defect", "保修期内质量缺陷且无法修复"), ("other", "其他")],
                 required=True,
             ),
-            Field("eligible", "符合退换条件", "boolean"),
+            decision("eligible", "符合退换条件"),
         ],
     )
     d.xor("gw_eligible", "符合？", "quality_office", 2)
@@ -255,10 +261,11 @@ def exchange_refund() -> Diagram:
         "sales",
         3,
         form=[
-            Field("sales_confirmed", "确认退换", "boolean"),
+            decision("sales_confirmed", "确认退换", ACCEPT),
             choice("exchange_kind", "方式", [("exchange", "换货"), ("refund", "退货退款")], required=True),
             Field("amount", "金额（元）", "decimal", required=True, min="0"),
         ],
+        approval=True,
     )
     d.xor("gw_confirmed", "确认？", "sales", 4)
     d.user(
@@ -286,11 +293,20 @@ def exchange_refund() -> Diagram:
         7,
         form=approval("division_approved"),
         # Four eyes: whoever issued the notice does not approve it (S3 2.3).
-        properties={"separation.not_same_as": "notice"},
+        properties={"separation.not_same_as": "notice", "facts": EXCHANGE_FACTS},
+        approval=True,
     )
     d.xor("gw_division", "批准？", "division_head", 8)
     d.xor("gw_needs_gm", "需总经理？", "quality_office", 9)
-    d.user("approve_gm", "总经理审批 General manager approves", "general_manager", 9, form=approval("gm_approved"))
+    d.user(
+        "approve_gm",
+        "总经理审批 General manager approves",
+        "general_manager",
+        9,
+        form=approval("gm_approved"),
+        properties={"facts": EXCHANGE_FACTS + ",division_approved_comment"},
+        approval=True,
+    )
     d.xor("gw_gm", "批准？", "general_manager", 10)
     d.xor("gw_approved", "", "quality_office", 11)
     d.xor("gw_kind", "换货/退款？", "quality_office", 12)
@@ -337,7 +353,13 @@ def exchange_refund() -> Diagram:
     )
     d.xor("gw_scrap", "批准？", "quality_manager", 19)
     d.user(
-        "approve_scrap", "不合格品报废审批 Approve scrapping", "quality_manager", 18, form=approval("scrap_approved")
+        "approve_scrap",
+        "不合格品报废审批 Approve scrapping",
+        "quality_manager",
+        18,
+        form=approval("scrap_approved"),
+        properties={"facts": "exchange_reason,notice_items,recover_note,disposition_choice"},
+        approval=True,
     )
     d.xor("gw_done", "", "quality_office", 21, row=1)
     d.end("end", "完成", "quality_office", 22, row=1)

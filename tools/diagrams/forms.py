@@ -18,9 +18,22 @@ PHONE_PATTERN = r"^[0-9+()\- ]{5,30}$"
 RATING = [("very_satisfied", "很满意"), ("satisfied", "满意"), ("fair", "一般"), ("poor", "不满意")]
 
 
-def approval(decision: str, label: str = "批准") -> list[Field]:
+APPROVE = "批准|驳回"
+ACCEPT = "同意|拒绝"
+YES_NO = "是|否"
+
+
+def approval(decision: str, label: str = "审批结论") -> list[Field]:
     """An approval step: the decision feeds a gateway; the comment goes to the approvals register."""
-    return [Field(decision, label, "boolean"), Field(f"{decision}_comment", "审批意见", multiline=True, maxlength=1000)]
+    return [
+        Field(decision, label, "boolean", choices=APPROVE),
+        Field(f"{decision}_comment", "审批意见", multiline=True, maxlength=1000),
+    ]
+
+
+def decision(field_id: str, label: str, choices: str = YES_NO) -> Field:
+    """A yes/no answer the flow turns on: two named choices, one of which must be picked."""
+    return Field(field_id, label, "boolean", choices=choices)
 
 
 def rating(field_id: str, label: str) -> Field:

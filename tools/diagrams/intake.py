@@ -9,6 +9,7 @@ from tools.diagrams.forms import CATEGORY
 from tools.diagrams.forms import CHANNELS
 from tools.diagrams.forms import PHONE_PATTERN
 from tools.diagrams.forms import approval
+from tools.diagrams.forms import decision
 
 
 def service_request() -> Diagram:
@@ -92,9 +93,9 @@ def service_request() -> Diagram:
         "out-of-warranty rate (S0 六, S2 4, 5.1.1.2, 6.1).",
         form=[
             choice("product_category", "产品类别", CATEGORY, required=True),
-            Field("under_warranty", "在保修期内", "boolean"),
-            Field("has_contract", "有维保合同", "boolean"),
-            Field("misuse", "人为损坏/使用不当", "boolean"),
+            decision("under_warranty", "在保修期内"),
+            decision("has_contract", "有维保合同"),
+            decision("misuse", "人为损坏/使用不当"),
             Field("distance_km", "服务地点距离（公里）", "long", min="0", max="20000"),
         ],
     )
@@ -114,6 +115,7 @@ def service_request() -> Diagram:
         5,
         doc="Service on competitors' products only with the general manager's approval (S2 5.2.3).",
         form=approval("competitor_approved"),
+        approval=True,
     )
     d.xor("gw_competitor_approved", "批准？", "general_manager", 6)
     d.user(
@@ -133,7 +135,7 @@ def service_request() -> Diagram:
         8,
         doc="Phone guidance first, free of charge (S2 5.2.1.2, S3 2.1).",
         form=[
-            Field("resolved", "问题已解决", "boolean"),
+            decision("resolved", "问题已解决"),
             Field("guidance_note", "指导记录", required=True, multiline=True, maxlength=2000),
         ],
     )

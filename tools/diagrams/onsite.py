@@ -5,7 +5,10 @@ from __future__ import annotations
 from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
+from tools.diagrams.forms import ACCEPT
+from tools.diagrams.forms import APPROVE
 from tools.diagrams.forms import approval
+from tools.diagrams.forms import decision
 
 
 def onsite_repair() -> Diagram:
@@ -43,7 +46,7 @@ def onsite_repair() -> Diagram:
         form=[
             Field("labour_fee", "服务费（元）", "decimal", required=True, min="0"),
             Field("parts_fee", "配件费（元）", "decimal", required=True, min="0"),
-            Field("quote_amount", "报价合计（元）", "decimal", required=True, min="0"),
+            Field("quote_amount", "报价合计（元）", "decimal", min="0", total_of="labour_fee+parts_fee"),
             Field("quote_note", "报价说明", multiline=True, maxlength=1000),
         ],
     )
@@ -54,7 +57,9 @@ def onsite_repair() -> Diagram:
         3,
         due="add_working_days(now(), 3)",
         doc="The customer confirms the quote; the service desk may record it on the customer's behalf.",
-        form=[Field("quote_accepted", "同意付费", "boolean"), Field("customer_note", "客户意见", maxlength=1000)],
+        properties={"facts": "labour_fee,parts_fee,quote_amount,quote_note"},
+        form=[decision("quote_accepted", "同意付费", ACCEPT), Field("customer_note", "客户意见", maxlength=1000)],
+        approval=True,
     )
     d.xor("gw_accepted", "同意？", "customer", 4)
     d.user(
@@ -64,6 +69,8 @@ def onsite_repair() -> Diagram:
         4,
         doc="The customer refuses to pay: service only with the general manager's approval (S2 7.2.4).",
         form=approval("unpaid_approved"),
+        properties={"facts": "quote_amount,quote_note,quote_accepted,customer_note"},
+        approval=True,
     )
     d.xor("gw_unpaid", "批准？", "general_manager", 5)
     d.user(
@@ -130,8 +137,8 @@ def onsite_repair() -> Diagram:
         form=[
             Field("arrived_at", "到达时间", "date", required=True),
             Field("diagnosis", "诊断结果", required=True, multiline=True, maxlength=2000),
-            Field("tampered", "有拆改痕迹", "boolean"),
-            Field("repaired", "现场已修复", "boolean"),
+            decision("tampered", "有拆改痕迹"),
+            decision("repaired", "现场已修复"),
             Field("whole_unit_checked", "已检查整机其他故障", "boolean", required=True),
         ],
     )
@@ -222,9 +229,10 @@ def onsite_repair() -> Diagram:
         },
         form=[
             Field("satisfaction_verified", "已电话核实满意度", "boolean", required=True),
-            Field("expenses_approved", "费用审核通过", "boolean"),
+            decision("expenses_approved", "费用审核", APPROVE),
             Field("audit_note", "审核意见", multiline=True, maxlength=1000),
         ],
+        approval=True,
     )
     d.boundary_timer("late_audit", "5 工作日", "verify", "add_working_days(now(), 5)")
     d.user(

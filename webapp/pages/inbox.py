@@ -68,7 +68,7 @@ def _context() -> dict[str, object]:
 @login_required
 def show(task_id: int) -> str:
     page = tasks.task_page(engine_context(), g.actor, task_id)
-    return render_template("inbox/task.html", task=page.task, case=page.case, values=page.draft, errors={})
+    return render_template("inbox/task.html", page=page, task=page.task, values=page.draft, errors={})
 
 
 @bp.post("/<int:task_id>")
@@ -95,7 +95,7 @@ def complete(task_id: int) -> tuple[str, int] | Response:
 def _task_form_again(task_id: int, typed: dict[str, str], errors: dict[str, str], status: int) -> tuple[str, int]:
     """The task's form once more, with what was typed and the message at each field."""
     page = tasks.task_page(engine_context(), g.actor, task_id)
-    return render_template("inbox/task.html", task=page.task, case=page.case, values=typed, errors=errors), status
+    return render_template("inbox/task.html", page=page, task=page.task, values=typed, errors=errors), status
 
 
 @bp.post("/<int:task_id>/reassign")
