@@ -18,7 +18,12 @@ from werkzeug.wrappers import Response
 
 from engine.domain.authz import can
 from engine.domain.errors import InvalidData
+from engine.domain.events import event_label
 from engine.domain.messages import Message
+from engine.domain.messages import RoleList
+from engine.domain.roles import ROLES
+
+ROLE_INFO = {role.id: role for role in ROLES}
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 DEFAULT = "zh_Hans_CN"
@@ -26,8 +31,12 @@ DEFAULT = "zh_Hans_CN"
 bp = Blueprint("i18n", __name__)
 
 
+COOKIE = "lang"  # the choice outlives the session, so signing in or out keeps the language
+COOKIE_AGE = 365 * 24 * 3600
+
+
 def select_locale() -> str:
-    chosen = session.get("lang")
+    chosen = session.get("lang") or request.cookies.get(COOKIE)
     return chosen if chosen in LANGUAGES else DEFAULT
 
 
@@ -36,14 +45,37 @@ def switch() -> Response:
     chosen = request.form.get("lang", DEFAULT)
     session["lang"] = chosen if chosen in LANGUAGES else DEFAULT
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("inbox.index"))
+    # ``next`` keeps the query string: the inbox's and lists' filters survive the switch.
+    safe = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    response = redirect(target if safe else url_for("inbox.index"))
+    response.set_cookie(COOKIE, session["lang"], max_age=COOKIE_AGE, samesite="Lax", httponly=True)
+    return response
+
+
+def role_name(role_id: str) -> str:
+    """A role in the reader's language (an unknown id as it is)."""
+    role = ROLE_INFO.get(role_id)
+    if role is None:
+        return role_id
+    return role.name_zh if select_locale() == DEFAULT else role.name_en
 
 
 def translate(message: object) -> str:
-    """Show an engine message in the user's language (other text passes through unchanged)."""
+    """Show an engine message in the user's language (other text passes through unchanged);
+    nested messages and lists of roles among its parameters are shown in that language too."""
     if isinstance(message, Message):
-        return str(gettext(message.msgid, **message.params))
+        params = {key: _shown_param(value) for key, value in message.params.items()}
+        return str(gettext(message.msgid, **params))
     return str(message)
+
+
+def _shown_param(value: object) -> object:
+    if isinstance(value, RoleList):
+        separator = "、" if select_locale() == DEFAULT else ", "
+        return separator.join(role_name(role) for role in value)
+    if isinstance(value, Message):
+        return translate(value)
+    return value
 
 
 def flash_invalid(error: InvalidData) -> None:
@@ -56,6 +88,9 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_timezone=timezone)
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "short") if isinstance(value, datetime) else ""
     app.jinja_env.filters["tr"] = translate
+    app.jinja_env.filters["event_label"] = event_label
+    app.jinja_env.filters["role_name"] = role_name
+    app.jinja_env.filters["role_names"] = lambda roles: _shown_param(RoleList(roles))
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["current_language"] = select_locale

@@ -303,7 +303,7 @@ def _process_problems(
         if group.strip() and group.strip() not in role_aliases:
             yield problem(f"candidate starter group '{group.strip()}' is not a known role", process)
     for event in process.findall(b("startEvent")):
-        yield from _form_problems(event, problem, diagram_ids)
+        yield from _form_problems(event, problem, diagram_ids, role_aliases)
     lane_of = {
         ref.text.strip(): lane.get("name") or lane.get("id")
         for lane in process.iter(b("lane"))
@@ -321,7 +321,7 @@ def _process_problems(
                 message = _expression_problem(task.get(f"{CAMUNDA}{attr}"), "eval", what)
                 if message:
                     yield problem(message, task)
-            yield from _form_problems(task, problem, diagram_ids)
+            yield from _form_problems(task, problem, diagram_ids, role_aliases)
     yield from _structure_problems(process, problem)
     # Sequence-flow conditions and the conditions of conditional events alike.
     for node in [*process.iter(b("conditionExpression")), *process.iter(b("condition"))]:
@@ -398,7 +398,9 @@ def _role_problems(
         yield problem(f"lane '{lane}' is not a known role", task)
 
 
-def _form_problems(task: Any, problem: Any, element_ids: set[str]) -> Iterator[Problem]:
+def _form_problems(
+    task: Any, problem: Any, element_ids: set[str], role_aliases: Mapping[str, str]
+) -> Iterator[Problem]:
     seen: set[str] = set()
     for form_field in task.iter(f"{CAMUNDA}formField"):
         field_id = form_field.get("id") or ""
@@ -422,6 +424,9 @@ def _form_problems(task: Any, problem: Any, element_ids: set[str]) -> Iterator[P
                 forms.choice_labels(choices)
             except ValueError as err:
                 yield problem(f"form field '{field_id}': {err}", form_field)
+        user_role = _field_property(form_field, forms.USER_ROLE)
+        if user_role is not None and user_role.strip() not in set(role_aliases.values()):
+            yield problem(f"form field '{field_id}': user_role '{user_role}' is not a role id", form_field)
         total_of = _field_property(form_field, forms.TOTAL_OF)
         if total_of is not None:
             yield from _total_problems(task, form_field, field_id, kind, total_of, problem)

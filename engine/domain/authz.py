@@ -42,6 +42,17 @@ STAFF_ROLES = frozenset(role.id for role in ROLES if role.id != "customer")
 SUPERVISOR_ROLES = frozenset({"dispatcher", "quality_office", "quality_manager", "general_manager", "admin"})
 # The quality manager answers for approvals, deadlines and ratings; managers and
 # administrators may read what the quality manager sees (SPEC "Records and figures").
+# Whose tasks each supervising role oversees on the team board (and may hand over or release):
+# the dispatcher its engineers; the quality office, which owns the cases, everyone who works
+# them; managers and administrators everything.
+_CASE_WORKERS = STAFF_ROLES - {"process_owner", "admin", "quality_manager", "division_head", "general_manager"}
+SUPERVISES: dict[str, frozenset[str]] = {
+    "dispatcher": frozenset({"dispatcher", "engineer"}),
+    "quality_office": _CASE_WORKERS | {"customer"},
+    "quality_manager": frozenset(role.id for role in ROLES),
+    "general_manager": frozenset(role.id for role in ROLES),
+    "admin": frozenset(role.id for role in ROLES),
+}
 QUALITY_READERS = frozenset({"quality_manager", "general_manager", "division_head", "admin"})
 PROCESS_OWNERS = frozenset({"process_owner", "admin"})
 ADMINS = frozenset({"admin"})
@@ -103,6 +114,16 @@ ON_BEHALF = {"customer": "service_desk"}
 def working_roles(actor: Actor) -> frozenset[str]:
     """The actor's roles plus those it may act for."""
     return actor.roles | {role for role, proxy in ON_BEHALF.items() if proxy in actor.roles}
+
+
+def supervised_roles(actor: Actor) -> frozenset[str]:
+    """The roles whose open tasks the actor oversees ({} for someone who supervises nobody)."""
+    return frozenset().union(*(SUPERVISES.get(role, frozenset()) for role in actor.roles))
+
+
+def roles_that_may_work(task_roles: list[str] | frozenset[str]) -> frozenset[str]:
+    """The roles whose holders may work on a task open to ``task_roles`` (with their proxies)."""
+    return frozenset(task_roles) | {ON_BEHALF[role] for role in task_roles if role in ON_BEHALF}
 
 
 def acting_for(actor: Actor, task_roles: list[str]) -> str | None:

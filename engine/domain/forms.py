@@ -6,6 +6,10 @@ checked here before it reaches the process.
 A yes/no field with the property ``choices`` = ``"批准|驳回"`` is a *decision*: it is shown as
 two named choices, neither picked, and one must be picked (an unticked box would silently mean
 "no"). Without it a yes/no field is a checkbox; a required one must be ticked (a checklist item).
+
+A text field with the property ``user_role`` = ``engineer`` holds a user name: it is shown as
+a list of the active people with that role and their open workload, and a name outside that
+list is refused (engine/services/tasks.py checks it against the accounts).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ TRUE_WORDS = {"true", "on", "1", "yes"}
 FALSE_WORDS = {"false", "off", "0", "no", ""}
 CHOICES = "choices"
 TOTAL_OF = "total_of"
+USER_ROLE = "user_role"
 
 
 def total_parts(text: str) -> list[str]:
@@ -80,6 +85,8 @@ def form_field(
         yes, no = choice_labels(properties[CHOICES])
         field["choices"] = {"true": yes, "false": no}
         field["required"] = True
+    if kind == "text" and properties.get(USER_ROLE):
+        field["user_role"] = properties[USER_ROLE].strip()
     if kind in NUMERIC and properties.get(TOTAL_OF):
         field["total_of"] = total_parts(properties[TOTAL_OF])
     if kind == "enum":

@@ -17,3 +17,10 @@ class Message(str):
         text = super().__new__(cls, msgid % params if params else msgid)
         text.msgid, text.params = msgid, params
         return text
+
+
+class RoleList(tuple[str, ...]):
+    """Role ids as a message parameter: the English text lists the ids, a page their names."""
+
+    def __str__(self) -> str:
+        return ", ".join(self)

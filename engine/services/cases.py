@@ -20,6 +20,7 @@ from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
 from engine.domain.jsonsafe import json_safe
 from engine.domain.messages import Message
+from engine.domain.messages import RoleList
 from engine.domain.policy import SHIPPED
 from engine.store.case_progress import save_progress
 from engine.store.case_progress import script_engine_for
@@ -82,7 +83,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
                 Message(
                     "starting '%(process)s' needs one of the roles %(roles)s",
                     process=process_key,
-                    roles=", ".join(version.starter_roles),
+                    roles=RoleList(version.starter_roles),
                 )
             )
         data = forms.clean_form_data(version.start_form, data)

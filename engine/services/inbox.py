@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select
 from sqlalchemy import String
+from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -22,12 +23,14 @@ from sqlalchemy import update
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
-from engine.domain.authz import working_roles
+from engine.domain.authz import roles_that_may_work
+from engine.domain.authz import supervised_roles
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
 from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
+from engine.store.case_writer import OpenItem
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import Case
@@ -35,9 +38,13 @@ from engine.store.models import User
 from engine.store.models import WorkItem
 from engine.store.work_items import TaskInfo
 from engine.store.work_items import may_work_on
+from engine.store.work_items import open_to_any
 from engine.store.work_items import require_open_item
 from engine.store.work_items import task_info
 from engine.store.work_items import visible_to
+from engine.store.workload import Candidate
+from engine.store.workload import candidates
+from engine.store.workload import find_candidate
 
 PAGE_SIZE = 25
 DUE_CHOICES = ("overdue", "today")
@@ -161,18 +168,91 @@ def counts(ctx: EngineContext, actor: Actor) -> InboxCounts:
     return InboxCounts(int(row[0]), int(row[1]), int(row[2]))
 
 
-def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> TaskInfo:
-    """A supervisor hands an open task to a named colleague who holds one of its roles."""
+@dataclass(frozen=True)
+class BoardPage:
+    """The team board: every open task in the supervisor's area, overdue first."""
+
+    tasks: list[TaskInfo]
+    total: int
+    page: int
+    pages: int
+    people: list[Candidate]  # everyone working in the area, with their open workload (the filter)
+    choices: dict[int, list[Candidate]]  # per task: who it may be handed to
+    overdue: int
+
+
+UNASSIGNED = "-"
+
+
+def team_board(
+    ctx: EngineContext, actor: Actor, holder: str | None = None, page: int = 1, per_page: int = PAGE_SIZE
+) -> BoardPage:
+    """``holder``: a user name, or ``-`` for tasks nobody holds."""
+    require(actor, Permission.REASSIGN_TASKS)
+    if holder and ("\x00" in holder or len(holder) > 80):
+        raise InvalidData({"holder": Message("must be at most 80 characters, without NUL")})
+    if not 1 <= page <= 100_000:
+        raise InvalidData({"page": Message("must be between 1 and %(last)s", last=100_000)})
+    area = supervised_roles(actor)
+    now = utcnow()
+    query = (
+        select(WorkItem, User.username)
+        .join(Case, Case.id == WorkItem.case_id)
+        .outerjoin(User, User.id == WorkItem.assignee_id)
+        .where(WorkItem.closed_at.is_(None), open_to_any(area))
+    )
+    if holder == UNASSIGNED:
+        query = query.where(WorkItem.assignee_id.is_(None))
+    elif holder:
+        query = query.where(User.username == holder)
+    with ctx.uow() as uow:
+        session = uow.session
+        listed = query.subquery()
+        total, overdue = session.execute(select(func.count(), func.count().filter(listed.c.due_at < now))).one()
+        late_first = case((WorkItem.due_at < now, 0), else_=1)
+        ordered = query.order_by(late_first, WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
+        rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+        people = candidates(session, area)
+        items = [task_info(item, username) for item, username in rows]
+        choices = {
+            item.id: [p for p in people if p.roles & roles_that_may_work(item.roles) and p.username != username]
+            for item, username in rows
+        }
+    return BoardPage(items, int(total), page, max(1, -(-int(total) // per_page)), people, choices, int(overdue))
+
+
+def _in_area(actor: Actor, item: OpenItem) -> None:
+    if not supervised_roles(actor) & set(item.roles):
+        raise NotAllowed(Message("task '%(task)s' is outside the tasks you supervise", task=item.name))
+
+
+def release(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
+    """A supervisor takes a task back from whoever holds it: open again to everyone with its role."""
     require(actor, Permission.REASSIGN_TASKS)
     with ctx.uow(write=True) as uow:
         item = require_open_item(uow.connection, item_id)
-        target = uow.session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+        _in_area(actor, item)
+        if item.assignee_id is None:
+            return task_info(item, None)
+        writer = CaseWriter(uow.connection, item.case, keys=ctx.audit_keys)
+        uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(assignee_id=None))
+        writer.event(
+            actor, "task_released", task=(item.task_id, item.bpmn_id, item.name), data={"from_id": item.assignee_id}
+        )
+        writer.write()
+        uow.commit()
+        return task_info(item, None)
+
+
+def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> TaskInfo:
+    """A supervisor hands an open task in their area to an active colleague who may do it."""
+    require(actor, Permission.REASSIGN_TASKS)
+    with ctx.uow(write=True) as uow:
+        item = require_open_item(uow.connection, item_id)
+        _in_area(actor, item)
+        target = find_candidate(uow.session, username, roles_that_may_work(item.roles))
         if target is None:
-            raise InvalidData({"assignee": Message("no active user with this name")})
-        target_actor = Actor(target.id, target.username, frozenset(role.id for role in target.roles))
-        if not working_roles(target_actor).intersection(item.roles):
-            message = Message("%(user)s holds none of the roles %(roles)s", user=username, roles=", ".join(item.roles))
-            raise InvalidData({"assignee": message})
+            raise InvalidData({"assignee": Message("choose one of the listed people")})
         writer = CaseWriter(uow.connection, item.case, keys=ctx.audit_keys)
         uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(assignee_id=target.id))
         writer.event(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from engine.domain import forms
 from engine.domain.actors import Actor
@@ -16,9 +18,11 @@ from engine.domain.authz import acting_for
 from engine.domain.authz import require
 from engine.domain.authz import working_roles
 from engine.domain.errors import Conflict
+from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import StepFailed
 from engine.domain.messages import Message
+from engine.domain.messages import RoleList
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
 from engine.store.case_progress import save_progress
@@ -42,6 +46,9 @@ from engine.store.work_items import require_open_item
 from engine.store.work_items import task_info
 from engine.store.work_items import username_of
 from engine.store.work_items import visible_to
+from engine.store.workload import Candidate
+from engine.store.workload import candidates
+from engine.store.workload import find_candidate
 
 
 def list_tasks(ctx: EngineContext, actor: Actor, scope: str = "available") -> list[TaskInfo]:
@@ -76,6 +83,7 @@ class TaskPage:
     declared_facts: bool
     record: CaseRecord
     draft: dict[str, Any]
+    pickers: dict[str, list[Candidate]]  # field id → the people it may name, least loaded first
 
 
 def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
@@ -89,7 +97,24 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
         events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq))
         record = case_record(session, case, list(events))
         names = list((item.rules or {}).get("facts") or [])
-        return TaskPage(task, case_info(case), decision_facts(record, names), bool(names), record, dict(draft or {}))
+        pickers = {f["id"]: candidates(session, [f["user_role"]]) for f in _picker_fields(item.form)}
+        facts = decision_facts(record, names)
+        return TaskPage(task, case_info(case), facts, bool(names), record, dict(draft or {}), pickers)
+
+
+def _picker_fields(form: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in form.get("fields", []) if f.get("user_role")]
+
+
+def _check_people(session: Session, form: dict[str, Any], cleaned: dict[str, Any]) -> None:
+    """A field naming a person must name an active user with the field's role."""
+    errors: dict[str, str] = {
+        f["id"]: Message("choose one of the listed people")
+        for f in _picker_fields(form)
+        if cleaned.get(f["id"]) and find_candidate(session, str(cleaned[f["id"]]), [f["user_role"]]) is None
+    }
+    if errors:
+        raise InvalidData(errors)
 
 
 def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
@@ -111,7 +136,7 @@ def claim_task(ctx: EngineContext, actor: Actor, item_id: int) -> TaskInfo:
                 Message(
                     "task '%(task)s' needs one of the roles %(roles)s",
                     task=item.name,
-                    roles=", ".join(item.roles),
+                    roles=RoleList(item.roles),
                 )
             )
         _check_separation(uow.connection, item, actor)
@@ -147,6 +172,8 @@ class Completion:
     case_id: int
     status: str
     opened: list[tuple[int, str]]  # (work item id, BPMN id)
+    case_number: str = ""
+    next_for_actor: list[tuple[int, str]] = field(default_factory=list)  # (work item id, name) the actor may do now
 
 
 def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str, Any]) -> Completion:
@@ -166,6 +193,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
                 raise NotAllowed(_refusal(connection, item))
             _check_separation(connection, item, actor)
             cleaned = forms.clean_form_data(item.form, data)
+            _check_people(uow.session, item.form, cleaned)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
             writer = CaseWriter(connection, item.case, open_items, keys=ctx.audit_keys)
@@ -175,12 +203,21 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
             save_progress(ctx, uow, writer, runtime, actor)
             opened = writer.write()
+            mine = _workable_now(uow.session, actor, [item_id for item_id, _ in opened])
             uow.commit()
-            return Completion(item.case_id, writer.values["status"], opened)
+            return Completion(item.case_id, writer.values["status"], opened, item.case.number, mine)
     except StepFailed as err:
         if case_id is not None:
             mark_failed(ctx, case_id, actor, err.reason, err.element, data)
         raise
+
+
+def _workable_now(session: Session, actor: Actor, item_ids: list[int]) -> list[tuple[int, str]]:
+    """Of the just-opened items, those the actor may go on with (the next step's link)."""
+    if not item_ids:
+        return []
+    items = session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids)).order_by(WorkItem.id))
+    return [(item.id, item.name) for item in items if may_work_on(item, actor)]
 
 
 def _check_separation(connection: Connection, item: OpenItem, actor: Actor) -> None:
@@ -220,4 +257,4 @@ def _refusal(connection: Connection, item: OpenItem) -> Message:
     if item.assignee_id is not None:
         holder = username_of(connection, item.assignee_id)
         return Message("task '%(task)s' is claimed by %(holder)s", task=item.name, holder=holder)
-    return Message("task '%(task)s' needs one of the roles %(roles)s", task=item.name, roles=", ".join(item.roles))
+    return Message("task '%(task)s' needs one of the roles %(roles)s", task=item.name, roles=RoleList(item.roles))

@@ -70,13 +70,17 @@ def may_work_on(item: WorkItem | OpenItem, actor: Actor) -> bool:
 
 def visible_to(actor: Actor) -> ColumnElement[bool]:
     """``may_work_on`` as SQL: open items assigned to the actor, or unassigned and open to one
-    of the roles the actor works in (the roles column is a JSON list of role ids)."""
-    roles = [
-        cast(WorkItem.roles, String).like('%"' + role.replace("_", "\\_") + '"%', escape="\\")
-        for role in sorted(working_roles(actor))
-    ]
-    unassigned = and_(WorkItem.assignee_id.is_(None), or_(*roles) if roles else false())
+    of the roles the actor works in."""
+    unassigned = and_(WorkItem.assignee_id.is_(None), open_to_any(working_roles(actor)))
     return and_(WorkItem.closed_at.is_(None), or_(WorkItem.assignee_id == actor.user_id, unassigned))
+
+
+def open_to_any(roles: frozenset[str]) -> ColumnElement[bool]:
+    """Items open to one of ``roles`` (the roles column is a JSON list of role ids)."""
+    tests = [
+        cast(WorkItem.roles, String).like('%"' + role.replace("_", "\\_") + '"%', escape="\\") for role in sorted(roles)
+    ]
+    return or_(*tests) if tests else false()
 
 
 def require_open_item(connection: Connection, item_id: int) -> OpenItem:

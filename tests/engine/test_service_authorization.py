@@ -63,6 +63,8 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "inbox.counts": (P.WORK_TASKS, ()),
     "inbox.inbox": (P.WORK_TASKS, (InboxFilter(),)),
     "inbox.reassign": (P.REASSIGN_TASKS, (1, "someone")),
+    "inbox.release": (P.REASSIGN_TASKS, (1,)),
+    "inbox.team_board": (P.REASSIGN_TASKS, ()),
     "inbox.save_draft": (P.WORK_TASKS, (1, {"x": "y"})),
     "installation.init_database": (P.INSTALL, ()),
     "kpis.cases_of": (P.READ_QUALITY, ([1],)),

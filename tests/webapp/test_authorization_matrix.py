@@ -37,7 +37,10 @@ WEB: list[Row] = [
     ("GET", "/tasks/", STAFF, 200, 403),
     ("GET", "/tasks/{task}", {"service_desk"}, 200, 403),
     ("POST", "/tasks/{task}", {"service_desk"}, 422, 403),
-    ("POST", "/tasks/{task}/reassign", SUPERVISORS, 302, 403),
+    # The task is the service desk's: outside the dispatcher's area (engineers, dispatch).
+    ("POST", "/tasks/{task}/reassign", SUPERVISORS - {"dispatcher"}, 302, 403),
+    ("POST", "/tasks/{task}/release", SUPERVISORS - {"dispatcher"}, 302, 403),
+    ("GET", "/tasks/board", SUPERVISORS, 200, 403),
     ("GET", "/cases/", STAFF, 200, 403),
     ("GET", "/cases/{case}", STAFF, 200, 403),
     ("GET", "/cases/new", STAFF, 200, 403),
@@ -108,6 +111,7 @@ ELSEWHERE = {
 INVALID: dict[str, dict[str, Any]] = {
     "/tasks/{task}": {"action": "complete", "customer": ""},
     "/tasks/{task}/reassign": {"assignee": "nobody"},
+    "/tasks/{task}/release": {},  # nobody holds it: releasing changes nothing
     "/cases/new/{key}": {"smuggled": "x"},
     "/profile": {"name": "matrix"},
     "/studio/upload": {"action": "deploy"},

@@ -132,4 +132,4 @@ def test_someone_elses_task_page_is_refused(app, staff) -> None:
     task_id = re.search(r'href="/tasks/(\d+)"', client.get("/tasks/").get_data(as_text=True)).group(1)
     sign_in(client, "qo1")
     response = client.get(f"/tasks/{task_id}")
-    assert response.status_code == 403 and "service_desk" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "客服专员" in response.get_data(as_text=True)  # the role by its name

@@ -42,6 +42,6 @@ def test_engine_refusals_are_shown_in_the_users_language(app, ctx, make_user, de
     sign_in(client, "eng")
     refused = client.get(f"/tasks/{task.id}")
     assert refused.status_code == 403
-    assert "任务“Register call”需要以下角色之一：service_desk" in refused.get_data(as_text=True)
+    assert "任务“Register call”需要以下角色之一：客服专员" in refused.get_data(as_text=True)  # the role by its name
     client.post("/lang", data={"csrf_token": csrf(client, "/cases/"), "lang": "en"})
-    assert "needs one of the roles service_desk" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "needs one of the roles Service desk" in client.get(f"/tasks/{task.id}").get_data(as_text=True)

@@ -44,6 +44,7 @@ class Field:
     multiline: bool = False
     choices: str | None = None  # a decision's two choices, "yes name|no name"
     total_of: str | None = None  # the fields this one is the sum of, "a+b"
+    user_role: str | None = None  # the field names a person with this role (a picker)
 
     def xml(self) -> str:
         attrs = f"id={quoteattr(self.id)} label={quoteattr(self.label)} type={quoteattr(self.type)}"
@@ -55,6 +56,7 @@ class Field:
         properties = [("multiline", "true")] if self.multiline else []
         properties += [("choices", self.choices)] if self.choices else []
         properties += [("total_of", self.total_of)] if self.total_of else []
+        properties += [("user_role", self.user_role)] if self.user_role else []
         if properties:
             inner += "<camunda:properties>"
             inner += "".join(f"<camunda:property id={quoteattr(k)} value={quoteattr(v)}/>" for k, v in properties)

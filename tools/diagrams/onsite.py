@@ -100,7 +100,7 @@ def onsite_repair() -> Diagram:
         due="add_hours(now(), 24)",
         doc="Dispatch within 24 hours of confirmation (S2 5.2.1.5); the distance sets the arrival deadline.",
         form=[
-            Field("engineer", "服务工程师（用户名）", required=True, maxlength=80),
+            Field("engineer", "服务工程师", required=True, maxlength=80, user_role="engineer"),
             Field("distance_km", "距离（公里）", "long", required=True, min="0", max="20000"),
             Field("visit_plan", "服务计划", multiline=True, maxlength=2000),
         ],

@@ -11,6 +11,7 @@ from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -57,7 +58,9 @@ def index() -> tuple[str, int] | str:
         flash_invalid(err)
         empty = inbox.InboxPage([], 0, 1, 1)
         return render_template("inbox/index.html", found=empty, filters=filters, args=args, **_context()), 422
-    return render_template("inbox/index.html", found=found, filters=filters, args=args, **_context())
+    completed = session.pop("completed", None)
+    context = {"found": found, "filters": filters, "args": args, "completed": completed}
+    return render_template("inbox/index.html", **context, **_context())
 
 
 def _context() -> dict[str, object]:
@@ -81,7 +84,7 @@ def complete(task_id: int) -> tuple[str, int] | Response:
         flash(_("Draft saved."), "success")
         return redirect(url_for("inbox.show", task_id=task_id))
     try:
-        tasks.complete_task(ctx, g.actor, task_id, submitted)
+        done = tasks.complete_task(ctx, g.actor, task_id, submitted)
     except InvalidData as err:
         flash(_("Please correct the marked fields."), "error")
         return _task_form_again(task_id, submitted, err.errors, 422)
@@ -89,6 +92,8 @@ def complete(task_id: int) -> tuple[str, int] | Response:
         flash(translate(err.args[0]), "error")
         return _task_form_again(task_id, submitted, {}, 403)
     flash(_("Task completed."), "success")
+    # The inbox shows where the work went: the case, and the next step when it is this user's.
+    session["completed"] = {"case_id": done.case_id, "case_number": done.case_number, "next": done.next_for_actor}
     return redirect(url_for("inbox.index"))
 
 
@@ -96,6 +101,23 @@ def _task_form_again(task_id: int, typed: dict[str, str], errors: dict[str, str]
     """The task's form once more, with what was typed and the message at each field."""
     page = tasks.task_page(engine_context(), g.actor, task_id)
     return render_template("inbox/task.html", page=page, task=page.task, values=typed, errors=errors), status
+
+
+@bp.get("/board")
+@login_required
+def board() -> tuple[str, int] | str:
+    """The team board: every open task of the supervisor's area, overdue first."""
+    holder = request.args.get("holder") or None
+    page_text = request.args.get("page", "1")
+    page = int(page_text) if page_text.isdigit() else 0
+    try:
+        found = inbox.team_board(engine_context(), g.actor, holder, page)
+    except InvalidData as err:
+        flash_invalid(err)
+        found = inbox.team_board(engine_context(), g.actor)
+        return render_template("inbox/board.html", found=found, holder=holder, args={}, **_context()), 422
+    args = {"holder": holder} if holder else {}
+    return render_template("inbox/board.html", found=found, holder=holder, args=args, **_context())
 
 
 @bp.post("/<int:task_id>/reassign")
@@ -107,7 +129,21 @@ def reassign(task_id: int) -> Response:
         flash_invalid(err)
     else:
         flash(_("Task handed to %(user)s.", user=done.assignee), "success")
-    return redirect(request.referrer or url_for("inbox.index"))
+    return redirect(_back())
+
+
+@bp.post("/<int:task_id>/release")
+@login_required
+def release(task_id: int) -> Response:
+    done = inbox.release(engine_context(), g.actor, task_id)
+    flash(_("Task '%(task)s' is open to its role again.", task=done.name), "success")
+    return redirect(_back())
+
+
+def _back() -> str:
+    """Back to the page the form was on (the board keeps its filter), never to another site."""
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else url_for("inbox.board")
 
 
 @bp.post("/<int:task_id>/claim")
