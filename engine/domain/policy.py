@@ -65,7 +65,9 @@ class Policy:
     serial_number_field: str = "serial_number"
     customer_field: str = "customer"
     # What lists show of a case's data (never the whole of it: a list stays small).
-    summary_fields: tuple[str, ...] = ("customer", "serial_number", "model", "request_kind", "complaint_class")
+    summary_fields: tuple[str, ...] = (
+        "customer", "serial_number", "product_model", "part_no", "model", "priority", "request_kind", "complaint_class",
+    )  # fmt: skip
     # What a case came to, read from its data in this order (product and customer archive).
     solution_field: str = "solution"
     resolved_by_phone_field: str = "resolved"

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Select
 from sqlalchemy import String
 from sqlalchemy import cast
 from sqlalchemy import func
@@ -92,6 +93,118 @@ def list_cases(
     """Cases newest first, filtered; ``q`` matches the case number or any value in the case data;
     ``overdue``: with an open task past its due time; ``opened_from``/``opened_to``: local dates."""
     require(actor, Permission.READ_CASES)
+    filters = CaseFilter(status, process, q, overdue, opened_from, opened_to)
+    query = _filtered_cases(filters, page, timezone)
+    with ctx.uow() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = uow.session.scalars(query.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page))
+        return [case_summary(case) for case in rows], int(total)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    process: str | None = None  # the process key (the list offers the names)
+    q: str | None = None
+    overdue: bool = False
+    opened_from: str | None = None
+    opened_to: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    name: str
+    holder: str | None
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list: the case with what a desk needs to see at a glance."""
+
+    case: CaseInfo
+    process_name: str
+    steps: list[OpenStep]  # the open tasks, earliest due first
+
+    @property
+    def due_at(self) -> datetime | None:
+        return next((step.due_at for step in self.steps if step.due_at), None)
+
+
+@dataclass(frozen=True)
+class CaseList:
+    rows: list[CaseRow]
+    total: int
+    processes: list[tuple[str, str]]  # (key, name) to filter by
+
+
+# Sort keys of the case list; "-" first means descending.
+SORTS = ("-opened", "opened", "number", "-number", "due", "-due", "status")
+
+
+def case_list(
+    ctx: EngineContext,
+    actor: Actor,
+    filters: CaseFilter,
+    sort: str = "-opened",
+    page: int = 1,
+    per_page: int | None = PAGE_SIZE,
+    timezone: str = "Asia/Shanghai",
+) -> CaseList:
+    """The case list of the web page and its exports (``per_page=None``: every matching case,
+    at most EXPORT_ROWS): customer, product, current steps with holders, due time, priority."""
+    require(actor, Permission.READ_CASES)
+    if sort not in SORTS:
+        raise InvalidData({"sort": Message("must be one of %(choices)s", choices=", ".join(SORTS))})
+    query = _filtered_cases(filters, page, timezone)
+    next_due = (
+        select(func.min(WorkItem.due_at))
+        .where(WorkItem.case_id == Case.id, WorkItem.closed_at.is_(None))
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    orders: dict[str, list[Any]] = {
+        "-opened": [Case.id.desc()],
+        "opened": [Case.id],
+        "number": [Case.number, Case.id],
+        "-number": [Case.number.desc(), Case.id.desc()],
+        "due": [next_due.is_(None), next_due, Case.id],
+        "-due": [next_due.is_(None), next_due.desc(), Case.id],
+        "status": [Case.status, Case.id.desc()],
+    }
+    order = orders[sort]
+    with ctx.uow() as uow:
+        session = uow.session
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        limit = per_page if per_page is not None else EXPORT_ROWS
+        offset = (page - 1) * per_page if per_page is not None else 0
+        found = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+        steps = _open_steps(session, [case.id for case in found])
+        names = dict(session.execute(select(ProcessVersion.key, ProcessVersion.name).distinct()).tuples().all())
+        rows = [CaseRow(case_summary(case), case.process_version.name, steps.get(case.id, [])) for case in found]
+        return CaseList(rows, int(total), sorted(names.items(), key=lambda pair: pair[1]))
+
+
+EXPORT_ROWS = 50_000
+
+
+def _open_steps(session: Session, case_ids: list[int]) -> dict[int, list[OpenStep]]:
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(WorkItem.case_id, WorkItem.name, User.username, WorkItem.due_at)
+        .outerjoin(User, User.id == WorkItem.assignee_id)
+        .where(WorkItem.case_id.in_(case_ids), WorkItem.closed_at.is_(None))
+        .order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
+    )
+    found: dict[int, list[OpenStep]] = {}
+    for case_id, name, holder, due_at in rows:
+        found.setdefault(case_id, []).append(OpenStep(name, holder, due_at))
+    return found
+
+
+def _filtered_cases(filters: CaseFilter, page: int, timezone: str) -> Select[tuple[Case]]:
+    status, process, q = filters.status, filters.process, filters.q
     if status is not None and status not in STATUSES:
         raise InvalidData({"status": Message("must be one of %(choices)s", choices=", ".join(STATUSES))})
     for name, value in (("process", process), ("q", q)):
@@ -100,13 +213,14 @@ def list_cases(
     if not 1 <= page <= MAX_PAGE:
         raise InvalidData({"page": Message("must be between 1 and %(last)s", last=MAX_PAGE)})
     zone = ZoneInfo(timezone)
-    bounds = {name: local_day(name, value, zone) for name, value in (("from", opened_from), ("to", opened_to))}
+    dates = (("from", filters.opened_from), ("to", filters.opened_to))
+    bounds = {name: local_day(name, value, zone) for name, value in dates}
     query = select(Case).join(ProcessVersion)
     if bounds["from"]:
         query = query.where(Case.created_at >= bounds["from"])
     if bounds["to"]:
         query = query.where(Case.created_at < bounds["to"] + timedelta(days=1))
-    if overdue:
+    if filters.overdue:
         late = select(WorkItem.id).where(
             WorkItem.case_id == Case.id, WorkItem.closed_at.is_(None), WorkItem.due_at < utcnow()
         )
@@ -118,10 +232,7 @@ def list_cases(
     if q:
         pattern = f"%{q.strip()}%"
         query = query.where(or_(Case.number.like(pattern), cast(Case.data, String).like(pattern)))
-    with ctx.uow() as uow:
-        total = uow.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = uow.session.scalars(query.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page))
-        return [case_summary(case) for case in rows], int(total)
+    return query
 
 
 def case_detail(ctx: EngineContext, actor: Actor, case_id: int) -> CaseDetail:

@@ -32,6 +32,7 @@ from engine.domain.errors import NotAllowed
 from engine.domain.periods import Period
 from engine.domain.roles import ROLES
 from engine.services.approvals import ApprovalFilter
+from engine.services.case_views import CaseFilter
 from engine.services.inbox import InboxFilter
 from engine.store.context import EngineContext
 
@@ -56,6 +57,7 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "case_notes.attachment": (P.READ_CASES, (1, 1)),
     "case_views.case_detail": (P.READ_CASES, (1,)),
     "case_views.case_page": (P.READ_CASES, (1,)),
+    "case_views.case_list": (P.READ_CASES, (CaseFilter(),)),
     "case_views.list_cases": (P.READ_CASES, ()),
     "cases.cancel_case": (P.CANCEL_CASES, (1, "withdrawn")),
     "cases.get_case": (P.READ_CASES, (1,)),

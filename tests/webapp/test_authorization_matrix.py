@@ -43,6 +43,7 @@ WEB: list[Row] = [
     ("GET", "/tasks/board", SUPERVISORS, 200, 403),
     ("GET", "/cases/", STAFF, 200, 403),
     ("GET", "/cases/{case}", STAFF, 200, 403),
+    ("GET", "/cases/export.{kind}", STAFF, 200, 403),
     ("GET", "/cases/new", STAFF, 200, 403),
     ("POST", "/cases/{case}/comments", STAFF, 302, 403),
     ("POST", "/cases/{case}/attachments", STAFF, 302, 403),

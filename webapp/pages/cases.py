@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from urllib.parse import quote
 
 from flask import Blueprint
@@ -12,6 +13,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -22,6 +24,8 @@ from engine.services import case_views
 from engine.services import cases
 from engine.services import processes
 from webapp import engine_context
+from webapp.exports import csv_download
+from webapp.exports import xlsx_download
 from webapp.i18n import flash_invalid
 from webapp.pages.auth import login_required
 
@@ -31,32 +35,63 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 @bp.get("/")
 @login_required
 def index() -> tuple[str, int] | str:
-    status, process, q = (request.args.get(name) or None for name in ("status", "process", "q"))
-    opened_from, opened_to = request.args.get("from") or None, request.args.get("to") or None
-    overdue = request.args.get("overdue") == "1"
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() else 0
+    args = request.args
     try:
-        ctx = engine_context()
-        found, total = case_views.list_cases(
-            ctx,
-            g.actor,
-            status=status,
-            process=process,
-            q=q,
-            page=page_number,
-            overdue=overdue,
-            opened_from=opened_from,
-            opened_to=opened_to,
-            timezone=ctx.config.timezone,
-        )
+        found = _list(args, _page(args))
     except InvalidData as err:
         flash_invalid(err)
-        return render_template("cases/index.html", cases=[], total=0, page=1, pages=1, args=request.args), 422
-    pages = max(1, -(-total // case_views.PAGE_SIZE))
-    return render_template(
-        "cases/index.html", cases=found, total=total, page=page_number, pages=pages, args=request.args
+        empty = case_views.CaseList([], 0, [])
+        return render_template("cases/index.html", found=empty, page=1, pages=1, args=args, sort="-opened"), 422
+    pages = max(1, -(-found.total // case_views.PAGE_SIZE))
+    sort = args.get("sort") or "-opened"
+    return render_template("cases/index.html", found=found, page=_page(args), pages=pages, args=args, sort=sort)
+
+
+@bp.get("/export.<any(csv, xlsx):kind>")
+@login_required
+def export(kind: str) -> Response:
+    """The filtered, sorted list as it is on the page, every page of it."""
+    found = _list(request.args, 1, per_page=None)
+    header = [_("Case"), _("Process"), _("Customer"), _("Product"), _("Serial number"), _("Current step"),
+              _("Holder"), _("Due"), _("Priority"), _("Status"), _("Opened")]  # fmt: skip
+    rows = [
+        [
+            row.case.number,
+            row.process_name,
+            row.case.data.get("customer"),
+            row.case.data.get("product_model") or row.case.data.get("part_no") or row.case.data.get("model"),
+            row.case.data.get("serial_number"),
+            "; ".join(step.name for step in row.steps),
+            "; ".join(step.holder or "" for step in row.steps),
+            format_datetime(row.due_at, "yyyy-MM-dd HH:mm") if row.due_at else "",
+            row.case.data.get("priority"),
+            _(row.case.status.capitalize()),
+            format_datetime(row.case.created_at, "yyyy-MM-dd HH:mm"),
+        ]
+        for row in found.rows
+    ]
+    if kind == "csv":
+        return csv_download(header, rows, "cases.csv")
+    return xlsx_download([(_("Cases"), header, rows)], "cases.xlsx")
+
+
+def _page(args: Mapping[str, str]) -> int:
+    text = args.get("page", "1")
+    return int(text) if text.isdigit() else 0
+
+
+def _list(args: Mapping[str, str], page: int, per_page: int | None = case_views.PAGE_SIZE) -> case_views.CaseList:
+    filters = case_views.CaseFilter(
+        status=args.get("status") or None,
+        process=args.get("process") or None,
+        q=args.get("q") or None,
+        overdue=args.get("overdue") == "1",
+        opened_from=args.get("from") or None,
+        opened_to=args.get("to") or None,
     )
+    ctx = engine_context()
+    sort = args.get("sort") or "-opened"
+    return case_views.case_list(ctx, g.actor, filters, sort, page, per_page, ctx.config.timezone)
 
 
 @bp.get("/<int:case_id>")

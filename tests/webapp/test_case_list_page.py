@@ -1,0 +1,69 @@
+"""The case list a desk works from: customer, product and serial, current step with its holder,
+due time, priority; sortable; filtered by process name; exported as the page shows it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from openpyxl import load_workbook
+
+from tests.processes.conftest import staff  # noqa: F401 - fixture
+from tests.processes.conftest import start  # noqa: F401 - fixture
+from tests.processes.journeys import CALL
+from tests.processes.journeys import to_solution
+from tests.webapp.test_pages import csrf
+from tests.webapp.test_pages import sign_in
+
+
+def numbers(page: str) -> list[str]:
+    return re.findall(r'<tr class="status-\w+" data-case="([\w-]+)">', page)
+
+
+def test_the_list_shows_what_a_desk_needs_and_sorts_and_exports(app, ctx, staff, start) -> None:  # noqa: F811
+    registered = start("service_request")
+    registered.do("service_desk", "register", {**CALL, "customer": "南山示例办公", "serial_number": "PR2026-0901"})
+    dispatching = start("service_request")
+    to_solution(dispatching, "onsite")  # waiting for the dispatcher, due 24 h after confirmation
+    waiting = start("service_request")  # not registered yet: nothing but the register step
+    client = app.test_client()
+    sign_in(client, "quality_office")
+    page = client.get("/cases/").get_data(as_text=True)
+    row = page.split(f'data-case="{registered.info.number}">')[1].split("</tr>")[0]
+    cells = [re.sub(r"<[^>]+>", " ", cell).split() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert " ".join(cells[1]) == "服务请求受理 Service request intake"  # by its name, never its key
+    assert "service_request" not in row
+    assert cells[2] == ["南山示例办公"] and cells[3] == ["AWP-12", "PR2026-0901"]
+    assert " ".join(cells[4]) == "保修及产品类别确认 Warranty check" and cells[5] == ["—"]  # nobody holds it yet
+    assert numbers(page) == [waiting.info.number, dispatching.info.number, registered.info.number]  # newest first
+    by_number = numbers(client.get("/cases/?sort=number").get_data(as_text=True))
+    assert by_number == sorted(by_number)
+    by_number_desc = numbers(client.get("/cases/?sort=-number").get_data(as_text=True))
+    assert by_number_desc == sorted(by_number, reverse=True)
+    assert client.get("/cases/?sort=size").status_code == 422
+    exported = client.get("/cases/export.csv?sort=number").data.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(exported)))
+    assert table[0][:4] == ["案件", "流程", "客户", "产品"] and [line[0] for line in table[1:]] == by_number
+    line = next(line for line in table if line[0] == registered.info.number)
+    assert (line[2], line[3], line[4]) == ("南山示例办公", "AWP-12", "PR2026-0901")
+    book = load_workbook(io.BytesIO(client.get("/cases/export.xlsx?sort=number").data))
+    assert [[str(c.value or "") for c in r] for r in book.worksheets[0].iter_rows()] == table
+
+
+def test_the_process_filter_offers_names_and_filters_survive_a_language_switch(app, staff, start) -> None:  # noqa: F811
+    start("service_request")
+    client = app.test_client()
+    sign_in(client, "quality_office")
+    page = client.get("/cases/").get_data(as_text=True)
+    choices = page.split('name="process"')[1].split("</select>")[0]
+    offered = dict(re.findall(r'<option value="(\w+)"[^>]*>([^<]+)</option>', choices))
+    assert offered["service_request"] == "服务请求受理 Service request intake"
+    filtered = "/cases/?process=service_request&sort=number"
+    page = client.get(filtered).get_data(as_text=True)
+    assert 'name="next" value="/cases/?process=service_request&amp;sort=number"' in page
+    switched = client.post("/lang", data={"csrf_token": csrf(client, "/cases/"), "lang": "en", "next": filtered})
+    assert switched.headers["Location"] == filtered
+    # The choice is kept across signing out and in again.
+    client.post("/auth/logout", data={"csrf_token": csrf(client, "/cases/")})
+    assert 'lang="en"' in client.get("/auth/login").get_data(as_text=True)
