@@ -8,10 +8,12 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
@@ -66,6 +68,13 @@ def create_user(
 def _stand_in_hash() -> str:
     """A hash to check when there is no user, so a wrong name costs as long as a wrong password."""
     return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
+def must_change_password(ctx: EngineContext, actor: Actor) -> bool:
+    """After an administrator's reset, the user chooses a new password before anything else."""
+    require(actor, Permission.OWN_PROFILE)
+    with ctx.uow() as uow:
+        return bool(uow.session.scalar(select(User.must_change_password).where(User.id == actor.user_id)))
 
 
 def authenticate(ctx: EngineContext, username: str, password: str) -> Actor | None:
@@ -157,22 +166,147 @@ class UserInfo:
     display_name: str
     roles: list[str]
     active: bool
+    email: str | None = None
+    mobile: str | None = None
+    must_change_password: bool = False
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(
+        user.id,
+        user.username,
+        user.display_name,
+        sorted(user.role_ids),
+        user.active,
+        user.email,
+        user.mobile,
+        user.must_change_password,
+    )
 
 
 def list_users(ctx: EngineContext, actor: Actor) -> list[UserInfo]:
     require(actor, Permission.MANAGE_USERS)
     with ctx.uow() as uow:
-        found = uow.session.scalars(select(User).order_by(User.username))
-        return [UserInfo(u.id, u.username, u.display_name, sorted(u.role_ids), u.active) for u in found]
+        return [_info(user) for user in uow.session.scalars(select(User).order_by(User.username))]
 
 
 def get_user(ctx: EngineContext, actor: Actor, user_id: int) -> UserInfo:
     require(actor, Permission.MANAGE_USERS)
     with ctx.uow() as uow:
-        user = uow.session.get(User, user_id)
-        if user is None:
-            raise NotFound(Message("user %(user_id)s does not exist", user_id=user_id))
-        return UserInfo(user.id, user.username, user.display_name, sorted(user.role_ids), user.active)
+        return _info(_user(uow.session, user_id))
+
+
+def own_account(ctx: EngineContext, actor: Actor) -> UserInfo:
+    require(actor, Permission.OWN_PROFILE)
+    with ctx.uow() as uow:
+        return _info(_user(uow.session, int(actor.user_id or 0)))
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(Message("user %(user_id)s does not exist", user_id=user_id))
+    return user
+
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}$")
+MOBILE = re.compile(r"^\+?[0-9][0-9 -]{4,28}$")
+
+
+def update_contact(ctx: EngineContext, actor: Actor, user_id: int, email: str, mobile: str) -> UserInfo:
+    """E-mail and mobile number, where notifications go; blank clears one."""
+    require(actor, Permission.OWN_PROFILE if user_id == actor.user_id else Permission.MANAGE_USERS)
+    email, mobile = email.strip(), mobile.strip()
+    errors: dict[str, str] = {}
+    if email and not EMAIL.fullmatch(email):
+        errors["email"] = Message("not an e-mail address")
+    if mobile and not MOBILE.fullmatch(mobile):
+        errors["mobile"] = Message("not a phone number (digits, spaces, dashes, a leading +)")
+    if errors:
+        raise InvalidData(errors)
+    with ctx.uow(write=True) as uow:
+        user = _user(uow.session, user_id)
+        user.email, user.mobile = email or None, mobile or None
+        uow.commit()
+        return _info(user)
+
+
+def change_password(ctx: EngineContext, actor: Actor, current: str, new: str, repeated: str) -> int:
+    """Set one's own password after proving the current one; every other session of the user
+    ends, and the epoch returned keeps the one it was changed in signed in."""
+    require(actor, Permission.OWN_PROFILE)
+    errors: dict[str, str] = {}
+    with ctx.uow(write=True) as uow:
+        user = _user(uow.session, int(actor.user_id or 0))
+        if not user.password_hash or not check_password_hash(user.password_hash, current):
+            errors["current"] = Message("this is not your current password")
+        errors.update(_password_problems(new, repeated))
+        if not errors and current == new:
+            errors["new"] = Message("choose a password different from the current one")
+        if errors:
+            raise InvalidData(errors)
+        user.password_hash = generate_password_hash(new, method="scrypt")
+        user.must_change_password = False
+        user.session_epoch += 1
+        uow.commit()
+        return user.session_epoch
+
+
+def reset_password(ctx: EngineContext, actor: Actor, user_id: int, temporary: str, repeated: str) -> UserInfo:
+    """An administrator sets a temporary password: the user is signed out everywhere and must
+    choose a new one at the next sign-in."""
+    require(actor, Permission.MANAGE_USERS)
+    errors = _password_problems(temporary, repeated)
+    if errors:
+        raise InvalidData(errors)
+    with ctx.uow(write=True) as uow:
+        user = _user(uow.session, user_id)
+        user.password_hash = generate_password_hash(temporary, method="scrypt")
+        user.must_change_password = user_id != actor.user_id
+        user.session_epoch += 1
+        uow.commit()
+        return _info(user)
+
+
+def _password_problems(new: str, repeated: str) -> dict[str, str]:
+    if len(new) < MIN_PASSWORD:
+        return {"new": Message("at least %(count)s characters", count=MIN_PASSWORD)}
+    if len(new) > 200:
+        return {"new": Message("at most %(count)s characters", count=200)}
+    if new != repeated:
+        return {"repeated": Message("the two passwords differ")}
+    return {}
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+def list_tokens(ctx: EngineContext, actor: Actor, user_id: int) -> list[TokenInfo]:
+    """A user's API tokens (never the tokens themselves: only their hashes are kept)."""
+    require(actor, Permission.OWN_PROFILE if user_id == actor.user_id else Permission.MANAGE_USERS)
+    with ctx.uow() as uow:
+        rows = uow.session.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id))
+        return [TokenInfo(row.id, row.name, row.created_at, row.last_used_at) for row in rows]
+
+
+def revoke_token(ctx: EngineContext, actor: Actor, token_id: int) -> str:
+    """Delete a token; programs using it are refused from the next request on. Returns its name."""
+    require(actor, Permission.OWN_PROFILE)
+    with ctx.uow(write=True) as uow:
+        row = uow.session.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(Message("token %(token_id)s does not exist", token_id=token_id))
+        if row.user_id != actor.user_id:
+            require(actor, Permission.MANAGE_USERS)
+        name = row.name
+        uow.session.delete(row)
+        uow.commit()
+        return name
 
 
 def add_user(
@@ -207,9 +341,7 @@ def update_user(ctx: EngineContext, actor: Actor, user_id: int, roles: list[str]
         raise InvalidData({"roles": Message("choose at least one role")})
     with ctx.uow(write=True) as uow:
         session = uow.session
-        user = session.get(User, user_id)
-        if user is None:
-            raise NotFound(Message("user %(user_id)s does not exist", user_id=user_id))
+        user = _user(session, user_id)
         found = list(session.scalars(select(Role).where(Role.id.in_(set(roles)))))
         if len(found) != len(set(roles)):
             raise InvalidData({"roles": Message("unknown role")})

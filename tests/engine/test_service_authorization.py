@@ -112,6 +112,13 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "users.get_user": (P.MANAGE_USERS, (1,)),
     "users.list_users": (P.MANAGE_USERS, ()),
     "users.update_user": (P.MANAGE_USERS, (1, ["engineer"], True)),
+    "users.update_contact": (P.MANAGE_USERS, (1, "a@example.com", "")),  # another user's
+    "users.change_password": (P.OWN_PROFILE, ("old password", "a new password", "a new password")),
+    "users.reset_password": (P.MANAGE_USERS, (1, "temporary-secret", "temporary-secret")),
+    "users.list_tokens": (P.MANAGE_USERS, (1,)),  # another user's
+    "users.revoke_token": (P.OWN_PROFILE, (1,)),
+    "users.must_change_password": (P.OWN_PROFILE, ()),
+    "users.own_account": (P.OWN_PROFILE, ()),
 }
 # Services without an actor, each for a reason: they find out who acts, or nobody does.
 WITHOUT_ACTOR = {

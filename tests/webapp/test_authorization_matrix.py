@@ -52,6 +52,10 @@ WEB: list[Row] = [
     ("GET", "/cases/new/{key}", STARTERS, 200, {"customer": 403, "*": 302}),  # staff: back to the list
     ("POST", "/cases/new/{key}", STARTERS, 422, {"customer": 403, "*": 302}),
     ("GET", "/admin/users", {"admin"}, 200, 403),
+    ("POST", "/admin/users/{user}/password", {"admin"}, 422, 403),
+    ("GET", "/profile/password", EVERYONE, 200, 200),
+    ("POST", "/profile/password", EVERYONE, 422, 422),
+    ("POST", "/profile/contact", EVERYONE, 422, 422),
     ("GET", "/admin/users/new", {"admin"}, 200, 403),
     ("POST", "/admin/users/new", {"admin"}, 422, 403),
     ("GET", "/admin/users/{user}", {"admin"}, 200, 403),
@@ -104,6 +108,7 @@ ELSEWHERE = {
     ("POST", "/auth/logout"),
     ("POST", "/lang"),
     ("POST", "/tasks/{task}/claim"),
+    ("POST", "/profile/tokens/{token}/revoke"),  # owner, admin and a stranger: tests/webapp/test_accounts.py
     ("POST", "/tasks/{task}/unclaim"),
     ("POST", "/api/v1/tasks/{task}/claim"),
     ("POST", "/api/v1/tasks/{task}/unclaim"),
@@ -115,6 +120,9 @@ INVALID: dict[str, dict[str, Any]] = {
     "/tasks/{task}/release": {},  # nobody holds it: releasing changes nothing
     "/cases/new/{key}": {"smuggled": "x"},
     "/profile": {"name": "matrix"},
+    "/profile/password": {"current": "wrong", "new": "x", "repeated": "y"},
+    "/profile/contact": {"email": "not an address"},
+    "/admin/users/{user}/password": {"new": "x", "repeated": "y"},
     "/studio/upload": {"action": "deploy"},
     "/studio/{key}/draft": {},
     "/studio/{key}/draft/discard": {},
@@ -136,6 +144,7 @@ def _template(rule: str) -> str:
         "int:case_id": "case",
         "int:user_id": "user",
         "int:attachment_id": "attachment",
+        "int:token_id": "token",
         "int:version": "version",
         "path:filename": "filename",
         "filename": "file",

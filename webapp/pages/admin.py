@@ -8,6 +8,7 @@ from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -17,6 +18,7 @@ from engine.domain.roles import ROLES
 from engine.services import users
 from webapp import engine_context
 from webapp.pages.auth import login_required
+from webapp.redirects import local_path
 
 bp = Blueprint("admin", __name__)
 
@@ -64,19 +66,96 @@ def user_edit(user_id: int) -> tuple[str, int] | str | Response:
             user = users.update_user(ctx, g.actor, user_id, chosen, active)
         except InvalidData as err:
             flash(_("Please correct the marked fields."), "error")
-            return render_template(
-                "admin/user_edit.html", user=user, chosen=chosen, errors=err.errors, roles=ROLES
-            ), 422
+            return _user_edit_page(user, chosen, err.errors, {}), 422
         flash(_("User %(name)s saved.", name=user.username), "success")
         return redirect(url_for("admin.user_list"))
-    return render_template("admin/user_edit.html", user=user, chosen=user.roles, errors={}, roles=ROLES)
+    return _user_edit_page(user, user.roles, {}, {})
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@login_required
+def user_password(user_id: int) -> tuple[str, int] | Response:
+    """Reset: a temporary password the user must change at the next sign-in."""
+    ctx = engine_context()
+    try:
+        user = users.reset_password(
+            ctx, g.actor, user_id, request.form.get("new", ""), request.form.get("repeated", "")
+        )
+    except InvalidData as err:
+        flash(_("Please correct the marked fields."), "error")
+        user = users.get_user(ctx, g.actor, user_id)
+        return _user_edit_page(user, user.roles, {}, err.errors), 422
+    flash(_("Password of %(name)s reset; they choose a new one at the next sign-in.", name=user.username), "success")
+    return redirect(url_for("admin.user_edit", user_id=user_id))
+
+
+def _user_edit_page(
+    user: users.UserInfo, chosen: list[str], errors: dict[str, str], reset_errors: dict[str, str]
+) -> str:
+    tokens = users.list_tokens(engine_context(), g.actor, user.id)
+    return render_template(
+        "admin/user_edit.html", user=user, chosen=chosen, errors=errors, reset_errors=reset_errors, roles=ROLES,
+        tokens=tokens,
+    )  # fmt: skip
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
-def profile() -> str:
-    token = None
+def profile() -> tuple[str, int] | str:
+    ctx = engine_context()
+    token, errors, status = None, {}, 200  # type: ignore[var-annotated]
     if request.method == "POST":
         name = request.form.get("name", "").strip()[:80] or "web"
-        token = users.create_token(engine_context(), g.actor, g.actor.username, name)
-    return render_template("admin/profile.html", token=token)
+        token = users.create_token(ctx, g.actor, g.actor.username, name)
+    user = users.own_account(ctx, g.actor)
+    values = {"email": user.email or "", "mobile": user.mobile or ""}
+    return _profile_page(user, values, errors, token), status
+
+
+@bp.post("/profile/contact")
+@login_required
+def contact() -> tuple[str, int] | Response:
+    ctx = engine_context()
+    values = {"email": request.form.get("email", ""), "mobile": request.form.get("mobile", "")}
+    try:
+        users.update_contact(ctx, g.actor, int(g.actor.user_id or 0), values["email"], values["mobile"])
+    except InvalidData as err:
+        flash(_("Please correct the marked fields."), "error")
+        return _profile_page(users.own_account(ctx, g.actor), values, err.errors), 422
+    flash(_("Contact details saved."), "success")
+    return redirect(url_for("admin.profile"))
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def password() -> tuple[str, int] | str | Response:
+    ctx = engine_context()
+    if request.method == "POST":
+        form = request.form
+        try:
+            epoch = users.change_password(
+                ctx, g.actor, form.get("current", ""), form.get("new", ""), form.get("repeated", "")
+            )
+        except InvalidData as err:
+            flash(_("Please correct the marked fields."), "error")
+            return render_template("admin/password.html", errors=err.errors), 422
+        session["epoch"] = epoch  # this session stays signed in; every other one ends
+        session.pop("must_change", None)
+        flash(_("Password changed. Your other sessions are signed out."), "success")
+        return redirect(url_for("admin.profile"))
+    return render_template("admin/password.html", errors={})
+
+
+@bp.post("/profile/tokens/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int) -> Response:
+    name = users.revoke_token(engine_context(), g.actor, token_id)
+    flash(_("Token %(name)s revoked.", name=name), "success")
+    return redirect(local_path(request.form.get("next")) or url_for("admin.profile"))
+
+
+def _profile_page(
+    user: users.UserInfo, values: dict[str, str], errors: dict[str, str], token: str | None = None
+) -> str:
+    tokens = users.list_tokens(engine_context(), g.actor, user.id)
+    return render_template("admin/profile.html", user=user, values=values, errors=errors, token=token, tokens=tokens)

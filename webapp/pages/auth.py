@@ -36,10 +36,17 @@ class LoginForm(FlaskForm):
 
 
 @bp.before_app_request
-def load_actor() -> None:
+def load_actor() -> Response | None:
     user_id, epoch = session.get("user_id"), session.get("epoch")
     signed_in = isinstance(user_id, int) and isinstance(epoch, int)
     g.actor = users.actor_by_id(engine_context(), user_id, epoch) if signed_in else None
+    if g.actor is not None and session.get("must_change") and request.endpoint not in PASSWORD_CHANGE_ALLOWS:
+        return redirect(url_for("admin.password"))
+    return None
+
+
+# After an administrator's reset the user may do nothing but choose a new password (or leave).
+PASSWORD_CHANGE_ALLOWS = {"admin.password", "auth.logout", "i18n.switch", "static", "home.healthz"}
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,6 +77,10 @@ def login() -> str | Response:
         session.clear()
         session["user_id"] = actor.user_id
         session["epoch"] = users.session_epoch(engine_context(), actor)
+        if users.must_change_password(engine_context(), actor):
+            session["must_change"] = True
+            flash(_("Your password was reset by an administrator: choose a new one."), "error")
+            return redirect(url_for("admin.password"))
         return redirect(local_path(request.args.get("next")) or url_for("inbox.index"))
     return render_template("auth/login.html", form=form)
 
