@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from webapp import errors
     from webapp import i18n
+    from webapp import process_texts
     from webapp.api import routes as api
     from webapp.pages import admin
     from webapp.pages import auth
@@ -48,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     i18n.init_app(app)
+    process_texts.init_app(app)
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)

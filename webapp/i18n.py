@@ -22,6 +22,7 @@ from engine.domain.events import event_label
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.roles import ROLES
+from webapp.process_texts import process_text
 
 ROLE_INFO = {role.id: role for role in ROLES}
 
@@ -69,13 +70,21 @@ def translate(message: object) -> str:
     return str(message)
 
 
+def pt(text: object) -> object:
+    """A process's own words (task names, labels, options) in the reader's language."""
+    language = select_locale()
+    return text if language == DEFAULT else process_text(text, language)
+
+
 def _shown_param(value: object) -> object:
     if isinstance(value, RoleList):
         separator = "、" if select_locale() == DEFAULT else ", "
         return separator.join(role_name(role) for role in value)
     if isinstance(value, Message):
         return translate(value)
-    return value
+    if isinstance(value, datetime):
+        return format_datetime(value, "short")  # in the company's time zone
+    return pt(value)  # a task's or process's name among the parameters
 
 
 def flash_invalid(error: InvalidData) -> None:
@@ -89,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "short") if isinstance(value, datetime) else ""
     app.jinja_env.filters["tr"] = translate
     app.jinja_env.filters["event_label"] = event_label
+    app.jinja_env.filters["pt"] = pt
     app.jinja_env.filters["role_name"] = role_name
     app.jinja_env.filters["role_names"] = lambda roles: _shown_param(RoleList(roles))
     app.jinja_env.globals["languages"] = LANGUAGES

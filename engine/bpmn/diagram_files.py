@@ -27,3 +27,14 @@ def files_by_process(sources: dict[str, str]) -> dict[str, str]:
         if name.endswith(".bpmn"):
             owner.update({process: name for process in diagram_flows(text.encode("utf-8"))})
     return owner
+
+
+def process_names(sources: dict[str, str]) -> dict[str, str]:
+    """The name of every process of a version's files, by process id (the id when unnamed)."""
+    names: dict[str, str] = {}
+    for name, text in sources.items():
+        if name.endswith(".bpmn"):
+            root = etree.fromstring(text.encode("utf-8"), safe_xml_parser())
+            for process in root.iter(f"{{{BPMN}}}process"):
+                names[str(process.get("id"))] = process.get("name") or str(process.get("id"))
+    return names

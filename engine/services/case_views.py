@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.diagram_files import files_by_process
+from engine.bpmn.diagram_files import process_names
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -310,6 +311,7 @@ class DiagramView:
     xml: str
     done: list[str]
     active: list[str]
+    name: str = ""
 
 
 def _diagrams(ctx: EngineContext, uow: UnitOfWork, case_id: int) -> list[DiagramView]:
@@ -319,10 +321,12 @@ def _diagrams(ctx: EngineContext, uow: UnitOfWork, case_id: int) -> list[Diagram
     sources = uow.session.get_one(ProcessVersion, ref.process_version_id).sources
     states = read_runtime(ctx, uow.connection, ref, lambda runtime: runtime.element_states())
     files = files_by_process(sources)
+    names = process_names(sources)
     views, seen = [], set()
     for state in states:
         if state.process_key in seen or state.process_key not in files:
             continue
         seen.add(state.process_key)
-        views.append(DiagramView(state.process_key, sources[files[state.process_key]], state.done, state.active))
+        xml = sources[files[state.process_key]]
+        views.append(DiagramView(state.process_key, xml, state.done, state.active, names.get(state.process_key, "")))
     return views

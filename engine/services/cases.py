@@ -133,6 +133,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             error_message=None,
             error_element=None,
             opened=opened,
+            process_name=version.name,
         )
 
 

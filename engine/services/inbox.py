@@ -34,6 +34,7 @@ from engine.store.case_writer import OpenItem
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import Case
+from engine.store.models import ProcessVersion
 from engine.store.models import User
 from engine.store.models import WorkItem
 from engine.store.work_items import TaskInfo
@@ -66,7 +67,7 @@ class InboxPage:
     page: int
     pages: int
     task_choices: list[tuple[str, str]] = field(default_factory=list)  # (BPMN id, name) to filter by
-    process_choices: list[str] = field(default_factory=list)
+    process_choices: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
 
 
 @dataclass(frozen=True)
@@ -143,13 +144,20 @@ def inbox(
             .with_only_columns(WorkItem.bpmn_id, WorkItem.name, WorkItem.process_key)
             .distinct()
         ).all()
+        keys = sorted({row.process_key for row in choices})
+        named = session.execute(
+            select(ProcessVersion.key, ProcessVersion.name)
+            .where(ProcessVersion.key.in_(keys))
+            .order_by(ProcessVersion.id)
+        )
+        names = dict(named.tuples().all())  # the newest version's name wins
     return InboxPage(
         tasks=[task_info(item, username) for item, username in rows],
         total=int(total),
         page=page,
         pages=max(1, -(-int(total) // per_page)),
         task_choices=sorted({(row.bpmn_id, row.name) for row in choices}, key=lambda pair: pair[1]),
-        process_choices=sorted({row.process_key for row in choices}),
+        process_choices=sorted(((key, names.get(key, key)) for key in keys), key=lambda pair: pair[1]),
     )
 
 

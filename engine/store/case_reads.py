@@ -24,6 +24,7 @@ class CaseInfo:
     error_message: str | None
     error_element: str | None
     opened: list[tuple[int, str]] = field(default_factory=list)  # work items a start opened (id, BPMN id)
+    process_name: str = ""
 
 
 def case_info(case: Case) -> CaseInfo:
@@ -38,6 +39,7 @@ def case_info(case: Case) -> CaseInfo:
         next_timer_at=case.next_timer_at,
         error_message=case.error_message,
         error_element=case.error_element,
+        process_name=case.process_version.name,
     )
 
 

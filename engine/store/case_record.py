@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import ProcessVersion
+from engine.store.models import User
 from engine.store.models import WorkItem
 
 
@@ -34,7 +35,7 @@ class RecordValue:
 @dataclass(frozen=True)
 class RecordSection:
     title: str
-    by: str
+    by: str  # the person's display name
     at: datetime
     on_behalf_of: str | None
     values: list[RecordValue] = field(default_factory=list)
@@ -51,6 +52,9 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
     forms = dict(session.execute(query).tuples().all())
     start_form = session.scalar(select(ProcessVersion.start_form).where(ProcessVersion.id == case.process_version_id))
     sections, asked = [], set()
+    actors = {event.actor for event in events}
+    query = select(User.username, User.display_name).where(User.username.in_(actors))
+    names = dict(session.execute(query).tuples().all())
     for event in events:
         if event.action == "case_started":
             form, submitted, title = start_form or {}, (event.data or {}).get("data") or {}, None
@@ -75,7 +79,8 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
         if title is None and not values:
             continue
         on_behalf = (event.data or {}).get("on_behalf_of")
-        sections.append(RecordSection(title or "", event.actor, event.at, on_behalf, values))
+        by = names.get(event.actor, event.actor)
+        sections.append(RecordSection(title or "", by, event.at, on_behalf, values))
     other = {key: value for key, value in (case.data or {}).items() if key not in asked and value not in (None, "")}
     return CaseRecord(sections, other)
 

@@ -186,6 +186,7 @@ class VersionRef:
     startable: bool
     start_form: dict[str, Any]
     starter_roles: list[str]
+    name: str
 
 
 _VERSIONS = table_of(ProcessVersion)

@@ -83,22 +83,33 @@ def open_to_any(roles: frozenset[str]) -> ColumnElement[bool]:
     return or_(*tests) if tests else false()
 
 
+# How an item was closed, in words (the page shows the time in the reader's time zone).
+OUTCOMES = {"completed": Message("completed"), "cancelled": Message("cancelled"), "withdrawn": Message("withdrawn")}
+
+
 def require_open_item(connection: Connection, item_id: int) -> OpenItem:
     item = load_item(connection, item_id)
     if item is None:
         raise NotFound(Message("task %(task_id)s does not exist", task_id=item_id))
     if item.closed_at is not None:
-        who = username_of(connection, item.completed_by_id) if item.completed_by_id else "the process"
-        at = f"{item.closed_at:%Y-%m-%d %H:%M} UTC"
-        raise TaskNotReady(
-            Message(
+        who = username_of(connection, item.completed_by_id) if item.completed_by_id else None
+        outcome = OUTCOMES.get(item.outcome or "", Message("closed"))
+        if who is None:
+            message = Message(
+                "task '%(task)s' was already %(outcome)s by the process at %(at)s",
+                task=item.name,
+                outcome=outcome,
+                at=item.closed_at,
+            )
+        else:
+            message = Message(
                 "task '%(task)s' was already %(outcome)s by %(who)s at %(at)s",
                 task=item.name,
-                outcome=item.outcome,
+                outcome=outcome,
                 who=who,
-                at=at,
+                at=item.closed_at,
             )
-        )
+        raise TaskNotReady(message)
     if item.case.status not in (RUNNING, ERROR):
         raise TaskNotReady(Message("case %(case)s is %(status)s", case=item.case.number, status=item.case.status))
     return item

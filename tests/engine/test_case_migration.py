@@ -135,7 +135,7 @@ def test_a_changed_open_step_gets_its_new_form_and_keeps_its_holder_and_draft(ct
         ),
     )
     [move] = migration.preview_migration(ctx, owner, "service_request", 2).cases
-    assert move.possible and move.reset == ["出发准备 Prepare"]
+    assert move.possible and move.reset == ["出发准备"]
     assert migration.migrate_cases(ctx, owner, "service_request", 2, [case.id])[0].moved
 
     new_item = case.task("engineer_wang", "prepare")
@@ -152,8 +152,8 @@ def test_a_move_that_fails_in_its_trial_run_is_refused(ctx, staff, start, owner)
     deploy_set(
         ctx,
         lambda text: text.replace(
-            '<bpmn:userTask id="prepare" name="出发准备 Prepare" camunda:candidateGroups="engineer"',
-            '<bpmn:userTask id="prepare" name="出发准备 Prepare" camunda:candidateGroups="engineer"'
+            '<bpmn:userTask id="prepare" name="出发准备" camunda:candidateGroups="engineer"',
+            '<bpmn:userTask id="prepare" name="出发准备" camunda:candidateGroups="engineer"'
             ' camunda:dueDate="add_hours(now(), no_such_field)"',
         ),
     )

@@ -132,4 +132,4 @@ def test_the_next_step_is_linked_when_it_is_the_same_persons(ctx, staff, start, 
     register = item_of(ctx, both, case.id, "register")
     done = tasks.complete_task(ctx, both, register, {**CALL})
     triage = item_of(ctx, both, case.id, "triage")
-    assert done.next_for_actor == [(triage, "保修及产品类别确认 Warranty check")]
+    assert done.next_for_actor == [(triage, "保修及产品类别确认")]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from html import unescape
 from pathlib import Path
 
 from tools.diagrams.after_service import contract_renewal
@@ -10,6 +12,8 @@ from tools.diagrams.after_service import follow_up
 from tools.diagrams.after_service import satisfaction_survey
 from tools.diagrams.complaint import complaint
 from tools.diagrams.decisions import TABLES
+from tools.diagrams.drawing import ENGLISH
+from tools.diagrams.english import LABELS
 from tools.diagrams.factory import exchange_refund
 from tools.diagrams.factory import factory_repair
 from tools.diagrams.intake import service_request
@@ -29,10 +33,47 @@ DIAGRAMS = [
 
 def main() -> None:
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "processes"
-    for make in DIAGRAMS:
-        print(make().write(target))
-    for table in TABLES:
-        print(table().write(target))
+    written = [make().write(target) for make in DIAGRAMS] + [table().write(target) for table in TABLES]
+    for path in written:
+        print(path)
+    print(write_catalogue(written, target / "translations" / "en.po"))
+
+
+# The texts of a diagram a page may show: names, labels, option names, the names of choices.
+SHOWN = re.compile(r'(?:name|label)="([^"]*)"|<camunda:property id="choices" value="([^"]*)"')
+
+
+def write_catalogue(files: list[Path], path: Path) -> Path:
+    """The English catalogue of every Chinese text the diagrams show; a text without English
+    is an error, so a new label cannot ship untranslated."""
+    wanted: set[str] = set(ENGLISH)  # the instructions and the names drawn in two languages
+    for file in files:
+        for match in SHOWN.finditer(file.read_text(encoding="utf-8")):
+            name, choices = match.groups()
+            texts = choices.split("|") if choices else [unescape(name or "")]
+            wanted.update(text for text in texts if re.search(r"[\u3400-\u9fff]", text))
+    english = {**LABELS, **ENGLISH}
+    missing = sorted(wanted - set(english))
+    if missing:
+        raise SystemExit(f"no English for: {', '.join(missing)} (add them to tools/diagrams/english.py)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# English of the shipped processes; message ids are the Chinese texts of the diagrams.",
+        "# Written by `make diagrams` (tools/diagrams); owners of other diagrams add entries by hand.",
+        'msgid ""',
+        'msgstr ""',
+        '"Content-Type: text/plain; charset=UTF-8\\n"',
+        '"Language: en\\n"',
+        "",
+    ]
+    for text in sorted(wanted):
+        lines += [f"msgid {_quoted(text)}", f"msgstr {_quoted(english[text])}", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
+from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import approval
 from tools.diagrams.forms import decision
 
@@ -49,7 +50,7 @@ def complaint() -> Diagram:
         "service_desk",
         1,
         due="add_working_hours(now(), 4)",
-        doc="Register the complaint on the 客户投诉处理表 (S4 3.(1)).",
+        doc=INSTRUCTIONS["register_complaint"],
         form=[
             Field("customer", "客户单位", required=True, maxlength=200),
             Field("contact_phone", "联系电话", maxlength=30),
@@ -82,7 +83,7 @@ def complaint() -> Diagram:
         "service_desk",
         2,
         "complaint_deadline",
-        doc="DMN complaint_deadline: simple 1, general 15, complex 22 working days (≈ one month).",
+        doc=INSTRUCTIONS["complaint_deadline"],
     )
     d.script(
         "set_deadline",
@@ -97,7 +98,7 @@ def complaint() -> Diagram:
         "service_desk",
         4,
         due="add_working_hours(now(), 2)",
-        doc="Contact the customer at once; every complaint is answered (S4 4.(2), S3 一).",
+        doc=INSTRUCTIONS["first_contact"],
         form=[Field("contact_note", "联系记录", required=True, multiline=True, maxlength=2000)],
     )
     d.user(
@@ -105,7 +106,7 @@ def complaint() -> Diagram:
         "分析核实 Analyse and verify",
         "tech_support",
         5,
-        doc="Analyse and verify with the technical centre; assign the responsible department (S4 3.(2)).",
+        doc=INSTRUCTIONS["analyse"],
         form=[
             Field("analysis", "分析结论", required=True, multiline=True, maxlength=4000),
             decision("company_fault", "公司责任"),
@@ -133,7 +134,7 @@ def complaint() -> Diagram:
         "service_desk",
         7,
         row=1,
-        doc="Not the company's fault: explain with the inspection result and evidence (S4 3.(3)).",
+        doc=INSTRUCTIONS["explain"],
         form=[Field("explanation", "解释及证据", required=True, multiline=True, maxlength=4000)],
     )
     d.end("end_explained", "已解释", "service_desk", 8, row=1)
@@ -175,7 +176,7 @@ def complaint() -> Diagram:
         "与客户协商 Negotiate",
         "sales",
         12,
-        doc="After-sales and sales negotiate the solution with the customer (S0 二十六, S4 3.(3)).",
+        doc=INSTRUCTIONS["negotiate"],
         form=[Field("agreed_solution", "协商方案", required=True, multiline=True, maxlength=2000)],
     )
     d.parallel("split_approval", "quality_office", 13, row=1)
@@ -215,8 +216,7 @@ def complaint() -> Diagram:
         "总经理审查 General manager reviews",
         "general_manager",
         16,
-        doc="Major complaints, and serious ones a department rejected, are reviewed by the (deputy) general "
-        "manager (S0 二十六).",
+        doc=INSTRUCTIONS["gm_review"],
         form=[Field("gm_decision", "处理决定", required=True, multiline=True, maxlength=2000)],
     )
     d.user(
@@ -233,7 +233,7 @@ def complaint() -> Diagram:
         "quality_office",
         19,
         due="complaint_due",
-        doc="Carry out the solution and tell the customer of progress and result (S4 3.(5)).",
+        doc=INSTRUCTIONS["carry_out"],
         form=[
             Field("result", "处理结果", required=True, multiline=True, maxlength=4000),
             Field("customer_informed", "已告知客户", "boolean", required=True),
@@ -255,7 +255,7 @@ def complaint() -> Diagram:
         "纠正预防措施 CAPA",
         "quality_manager",
         20,
-        doc="Corrective and preventive action with an effectiveness check (S4 3.(6)).",
+        doc=INSTRUCTIONS["capa"],
         form=[
             Field("corrective_action", "纠正措施", required=True, multiline=True, maxlength=4000),
             Field("preventive_action", "预防措施", multiline=True, maxlength=4000),
@@ -269,7 +269,7 @@ def complaint() -> Diagram:
         "quality_manager",
         22,
         row=1,
-        doc="Complaints about a staff member go to that person's performance record (S0 二十三, S4 3.(4)).",
+        doc=INSTRUCTIONS["staff_record"],
         form=[Field("performance_note", "考核记录", required=True, multiline=True, maxlength=1000)],
     )
     d.xor("gw_end", "", "quality_manager", 23)

@@ -11,6 +11,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 from xml.sax.saxutils import quoteattr
 
+from tools.diagrams.drawing import chinese
+
 
 @dataclass(frozen=True)
 class Table:
@@ -28,8 +30,8 @@ class Table:
             '<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" '
             'xmlns:dmndi="https://www.omg.org/spec/DMN/20191111/DMNDI/" '
             'xmlns:dc="http://www.omg.org/spec/DMN/20180521/DC/" '
-            f'id="defs_{self.id}" name={quoteattr(self.name)} namespace="http://aftercare.example/decisions">',
-            f'  <decision id="{self.id}" name={quoteattr(self.name)}>',
+            f'id="defs_{self.id}" name={quoteattr(chinese(self.name))} namespace="http://aftercare.example/decisions">',
+            f'  <decision id="{self.id}" name={quoteattr(chinese(self.name))}>',
             f"    <description>{escape(self.documentation)}</description>",
             f'    <decisionTable id="table_{self.id}" hitPolicy="{self.hit_policy}">',
         ]

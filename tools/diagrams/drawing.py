@@ -9,6 +9,7 @@ studio, that version is what runs, and these files remain the shipped defaults.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -23,6 +24,27 @@ FIRST_X = 230
 SIZES = {"task": (110, 80), "event": (36, 36), "gateway": (50, 50)}
 TASK_TAGS = {"userTask", "scriptTask", "businessRuleTask", "callActivity", "manualTask"}
 GATEWAY_TAGS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway"}
+
+# English of the names and instructions drawn so far (Chinese → English), for the catalogue.
+ENGLISH: dict[str, str] = {}
+_BILINGUAL = re.compile(r"^(.*[\u3400-\u9fff）)？]) ([A-Za-z].*)$")
+
+
+def chinese(name: str) -> str:
+    """The Chinese of a name drawn as "中文 English"; the English goes to the catalogue."""
+    match = _BILINGUAL.match(name)
+    if match is None:
+        return name
+    ENGLISH[match.group(1)] = match.group(2)
+    return match.group(1)
+
+
+def instruction(doc: str | tuple[str, str]) -> str:
+    """An instruction is (Chinese, English): the diagram carries the Chinese."""
+    if isinstance(doc, tuple):
+        ENGLISH[doc[0]] = doc[1]
+        return doc[0]
+    return doc
 
 
 @dataclass(frozen=True)
@@ -89,7 +111,7 @@ class Node:
     col: float
     row: float = 0
     attrs: dict[str, str] = field(default_factory=dict)
-    documentation: str = ""
+    documentation: str | tuple[str, str] = ""
     form: list[Field] = field(default_factory=list)
     body: str = ""  # extra child elements (event definitions, script)
     properties: dict[str, str] = field(default_factory=dict)  # camunda:properties of the task
@@ -124,7 +146,7 @@ class Diagram:
         starters: str | None = "service_desk",
         startable: bool = True,
     ) -> None:
-        self.key, self.name, self.documentation = key, name, documentation
+        self.key, self.name, self.documentation = key, chinese(name), documentation
         self.lanes = lanes  # (role id, number of rows)
         self.starters, self.startable = starters, startable
         self.nodes: dict[str, Node] = {}
@@ -137,6 +159,8 @@ class Diagram:
             raise ValueError(f"duplicate node id {node.id}")
         if node.lane not in dict(self.lanes):
             raise ValueError(f"{node.id}: unknown lane {node.lane}")
+        node.name = chinese(node.name)
+        node.documentation = instruction(node.documentation)
         self.nodes[node.id] = node
         return node
 
@@ -160,7 +184,7 @@ class Diagram:
         row: float = 0,
         form: list[Field] | None = None,
         due: str | None = None,
-        doc: str = "",
+        doc: str | tuple[str, str] = "",
         groups: str | None = None,
         properties: dict[str, str] | None = None,
         approval: bool = False,
@@ -173,15 +197,21 @@ class Diagram:
         node = Node(nid, "userTask", name, lane, col, row, attrs, doc, form or [], properties=properties)
         return self._add(node)
 
-    def script(self, nid: str, name: str, lane: str, col: float, script: str, row: float = 0, doc: str = "") -> Node:
+    def script(
+        self, nid: str, name: str, lane: str, col: float, script: str, row: float = 0, doc: str | tuple[str, str] = ""
+    ) -> Node:
         body = f"<bpmn:script>{escape(script)}</bpmn:script>"
         return self._add(Node(nid, "scriptTask", name, lane, col, row, {"scriptFormat": "python"}, doc, body=body))
 
-    def rule(self, nid: str, name: str, lane: str, col: float, decision: str, row: float = 0, doc: str = "") -> Node:
+    def rule(
+        self, nid: str, name: str, lane: str, col: float, decision: str, row: float = 0, doc: str | tuple[str, str] = ""
+    ) -> Node:
         attrs = {"camunda:decisionRef": decision}
         return self._add(Node(nid, "businessRuleTask", name, lane, col, row, attrs, doc))
 
-    def call(self, nid: str, name: str, lane: str, col: float, process: str, row: float = 0, doc: str = "") -> Node:
+    def call(
+        self, nid: str, name: str, lane: str, col: float, process: str, row: float = 0, doc: str | tuple[str, str] = ""
+    ) -> Node:
         return self._add(Node(nid, "callActivity", name, lane, col, row, {"calledElement": process}, doc))
 
     def xor(self, nid: str, name: str, lane: str, col: float, row: float = 0) -> Node:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
+from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import ACCEPT
 from tools.diagrams.forms import approval
 from tools.diagrams.forms import decision
@@ -44,7 +45,7 @@ def factory_repair() -> Diagram:
         "收货清点 Receive and count",
         "warehouse",
         1,
-        doc="Count the goods against the customer's return list (S3 2.2).",
+        doc=INSTRUCTIONS["receive"],
         form=[
             Field("received_qty", "收到数量", "long", required=True, min="0"),
             decision("matches_list", "与退货清单一致"),
@@ -66,7 +67,7 @@ def factory_repair() -> Diagram:
         "quality_office",
         4,
         due="add_working_days(now(), 2)",
-        doc="Quality, technical, inspection and production re-inspect together and write the root cause (S3 2.2).",
+        doc=INSTRUCTIONS["reinspect"],
         form=[
             Field("participants", "参加人员（质量/技术/检验/生产）", required=True, maxlength=300),
             Field("root_cause", "原因分析", required=True, multiline=True, maxlength=4000),
@@ -95,7 +96,7 @@ def factory_repair() -> Diagram:
         "车间维修 Workshop repair",
         "workshop",
         11,
-        doc="Entrusted repair order (委托维修单); fill the repair record (产品修理原始记录卡): time and parts.",
+        doc=INSTRUCTIONS["repair"],
         form=[
             Field("repair_order_no", "委托维修单号", required=True, maxlength=60),
             Field("repair_hours", "工时", "decimal", required=True, min="0"),
@@ -107,7 +108,7 @@ def factory_repair() -> Diagram:
         "供方维修 Supplier repair",
         "purchasing",
         11,
-        doc="Purchased parts: purchasing has the supplier repair them, paid or free (S3 2.2).",
+        doc=INSTRUCTIONS["supplier_repair"],
         form=[
             Field("supplier", "供方", required=True, maxlength=200),
             decision("supplier_paid", "供方免费维修"),
@@ -132,7 +133,7 @@ def factory_repair() -> Diagram:
         "warehouse",
         16,
         due="add_working_days(now(), 3)",
-        doc="Repaired goods go back to the customer within 3 working days.",
+        doc=INSTRUCTIONS["ship_back"],
         form=[Field("shipping_no", "发运单号", required=True, maxlength=60)],
     )
     d.end("end_repaired", "已修复发回", "warehouse", 17)
@@ -284,7 +285,7 @@ def exchange_refund() -> Diagram:
         "quality_office",
         6,
         "approval_level",
-        doc="DMN approval_level: refunds and amounts from 50 000 yuan also need the general manager.",
+        doc=INSTRUCTIONS["approval_level"],
     )
     d.user(
         "approve_division",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
+from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import CATEGORY
 from tools.diagrams.forms import CHANNELS
 from tools.diagrams.forms import PHONE_PATTERN
@@ -38,8 +39,7 @@ def service_request() -> Diagram:
         "service_desk",
         1,
         due="add_working_hours(now(), 4)",
-        doc="Record the call in the 叫修登记簿 and pass it to the quality office within 4 working hours "
-        "(S0 八, S2 一.1, S2 7.1.3).",
+        doc=INSTRUCTIONS["register_call"],
         properties={"breach": "late_forwarding"},  # S2 7.1.4
         form=[
             choice("channel", "来源渠道", CHANNELS, required=True),
@@ -65,7 +65,7 @@ def service_request() -> Diagram:
         "记录信息传递超时 Record late forwarding",
         "quality_manager",
         2,
-        doc="Information not passed on within 4 working hours is recorded against the person (S2 7.1.4).",
+        doc=INSTRUCTIONS["late_forwarding"],
         form=[Field("breach_note", "超时说明", multiline=True, maxlength=1000)],
     )
     d.end("end_late_forward", "已记录", "quality_manager", 3)
@@ -77,7 +77,7 @@ def service_request() -> Diagram:
         3,
         row=1,
         due="add_working_hours(now(), 8)",
-        doc="Consultations are answered within 8 working hours (S2 7.2.1).",
+        doc=INSTRUCTIONS["consultation"],
         form=[Field("answer_text", "答复内容", required=True, maxlength=2000, multiline=True)],
     )
     d.end("end_answered", "已答复", "quality_office", 4, row=1)
@@ -89,8 +89,7 @@ def service_request() -> Diagram:
         "quality_office",
         3,
         due="add_working_hours(now(), 8)",
-        doc="Check the warranty and the product category; misuse inside the warranty period is paid at the "
-        "out-of-warranty rate (S0 六, S2 4, 5.1.1.2, 6.1).",
+        doc=INSTRUCTIONS["triage"],
         form=[
             choice("product_category", "产品类别", CATEGORY, required=True),
             decision("under_warranty", "在保修期内"),
@@ -105,7 +104,7 @@ def service_request() -> Diagram:
         "quality_office",
         4,
         "service_type_priority",
-        doc="DMN service_type_priority: A paid, B contract, C free; priority by product category (S0 六, S2 6.1).",
+        doc=INSTRUCTIONS["service_type"],
     )
     d.xor("gw_competitor", "竞品？", "quality_office", 5)
     d.user(
@@ -113,7 +112,7 @@ def service_request() -> Diagram:
         "竞品服务审批 Approve competitor service",
         "general_manager",
         5,
-        doc="Service on competitors' products only with the general manager's approval (S2 5.2.3).",
+        doc=INSTRUCTIONS["competitor"],
         form=approval("competitor_approved"),
         approval=True,
     )
@@ -133,7 +132,7 @@ def service_request() -> Diagram:
         "电话指导 Phone guidance",
         "tech_support",
         8,
-        doc="Phone guidance first, free of charge (S2 5.2.1.2, S3 2.1).",
+        doc=INSTRUCTIONS["guidance"],
         form=[
             decision("resolved", "问题已解决"),
             Field("guidance_note", "指导记录", required=True, multiline=True, maxlength=2000),
@@ -147,8 +146,7 @@ def service_request() -> Diagram:
         9,
         row=1,
         due="add_working_hours(now(), 8)",
-        doc="The solution for a fault is decided within 8 working hours (S2 7.2.2): on-site repair, return "
-        "to factory, or exchange/refund (S3 2.1).",
+        doc=INSTRUCTIONS["choose_way"],
         form=[
             choice(
                 "solution",
@@ -165,7 +163,7 @@ def service_request() -> Diagram:
         "督办解决方案 Chase the solution",
         "quality_manager",
         10,
-        doc="The solution is late (S2 7.2.2): the quality manager chases it and the delay is recorded.",
+        doc=INSTRUCTIONS["chase_way"],
         form=[Field("breach_note", "督办记录", multiline=True, maxlength=1000)],
     )
     d.end("end_urged", "已督办", "quality_manager", 11)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
+from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import ACCEPT
 from tools.diagrams.forms import APPROVE
 from tools.diagrams.forms import approval
@@ -42,7 +43,7 @@ def onsite_repair() -> Diagram:
         "finance",
         2,
         due="add_working_hours(now(), 8)",
-        doc="Out of warranty: fees and parts priced by finance (S2 7.2.4, S0 十).",
+        doc=INSTRUCTIONS["quote"],
         form=[
             Field("labour_fee", "服务费（元）", "decimal", required=True, min="0"),
             Field("parts_fee", "配件费（元）", "decimal", required=True, min="0"),
@@ -56,7 +57,7 @@ def onsite_repair() -> Diagram:
         "customer",
         3,
         due="add_working_days(now(), 3)",
-        doc="The customer confirms the quote; the service desk may record it on the customer's behalf.",
+        doc=INSTRUCTIONS["confirm_quote"],
         properties={"facts": "labour_fee,parts_fee,quote_amount,quote_note"},
         form=[decision("quote_accepted", "同意付费", ACCEPT), Field("customer_note", "客户意见", maxlength=1000)],
         approval=True,
@@ -67,7 +68,7 @@ def onsite_repair() -> Diagram:
         "拒付审批 Approve service without fee",
         "general_manager",
         4,
-        doc="The customer refuses to pay: service only with the general manager's approval (S2 7.2.4).",
+        doc=INSTRUCTIONS["approve_unpaid"],
         form=approval("unpaid_approved"),
         properties={"facts": "quote_amount,quote_note,quote_accepted,customer_note"},
         approval=True,
@@ -88,7 +89,7 @@ def onsite_repair() -> Diagram:
         "quality_office",
         6,
         row=1,
-        doc="Partner products: notify the partner before service, bill the partner after (S2 5.1.2).",
+        doc=INSTRUCTIONS["notify_partner"],
         form=[Field("partner_notified", "已通知合作伙伴", "boolean", required=True)],
     )
     d.xor("gw_dispatch_in", "", "quality_office", 7, row=1)
@@ -98,7 +99,7 @@ def onsite_repair() -> Diagram:
         "dispatcher",
         7,
         due="add_hours(now(), 24)",
-        doc="Dispatch within 24 hours of confirmation (S2 5.2.1.5); the distance sets the arrival deadline.",
+        doc=INSTRUCTIONS["dispatch"],
         form=[
             Field("engineer", "服务工程师", required=True, maxlength=80, user_role="engineer"),
             Field("distance_km", "距离（公里）", "long", required=True, min="0", max="20000"),
@@ -111,15 +112,14 @@ def onsite_repair() -> Diagram:
         "dispatcher",
         8,
         "arrival_deadline",
-        doc="DMN arrival_deadline: ≤300 km 24 h, ≤1000 km 48 h, beyond 72 h (S2 5.1.1.3).",
+        doc=INSTRUCTIONS["arrival"],
     )
     d.user(
         "prepare",
         "出发准备 Prepare",
         "engineer",
         9,
-        doc="Re-confirm the plan with the customer, borrow parts on an ERP-A/S slip, take the feedback form "
-        "(S2 7.2.5, 11.3–11.4).",
+        doc=INSTRUCTIONS["prepare"],
         form=[
             Field("plan_confirmed", "已与客户确认方案", "boolean", required=True),
             Field("parts_slip", "借件单号（ERP-A/S）", maxlength=60),
@@ -132,8 +132,7 @@ def onsite_repair() -> Diagram:
         "engineer",
         10,
         due="add_hours(now(), arrival_hours)",
-        doc="Arrive within the deadline; listen, look, check: is it covered, was it tampered with; repair and "
-        "check the whole unit for other faults (S2 8.2). Cannot fix on site: take it back (S0 十一).",
+        doc=INSTRUCTIONS["service"],
         form=[
             Field("arrived_at", "到达时间", "date", required=True),
             Field("diagnosis", "诊断结果", required=True, multiline=True, maxlength=2000),
@@ -150,7 +149,7 @@ def onsite_repair() -> Diagram:
         "engineer",
         11,
         row=1,
-        doc="The unit goes to the factory with a receipt signed by the customer (S0 十一).",
+        doc=INSTRUCTIONS["take_back"],
         form=[Field("receipt_no", "客户签收单号", required=True, maxlength=60)],
     )
     d.call("factory", "返厂维修 Return to factory", "engineer", 12, "factory_repair", row=1)
@@ -159,7 +158,7 @@ def onsite_repair() -> Diagram:
         "客户签字评价 Customer signs feedback",
         "customer",
         12,
-        doc="The customer fills and signs the 用户意见处理反馈表 (S2 7.2.6).",
+        doc=INSTRUCTIONS["feedback"],
         form=[
             Field("feedback_signed_by", "客户签字人", required=True, maxlength=80),
             Field("feedback_note", "客户意见", multiline=True, maxlength=2000),
@@ -170,8 +169,7 @@ def onsite_repair() -> Diagram:
         "电话确认离场 Approve leaving",
         "quality_office",
         13,
-        doc="The engineer may leave only after the quality office approves by phone; leaving without "
-        "approval is recorded (S2 7.2.6).",
+        doc=INSTRUCTIONS["approve_leave"],
         form=[
             choice(
                 "leave",
@@ -196,7 +194,7 @@ def onsite_repair() -> Diagram:
         "engineer",
         16,
         due="add_working_days(now(), 3)",
-        doc="Within 3 working days: trip report, expenses, returned and replaced parts (S2 7.2.7, 11.5).",
+        doc=INSTRUCTIONS["trip_report"],
         properties={"breach": "late_trip_report"},
         form=[
             Field("trip_report_text", "出差报告", required=True, multiline=True, maxlength=4000),
@@ -220,7 +218,7 @@ def onsite_repair() -> Diagram:
         "quality_office",
         17,
         due="add_working_days(now(), 5)",
-        doc="Within 5 working days the quality office verifies satisfaction and audits expenses (S2 7.2.7).",
+        doc=INSTRUCTIONS["verify"],
         # Nobody audits their own expenses; each late day of the audit is recorded (S2 7.2.7).
         properties={
             "separation.not_same_as": "trip_report",
@@ -250,7 +248,7 @@ def onsite_repair() -> Diagram:
         "开票收费 Invoice",
         "finance",
         19,
-        doc="Paid service: invoice and collect the fee (S0 十, 十三).",
+        doc=INSTRUCTIONS["invoice"],
         form=[
             Field("invoice_no", "发票号", required=True, maxlength=60),
             Field("amount_collected", "收款金额（元）", "decimal", required=True, min="0"),

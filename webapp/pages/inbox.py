@@ -20,6 +20,7 @@ from engine.domain.authz import Permission
 from engine.domain.authz import can
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
+from engine.domain.errors import TaskNotReady
 from engine.services import inbox
 from engine.services import tasks
 from webapp import engine_context
@@ -91,6 +92,9 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     except NotAllowed as err:  # e.g. separation of duties: say why, and keep what was typed
         flash(translate(err.args[0]), "error")
         return _task_form_again(task_id, submitted, {}, 403)
+    except TaskNotReady as err:  # someone else finished it first: say who and when, keep the input
+        typed = {key: value for key, value in submitted.items() if value.strip()}
+        return render_template("inbox/task_gone.html", message=translate(err.args[0]), typed=typed), 409
     flash(_("Task completed."), "success")
     # The inbox shows where the work went: the case, and the next step when it is this user's.
     session["completed"] = {"case_id": done.case_id, "case_number": done.case_number, "next": done.next_for_actor}
