@@ -65,7 +65,7 @@ class Duration:
 
 @dataclass(frozen=True)
 class Bucket:
-    key: str
+    key: str  # the option id
     count: int
     share: float
     cumulative: float
@@ -109,6 +109,7 @@ class Dashboard:
     engineers: list[EngineerRatings]
     complaints_by: dict[str, list[Bucket]]
     costs: list[MonthCost]
+    option_names: dict[str, dict[str, str]] = field(default_factory=dict)  # Pareto → option id → name
 
     def met(self, name: str) -> bool | None:
         value = getattr(self, name).value
@@ -344,6 +345,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
     require(actor, Permission.READ_QUALITY)
     with ctx.uow() as uow:
         facts = _Facts(uow.session, period)
+        names = _option_names(uow.session)
     services = _services(facts)
     satisfaction, engineers = _satisfaction(facts)
     complaint_rate, by = _complaints(facts, services)
@@ -359,7 +361,25 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         engineers=engineers,
         complaints_by=by,
         costs=_costs(facts),
+        option_names=names,
     )
+
+
+def _option_names(session: Session) -> dict[str, dict[str, str]]:
+    """The names of the options the complaint Pareto charts count, from the forms that asked."""
+    fields = {"class": POLICY.complaint_class.field, "cause": POLICY.cause_field, "department": POLICY.department_field}
+    steps = [POLICY.complaint_class.step, POLICY.complaint_analysis_step]
+    forms = session.scalars(
+        select(WorkItem.form).where(WorkItem.bpmn_id.in_(steps)).order_by(WorkItem.id.desc()).limit(50)
+    )
+    names: dict[str, dict[str, str]] = {name: {} for name in fields}
+    for form in forms:
+        for form_field in (form or {}).get("fields", []):
+            for name, field_id in fields.items():
+                if form_field.get("id") == field_id:
+                    for option in form_field.get("options", []):
+                        names[name].setdefault(option["id"], option.get("name") or option["id"])
+    return names
 
 
 def cases_of(ctx: EngineContext, actor: Actor, ids: list[int]) -> list[CaseInfo]:

@@ -46,6 +46,8 @@ def check_the_dashboard_shows_the_figures_against_their_targets(manager, month, 
     assert "50.0%" in page.split('id="kpi-complaint_rate"')[1].split("</article>")[0]
     assert "0.94" in page.split('id="kpi-first_response"')[1].split("</article>")[0]
     assert "¥1,200.00" in page and 'data-bucket="after_sales"' in page
+    department = page.split('data-bucket="after_sales">')[1].split("</text>")[0]
+    assert department.endswith(">售后服务")  # the bar is named by the option's name, not its id
 
 
 def check_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:
