@@ -60,7 +60,7 @@ def shoot(browser, base: str, out: Path) -> None:  # type: ignore[no-untyped-def
     page = wide.new_page()
     sign_in(page, "quality_office", demo_data.DEMO_PASSWORD)
     page.goto("/cases/?q=MX2025-0420")
-    page.click("table.cases a")
+    page.click("table.cases tbody a")
     page.wait_for_selector('.diagram-canvas[data-rendered="true"]')
     page.screenshot(path=str(out / "case-page.png"), full_page=False)
     page.goto("/tasks/")

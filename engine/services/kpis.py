@@ -110,6 +110,7 @@ class Dashboard:
     complaints_by: dict[str, list[Bucket]]
     costs: list[MonthCost]
     option_names: dict[str, dict[str, str]] = field(default_factory=dict)  # Pareto → option id → name
+    process_names: dict[str, str] = field(default_factory=dict)  # key → name of the newest version
 
     def met(self, name: str) -> bool | None:
         value = getattr(self, name).value
@@ -346,6 +347,8 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
     with ctx.uow() as uow:
         facts = _Facts(uow.session, period)
         names = _option_names(uow.session)
+        named = uow.session.execute(select(ProcessVersion.key, ProcessVersion.name).order_by(ProcessVersion.id))
+        process_names = dict(named.tuples().all())
     services = _services(facts)
     satisfaction, engineers = _satisfaction(facts)
     complaint_rate, by = _complaints(facts, services)
@@ -362,6 +365,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         complaints_by=by,
         costs=_costs(facts),
         option_names=names,
+        process_names=process_names,
     )
 
 

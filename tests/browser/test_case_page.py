@@ -27,3 +27,11 @@ def test_the_case_diagram_marks_done_and_open_steps(ctx, make_user, new_page) ->
     assert "ac-done" in page.get_attribute(element.format("decide_type"), "class")
     assert "ac-current" in page.get_attribute(element.format("guidance"), "class")
     assert "ac-done" not in page.get_attribute(element.format("choose_way"), "class")
+    # Zoom and fit: the buttons change the diagram's scale and fit it back to the frame.
+    scale = "() => window.getComputedStyle(document.querySelector('.diagram-canvas .viewport')).transform"
+    fitted = page.evaluate(scale)
+    page.click('button[data-zoom="zoomIn"]')
+    assert page.evaluate(scale) != fitted
+    assert page.get_attribute('button[data-zoom="zoomIn"]', "aria-label") == "放大"
+    page.click('button[data-zoom="fit"]')
+    assert page.evaluate(scale) == fitted

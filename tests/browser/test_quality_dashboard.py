@@ -31,6 +31,12 @@ def test_filter_a_period_click_a_figure_to_its_cases_and_download_the_workbook(
     page.click('#period button[type="submit"]')
     expect(page.locator("#kpi-on_time .kpi-value")).to_have_text("50.0%")
     expect(page.locator("#kpi-satisfaction .kpi-value")).to_have_text("87.5%")
+    # The complaint Pareto is drawn by ECharts, bars named by option; a click on a bar opens its cases.
+    chart = page.locator('#pareto-department [data-chart][data-rendered="true"]')
+    expect(chart.locator("svg text", has_text="售后服务").first).to_be_visible()
+    chart.locator('.echart-canvas svg path[fill="#0d6efd"]').first.click()
+    expect(page.locator("#behind")).to_be_visible()
+    page.go_back()
     page.click("#kpi-on_time .kpi-missed")
     expect(page.locator("#case-total")).to_have_text("1")
     expect(page.locator("#behind")).to_contain_text(cases.get_case(ctx, SYSTEM, month.b).number)

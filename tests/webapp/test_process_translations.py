@@ -64,7 +64,7 @@ def test_task_names_are_in_one_language_and_instructions_cite_no_clause() -> Non
 
 def main_text(page: str) -> str:
     """The visible text of the page's main part (scripts and attributes left out)."""
-    body = page.split("<main>")[1].split("</main>")[0]
+    body = page.split("<main")[1].split(">", 1)[1].split("</main>")[0]
     body = re.sub(r"<script.*?</script>", " ", body, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 

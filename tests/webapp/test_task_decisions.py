@@ -40,7 +40,10 @@ def test_the_division_head_sees_the_refund_amount_and_kind_before_deciding(app, 
         "退换明细": "AWP-12 整机 1 台",
     }
     # The decision is two named choices, neither picked; no checkbox that means "no" when left alone.
-    choices = re.findall(r'<input type="radio" name="division_approved" value="(\w+)"[^>]*>\s*(\S+)</label>', page)
+    choices = re.findall(
+        r'<input type="radio" class="form-check-input" name="division_approved" value="(\w+)"[^>]*>\s*(\S+)</label>',
+        page,
+    )
     assert choices == [("true", "批准"), ("false", "驳回")]
     assert 'name="division_approved" value="true" required checked' not in page
     assert 'type="checkbox" name="division_approved"' not in page

@@ -48,7 +48,7 @@ def test_the_dispatcher_picks_an_engineer_from_a_list_with_workloads(app, ctx, s
     client = app.test_client()
     sign_in(client, "dispatcher")
     page = client.get(f"/tasks/{item}").get_data(as_text=True)
-    picker = page.split('<select id="f-engineer" name="engineer" class="picker"')[1].split("</select>")[0]
+    picker = page.split('<select id="f-engineer" name="engineer" class="picker form-select"')[1].split("</select>")[0]
     offered = re.findall(r'<option value="(\w+)"[^>]*>[^<]*\((\w+)\) · 在办 (\d+)</option>', picker)
     # Least loaded first; zhao, no longer active, is not offered.
     assert [(name, count) for name, _, count in offered] == [("engineer", "0"), ("li", "0"), ("wang", "1")]
