@@ -38,6 +38,7 @@ from engine.store.case_writer import load_state
 from engine.store.context import EngineContext
 from engine.store.models import Case
 from engine.store.models import ProcessVersion
+from engine.store.models import WorkItem
 from engine.store.models.cases import RUNNING
 from engine.store.process_versions import known_role_aliases
 
@@ -61,6 +62,7 @@ class CaseMove:
     from_version: int
     blockers: list[Message]
     reset: list[str] = field(default_factory=list)
+    current: list[str] = field(default_factory=list)  # the names of its open steps now
 
     @property
     def possible(self) -> bool:
@@ -144,12 +146,19 @@ def preview_migration(ctx: EngineContext, actor: Actor, key: str, version: int) 
         connection = uow.connection
         target = _target(connection, key, version)
         rows = _running_cases(connection, target, MAX_PREVIEW + 1)
+        shown = rows[:MAX_PREVIEW]
+        steps: dict[int, list[str]] = {}
+        open_items = select(WorkItem.case_id, WorkItem.name).where(
+            WorkItem.case_id.in_([row[0] for row in shown]), WorkItem.closed_at.is_(None)
+        )
+        for item_case, name in connection.execute(open_items.order_by(WorkItem.id)):
+            steps.setdefault(item_case, []).append(name)
         moves = []
-        for case_id, number, from_version in rows[:MAX_PREVIEW]:
+        for case_id, number, from_version in shown:
             case = load_case(connection, case_id)
             assert case is not None
             plan, _runtime = _trial(ctx, connection, case, target)
-            moves.append(CaseMove(case_id, number, from_version, plan.blockers, plan.reset))
+            moves.append(CaseMove(case_id, number, from_version, plan.blockers, plan.reset, steps.get(case_id, [])))
         return MigrationPreview(target, moves, max(0, len(rows) - MAX_PREVIEW))
 
 

@@ -126,6 +126,10 @@ def test_running_cases_are_previewed_and_moved_from_the_migration_page(app, ctx,
     assert "/studio/two_steps/migrate?to=2" in listing
     preview = client.get("/studio/two_steps/migrate?to=2").get_data(as_text=True)
     assert f'data-case="{old.id}"' in preview and 'class="movable"' in preview
+    row = preview.split(f'data-case="{old.id}">')[1].split("</tr>")[0]
+    assert "checked" not in row  # nothing is ticked until the owner chooses
+    assert "<td>Register call</td>" in row  # the step the case stands at
+    assert 'id="migrate"' in preview and "data-confirm=" in preview.split('id="migrate"')[1].split(">")[0]
     moved = client.post(
         "/studio/two_steps/migrate", data={"csrf_token": headers["X-CSRFToken"], "to": "2", "case": str(old.id)}
     )
