@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from flask import Flask
@@ -21,6 +22,7 @@ from engine.domain.errors import InvalidData
 from engine.domain.events import event_label
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
+from engine.domain.product_import import CATEGORY_NAMES
 from engine.domain.roles import ROLES
 from webapp.process_texts import process_text
 
@@ -99,9 +101,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["tr"] = translate
     app.jinja_env.filters["event_label"] = event_label
     app.jinja_env.filters["pt"] = pt
+    app.jinja_env.filters["category"] = lambda value: translate(CATEGORY_NAMES.get(value, value))
     app.jinja_env.filters["role_name"] = role_name
     app.jinja_env.filters["role_names"] = lambda roles: _shown_param(RoleList(roles))
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["current_language"] = select_locale
+    app.jinja_env.globals["now_local_date"] = lambda: datetime.now(ZoneInfo(timezone)).date()
     app.register_blueprint(bp)

@@ -26,7 +26,8 @@ class Permission(StrEnum):
     REASSIGN_TASKS = "reassign_tasks"  # hand a task to a colleague
     MANAGE_PROCESSES = "manage_processes"  # studio: validate, draft, deploy, compare, migrate
     WRITE_SCRIPTS = "write_scripts"  # deploy new or changed script tasks (Python run by the engine)
-    READ_QUALITY = "read_quality"  # dashboard, registers, product archive
+    READ_QUALITY = "read_quality"  # dashboard, registers
+    READ_ARCHIVE = "read_archive"  # the product archive: delivered units, their cases, customers
     IMPORT_PRODUCTS = "import_products"
     MANAGE_USERS = "manage_users"  # accounts, roles, other people's tokens
     MANAGE_CALENDAR = "manage_calendar"  # working-day overrides
@@ -54,6 +55,8 @@ SUPERVISES: dict[str, frozenset[str]] = {
     "admin": frozenset(role.id for role in ROLES),
 }
 QUALITY_READERS = frozenset({"quality_manager", "general_manager", "division_head", "admin"})
+# The warranty check needs the archive: the quality office and the desk read it too.
+ARCHIVE_READERS = QUALITY_READERS | {"quality_office", "service_desk"}
 PROCESS_OWNERS = frozenset({"process_owner", "admin"})
 ADMINS = frozenset({"admin"})
 
@@ -67,6 +70,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.MANAGE_PROCESSES: PROCESS_OWNERS | {SYSTEM},
     Permission.WRITE_SCRIPTS: ADMINS | {SYSTEM},
     Permission.READ_QUALITY: QUALITY_READERS,
+    Permission.READ_ARCHIVE: ARCHIVE_READERS,
     Permission.IMPORT_PRODUCTS: frozenset({"quality_manager", "admin", SYSTEM}),
     Permission.MANAGE_USERS: ADMINS | {SYSTEM},
     Permission.MANAGE_CALENDAR: ADMINS | {SYSTEM},
@@ -86,6 +90,9 @@ REFUSALS: dict[Permission, Message] = {
     Permission.MANAGE_PROCESSES: Message("changing processes needs the process_owner or admin role"),
     Permission.WRITE_SCRIPTS: Message("script tasks may only be written or changed by an administrator"),
     Permission.READ_QUALITY: Message("this needs the quality_manager, general_manager, division_head or admin role"),
+    Permission.READ_ARCHIVE: Message(
+        "the product archive is read by the quality office, the service desk and managers"
+    ),
     Permission.IMPORT_PRODUCTS: Message("importing products needs the quality_manager or admin role"),
     Permission.MANAGE_USERS: Message("user administration needs the admin role"),
     Permission.MANAGE_CALENDAR: Message("the working calendar is kept by administrators"),

@@ -18,10 +18,17 @@ from typing import Any
 from openpyxl import load_workbook
 
 from engine.domain.errors import RowProblem
+from engine.domain.messages import Message
 
 COLUMNS = ("serial_number", "model", "category", "customer", "delivered_on", "warranty_end", "parts", "notes")
 REQUIRED = ("serial_number", "model", "category", "customer")
 CATEGORIES = ("own", "partner", "agent", "competitor")
+CATEGORY_NAMES = {
+    "own": Message("own product"),
+    "partner": Message("partner product"),
+    "agent": Message("agency product"),
+    "competitor": Message("competitor's product"),
+}
 MAX_ROWS = 20_000
 
 

@@ -85,7 +85,7 @@ def import_units(ctx: EngineContext, actor: Actor, name: str, data: bytes) -> in
 
 
 def list_units(ctx: EngineContext, actor: Actor, q: str | None, page: int) -> tuple[list[DeliveredUnit], int]:
-    require(actor, Permission.READ_QUALITY)
+    require(actor, Permission.READ_ARCHIVE)
     if q and ("\x00" in q or len(q) > 200):
         raise InvalidData({"q": Message("must be at most 200 characters, without NUL")})
     query = select(DeliveredUnit)
@@ -149,14 +149,14 @@ def _escaped(text: str) -> str:
 
 
 def unit_archive(ctx: EngineContext, actor: Actor, serial_number: str) -> UnitArchive:
-    require(actor, Permission.READ_QUALITY)
+    require(actor, Permission.READ_ARCHIVE)
     with ctx.uow() as uow:
         unit = uow.session.get(DeliveredUnit, serial_number)
         return UnitArchive(serial_number, unit, _cases_where(uow.session, SHIPPED.serial_number_field, serial_number))
 
 
 def customer_archive(ctx: EngineContext, actor: Actor, customer: str) -> CustomerArchive:
-    require(actor, Permission.READ_QUALITY)
+    require(actor, Permission.READ_ARCHIVE)
     with ctx.uow() as uow:
         units = list(
             uow.session.scalars(

@@ -28,6 +28,7 @@ SUPERVISORS = {"dispatcher", "quality_office", "quality_manager", "general_manag
 STARTERS = {"service_desk", "quality_office"}
 OWNERS = {"process_owner", "admin"}  # the lanes of the test diagram may start it
 QUALITY = {"quality_manager", "general_manager", "division_head", "admin"}
+ARCHIVE = QUALITY | {"quality_office", "service_desk"}  # the warranty check needs the product archive
 
 # (method, path template, allowed roles, status when allowed, status when refused [per role])
 Row = tuple[str, str, set[str], int, int | dict[str, int]]
@@ -79,10 +80,10 @@ WEB: list[Row] = [
     ("GET", "/quality/approvals", QUALITY, 200, 403),
     ("GET", "/quality/breaches", QUALITY, 200, 403),
     ("GET", "/quality/waiting", QUALITY, 200, 403),
-    ("GET", "/quality/products", QUALITY, 200, 403),
+    ("GET", "/quality/products", ARCHIVE, 200, 403),
     ("POST", "/quality/products", {"quality_manager", "admin"}, 422, 403),  # no file
-    ("GET", "/quality/products/{serial}", QUALITY, 200, 403),
-    ("GET", "/quality/customers/{customer}", QUALITY, 200, 403),
+    ("GET", "/quality/products/{serial}", ARCHIVE, 200, 403),
+    ("GET", "/quality/customers/{customer}", ARCHIVE, 200, 403),
     ("GET", "/quality/breaches.{kind}", QUALITY, 200, 403),
     ("GET", "/quality/approvals.csv", QUALITY, 200, 403),
     ("GET", "/quality/approvals.xlsx", QUALITY, 200, 403),

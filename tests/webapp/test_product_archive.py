@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from openpyxl import Workbook
 
 from engine.domain.errors import InvalidData
@@ -99,3 +102,26 @@ def test_a_workbook_with_an_entity_declaration_is_refused(ctx, make_user) -> Non
             target.writestr(entry, content)
     with pytest.raises(InvalidData, match="could not be read"):
         products.import_units(ctx, make_user("qm", "quality_manager"), "units.xlsx", forged.getvalue())
+
+
+def test_the_warranty_check_shows_the_archive_and_the_quality_office_opens_it(app, ctx, staff, start) -> None:  # noqa: F811
+    products.import_units(ctx, staff["quality_manager"], "units.csv", GOOD.encode())
+    case = start("service_request")
+    case.do("service_desk", "register", CALL)
+    triage = case.task("quality_office", "triage")
+    client = app.test_client()
+    sign_in(client, "quality_office")
+    with time_machine.travel(datetime(2027, 5, 31, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        sign_in(client, "quality_office")
+        page = client.get(f"/tasks/{triage.id}").get_data(as_text=True)  # the warranty's last day
+    with time_machine.travel(datetime(2027, 6, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        sign_in(client, "quality_office")
+        later = client.get(f"/tasks/{triage.id}").get_data(as_text=True)
+    assert 'id="warranty-state">今日已过保修期' in later
+    archive = page.split('id="archive-unit"')[1].split("</section>")[0]
+    assert "AWP-12" in archive and "本公司产品" in archive and "2027-05-31" in archive
+    assert 'id="warranty-state">今日在保修期内' in archive
+    assert f'href="/quality/products/{CALL["serial_number"]}"' in archive
+    sign_in(client, "quality_office")  # again, in today's time
+    assert client.get(f"/quality/products/{CALL['serial_number']}").status_code == 200
+    assert client.get("/quality/").status_code == 403  # the rest of the quality pages stay the managers'

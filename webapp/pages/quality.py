@@ -41,10 +41,15 @@ bp = Blueprint("quality", __name__, url_prefix="/quality")
 PAGE = 50
 
 
+# The product archive is open to more people than the rest of the quality pages.
+ARCHIVE_PAGES = {"quality.product_list", "quality.product_page", "quality.customer_page"}
+
+
 @bp.before_request
 def readers_only() -> None:
     if g.actor is not None:
-        require(g.actor, Permission.READ_QUALITY)
+        archive = request.endpoint in ARCHIVE_PAGES and request.method == "GET"
+        require(g.actor, Permission.READ_ARCHIVE if archive else Permission.READ_QUALITY)
 
 
 def _period() -> Period:
