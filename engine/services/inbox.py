@@ -28,6 +28,7 @@ from engine.domain.authz import supervised_roles
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
+from engine.store.case_reads import case_summary
 from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItem
@@ -67,6 +68,7 @@ class InboxPage:
     page: int
     pages: int
     task_choices: list[tuple[str, str]] = field(default_factory=list)  # (BPMN id, name) to filter by
+    cases: dict[int, dict[str, Any]] = field(default_factory=dict)  # case id → its summary fields
     process_choices: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
 
 
@@ -138,6 +140,10 @@ def inbox(
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         ordered = query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
         rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+        case_ids = {item.case_id for item, _username in rows}
+        summaries = {
+            case.id: case_summary(case).data for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))
+        }
         everything = InboxFilter(scope=filters.scope)
         choices = session.execute(
             _filtered(ctx, actor, everything, now)
@@ -157,6 +163,7 @@ def inbox(
         page=page,
         pages=max(1, -(-int(total) // per_page)),
         task_choices=sorted({(row.bpmn_id, row.name) for row in choices}, key=lambda pair: pair[1]),
+        cases=summaries,
         process_choices=sorted(((key, names.get(key, key)) for key in keys), key=lambda pair: pair[1]),
     )
 

@@ -67,3 +67,14 @@ def test_the_process_filter_offers_names_and_filters_survive_a_language_switch(a
     # The choice is kept across signing out and in again.
     client.post("/auth/logout", data={"csrf_token": csrf(client, "/cases/")})
     assert 'lang="en"' in client.get("/auth/login").get_data(as_text=True)
+
+
+def test_the_inbox_shows_each_tasks_customer_and_product(app, staff, start) -> None:  # noqa: F811
+    case = start("service_request")
+    case.do("service_desk", "register", {**CALL, "customer": "南山示例办公", "serial_number": "PR2026-0901"})
+    client = app.test_client()
+    sign_in(client, "quality_office")
+    page = client.get("/tasks/").get_data(as_text=True)
+    row = page.split(f'data-case="{case.info.number}">')[1].split("</li>")[0]
+    assert '<span class="customer">南山示例办公</span>' in row
+    assert '<span class="product small">AWP-12 · PR2026-0901</span>' in row
