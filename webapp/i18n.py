@@ -25,6 +25,7 @@ from engine.domain.messages import RoleList
 from engine.domain.product_import import CATEGORY_NAMES
 from engine.domain.roles import ROLES
 from webapp.process_texts import process_text
+from webapp.redirects import local_path
 
 ROLE_INFO = {role.id: role for role in ROLES}
 
@@ -49,8 +50,7 @@ def switch() -> Response:
     session["lang"] = chosen if chosen in LANGUAGES else DEFAULT
     target = request.form.get("next", "")
     # ``next`` keeps the query string: the inbox's and lists' filters survive the switch.
-    safe = target.startswith("/") and not target.startswith("//") and "\\" not in target
-    response = redirect(target if safe else url_for("inbox.index"))
+    response = redirect(local_path(target) or url_for("inbox.index"))
     response.set_cookie(COOKIE, session["lang"], max_age=COOKIE_AGE, samesite="Lax", httponly=True)
     return response
 

@@ -27,6 +27,7 @@ from webapp import engine_context
 from webapp.i18n import flash_invalid
 from webapp.i18n import translate
 from webapp.pages.auth import login_required
+from webapp.redirects import local_path
 
 bp = Blueprint("inbox", __name__, url_prefix="/tasks")
 
@@ -146,8 +147,7 @@ def release(task_id: int) -> Response:
 
 def _back() -> str:
     """Back to the page the form was on (the board keeps its filter), never to another site."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else url_for("inbox.board")
+    return local_path(request.form.get("next")) or url_for("inbox.board")
 
 
 @bp.post("/<int:task_id>/claim")
