@@ -29,12 +29,13 @@ def files_by_process(sources: dict[str, str]) -> dict[str, str]:
     return owner
 
 
-def process_names(sources: dict[str, str]) -> dict[str, str]:
-    """The name of every process of a version's files, by process id (the id when unnamed)."""
-    names: dict[str, str] = {}
+def processes_in(sources: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Every process of a version's files, by process id: (the file defining it, its name)."""
+    found: dict[str, tuple[str, str]] = {}
     for name, text in sources.items():
         if name.endswith(".bpmn"):
             root = etree.fromstring(text.encode("utf-8"), safe_xml_parser())
             for process in root.iter(f"{{{BPMN}}}process"):
-                names[str(process.get("id"))] = process.get("name") or str(process.get("id"))
-    return names
+                key = str(process.get("id"))
+                found[key] = (name, process.get("name") or key)
+    return found

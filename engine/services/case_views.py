@@ -16,8 +16,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.bpmn.diagram_files import files_by_process
-from engine.bpmn.diagram_files import process_names
+from engine.bpmn.diagram_files import processes_in
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -320,13 +319,12 @@ def _diagrams(ctx: EngineContext, uow: UnitOfWork, case_id: int) -> list[Diagram
         raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
     sources = uow.session.get_one(ProcessVersion, ref.process_version_id).sources
     states = read_runtime(ctx, uow.connection, ref, lambda runtime: runtime.element_states())
-    files = files_by_process(sources)
-    names = process_names(sources)
+    processes = processes_in(sources)  # one parse: the file and the name of each process
     views, seen = [], set()
     for state in states:
-        if state.process_key in seen or state.process_key not in files:
+        if state.process_key in seen or state.process_key not in processes:
             continue
         seen.add(state.process_key)
-        xml = sources[files[state.process_key]]
-        views.append(DiagramView(state.process_key, xml, state.done, state.active, names.get(state.process_key, "")))
+        file, name = processes[state.process_key]
+        views.append(DiagramView(state.process_key, sources[file], state.done, state.active, name))
     return views
