@@ -186,10 +186,40 @@ class Workspace {
     return reply.ok;
   }
 
+  /** Deploy the set for this process; new versions of any other (a process calling this one) only once confirmed. */
   async deploy() {
     await this.capture();
     this.status(this.text.deploying);
-    const reply = await this.post(this.urls.deploy, { files: this.files });
+    const checked = await this.post(this.urls.check, { files: this.files });
+    const others = checked.ok ? checked.body.plan.filter((planned) => !planned.requested) : [];
+    if (others.length) return this.askToConfirm(others);
+    return this.send([]);
+  }
+
+  askToConfirm(others) {
+    const box = this.el("confirm");
+    this.el("confirm-list").textContent = others.map((p) => `${p.name} (${p.key}) v${p.version}`).join(this.text.separator);
+    box.hidden = false;
+    this.status(this.text.confirmOthers, "warning");
+    return new Promise((resolve) => {
+      const answer = (yes) => {
+        box.hidden = true;
+        this.el("confirm-yes").onclick = this.el("confirm-no").onclick = null;
+        if (yes) resolve(this.send(others.map((p) => p.key)));
+        else {
+          this.status(this.text.notDeployed);
+          resolve(false);
+        }
+      };
+      this.el("confirm-yes").onclick = () => answer(true);
+      this.el("confirm-no").onclick = () => answer(false);
+      this.el("confirm-yes").focus();
+    });
+  }
+
+  async send(confirm) {
+    this.status(this.text.deploying);
+    const reply = await this.post(this.urls.deploy, { files: this.files, confirm });
     const result = this.el("result");
     result.replaceChildren();
     if (reply.status === 201) {

@@ -8,6 +8,7 @@ what drafts are for — and deploying the set removes the draft in the same tran
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +25,9 @@ from engine.domain.authz import can
 from engine.domain.authz import require
 from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
+from engine.domain.errors import InvalidProcess
 from engine.domain.errors import NotFound
+from engine.domain.errors import Problem
 from engine.domain.messages import Message
 from engine.store.context import EngineContext
 from engine.store.db import table_of
@@ -156,14 +159,22 @@ def discard_draft(ctx: EngineContext, actor: Actor, key: str) -> None:
         uow.commit()
 
 
-def deploy_workspace(ctx: EngineContext, actor: Actor, key: str, files: dict[str, str]) -> list[Deployed]:
-    """Deploy the edited set (InvalidProcess lists every problem); its draft goes with it."""
+def deploy_workspace(
+    ctx: EngineContext, actor: Actor, key: str, files: dict[str, str], confirmed: Collection[str] = ()
+) -> list[Deployed]:
+    """Deploy the edited set (InvalidProcess lists every problem); its draft goes with it.
+
+    The set is deployed for ``key`` alone: new versions of any other process it holds or that
+    calls it are made only when ``confirmed`` names them (Conflict says which).
+    """
     require(actor, Permission.MANAGE_PROCESSES)
     check_key(key)
     _check_files(ctx, files)
     encoded = {name: text.encode("utf-8") for name, text in files.items()}
-    checked = check_set(ctx, encoded, allow_scripts=can(actor, Permission.WRITE_SCRIPTS))
-    return store_set(ctx, checked, actor, discard_draft=key)
+    checked = check_set(ctx, encoded, allow_scripts=can(actor, Permission.WRITE_SCRIPTS), requested=frozenset({key}))
+    if checked.built and key not in {process.key for process in checked.built}:
+        raise InvalidProcess([Problem(f"the files define no process with the id {key}")])
+    return store_set(ctx, checked, actor, discard_draft=key, confirmed=confirmed)
 
 
 def create_process(ctx: EngineContext, actor: Actor, key: str, name: str) -> Workspace:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from engine.store.models import User
 from engine.store.process_versions import DIAGRAM_SUFFIXES
 from engine.store.process_versions import MAX_FILES
 from engine.store.process_versions import Deployed
+from engine.store.process_versions import PlannedVersion
 from engine.store.process_versions import check_set
 from engine.store.process_versions import read_directory
 from engine.store.process_versions import store_set
@@ -65,10 +67,10 @@ def list_startable(ctx: EngineContext, actor: Actor) -> list[ProcessInfo]:
         ]
 
 
-def load_directory(ctx: EngineContext, actor: Actor, path: Path) -> list[Deployed]:
+def load_directory(ctx: EngineContext, actor: Actor, path: Path, confirmed: Collection[str] = ()) -> list[Deployed]:
     """Deploy every diagram and decision table in ``path`` as one set (idempotent)."""
     require(actor, Permission.MANAGE_PROCESSES)
-    return deploy_files(ctx, actor, read_directory(path))
+    return deploy_files(ctx, actor, read_directory(path), confirmed)
 
 
 # -- process owners: validate and deploy uploads (studio, pipelines, the command line) ----
@@ -86,24 +88,42 @@ def _check_names(files: dict[str, bytes]) -> list[Problem]:
     ]
 
 
-def validate_upload(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> tuple[list[Problem], bool]:
-    """Every problem of an upload, and whether it would deploy; new scripts only from administrators."""
+@dataclass(frozen=True)
+class UploadCheck:
+    problems: list[Problem]
+    executable: bool
+    plan: list[PlannedVersion]  # the versions deploying would create, the unrequested ones included
+
+
+def validate_upload(
+    ctx: EngineContext, actor: Actor, files: dict[str, bytes], requested: frozenset[str] | None = None
+) -> UploadCheck:
+    """Every problem of an upload, and what deploying it would create; new scripts only from administrators.
+
+    ``requested``: the processes the files are sent for (default: those they define).
+    """
     require(actor, Permission.MANAGE_PROCESSES)
     problems = _check_names(files)
     if problems:
-        return problems, False
-    checked = check_set(ctx, files, allow_scripts=can(actor, Permission.WRITE_SCRIPTS))
-    return checked.problems, bool(checked.built)
+        return UploadCheck(problems, False, [])
+    checked = check_set(ctx, files, allow_scripts=can(actor, Permission.WRITE_SCRIPTS), requested=requested)
+    return UploadCheck(checked.problems, bool(checked.built), checked.plan)
 
 
-def deploy_files(ctx: EngineContext, actor: Actor, files: dict[str, bytes]) -> list[Deployed]:
-    """Deploy a file set as new versions, each file built once (InvalidProcess lists every problem)."""
+def deploy_files(
+    ctx: EngineContext, actor: Actor, files: dict[str, bytes], confirmed: Collection[str] = ()
+) -> list[Deployed]:
+    """Deploy a file set as new versions, each file built once (InvalidProcess lists every problem).
+
+    New versions of processes the files do not define (callers of a changed one) are made only
+    when ``confirmed`` names them; otherwise Conflict says which they are.
+    """
     require(actor, Permission.MANAGE_PROCESSES)
     problems = _check_names(files)
     if problems:
         raise InvalidProcess(problems)
     checked = check_set(ctx, files, allow_scripts=can(actor, Permission.WRITE_SCRIPTS))
-    return store_set(ctx, checked, actor)
+    return store_set(ctx, checked, actor, confirmed=confirmed)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import tuple_
 from sqlalchemy.orm import Session
 
 from engine.bpmn.building import BuiltProcess
 from engine.bpmn.building import check_files
+from engine.bpmn.diagram_files import diagram_flows
 from engine.bpmn.serializer import SERIALIZER_VERSION
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
@@ -95,18 +98,40 @@ def with_callers(connection: Connection | Session, files: dict[str, bytes]) -> t
 
 
 @dataclass(frozen=True)
+class PlannedVersion:
+    """A version that storing a checked set would create."""
+
+    key: str
+    name: str
+    version: int
+    requested: bool  # False: a process that only embeds a changed file (one that calls it)
+    changed_files: tuple[str, ...]  # the files of its sources that differ from its newest version
+
+
+@dataclass(frozen=True)
 class CheckedSet:
     """A file set checked and built once, outside any write transaction, ready to be stored."""
 
     problems: list[Problem]
     built: list[BuiltProcess]
     newest: dict[str, int]  # the newest version of every key when the set was read
+    plan: list[PlannedVersion]  # the versions it would create; the unchanged processes are not in it
+
+    @property
+    def unrequested(self) -> list[PlannedVersion]:
+        """New versions of processes the set was not sent for: deployed only when confirmed."""
+        return [planned for planned in self.plan if not planned.requested]
 
 
-def check_set(ctx: EngineContext, files: dict[str, bytes], allow_scripts: bool) -> CheckedSet:
+def check_set(
+    ctx: EngineContext, files: dict[str, bytes], allow_scripts: bool, requested: frozenset[str] | None = None
+) -> CheckedSet:
     """Every problem of ``files`` (with the callers they change) and, when there is none, the builds.
 
-    The database is read in a short read transaction; the build itself, the slow part, holds
+    ``requested``: the process keys the set is deployed for (the studio editor's one process);
+    by default every process defined in ``files``. The others it would make new versions of are
+    planned as unrequested, so that nobody deploys a process without having been told.
+    The database is read in short read transactions; the build itself, the slow part, holds
     no lock, so a deployment never keeps other writers waiting behind SQLite's write lock.
     """
     with ctx.uow() as uow:
@@ -116,20 +141,70 @@ def check_set(ctx: EngineContext, files: dict[str, bytes], allow_scripts: bool) 
     problems, built = check_files(
         merged, aliases, allow_scripts=allow_scripts, max_bytes=ctx.config.max_upload_bytes, approved_scripts=approved
     )
-    return CheckedSet(problems, built, newest)
+    if not built:
+        return CheckedSet(problems, built, newest, [])
+    if requested is None:
+        requested = frozenset(
+            key for name, data in files.items() if name.endswith(".bpmn") for key in diagram_flows(data)
+        )
+    return CheckedSet(problems, built, newest, _plan(ctx, built, newest, requested))
+
+
+def _plan(
+    ctx: EngineContext, built: list[BuiltProcess], newest: dict[str, int], requested: frozenset[str]
+) -> list[PlannedVersion]:
+    keys = [process.key for process in built]
+    with ctx.uow() as uow:
+        known = set(
+            uow.connection.execute(
+                select(ProcessVersion.key, ProcessVersion.sha256).where(ProcessVersion.key.in_(keys))
+            ).all()
+        )
+        newest_rows = [(key, newest[key]) for key in keys if key in newest]
+        current: dict[str, dict[str, str]] = {}
+        if newest_rows:
+            rows = uow.connection.execute(
+                select(ProcessVersion.key, ProcessVersion.sources).where(
+                    tuple_(ProcessVersion.key, ProcessVersion.version).in_(newest_rows)
+                )
+            )
+            current = {key: dict(sources) for key, sources in rows}
+    plan = []
+    for process in built:
+        if (process.key, process.sha256) in known:
+            continue
+        before = current.get(process.key, {})
+        changed = tuple(sorted(name for name, text in process.sources.items() if before.get(name) != text))
+        version = newest.get(process.key, 0) + 1
+        plan.append(PlannedVersion(process.key, process.name, version, process.key in requested, changed))
+    return plan
 
 
 def store_set(
-    ctx: EngineContext, checked: CheckedSet, actor: Actor | None, discard_draft: str | None = None
+    ctx: EngineContext,
+    checked: CheckedSet,
+    actor: Actor | None,
+    discard_draft: str | None = None,
+    confirmed: Collection[str] = (),
 ) -> list[Deployed]:
     """Store the builds as new versions; identical content is recognised and not stored twice.
 
     Refused (Conflict) when another deployment made a newer version of one of these processes
-    since the set was checked: storing it would silently undo that deployment.
+    since the set was checked: storing it would silently undo that deployment; and when it
+    would make new versions of processes neither requested nor ``confirmed`` (the callers of
+    a changed process): one process is never deployed as a side effect of another.
     ``discard_draft``: the studio draft the files come from, removed with the deployment.
     """
     if not checked.built:
         raise InvalidProcess(checked.problems)
+    unconfirmed = [planned for planned in checked.unrequested if planned.key not in confirmed]
+    if unconfirmed:
+        raise Conflict(
+            Message(
+                "deploying these files also makes new versions of %(processes)s; confirm them to deploy",
+                processes=", ".join(f"{planned.key} v{planned.version}" for planned in unconfirmed),
+            )
+        )
     with ctx.uow(write=True) as uow:
         session = uow.session
         results = []

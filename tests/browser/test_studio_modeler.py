@@ -126,9 +126,27 @@ def test_owner_adds_a_step_fixes_a_broken_condition_deploys_and_the_step_reaches
     set_condition(page, "f_gw_paid__quote", "service_type == 'A'")
     assert check(page) == "ok"
     page.click('[data-part="deploy"]')
+    # service_request calls on-site repair: its new version is made only once the owner confirms it.
+    expect(page.locator('[data-part="confirm"]')).to_be_visible()
+    expect(page.locator('[data-part="confirm-list"]')).to_contain_text("service_request")
+    assert page.locator('[data-part="result"] li').count() == 0
+    page.click('[data-part="confirm-yes"]')
     expect(page.locator('[data-part="result"] li[data-key="service_request"]')).to_have_attribute("data-version", "2")
     expect(page.locator('[data-part="result"] li[data-key="onsite_repair"]')).to_have_attribute("data-version", "2")
 
+    # bpmn-js wrote the whole file anew; the comparison lists only what the owner changed.
+    page.goto("/studio/onsite_repair/compare?from=1&to=2")
+    listed = page.eval_on_selector_all("#changes tbody tr", "rows => rows.map(r => [r.className, r.dataset.element])")
+    new_flow = [element for kind, element in listed if kind == "change-added" and element != "safety_briefing"]
+    assert sorted(listed) == sorted(
+        [
+            ["change-added", "safety_briefing"],
+            ["change-added", *new_flow],  # the flow from the new step on, with the id bpmn-js gave it
+            ["change-changed", "f_start__gw_paid"],  # now ends at the new step
+            ["change-changed", "lane_quality_office"],  # holds the new step
+        ]
+    )
+    assert "safety_briefing" in page.locator('#changes tr[data-element="f_start__gw_paid"]').inner_text()
     case = Scenario(ctx, staff, cases.start_case(ctx, staff["service_desk"], "service_request", {}).id)
     assert case.info.process_version == 2
     to_solution(case, "onsite")

@@ -33,7 +33,8 @@ def test_an_upload_in_another_encoding_is_stored_as_its_characters(ctx, make_use
     assert cases.start_case(ctx, desk, "two_steps", {}).status == "running"
     # Another owner's unrelated upload still validates and deploys next to it.
     other = diagrams.linear("other_steps")
-    assert processes.validate_upload(ctx, OWNER, {"other.bpmn": other}) == ([], True)
+    checked = processes.validate_upload(ctx, OWNER, {"other.bpmn": other})
+    assert checked.problems == [] and checked.executable
     assert processes.deploy_files(ctx, OWNER, {"other.bpmn": other})[0].created
 
 
@@ -46,6 +47,6 @@ def test_latin_1_is_read_as_latin_1(ctx) -> None:
 
 def test_bytes_that_are_not_the_declared_encoding_are_a_clear_problem(ctx) -> None:
     data = in_encoding("UTF-8", "utf-8", "维修").replace("维修".encode(), b"\xff\xfe\xfa")
-    problems, executable = processes.validate_upload(ctx, OWNER, {"linear.bpmn": data})
-    assert not executable and problems
-    assert any(p.file == "linear.bpmn" for p in problems)
+    checked = processes.validate_upload(ctx, OWNER, {"linear.bpmn": data})
+    assert not checked.executable and checked.problems and checked.plan == []
+    assert any(p.file == "linear.bpmn" for p in checked.problems)

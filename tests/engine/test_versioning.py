@@ -40,7 +40,16 @@ def test_one_changed_called_process_gives_every_caller_a_new_version(ctx) -> Non
     processes.deploy_files(ctx, SYSTEM, SHIPPED)
     changed = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 1)")
     assert changed != SHIPPED["follow_up.bpmn"]
-    deployed = {d.key: d for d in processes.deploy_files(ctx, SYSTEM, {"follow_up.bpmn": changed})}
+    checked = processes.validate_upload(ctx, SYSTEM, {"follow_up.bpmn": changed})
+    assert [(p.key, p.version, p.requested, p.changed_files) for p in checked.plan] == [
+        ("follow_up", 2, True, ("follow_up.bpmn",)),
+        ("service_request", 2, False, ("follow_up.bpmn",)),
+    ]
+    # Uploading follow_up alone never deploys service_request as a side effect: it must be confirmed.
+    with pytest.raises(Conflict, match="service_request v2"):
+        processes.deploy_files(ctx, SYSTEM, {"follow_up.bpmn": changed})
+    assert versions(ctx)["follow_up"] == 1 and versions(ctx)["service_request"] == 1
+    deployed = {d.key: d for d in processes.deploy_files(ctx, SYSTEM, {"follow_up.bpmn": changed}, ["service_request"])}
     assert deployed["follow_up"].created and deployed["follow_up"].version == 2
     # service_request calls follow_up: new cases must run the new follow-up, so it has a new version too.
     assert deployed["service_request"].created and deployed["service_request"].version == 2
@@ -58,9 +67,9 @@ def test_a_deploy_checked_before_someone_elses_deploy_of_the_same_process_is_ref
     mine = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 1)")
     theirs = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 3)")
     checked = check_set(ctx, {"follow_up.bpmn": mine}, allow_scripts=True)  # built, not yet stored
-    processes.deploy_files(ctx, SYSTEM, {"follow_up.bpmn": theirs})  # a colleague deploys meanwhile
+    processes.deploy_files(ctx, SYSTEM, {"follow_up.bpmn": theirs}, ["service_request"])  # a colleague, meanwhile
     with pytest.raises(Conflict, match="follow_up"):
-        store_set(ctx, checked, SYSTEM)
+        store_set(ctx, checked, SYSTEM, confirmed=["service_request"])
     assert versions(ctx)["follow_up"] == 2  # theirs stands; mine was not stored over it
 
 

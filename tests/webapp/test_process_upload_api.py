@@ -40,7 +40,13 @@ def test_validation_lists_every_problem_with_element_and_line(app, owner) -> Non
     good = app.test_client().post(
         "/api/v1/processes/validate", headers=owner["owner"], data=upload(("l.bpmn", diagrams.linear()))
     )
-    assert good.get_json() == {"problems": [], "executable": True}
+    assert good.get_json() == {
+        "problems": [],
+        "executable": True,
+        "plan": [
+            {"key": "two_steps", "name": "two_steps", "version": 1, "requested": True, "changed_files": ["l.bpmn"]}
+        ],
+    }
 
 
 def test_deploy_creates_a_version_and_refuses_problems_with_422(app, owner) -> None:

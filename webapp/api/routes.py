@@ -27,6 +27,7 @@ from webapp.api.openapi import openapi_document
 from webapp.errors import error_body
 from webapp.errors import http_error_page
 from webapp.errors import status_of
+from webapp.uploads import plan_list
 from webapp.uploads import problem_list
 from webapp.uploads import uploaded_diagrams
 
@@ -203,13 +204,16 @@ def list_processes() -> Response:
 
 @bp.post("/processes/validate")
 def validate_processes() -> Response:
-    found, executable = processes.validate_upload(engine_context(), g.actor, uploaded_diagrams())
-    return jsonify({"problems": problem_list(found), "executable": executable})
+    checked = processes.validate_upload(engine_context(), g.actor, uploaded_diagrams())
+    return jsonify(
+        {"problems": problem_list(checked.problems), "executable": checked.executable, "plan": plan_list(checked.plan)}
+    )
 
 
 @bp.post("/processes")
 def deploy_processes() -> tuple[Response, int]:
-    deployed = processes.deploy_files(engine_context(), g.actor, uploaded_diagrams())
+    confirmed = request.form.getlist("confirm")  # the callers the client agrees to deploy too
+    deployed = processes.deploy_files(engine_context(), g.actor, uploaded_diagrams(), confirmed)
     main = deployed[0]
     listed = [{"key": d.key, "version": d.version, "created": d.created} for d in deployed]
     return jsonify({"key": main.key, "version": main.version, "processes": listed}), 201

@@ -32,6 +32,7 @@ from webapp.errors import error_body
 from webapp.errors import status_of
 from webapp.i18n import translate
 from webapp.pages.auth import login_required
+from webapp.uploads import plan_list
 from webapp.uploads import problem_list
 
 bp = Blueprint("modeler", __name__, url_prefix="/studio")
@@ -101,16 +102,22 @@ def discard_draft(key: str) -> Response:
 def check(key: str) -> Response:
     process_drafts.check_key(key)
     files = {name: text.encode("utf-8") for name, text in _posted_files().items()}
-    found, executable = processes.validate_upload(engine_context(), g.actor, files)
-    return jsonify({"problems": problem_list(found), "executable": executable})
+    checked = processes.validate_upload(engine_context(), g.actor, files, requested=frozenset({key}))
+    return jsonify(
+        {"problems": problem_list(checked.problems), "executable": checked.executable, "plan": plan_list(checked.plan)}
+    )
 
 
 @bp.post("/<key>/deploy")
 @json_errors
 @login_required
 def deploy(key: str) -> tuple[Response, int]:
+    body = request.get_json(silent=True)
+    confirmed = body.get("confirm") if isinstance(body, dict) else None
+    if not isinstance(confirmed, list) or not all(isinstance(item, str) for item in confirmed):
+        confirmed = []
     try:
-        deployed = process_drafts.deploy_workspace(engine_context(), g.actor, key, _posted_files())
+        deployed = process_drafts.deploy_workspace(engine_context(), g.actor, key, _posted_files(), confirmed)
     except InvalidProcess as err:
         message = translate(Message("the files have problems"))
         return jsonify({"error": message, "problems": problem_list(err.problems)}), 422

@@ -16,13 +16,18 @@ from werkzeug.wrappers import Response
 
 from engine.domain.authz import Permission
 from engine.domain.authz import require
+from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidProcess
+from engine.domain.errors import Problem
 from engine.domain.messages import Message
 from engine.services import migration
 from engine.services import processes
 from webapp import engine_context
+from webapp.i18n import translate
 from webapp.pages.auth import login_required
+from webapp.uploads import encode_kept
+from webapp.uploads import kept_diagrams
 from webapp.uploads import uploaded_diagrams
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
@@ -37,21 +42,41 @@ def index() -> str:
 @bp.post("/upload")
 @login_required
 def upload() -> tuple[str, int] | Response:
-    """Validate the chosen files; deploy them when asked and when they have no problem."""
+    """Validate the chosen files; deploy them when asked, when they have no problem, and when
+    every other process they would make a new version of (a caller) has been confirmed."""
     ctx = engine_context()
-    files = uploaded_diagrams()
-    problems, executable = processes.validate_upload(ctx, g.actor, files)
-    if not executable or request.form.get("action") != "deploy":
-        if executable:
+    files = uploaded_diagrams() or kept_diagrams()
+    action = request.form.get("action")
+    confirmed = request.form.getlist("confirm")
+    checked = processes.validate_upload(ctx, g.actor, files)
+
+    def again(problems: list[Problem], status: int) -> tuple[str, int]:
+        found = processes.overview(ctx, g.actor)
+        unconfirmed = [p for p in checked.plan if not p.requested and p.key not in confirmed]
+        page = render_template(
+            "studio/index.html",
+            found=found,
+            problems=problems,
+            checked=sorted(files),
+            plan=checked.plan,
+            unconfirmed=unconfirmed if action in ("deploy", "confirm") else [],
+            kept=encode_kept(files),
+        )
+        return page, status
+
+    if not checked.executable or action not in ("deploy", "confirm"):
+        if checked.executable:
             flash(_("No problems found: the files can be deployed."), "success")
-        found = processes.overview(ctx, g.actor)
-        status = 200 if executable else 422
-        return render_template("studio/index.html", found=found, problems=problems, checked=sorted(files)), status
+        return again(checked.problems, 200 if checked.executable else 422)
+    if any(not p.requested and p.key not in confirmed for p in checked.plan):
+        return again(checked.problems, 200)  # the page asks to confirm them
     try:
-        deployed = processes.deploy_files(ctx, g.actor, files)
+        deployed = processes.deploy_files(ctx, g.actor, files, confirmed)
     except InvalidProcess as err:  # changed between the check and the deployment
-        found = processes.overview(ctx, g.actor)
-        return render_template("studio/index.html", found=found, problems=err.problems, checked=sorted(files)), 422
+        return again(err.problems, 422)
+    except Conflict as err:
+        flash(translate(err.args[0]), "error")
+        return again(checked.problems, 409)
     for item in deployed:
         if item.created:
             flash(_("%(key)s version %(version)s deployed.", key=item.key, version=item.version), "success")
