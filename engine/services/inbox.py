@@ -49,7 +49,10 @@ from engine.store.workload import candidates
 from engine.store.workload import find_candidate
 
 PAGE_SIZE = 25
+EXPORT_ROWS = 50_000
 DUE_CHOICES = ("overdue", "today")
+# Sort keys of the inbox; "-" first means descending. Priority 1 is the most urgent.
+SORTS = ("due", "-due", "priority", "case", "-case", "received", "-received", "customer")
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,25 @@ def _filtered(ctx: EngineContext, actor: Actor, filters: InboxFilter, now: datet
     return query
 
 
-def _check(filters: InboxFilter, page: int) -> None:
+def _order(sort: str) -> list[Any]:
+    priority = Case.data["priority"].as_string()  # text: a value that is no number cannot fail the query
+    orders: dict[str, list[Any]] = {
+        "due": [WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id],
+        "-due": [WorkItem.due_at.is_(None), WorkItem.due_at.desc(), WorkItem.id],
+        "priority": [priority.is_(None), priority, WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id],
+        "case": [Case.number, WorkItem.id],
+        "-case": [Case.number.desc(), WorkItem.id],
+        "received": [WorkItem.id],
+        "-received": [WorkItem.id.desc()],
+        "customer": [Case.data["customer"].as_string().is_(None), Case.data["customer"].as_string(), WorkItem.id],
+    }
+    return orders[sort]
+
+
+def _check(filters: InboxFilter, page: int, sort: str = "due") -> None:
     errors: dict[str, str] = {}
+    if sort not in SORTS:
+        errors["sort"] = Message("must be one of %(choices)s", choices=", ".join(SORTS))
     if filters.scope not in ("mine", "available"):
         errors["scope"] = Message("must be one of %(choices)s", choices="mine, available")
     if filters.due is not None and filters.due not in DUE_CHOICES:
@@ -128,18 +148,25 @@ def _check(filters: InboxFilter, page: int) -> None:
 
 
 def inbox(
-    ctx: EngineContext, actor: Actor, filters: InboxFilter, page: int = 1, per_page: int = PAGE_SIZE
+    ctx: EngineContext,
+    actor: Actor,
+    filters: InboxFilter,
+    page: int = 1,
+    per_page: int | None = PAGE_SIZE,
+    sort: str = "due",
 ) -> InboxPage:
-    """Sorted by due time (tasks without one last), then by age."""
+    """By default sorted by due time (tasks without one last), then by age; ``per_page=None``
+    gives every matching task (at most EXPORT_ROWS), for the exports."""
     require(actor, Permission.WORK_TASKS)
-    _check(filters, page)
+    _check(filters, page, sort)
     now = utcnow()
     query = _filtered(ctx, actor, filters, now)
+    limit = per_page if per_page is not None else EXPORT_ROWS
     with ctx.uow() as uow:
         session = uow.session
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        ordered = query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at, WorkItem.id)
-        rows = session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+        ordered = query.order_by(*_order(sort))
+        rows = session.execute(ordered.limit(limit).offset((page - 1) * limit)).all()
         case_ids = {item.case_id for item, _username in rows}
         summaries = {
             case.id: case_summary(case).data for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))
@@ -161,7 +188,7 @@ def inbox(
         tasks=[task_info(item, username) for item, username in rows],
         total=int(total),
         page=page,
-        pages=max(1, -(-int(total) // per_page)),
+        pages=max(1, -(-int(total) // limit)),
         task_choices=sorted({(row.bpmn_id, row.name) for row in choices}, key=lambda pair: pair[1]),
         cases=summaries,
         process_choices=sorted(((key, names.get(key, key)) for key in keys), key=lambda pair: pair[1]),

@@ -45,6 +45,7 @@ WEB: list[Row] = [
     ("GET", "/cases/", STAFF, 200, 403),
     ("GET", "/cases/{case}", STAFF, 200, 403),
     ("GET", "/cases/export.{kind}", STAFF, 200, 403),
+    ("GET", "/tasks/export.{kind}", STAFF, 200, 403),
     ("GET", "/cases/new", STAFF, 200, 403),
     ("POST", "/cases/{case}/comments", STAFF, 302, 403),
     ("POST", "/cases/{case}/attachments", STAFF, 302, 403),

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
+from tests.processes.journeys import IN_WARRANTY
 from tests.processes.journeys import to_solution
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
@@ -78,3 +79,36 @@ def test_the_inbox_shows_each_tasks_customer_and_product(app, staff, start) -> N
     row = page.split(f'data-case="{case.info.number}">')[1].split("</li>")[0]
     assert '<span class="customer">南山示例办公</span>' in row
     assert '<span class="product small">AWP-12 · PR2026-0901</span>' in row
+
+
+def test_the_inbox_sorts_by_priority_and_exports_the_filtered_list(app, staff, start) -> None:  # noqa: F811
+    agent = start("service_request")
+    agent.do("service_desk", "register", {**CALL, "serial_number": "CP-0001"})
+    agent.do("quality_office", "triage", {**IN_WARRANTY, "product_category": "agent", "under_warranty": False})
+    own = start("service_request")
+    own.do("service_desk", "register", {**CALL, "serial_number": "OW-0002"})
+    own.do("quality_office", "triage", IN_WARRANTY)
+    client = app.test_client()
+    sign_in(client, "tech_support")  # both wait for phone guidance
+
+    def order(query: str) -> list[str]:
+        page = client.get(f"/tasks/?{query}").get_data(as_text=True)
+        return re.findall(r'<li class="task[^"]*" data-task="guidance" data-case="([\w-]+)"', page)
+
+    # The decision table gives own products under warranty priority 1 and agents' 4.
+    assert order("sort=priority") == [own.info.number, agent.info.number]
+    assert order("sort=received") == [agent.info.number, own.info.number]
+    assert order("sort=-received") == [own.info.number, agent.info.number]
+    assert 'value="priority" selected' in client.get("/tasks/?sort=priority").get_data(as_text=True)
+    assert client.get("/tasks/?sort=size").status_code == 422
+    exported = client.get("/tasks/export.csv?sort=priority").data.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(exported)))
+    assert table[0][:3] == ["任务", "案件", "客户"]
+    assert [(line[1], line[4], line[5]) for line in table[1:]] == [
+        (own.info.number, "OW-0002", "1"),
+        (agent.info.number, "CP-0001", "3"),
+    ]
+    assert table[1][0] == "电话指导"  # the task's name, not its id
+    filtered = client.get("/tasks/export.xlsx?q=CP-0001").data
+    rows = [[str(c.value or "") for c in r] for r in load_workbook(io.BytesIO(filtered)).worksheets[0].iter_rows()]
+    assert [row[1] for row in rows[1:]] == [agent.info.number]

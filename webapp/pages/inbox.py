@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -24,7 +26,10 @@ from engine.domain.errors import TaskNotReady
 from engine.services import inbox
 from engine.services import tasks
 from webapp import engine_context
+from webapp.exports import csv_download
+from webapp.exports import xlsx_download
 from webapp.i18n import flash_invalid
+from webapp.i18n import pt
 from webapp.i18n import translate
 from webapp.pages.auth import login_required
 from webapp.redirects import local_path
@@ -41,28 +46,64 @@ def navigation_counts() -> dict[str, object]:
     return {"inbox_counts": inbox.counts(engine_context(), actor)}
 
 
-@bp.get("/")
-@login_required
-def index() -> tuple[str, int] | str:
-    args = request.args
-    filters = inbox.InboxFilter(
+def _filters(args: Mapping[str, str]) -> inbox.InboxFilter:
+    return inbox.InboxFilter(
         scope=args.get("scope") or "available",
         process=args.get("process") or None,
         task=args.get("task") or None,
         due=args.get("due") or None,
         q=args.get("q") or None,
     )
+
+
+@bp.get("/")
+@login_required
+def index() -> tuple[str, int] | str:
+    args = request.args
+    filters = _filters(args)
+    sort = args.get("sort") or "due"
     page_text = args.get("page", "1")
     page = int(page_text) if page_text.isdigit() else 0
     try:
-        found = inbox.inbox(engine_context(), g.actor, filters, page)
+        found = inbox.inbox(engine_context(), g.actor, filters, page, sort=sort)
     except InvalidData as err:
         flash_invalid(err)
         empty = inbox.InboxPage([], 0, 1, 1)
-        return render_template("inbox/index.html", found=empty, filters=filters, args=args, **_context()), 422
+        context = {"found": empty, "filters": filters, "args": args, "sort": "due"}
+        return render_template("inbox/index.html", **context, **_context()), 422
     completed = session.pop("completed", None)
-    context = {"found": found, "filters": filters, "args": args, "completed": completed}
+    context = {"found": found, "filters": filters, "args": args, "completed": completed, "sort": sort}
     return render_template("inbox/index.html", **context, **_context())
+
+
+@bp.get("/export.<any(csv, xlsx):kind>")
+@login_required
+def export(kind: str) -> Response:
+    """The filtered, sorted inbox as on the page, every page of it."""
+    found = inbox.inbox(
+        engine_context(), g.actor, _filters(request.args), per_page=None, sort=request.args.get("sort") or "due"
+    )
+    header = [_("Task"), _("Case"), _("Customer"), _("Product"), _("Serial number"), _("Priority"), _("Holder"),
+              _("Due"), _("Received")]  # fmt: skip
+    rows = []
+    for task in found.tasks:
+        data = found.cases.get(task.case_id, {})
+        rows.append(
+            [
+                pt(task.name),
+                task.case_number,
+                data.get("customer"),
+                data.get("product_model") or data.get("part_no") or data.get("model"),
+                data.get("serial_number"),
+                data.get("priority"),
+                task.assignee,
+                format_datetime(task.due_at, "yyyy-MM-dd HH:mm") if task.due_at else "",
+                format_datetime(task.created_at, "yyyy-MM-dd HH:mm"),
+            ]
+        )
+    if kind == "csv":
+        return csv_download(header, rows, "tasks.csv")
+    return xlsx_download([(_("Inbox"), header, rows)], "tasks.xlsx")
 
 
 def _context() -> dict[str, object]:
