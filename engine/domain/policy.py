@@ -68,6 +68,15 @@ class Policy:
     summary_fields: tuple[str, ...] = (
         "customer", "serial_number", "product_model", "part_no", "model", "priority", "request_kind", "complaint_class",
     )  # fmt: skip
+    # The case record's head, as on the policy's paper forms: who, what unit, the money, the
+    # customer's ratings; each the latest recorded value, with its form label.
+    record_groups: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("customer", ("customer", "contact_person", "contact_phone", "address", "channel")),
+        ("product", ("product_model", "part_no", "serial_number", "product_category", "under_warranty")),
+        ("money", ("labour_fee", "parts_fee", "quote_amount", "quote_accepted", "fee_amount", "amount",
+                   "amount_collected", "refund_amount", "expenses", "external_cost", "invoice_no")),
+        ("ratings", ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises", "rating_comment")),
+    )  # fmt: skip
     # What a case came to, read from its data in this order (product and customer archive).
     solution_field: str = "solution"
     resolved_by_phone_field: str = "resolved"

@@ -18,6 +18,7 @@ from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
+from engine.store.case_notes import PREVIEWS
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
@@ -125,3 +126,13 @@ def attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_id: in
                 )
             )
         return row.filename, row.content_type, row.content
+
+
+def preview(ctx: EngineContext, actor: Actor, case_id: int, attachment_id: int) -> tuple[str, str, bytes, str]:
+    """(file name, content type, bytes, "image" or "pdf") of an attachment the page may show
+    itself; NotFound for the types that are download only."""
+    name, content_type, content = attachment(ctx, actor, case_id, attachment_id)
+    kind = PREVIEWS.get(content_type)
+    if kind is None:
+        raise NotFound(Message("this file can only be downloaded"))
+    return name, content_type, content, kind

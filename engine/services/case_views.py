@@ -24,6 +24,9 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.periods import local_day
+from engine.domain.policy import SHIPPED
+from engine.store.archived_units import ArchivedUnit
+from engine.store.archived_units import archived_unit
 from engine.store.audit_keys import AuditKeys
 from engine.store.audit_trail import verify_events
 from engine.store.case_notes import Note
@@ -33,7 +36,9 @@ from engine.store.case_reads import CaseInfo
 from engine.store.case_reads import case_info
 from engine.store.case_reads import case_summary
 from engine.store.case_record import CaseRecord
+from engine.store.case_record import RecordGroup
 from engine.store.case_record import case_record
+from engine.store.case_record import record_groups
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
@@ -251,6 +256,8 @@ class CasePage:
     record: CaseRecord
     diagrams: list[DiagramView]
     notes: list[Note]
+    groups: list[RecordGroup]  # the record's head: customer, product, money, ratings
+    unit: ArchivedUnit | None  # the delivered unit the case's serial number names
 
 
 def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
@@ -261,7 +268,9 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
         case, events = _case_and_events(session, case_id)
         detail = _detail(session, case, events, ctx.audit_keys)
         record = case_record(session, case, events)
-        return CasePage(detail, record, _diagrams(ctx, uow, case_id), notes_of(session, case_id))
+        groups = record_groups(record, SHIPPED.record_groups)
+        unit = archived_unit(session, (case.data or {}).get(SHIPPED.serial_number_field))
+        return CasePage(detail, record, _diagrams(ctx, uow, case_id), notes_of(session, case_id), groups, unit)
 
 
 def _case_and_events(session: Session, case_id: int) -> tuple[Case, list[AuditEvent]]:

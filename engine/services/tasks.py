@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
@@ -25,6 +24,8 @@ from engine.domain.errors import StepFailed
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.policy import SHIPPED
+from engine.store.archived_units import ArchivedUnit
+from engine.store.archived_units import archived_unit
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
 from engine.store.case_progress import save_progress
@@ -40,7 +41,6 @@ from engine.store.case_writer import OpenItem
 from engine.store.context import EngineContext
 from engine.store.models import AuditEvent
 from engine.store.models import Case
-from engine.store.models import DeliveredUnit
 from engine.store.models import User
 from engine.store.models import WorkItem
 from engine.store.work_items import TaskInfo
@@ -90,21 +90,6 @@ class TaskPage:
     unit: ArchivedUnit | None = None  # the delivered unit the case's serial number names
 
 
-@dataclass(frozen=True)
-class ArchivedUnit:
-    """What the product archive knows of the case's unit: the facts of a warranty check."""
-
-    serial_number: str
-    model: str
-    category: str
-    customer: str
-    delivered_on: date | None
-    warranty_end: date | None
-
-    def under_warranty_on(self, day: date) -> bool | None:
-        return None if self.warranty_end is None else day <= self.warranty_end
-
-
 def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
     """The page of an open task the actor may work on, with what was typed so far."""
     require(actor, Permission.WORK_TASKS)
@@ -118,19 +103,8 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
         names = list((item.rules or {}).get("facts") or [])
         pickers = {f["id"]: candidates(session, [f["user_role"]]) for f in _picker_fields(item.form)}
         facts = decision_facts(record, names)
-        unit = _archived_unit(session, (case.data or {}).get(SHIPPED.serial_number_field))
+        unit = archived_unit(session, (case.data or {}).get(SHIPPED.serial_number_field))
         return TaskPage(task, case_info(case), facts, bool(names), record, dict(draft or {}), pickers, unit)
-
-
-def _archived_unit(session: Session, serial: object) -> ArchivedUnit | None:
-    if not isinstance(serial, str) or not serial.strip():
-        return None
-    unit = session.get(DeliveredUnit, serial.strip())
-    if unit is None:
-        return None
-    return ArchivedUnit(
-        unit.serial_number, unit.model, unit.category, unit.customer, unit.delivered_on, unit.warranty_end
-    )
 
 
 def _picker_fields(form: dict[str, Any]) -> list[dict[str, Any]]:

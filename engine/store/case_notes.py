@@ -22,11 +22,21 @@ class Note:
     author: str
     text: str  # the comment, or the file name
     size: int = 0
+    content_type: str = ""  # of a file, as checked at upload
+
+    @property
+    def preview(self) -> str | None:
+        """How the page can show the file itself: "image", "pdf", or None (download only)."""
+        return PREVIEWS.get(self.content_type)
+
+
+# Types shown in the page; their content was checked against its signature at upload.
+PREVIEWS = {"image/png": "image", "image/jpeg": "image", "application/pdf": "pdf"}
 
 
 def notes_of(session: Session, case_id: int) -> list[Note]:
     comments = session.scalars(select(CaseComment).where(CaseComment.case_id == case_id))
     files = session.scalars(select(CaseAttachment).where(CaseAttachment.case_id == case_id))
     found = [Note("comment", c.id, c.at, c.author, c.text) for c in comments]
-    found += [Note("file", f.id, f.at, f.uploaded_by, f.filename, f.size) for f in files]
+    found += [Note("file", f.id, f.at, f.uploaded_by, f.filename, f.size, f.content_type) for f in files]
     return sorted(found, key=lambda note: (note.at, note.kind, note.id))

@@ -95,6 +95,18 @@ def decision_facts(record: CaseRecord, names: list[str]) -> list[RecordValue]:
     return [latest[name] for name in names if name in latest]
 
 
+@dataclass(frozen=True)
+class RecordGroup:
+    name: str  # customer, product, money, ratings (the page titles them)
+    values: list[RecordValue]
+
+
+def record_groups(record: CaseRecord, groups: tuple[tuple[str, tuple[str, ...]], ...]) -> list[RecordGroup]:
+    """The record's head: each group's fields as last recorded; an empty group is left out."""
+    found = [RecordGroup(name, decision_facts(record, list(fields))) for name, fields in groups]
+    return [group for group in found if group.values]
+
+
 def _shown(form_field: dict[str, Any], value: Any) -> Any:
     if form_field.get("choices") and isinstance(value, bool):
         return form_field["choices"]["true" if value else "false"]

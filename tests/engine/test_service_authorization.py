@@ -55,6 +55,7 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "case_notes.add_attachment": (P.ANNOTATE_CASES, (1, "a.pdf", b"%PDF-1.4 x")),
     "case_notes.add_comment": (P.ANNOTATE_CASES, (1, "a comment")),
     "case_notes.attachment": (P.READ_CASES, (1, 1)),
+    "case_notes.preview": (P.READ_CASES, (1, 1)),
     "case_views.case_detail": (P.READ_CASES, (1,)),
     "case_views.case_page": (P.READ_CASES, (1,)),
     "case_views.case_list": (P.READ_CASES, (CaseFilter(),)),

@@ -19,6 +19,7 @@ from engine.services import tasks
 from engine.services import users
 from tests import diagrams
 from tests.actors import SYSTEM
+from tests.webapp.test_case_notes import PNG
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 
@@ -50,6 +51,7 @@ WEB: list[Row] = [
     ("POST", "/cases/{case}/comments", STAFF, 302, 403),
     ("POST", "/cases/{case}/attachments", STAFF, 302, 403),
     ("GET", "/cases/{case}/attachments/{attachment}", STAFF, 200, 403),
+    ("GET", "/cases/{case}/attachments/{attachment}/preview", STAFF, 200, 403),
     ("GET", "/cases/{case}/audit.json", STAFF, 200, 403),
     ("GET", "/cases/new/{key}", STARTERS, 200, {"customer": 403, "*": 302}),  # staff: back to the list
     ("POST", "/cases/new/{key}", STARTERS, 422, {"customer": 403, "*": 302}),
@@ -175,7 +177,7 @@ def world(ctx, make_user, deploy):
     people = {role.id: make_user(f"u_{role.id}", role.id) for role in ROLES}
     case = cases.start_case(ctx, people["service_desk"], "two_steps", {})
     task = tasks.list_tasks(ctx, people["service_desk"])[0]
-    attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "note.txt", "记录".encode())
+    attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "photo.png", PNG)
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
     values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv", serial="SN-1", customer="东方机械")
     tokens = {role: users.create_token(ctx, SYSTEM, f"u_{role}", "matrix") for role in people}

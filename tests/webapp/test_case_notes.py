@@ -72,3 +72,31 @@ def test_only_staff_can_download(app, ctx, make_user, deploy) -> None:
     sign_in(outsider, "cust")
     assert outsider.get(f"/cases/{case.id}/attachments/1").status_code == 403
     assert client.get(f"/cases/{case.id + 1}/attachments/1").status_code == 404  # not this case's file
+
+
+def test_images_and_pdfs_are_previewed_in_the_page_and_other_files_only_downloaded(app, ctx, make_user, deploy) -> None:
+    case = setup_case(ctx, make_user, deploy)
+    client = app.test_client()
+    sign_in(client, "desk")
+    token = csrf(client, f"/cases/{case.id}")
+    for content, name in [(PNG, "photo.png"), (b"%PDF-1.4\n%%EOF\n", "report.pdf"), (b"plain words", "note.txt")]:
+        client.post(f"/cases/{case.id}/attachments", data={"csrf_token": token, "file": (io.BytesIO(content), name)})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    photo, report, note = (
+        page.split(f">{name}</a>")[0].rsplit(f"/cases/{case.id}/attachments/", 1)[1].split('"')[0]
+        for name in ("photo.png", "report.pdf", "note.txt")
+    )
+    assert f'<img src="/cases/{case.id}/attachments/{photo}/preview" alt="photo.png"' in page
+    assert f'<iframe src="/cases/{case.id}/attachments/{report}/preview" title="report.pdf"' in page
+    assert f"/attachments/{note}/preview" not in page
+    image = client.get(f"/cases/{case.id}/attachments/{photo}/preview")
+    assert image.data == PNG and image.mimetype == "image/png"
+    assert image.headers["Content-Disposition"].startswith("inline;")
+    assert image.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    pdf = client.get(f"/cases/{case.id}/attachments/{report}/preview")
+    assert pdf.mimetype == "application/pdf" and pdf.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in pdf.headers["Content-Security-Policy"]
+    assert client.get(f"/cases/{case.id}/attachments/{note}/preview").status_code == 404
+    assert client.get(f"/cases/{case.id + 1}/attachments/{photo}/preview").status_code == 404
+    sign_in(outsider := app.test_client(), "cust")
+    assert outsider.get(f"/cases/{case.id}/attachments/{photo}/preview").status_code == 403

@@ -104,6 +104,8 @@ def show(case_id: int) -> str:
         record=page.record,
         diagrams=page.diagrams,
         notes=page.notes,
+        groups=page.groups,
+        unit=page.unit,
         max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),
     )
 
@@ -142,6 +144,25 @@ def download(case_id: int, attachment_id: int) -> Response:
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/<int:case_id>/attachments/<int:attachment_id>/preview")
+@login_required
+def preview(case_id: int, attachment_id: int) -> Response:
+    """An image or a PDF shown in the case page itself; every other type is download only.
+
+    The type is the one checked against the file's signature at upload, never the upload's claim;
+    a PDF may be framed by our own pages only, and an image gets a sandbox like a download."""
+    name, content_type, content, kind = case_notes.preview(engine_context(), g.actor, case_id, attachment_id)
+    response = Response(content, content_type=content_type)
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if kind == "pdf":
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    else:
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
