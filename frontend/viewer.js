@@ -7,12 +7,13 @@ const MARKERS = { done: "ac-done", current: "ac-current" };
 /**
  * Show `xml` in `container`; `done` and `current` list element ids to mark, `marks` maps
  * element ids to a kind ("added", "changed", "wait-1"…) for the version comparison and the
- * waiting-time map, `notes` maps element ids to a short text shown under the element.
- * Resolves to the import warnings and the ids of every element drawn.
+ * waiting-time map, `notes` maps element ids to a short text shown under the element, `texts`
+ * maps names written in the diagram to what the reader sees instead (lanes by role, steps in the
+ * reader's language). Resolves to the import warnings and the ids of every element drawn.
  */
-async function render(container, xml, { done = [], current = [], marks = {}, notes = {} } = {}) {
+async function render(container, xml, { done = [], current = [], marks = {}, notes = {}, texts = {} } = {}) {
   const viewer = new NavigatedViewer({ container });
-  const { warnings } = await viewer.importXML(xml);
+  const { warnings } = await viewer.importXML(Object.keys(texts).length ? renamed(xml, texts) : xml);
   const canvas = viewer.get("canvas");
   const registry = viewer.get("elementRegistry");
   canvas.zoom("fit-viewport", "auto");
@@ -34,6 +35,17 @@ async function render(container, xml, { done = [], current = [], marks = {}, not
   }
   const drawn = registry.getAll().map((element) => element.businessObject && element.businessObject.id);
   return { viewer, warnings: warnings.map((w) => w.message), drawn: drawn.filter(Boolean) };
+}
+
+/** The diagram with each `name` attribute found in `texts` replaced; ids and layout untouched. */
+function renamed(xml, texts) {
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  if (doc.querySelector("parsererror")) return xml;
+  for (const element of doc.querySelectorAll("[name]")) {
+    const shown = texts[element.getAttribute("name")];
+    if (shown !== undefined) element.setAttribute("name", shown);
+  }
+  return new XMLSerializer().serializeToString(doc);
 }
 
 window.AftercareViewer = { render };

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from webapp.process_texts import process_text
 from webapp.redirects import local_path
 
 ROLE_INFO = {role.id: role for role in ROLES}
+ROLE_BY_CHINESE_NAME = {role.name_zh: role for role in ROLES}
 
 LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 DEFAULT = "zh_Hans_CN"
@@ -61,6 +63,18 @@ def role_name(role_id: str) -> str:
     if role is None:
         return role_id
     return role.name_zh if select_locale() == DEFAULT else role.name_en
+
+
+def diagram_texts(texts: Iterable[str]) -> dict[str, str]:
+    """What a drawn diagram shows instead of its own words, in the reader's language: lanes
+    named by a role (id or Chinese name) get the role's name, the rest their translation."""
+    shown: dict[str, str] = {}
+    for text in texts:
+        role = ROLE_INFO.get(text) or ROLE_BY_CHINESE_NAME.get(text)
+        reader = role_name(role.id) if role else str(pt(text))
+        if reader != text:
+            shown[text] = reader
+    return shown
 
 
 def translate(message: object) -> str:
@@ -101,6 +115,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["tr"] = translate
     app.jinja_env.filters["event_label"] = event_label
     app.jinja_env.filters["pt"] = pt
+    app.jinja_env.filters["diagram_texts"] = diagram_texts
     app.jinja_env.filters["category"] = lambda value: translate(CATEGORY_NAMES.get(value, value))
     app.jinja_env.filters["role_name"] = role_name
     app.jinja_env.filters["role_names"] = lambda roles: _shown_param(RoleList(roles))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
 from engine.bpmn.validation import safe_xml_parser
@@ -29,13 +31,29 @@ def files_by_process(sources: dict[str, str]) -> dict[str, str]:
     return owner
 
 
-def processes_in(sources: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """Every process of a version's files, by process id: (the file defining it, its name)."""
-    found: dict[str, tuple[str, str]] = {}
+@dataclass(frozen=True)
+class ProcessInFile:
+    file: str  # the source file defining the process
+    name: str
+    texts: tuple[str, ...]  # every name drawn in the file (pools, lanes, steps, flows), once each
+
+
+def processes_in(sources: dict[str, str]) -> dict[str, ProcessInFile]:
+    """Every process of a version's files, by process id, read in one parse per file."""
+    found: dict[str, ProcessInFile] = {}
     for name, text in sources.items():
         if name.endswith(".bpmn"):
             root = etree.fromstring(text.encode("utf-8"), safe_xml_parser())
+            texts = tuple(
+                sorted(
+                    {
+                        str(node.get("name"))
+                        for node in root.iter()
+                        if isinstance(node.tag, str) and node.get("name") and etree.QName(node).namespace == BPMN
+                    }
+                )
+            )
             for process in root.iter(f"{{{BPMN}}}process"):
                 key = str(process.get("id"))
-                found[key] = (name, process.get("name") or key)
+                found[key] = ProcessInFile(name, process.get("name") or key, texts)
     return found

@@ -320,6 +320,7 @@ class DiagramView:
     done: list[str]
     active: list[str]
     name: str = ""
+    texts: tuple[str, ...] = ()  # the names drawn, for the page to show in the reader's language
 
 
 def _diagrams(ctx: EngineContext, uow: UnitOfWork, case_id: int) -> list[DiagramView]:
@@ -334,6 +335,8 @@ def _diagrams(ctx: EngineContext, uow: UnitOfWork, case_id: int) -> list[Diagram
         if state.process_key in seen or state.process_key not in processes:
             continue
         seen.add(state.process_key)
-        file, name = processes[state.process_key]
-        views.append(DiagramView(state.process_key, sources[file], state.done, state.active, name))
+        found = processes[state.process_key]
+        views.append(
+            DiagramView(state.process_key, sources[found.file], state.done, state.active, found.name, found.texts)
+        )
     return views

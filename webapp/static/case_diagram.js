@@ -32,6 +32,7 @@ document.addEventListener("DOMContentLoaded", () => {
       current: JSON.parse(canvas.dataset.active || "[]"),
       marks: JSON.parse(canvas.dataset.marks || "{}"),
       notes: JSON.parse(canvas.dataset.notes || "{}"),
+      texts: JSON.parse(canvas.dataset.texts || "{}"),
     };
     window.AftercareViewer.render(canvas, xml, marks)
       .then(({ viewer }) => {
