@@ -37,6 +37,7 @@ from engine.store.db import utcnow
 from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import ProcessVersion
+from engine.store.models import User
 from engine.store.models import WorkItem
 
 POLICY = SHIPPED
@@ -111,6 +112,7 @@ class Dashboard:
     costs: list[MonthCost]
     option_names: dict[str, dict[str, str]] = field(default_factory=dict)  # Pareto → option id → name
     process_names: dict[str, str] = field(default_factory=dict)  # key → name of the newest version
+    people: dict[str, str] = field(default_factory=dict)  # user name → display name (the engineers)
 
     def met(self, name: str) -> bool | None:
         value = getattr(self, name).value
@@ -349,8 +351,11 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         names = _option_names(uow.session)
         named = uow.session.execute(select(ProcessVersion.key, ProcessVersion.name).order_by(ProcessVersion.id))
         process_names = dict(named.tuples().all())
+        satisfaction, engineers = _satisfaction(facts)
+        listed = [e.engineer for e in engineers]
+        shown = uow.session.execute(select(User.username, User.display_name).where(User.username.in_(listed)))
+        people = dict(shown.tuples().all())
     services = _services(facts)
-    satisfaction, engineers = _satisfaction(facts)
     complaint_rate, by = _complaints(facts, services)
     first_response, resolution = _durations(facts)
     return Dashboard(
@@ -366,6 +371,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         costs=_costs(facts),
         option_names=names,
         process_names=process_names,
+        people=people,
     )
 
 

@@ -190,6 +190,8 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(
     text = page.evaluate(TEXT_OF_PAGE)
     assert REGISTER["customer"] in text and REGISTER["product_model"] in text
     assert ("Inbox" if language == "en" else "待办") in text
+    main = page.locator("main").bounding_box()
+    assert main and main["width"] >= 0.9 * width  # full width on a desk, no empty third
     lanes = page.locator(".diagram-canvas").first.inner_text()  # the lane written "service_desk"
     assert ("Service desk" if language == "en" else "客服专员") in lanes and "service_desk" not in lanes
     assert seen.found == {}, "\n".join(f"{url}: {sorted(words)}" for url, words in seen.found.items())

@@ -112,3 +112,16 @@ def test_the_inbox_sorts_by_priority_and_exports_the_filtered_list(app, staff, s
     filtered = client.get("/tasks/export.xlsx?q=CP-0001").data
     rows = [[str(c.value or "") for c in r] for r in load_workbook(io.BytesIO(filtered)).worksheets[0].iter_rows()]
     assert [row[1] for row in rows[1:]] == [agent.info.number]
+
+
+def test_the_inbox_filters_and_sort_survive_a_language_switch(app, staff, start) -> None:  # noqa: F811
+    start("service_request")
+    client = app.test_client()
+    sign_in(client, "service_desk")
+    filtered = "/tasks/?scope=available&process=service_request&due=&q=&sort=priority"
+    page = client.get(filtered).get_data(as_text=True)
+    assert f'name="next" value="{filtered.replace("&", "&amp;")}"' in page
+    switched = client.post("/lang", data={"csrf_token": csrf(client, "/tasks/"), "lang": "en", "next": filtered})
+    assert switched.headers["Location"] == filtered
+    page = client.get(filtered).get_data(as_text=True)
+    assert 'value="priority" selected' in page and "Priority, most urgent first" in page

@@ -6,7 +6,9 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
+from engine.store.models import User
 from tests import quality_month
 from tests.actors import SYSTEM
 from tests.processes.conftest import staff  # noqa: F401 - fixture
@@ -18,6 +20,9 @@ PERIOD = f"from={quality_month.FROM}&to={quality_month.TO}"
 
 @pytest.fixture
 def month(ctx, staff, start):  # noqa: F811
+    with ctx.uow(write=True) as uow:  # people are shown by name, not by the name they sign in with
+        uow.connection.execute(update(User).where(User.username == "wang").values(display_name="王工"))
+        uow.commit()
     return quality_month.build(ctx, staff, start)
 
 
@@ -48,6 +53,7 @@ def check_the_dashboard_shows_the_figures_against_their_targets(manager, month, 
     assert "¥1,200.00" in page and 'data-bucket="after_sales"' in page
     department = page.split('data-bucket="after_sales">')[1].split("</text>")[0]
     assert department.endswith(">售后服务")  # the bar is named by the option's name, not its id
+    assert '<tr data-engineer="wang"><td>王工</td>' in page  # by the engineer's name
 
 
 def check_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:
@@ -72,7 +78,7 @@ def check_the_workbook_holds_the_dashboards_figures(manager, month, ctx) -> None
     assert summary[2][:6] == ["投诉率（服务责任）", "50.0%", "< 3%", "未达标", 1, 2]
     assert summary[3][1] == 0.94 and summary[3][4] == 0.75
     engineers = [[cell.value for cell in row] for row in book["工程师评价"].iter_rows(min_row=2)]
-    assert engineers == [["wang", 2, 2.5, 3, 3, 3]]
+    assert engineers == [["王工", 2, 2.5, 3, 3, 3]]
     costs = [[cell.value for cell in row] for row in book["外部损失"].iter_rows(min_row=2)]
     assert costs == [["2026-03", 1200]]
     assert book["审批"].max_row > 1

@@ -208,7 +208,8 @@ def summary_sheets(board: kpis.Dashboard, register: list[approvals.Approval]) ->
         (_("Open steps"), [_("Process"), _("Step"), _("Open"), _("Overdue")],
          [[s.process, s.step, s.open, s.overdue] for s in board.steps]),
         (_("Engineers"), [_("Engineer"), _("Surveys"), *items],
-         [[e.engineer, e.surveys, *[e.scores.get(item) for item in items]] for e in board.engineers]),
+         [[board.people.get(e.engineer, e.engineer), e.surveys, *[e.scores.get(item) for item in items]]
+          for e in board.engineers]),
         (_("Complaints"), [_("By"), _("Value"), _("Count"), _("Share"), _("Cumulative")], complaints),
         (_("External failure cost"), [_("Month"), _("Amount")], [[c.month, float(c.amount)] for c in board.costs]),
         (_("Approvals"), header, approval_rows),
