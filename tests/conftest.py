@@ -50,18 +50,89 @@ BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 PG_TEMPLATE = "aftercare_test_template"
 
 
+def _url_of(database: str) -> str:
+    return make_url(str(POSTGRES_URL)).set(database=database).render_as_string(hide_password=False)
+
+
+class PostgresDatabases:
+    """Test databases cloned from the migrated template, emptied and reused between tests.
+
+    Emptying one (TRUNCATE of every table, the template's reference rows written back) takes a
+    few milliseconds; cloning and dropping a database per test took half a second, a third of
+    the suite's time on PostgreSQL. A database whose reset fails is dropped, never reused.
+    """
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.admin = make_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+        self.free: list[str] = []
+        self.made: list[str] = []
+        engine = make_engine(_url_of(template))
+        with engine.connect() as connection:
+            tables = connection.scalars(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            ).all()
+            self.truncate = "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            self.rows: dict[str, list[dict[str, object]]] = {}
+            for table in tables:
+                found = [dict(row) for row in connection.execute(text(f'SELECT * FROM "{table}"')).mappings()]
+                if found:
+                    self.rows[table] = found
+        engine.dispose()
+
+    def take(self) -> str:
+        if self.free:
+            return self.free.pop()
+        name = f"aftercare_test_{uuid.uuid4().hex[:12]}"
+        with self.admin.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {self.template} STRATEGY FILE_COPY"))
+        self.made.append(name)
+        return name
+
+    def give_back(self, name: str) -> None:
+        try:
+            with self.admin.connect() as connection:  # a connection a test left open would hold locks
+                connection.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                    {"name": name},
+                )
+            engine = make_engine(_url_of(name))
+            with engine.begin() as connection:
+                connection.execute(text(self.truncate))
+                for table, rows in self.rows.items():
+                    columns = list(rows[0])
+                    names = ", ".join(f'"{c}"' for c in columns)
+                    values = ", ".join(f":{c}" for c in columns)
+                    connection.execute(text(f'INSERT INTO "{table}" ({names}) VALUES ({values})'), rows)
+            engine.dispose()
+        except Exception:  # noqa: BLE001 - a database in an unknown state is thrown away
+            self.drop(name)
+            return
+        self.free.append(name)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+    def close(self) -> None:
+        for name in self.made:
+            self.drop(name)
+        self.admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    """Migrate one template database per run; each test clones it (CREATE DATABASE … TEMPLATE)."""
+def postgres_databases() -> Iterator[PostgresDatabases]:
+    """Migrate one template database per run; tests take clones of it from a pool."""
     admin = make_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {PG_TEMPLATE}"))
-    url = make_url(str(POSTGRES_URL)).set(database=PG_TEMPLATE).render_as_string(hide_password=False)
-    ctx = EngineContext(EngineConfig(database_url=url))
+    ctx = EngineContext(EngineConfig(database_url=_url_of(PG_TEMPLATE)))
     installation.init_database(ctx, SYSTEM)
     ctx.dispose()
-    yield PG_TEMPLATE
+    pool = PostgresDatabases(PG_TEMPLATE)
+    yield pool
+    pool.close()
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
     admin.dispose()
@@ -75,15 +146,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Pa
         shutil.copy(migrated_template, path)
         yield f"sqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
-    name = f"aftercare_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
-    yield make_url(str(POSTGRES_URL)).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    pool: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    name = pool.take()
+    yield _url_of(name)
+    pool.give_back(name)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

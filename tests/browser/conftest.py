@@ -40,8 +40,15 @@ def live_server(app: Flask) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.close()
+        # Closed from its own loop: closing the sockets from here races with the loop's poll
+        # of them ("Bad file descriptor" in the server thread).
+        def stop() -> None:
+            for channel in list(server._map.values()):
+                channel.close()
+
+        server.trigger.pull_trigger(stop)
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
 
 
 @pytest.hookimpl(wrapper=True)
