@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint
 from flask import Flask
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import request
@@ -65,6 +66,27 @@ def role_name(role_id: str) -> str:
     return role.name_zh if select_locale() == DEFAULT else role.name_en
 
 
+def moment(value: object) -> str:
+    """A stored date-time (UTC ISO 8601) in the reader's local time; anything else as it is."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return str(format_datetime(parsed, "short")) if parsed.tzinfo else str(value)
+
+
+def local_input(value: object) -> str:
+    """A date-time for a ``datetime-local`` input: stored ones in local time, typed ones as typed."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value or "")
+    if parsed.tzinfo is None:
+        return str(value)
+    zone = ZoneInfo(current_app.config["ENGINE_CONFIG"].timezone)
+    return parsed.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+
+
 def diagram_texts(texts: Iterable[str]) -> dict[str, str]:
     """What a drawn diagram shows instead of its own words, in the reader's language: lanes
     named by a role (id or Chinese name) get the role's name, the rest their translation."""
@@ -116,6 +138,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["event_label"] = event_label
     app.jinja_env.filters["pt"] = pt
     app.jinja_env.filters["diagram_texts"] = diagram_texts
+    app.jinja_env.filters["moment"] = moment
+    app.jinja_env.filters["local_input"] = local_input
     app.jinja_env.filters["category"] = lambda value: translate(CATEGORY_NAMES.get(value, value))
     app.jinja_env.filters["role_name"] = role_name
     app.jinja_env.filters["role_names"] = lambda roles: _shown_param(RoleList(roles))

@@ -35,7 +35,7 @@ HUMAN_TASKS = ("userTask", "manualTask")
 UNSUPPORTED = {
     "complexGateway": "complex gateways are not supported; use exclusive or inclusive gateways",
 }
-FORM_TYPES = {"string", "long", "boolean", "date", "enum", "decimal", "double", "textarea"}
+FORM_TYPES = {"string", "long", "boolean", "date", "datetime", "enum", "decimal", "double", "textarea"}
 DMN_OPERATORS = ("<", ">", "=", "!", " in ", "not ")
 
 

@@ -7,6 +7,10 @@ A yes/no field with the property ``choices`` = ``"批准|驳回"`` is a *decisio
 two named choices, neither picked, and one must be picked (an unticked box would silently mean
 "no"). Without it a yes/no field is a checkbox; a required one must be ticked (a checklist item).
 
+A field of type ``datetime`` holds a moment (an arrival, a departure): people enter it in the
+company's local time (a ``datetime-local`` input, or ISO 8601 with an offset through the API) and
+it is stored in UTC as ISO 8601, so clocks and durations never depend on where it was typed.
+
 A text field with the property ``user_role`` = ``engineer`` holds a user name: it is shown as
 a list of the active people with that role and their open workload, and a name outside that
 list is refused (engine/services/tasks.py checks it against the accounts).
@@ -15,10 +19,13 @@ list is refused (engine/services/tasks.py checks it against the accounts).
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from decimal import InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
@@ -31,8 +38,10 @@ TYPE_NAMES = {
     "double": "decimal",
     "boolean": "boolean",
     "date": "date",
+    "datetime": "datetime",
     "enum": "enum",
 }
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 NUMERIC = {"integer", "decimal"}
 TRUE_WORDS = {"true", "on", "1", "yes"}
 FALSE_WORDS = {"false", "off", "0", "no", ""}
@@ -98,11 +107,12 @@ def _number(text: str, kind: str) -> int | float:
     return int(text) if kind == "integer" else float(text)
 
 
-def clean_form_data(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+def clean_form_data(form: dict[str, Any], data: dict[str, Any], zone: ZoneInfo = DEFAULT_ZONE) -> dict[str, Any]:
     """Validate ``data`` against ``form``; return typed values or raise InvalidData per field.
 
     Keys that are not fields of the form are refused, so a request cannot smuggle
-    variables into the process that no form asked for.
+    variables into the process that no form asked for. ``zone``: the company's local time, in
+    which a date-time without an offset was typed.
     """
     fields = {field["id"]: field for field in form.get("fields", [])}
     errors: dict[str, str] = {key: Message("not a field of this form") for key in data if key not in fields}
@@ -112,7 +122,7 @@ def clean_form_data(form: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
             continue
         raw = data.get(field_id)
         try:
-            value = _convert(field, raw)
+            value = _convert(field, raw, zone)
         except ValueError as err:
             errors[field_id] = err.args[0]
             continue
@@ -151,7 +161,15 @@ def _check_total(
         errors[field["id"]] = Message("must equal %(parts)s = %(total)s", parts=labels, total=total)
 
 
-def _convert(field: dict[str, Any], raw: Any) -> Any:
+def moment(text: str, zone: ZoneInfo) -> str:
+    """``text`` (local time, or ISO 8601 with an offset) as UTC ISO 8601; ValueError if it is none."""
+    value = datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _convert(field: dict[str, Any], raw: Any, zone: ZoneInfo = DEFAULT_ZONE) -> Any:
     kind = field["type"]
     if raw is None or (isinstance(raw, str) and raw.strip() == "" and kind != "boolean"):
         return None
@@ -183,6 +201,13 @@ def _convert(field: dict[str, Any], raw: Any) -> Any:
             return date.fromisoformat(str(raw).strip()).isoformat()
         except ValueError:
             raise ValueError(Message("must be a date (YYYY-MM-DD)")) from None
+    if kind == "datetime":
+        try:
+            if len(str(raw).strip()) < len("2026-01-01T00:00"):
+                raise ValueError
+            return moment(str(raw), zone)
+        except ValueError:
+            raise ValueError(Message("must be a date and time (YYYY-MM-DD HH:MM)")) from None
     if not isinstance(raw, (str, int, float)):
         raise ValueError(Message("must be text"))
     text = str(raw).strip()

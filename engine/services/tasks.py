@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy import select
@@ -197,7 +198,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             if not may_work_on(item, actor):
                 raise NotAllowed(_refusal(connection, item))
             _check_separation(connection, item, actor)
-            cleaned = forms.clean_form_data(item.form, data)
+            cleaned = forms.clean_form_data(item.form, data, ZoneInfo(ctx.config.timezone))
             _check_people(uow.session, item.form, cleaned)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)

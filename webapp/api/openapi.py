@@ -71,7 +71,10 @@ SCHEMAS: dict[str, Any] = {
         "required": ["id", "type", "label", "required"],
         "properties": {
             "id": {"type": "string"},
-            "type": {"type": "string", "enum": ["text", "longtext", "integer", "decimal", "boolean", "date", "enum"]},
+            "type": {
+                "type": "string",
+                "enum": ["text", "longtext", "integer", "decimal", "boolean", "date", "datetime", "enum"],
+            },
             "label": {"type": "string"},
             "required": {"type": "boolean"},
             "readonly": {"type": "boolean"},
