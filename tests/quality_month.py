@@ -64,7 +64,7 @@ def _repair(start, opened: tuple[int, int, int], triage_minutes: int, late_repor
         case.do("engineer_wang", "prepare", {"plan_confirmed": True})
     with at(month, day + 1, 10):
         service = {
-            "arrived_at": "2026-03-03",
+            "arrived_at": "2026-03-03T10:00",
             "diagnosis": "密封圈老化",
             "tampered": False,
             "repaired": True,

@@ -162,7 +162,7 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(
     work(page, DISPATCHER, "dispatch", {"engineer": "wang", "distance_km": 120, "visit_plan": "明日上午"}, seen)
     work(page, "wang", "prepare", {"plan_confirmed": True, "parts_slip": "ERP-7"}, seen)
     work(page, "wang", "service", {
-        "arrived_at": "2026-03-03", "diagnosis": "密封圈老化", "tampered": False, "repaired": True,
+        "arrived_at": "2026-03-03T10:00", "diagnosis": "密封圈老化", "tampered": False, "repaired": True,
         "whole_unit_checked": True,
     }, seen)  # fmt: skip
     work(page, DESK, "feedback", {"feedback_signed_by": "李经理"}, seen)  # for the customer, by phone

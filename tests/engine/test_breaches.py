@@ -45,7 +45,7 @@ def test_late_forwarding_and_a_late_audit_counted_per_working_day(ctx, staff, st
         case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
         case.do("engineer_wang", "prepare", {"plan_confirmed": True})
         service = {
-            "arrived_at": "2026-03-02",
+            "arrived_at": "2026-03-02T10:00",
             "diagnosis": "更换",
             "tampered": False,
             "repaired": True,

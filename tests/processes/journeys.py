@@ -52,7 +52,7 @@ def dispatch_and_repair(case: Scenario, repaired: bool = True, distance: int = 1
     case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": distance})
     case.do("engineer_wang", "prepare", {"plan_confirmed": True})
     service = {
-        "arrived_at": "2026-03-03",
+        "arrived_at": "2026-03-03T10:00",
         "diagnosis": "密封圈老化",
         "tampered": False,
         "repaired": repaired,

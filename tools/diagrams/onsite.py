@@ -134,7 +134,7 @@ def onsite_repair() -> Diagram:
         due="add_hours(now(), arrival_hours)",
         doc=INSTRUCTIONS["service"],
         form=[
-            Field("arrived_at", "到达时间", "date", required=True),
+            Field("arrived_at", "到达时间", "datetime", required=True),
             Field("diagnosis", "诊断结果", required=True, multiline=True, maxlength=2000),
             decision("tampered", "有拆改痕迹"),
             decision("repaired", "现场已修复"),
