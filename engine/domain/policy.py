@@ -86,6 +86,21 @@ class Policy:
     comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
     targets: Targets = Targets()
 
+    def figure_references(self) -> list[tuple[str, FieldAt]]:
+        """Every step and form field a figure of the dashboard reads, with the figure's name;
+        a deployment that removes one is refused (engine/bpmn/figure_references.py)."""
+        analysis = self.complaint_analysis_step
+        return [
+            ("service cases (the kind of request)", self.request_kind),
+            *[("satisfaction and engineers' ratings", FieldAt(self.survey_step, item)) for item in self.survey_items],
+            ("engineers' ratings (who was dispatched)", self.engineer),
+            ("complaints by class", self.complaint_class),
+            ("complaint rate (company fault)", FieldAt(analysis, self.company_fault_field)),
+            ("complaints by department", FieldAt(analysis, self.department_field)),
+            ("complaints by cause", FieldAt(analysis, self.cause_field)),
+            *[("external failure cost", cost) for cost in self.costs],
+        ]
+
     def outcome(self, data: dict[str, object]) -> str:
         """What a case came to: its solution, solved by phone, or the kind of a non-fault request."""
         if data.get(self.solution_field):

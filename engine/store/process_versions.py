@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from engine.bpmn.building import BuiltProcess
 from engine.bpmn.building import check_files
 from engine.bpmn.diagram_files import diagram_flows
+from engine.bpmn.figure_references import lost_references
+from engine.bpmn.figure_references import task_fields
 from engine.bpmn.serializer import SERIALIZER_VERSION
 from engine.bpmn.serializer import SPEC_CACHE
 from engine.bpmn.serializer import SpecBundle
@@ -28,6 +30,7 @@ from engine.domain.errors import InvalidProcess
 from engine.domain.errors import NotFound
 from engine.domain.errors import Problem
 from engine.domain.messages import Message
+from engine.domain.policy import SHIPPED
 from engine.domain.roles import RoleInfo
 from engine.domain.roles import role_aliases
 from engine.store.case_writer import load_spec_json
@@ -67,9 +70,12 @@ def approved_scripts(connection: Connection | Session) -> frozenset[str]:
     return frozenset(hashes)
 
 
-def with_callers(connection: Connection | Session, files: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, int]]:
-    """``files`` plus the other files of every live version built from one of them, and the
-    newest version number of every process key at the time of reading.
+def with_callers(
+    connection: Connection | Session, files: dict[str, bytes]
+) -> tuple[dict[str, bytes], dict[str, int], dict[str, dict[str, str]]]:
+    """``files`` plus the other files of every live version built from one of them, the
+    newest version number of every process key at the time of reading, and the sources of
+    those newest versions by key.
 
     A version embeds the processes it calls and the decision tables, so a change to a called
     process or a table reaches new cases only through new versions of the processes using it
@@ -94,7 +100,7 @@ def with_callers(connection: Connection | Session, files: dict[str, bytes]) -> t
         ):
             for name, text in sources.items():
                 merged.setdefault(name, text.encode("utf-8"))
-    return merged, {key: version for key, version, _sources in rows}
+    return merged, {key: version for key, version, _sources in rows}, {key: dict(src) for key, _v, src in rows}
 
 
 @dataclass(frozen=True)
@@ -137,10 +143,14 @@ def check_set(
     with ctx.uow() as uow:
         aliases = known_role_aliases(ctx, uow.connection)
         approved = frozenset() if allow_scripts else approved_scripts(uow.connection)
-        merged, newest = with_callers(uow.connection, files)
+        merged, newest, live = with_callers(uow.connection, files)
     problems, built = check_files(
         merged, aliases, allow_scripts=allow_scripts, max_bytes=ctx.config.max_upload_bytes, approved_scripts=approved
     )
+    if built:
+        lost = _lost_figures(live, built)
+        if lost:
+            problems, built = [*problems, *lost], []
     if not built:
         return CheckedSet(problems, built, newest, [])
     if requested is None:
@@ -148,6 +158,16 @@ def check_set(
             key for name, data in files.items() if name.endswith(".bpmn") for key in diagram_flows(data)
         )
     return CheckedSet(problems, built, newest, _plan(ctx, built, newest, requested))
+
+
+def _lost_figures(live: dict[str, dict[str, str]], built: list[BuiltProcess]) -> list[Problem]:
+    """The dashboard's references the deployment would remove from every live process."""
+    after = dict(live) | {process.key: process.sources for process in built}
+
+    def pairs(by_key: dict[str, dict[str, str]]) -> set[tuple[str, str]]:
+        return {(name, text) for sources in by_key.values() for name, text in sources.items()}
+
+    return lost_references(task_fields(pairs(live)), task_fields(pairs(after)), SHIPPED.figure_references())
 
 
 def _plan(
