@@ -55,6 +55,24 @@ class AftercareParser(CamundaParser):  # type: ignore[misc]  # SpiffWorkflow has
     }
 
 
+TASK_DUE = "task_due"  # a boundary timer written so fires when the task it sits on falls due
+
+
+def timers_at_task_due(root: etree._Element) -> None:
+    """Give a boundary timer written ``task_due`` the ``camunda:dueDate`` of its task.
+
+    A task's deadline and its escalation are one declaration: both are evaluated when the task
+    is reached, so they cannot drift apart as two copies of an expression would.
+    """
+    tasks = {node.get("id"): node for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+    for event in root.iter(f"{{{BPMN_NS}}}boundaryEvent"):
+        task = tasks.get(event.get("attachedToRef"))
+        due = task.get(f"{{{CAMUNDA_MODEL_NS}}}dueDate") if task is not None else None
+        for node in event.iter(f"{{{BPMN_NS}}}timeDate"):
+            if due and (node.text or "").strip() == TASK_DUE:
+                node.text = due
+
+
 def quote_iso_timers(root: etree._Element) -> None:
     """Let owners write ``P3D`` where SpiffWorkflow wants the Python string ``"P3D"``."""
     for tag in ("timeDuration", "timeDate", "timeCycle"):

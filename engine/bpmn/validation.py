@@ -25,7 +25,9 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 
 from engine.bpmn.parser import BPMN_NS
 from engine.bpmn.parser import CAMUNDA
+from engine.bpmn.parser import TASK_DUE
 from engine.bpmn.parser import quote_iso_timers
+from engine.bpmn.parser import timers_at_task_due
 from engine.bpmn.sandbox import check_source
 from engine.domain import forms
 from engine.domain import task_rules
@@ -235,6 +237,14 @@ def _structure_problems(process: etree._Element, problem: Any) -> Iterator[Probl
     for timer in process.iter(b("timerEventDefinition")):
         if not any(timer.find(b(tag)) is not None for tag in ("timeDate", "timeDuration", "timeCycle")):
             yield problem("the timer has no date, duration or cycle", timer)
+        date = timer.find(b("timeDate"))
+        if date is not None and (date.text or "").strip() == TASK_DUE:
+            event = timer.getparent()
+            host = process.find(f".//*[@id='{event.get('attachedToRef')}']") if event is not None else None
+            if etree.QName(event).localname != "boundaryEvent" or host is None:
+                yield problem(f"'{TASK_DUE}' is the due date of the task a boundary timer sits on", timer)
+            elif not host.get(f"{CAMUNDA}dueDate"):
+                yield problem(f"the timer waits for the due date of '{_label(host)}', which has none", timer)
     for node in process.iter():
         if not isinstance(node.tag, str) or node.tag in GATEWAYS or etree.QName(node).namespace != BPMN_NS:
             continue
@@ -483,4 +493,5 @@ def dmn_problems(source: SourceFile) -> Iterator[Problem]:
 
 def prepare_for_parser(source: SourceFile) -> None:
     if source.kind == "bpmn":
+        timers_at_task_due(source.root)
         quote_iso_timers(source.root)

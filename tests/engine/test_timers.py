@@ -72,3 +72,25 @@ def test_a_bare_iso_duration_in_the_diagram_runs_as_a_timer(ctx, deploy, make_us
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case = cases.start_case(ctx, office, "escalating", {})
     assert case.next_timer_at == datetime(2026, 3, 5, 9, 0, tzinfo=SHANGHAI)
+
+
+def test_a_timer_written_task_due_fires_when_its_task_falls_due(ctx, deploy, make_user) -> None:
+    """One declaration: the task's due date is also its escalation (docs/engine.md)."""
+    office, manager = make_user("qo", "quality_office"), make_user("qm", "quality_manager")
+    task = b'<bpmn:userTask id="answer" name="Answer consultation" '
+    one = (
+        diagrams.timer_escalation()
+        .replace(task + b">", task + b'camunda:dueDate="add_working_hours(now(), 8)">')
+        .replace(b"timeDate>add_working_hours(now(), 8)</bpmn:timeDate", b"timeDate>task_due</bpmn:timeDate")
+    )
+    assert b"task_due" in one and b'camunda:dueDate="add_working_hours(now(), 8)"' in one
+    deploy({"esc.bpmn": one})
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case = cases.start_case(ctx, office, "escalating", {})
+    # Monday 09:00 + 8 working hours → Tuesday 09:30, for the task and its timer alike.
+    assert case.next_timer_at == datetime(2026, 3, 3, 9, 30, tzinfo=SHANGHAI)
+    [answer] = tasks.list_tasks(ctx, office)
+    assert answer.due_at == datetime(2026, 3, 3, 9, 30, tzinfo=SHANGHAI)
+    with time_machine.travel(datetime(2026, 3, 3, 9, 31, tzinfo=SHANGHAI), tick=False):
+        assert timers.fire_due_timers(ctx) == 1
+    assert [t.bpmn_id for t in tasks.list_tasks(ctx, manager)] == ["escalate"]

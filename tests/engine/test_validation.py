@@ -146,6 +146,15 @@ def test_iso_timer_literals_need_no_quotes() -> None:
     assert problems_of({"t.bpmn": doc}) == []
 
 
+def test_a_timer_waiting_for_the_due_date_of_a_task_without_one_is_refused() -> None:
+    doc = diagrams.timer_escalation().replace(b"add_working_hours(now(), 8)", b"task_due")
+    problems = problems_of({"t.bpmn": doc})
+    assert [p.message for p in problems] == [
+        "the timer waits for the due date of 'Answer consultation', which has none"
+    ]
+    assert problems[0].line == line_of(doc, "task_due")
+
+
 def test_a_dmn_output_named_like_a_sandbox_hook_is_refused() -> None:
     table = diagrams.arrival_deadline_dmn().replace(b'name="arrival_hours"', b'name="_getattr_"')
     problems = problems_of({"arrival.dmn": table, "a.bpmn": diagrams.linear()})

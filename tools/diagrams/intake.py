@@ -59,7 +59,7 @@ def service_request() -> Diagram:
             ),
         ],
     )
-    d.boundary_timer("late_forward", "4 工作小时", "register", "add_working_hours(now(), 4)")
+    d.boundary_timer("late_forward", "4 工作小时", "register", "task_due")
     d.user(
         "record_late_forward",
         "记录信息传递超时 Record late forwarding",
@@ -157,7 +157,7 @@ def service_request() -> Diagram:
             Field("solution_note", "方案说明", multiline=True, maxlength=2000),
         ],
     )
-    d.boundary_timer("late_solution", "8 工作小时", "choose_way", "add_working_hours(now(), 8)")
+    d.boundary_timer("late_solution", "8 工作小时", "choose_way", "task_due")
     d.user(
         "urge_solution",
         "督办解决方案 Chase the solution",

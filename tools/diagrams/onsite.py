@@ -203,7 +203,7 @@ def onsite_repair() -> Diagram:
         ],
     )
     d.nodes["trip_report"].attrs["camunda:assignee"] = "engineer"
-    d.boundary_timer("late_report", "3 工作日", "trip_report", "add_working_days(now(), 3)")
+    d.boundary_timer("late_report", "3 工作日", "trip_report", "task_due")
     d.user(
         "record_late_report",
         "记录报告超时 Record late report",
@@ -232,7 +232,7 @@ def onsite_repair() -> Diagram:
         ],
         approval=True,
     )
-    d.boundary_timer("late_audit", "5 工作日", "verify", "add_working_days(now(), 5)")
+    d.boundary_timer("late_audit", "5 工作日", "verify", "task_due")
     d.user(
         "record_late_audit",
         "记录审核超时 Record late audit",
