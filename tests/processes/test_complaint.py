@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 import time_machine
 
 from tests.processes.conftest import SHANGHAI
@@ -52,11 +53,21 @@ def test_general_complaints_are_due_within_15_working_days(start) -> None:
     assert case.task("quality_office", "carry_out").due_at == datetime(2026, 3, 23, 9, 0, tzinfo=SHANGHAI)
 
 
-def test_complex_complaints_are_due_within_a_month(start) -> None:
-    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+@pytest.mark.parametrize(
+    ("registered", "due"),
+    [
+        (datetime(2026, 3, 2, 9, 0), datetime(2026, 4, 2, 9, 0)),
+        # Across National Day (1–7 October off): still the same day of the next month, not
+        # 22 working days (which, with Mid-Autumn and National Day off, ended on 21 October).
+        (datetime(2026, 9, 15, 9, 0), datetime(2026, 10, 15, 9, 0)),
+        (datetime(2026, 1, 31, 10, 0), datetime(2026, 2, 28, 10, 0)),  # February is shorter
+    ],
+)
+def test_complex_complaints_are_due_within_a_calendar_month(start, registered, due) -> None:
+    with time_machine.travel(registered.replace(tzinfo=SHANGHAI), tick=False):
         case = analysed(start, complexity="complex")
     case.do("quality_office", "record_minor", {"feedback_to": "生产部"})
-    assert case.task("quality_office", "carry_out").due_at == datetime(2026, 4, 1, 9, 0, tzinfo=SHANGHAI)
+    assert case.task("quality_office", "carry_out").due_at == due.replace(tzinfo=SHANGHAI)
 
 
 def test_not_the_companys_fault_is_explained_with_evidence(start) -> None:

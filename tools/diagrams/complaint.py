@@ -90,7 +90,8 @@ def complaint() -> Diagram:
         "计算期限",
         "service_desk",
         3,
-        "complaint_due = add_working_days(now(), deadline_working_days)",
+        "complaint_due = add_months(now(), deadline_months) if deadline_months else "
+        "add_working_days(now(), deadline_working_days)",
     )
     d.user(
         "first_contact",

@@ -141,14 +141,17 @@ def complaint_deadline() -> Table:
     return Table(
         "complaint_deadline",
         "投诉处理时限 Complaint deadline",
-        "Simple complaints at once, general within 15 working days, complex within one month "
-        "(S2 '11产品售后服务' 3.12; one month taken as 22 working days).",
+        "Simple complaints at once, general within 15 working days, complex within one calendar "
+        "month (S2 '11产品售后服务' 3.12: 一般问题不超过15个工作日，复杂特殊问题不超过1个月).",
         inputs=[("complexity", "复杂程度", "string")],
-        outputs=[("deadline_working_days", "处理时限（工作日）", "number")],
+        outputs=[
+            ("deadline_working_days", "处理时限（工作日）", "number"),
+            ("deadline_months", "处理时限（月）", "number"),
+        ],
         rules=[
-            (["'simple'"], ["1"], "at once"),
-            (["'general'"], ["15"], "general"),
-            (["-"], ["22"], "complex: one month"),
+            (["'simple'"], ["1", "0"], "at once"),
+            (["'general'"], ["15", "0"], "general"),
+            (["-"], ["0", "1"], "complex: one calendar month"),
         ],
     )
 

@@ -241,6 +241,7 @@ LABELS: dict[str, str] = {
     "处理决定": "Decision",
     "处理方式": "Handling",
     "处理时限（工作日）": "Deadline (working days)",
+    "处理时限（月）": "Deadline (months)",
     "处理期限": "Handling deadline",
     "处理结果": "Result",
     "处置": "Disposition",
