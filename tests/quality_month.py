@@ -49,7 +49,11 @@ class Month:
     closed: dict[str, datetime]
 
 
-def _repair(start, opened: tuple[int, int, int], triage_minutes: int, late_report: bool, ratings):
+def _repair(
+    start, opened: tuple[int, int, int], triage_minutes: int, late_report: bool, ratings, rated: tuple[int, ...] = ()
+):
+    """An on-site repair opened at ``opened`` (month, day, hour); rated with the verification,
+    or at ``rated`` (month, day, hour) when given."""
     month, day, hour = opened
     with at(month, day, hour):
         case = start("service_request")
@@ -78,7 +82,11 @@ def _repair(start, opened: tuple[int, int, int], triage_minutes: int, late_repor
         case.do("engineer_wang", "trip_report", {"trip_report_text": "更换密封圈", "expenses": "860.00"})
     with at(month, 11 if late_report else day + 3, 10):
         case.do("quality_office", "verify", {"satisfaction_verified": True, "expenses_approved": True})
-        case.do("service_desk", "rate", ratings)
+        if not rated:
+            case.do("service_desk", "rate", ratings)
+    if rated:
+        with at(*rated):
+            case.do("service_desk", "rate", ratings)
     return case
 
 

@@ -85,6 +85,15 @@ class Policy:
     # Decision points: a string field whose id holds one of these words is the decision's comment.
     comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
     targets: Targets = Targets()
+    # "Service on time" is the company's promise: steps of these roles, and these steps (the
+    # follow-up call a month after the service), being late do not make a service late.
+    on_time_ignores_roles: tuple[str, ...] = ("customer",)
+    on_time_ignores_steps: tuple[str, ...] = ("call",)
+
+    def counts_for_on_time(self, bpmn_id: str, roles: list[str]) -> bool:
+        """Whether a late step makes its service late: the company's own steps do; the
+        customer's (confirming a quote, signing) and the follow-up call after the service do not."""
+        return bpmn_id not in self.on_time_ignores_steps and not set(roles) & set(self.on_time_ignores_roles)
 
     def figure_references(self) -> list[tuple[str, FieldAt]]:
         """Every step and form field a figure of the dashboard reads, with the figure's name;

@@ -204,6 +204,8 @@ class _Facts:
                 WorkItem.due_at,
                 WorkItem.closed_at,
                 WorkItem.created_at,
+                WorkItem.bpmn_id,
+                WorkItem.roles,
             ).where(or_(WorkItem.closed_at.is_(None), WorkItem.case_id.in_(relevant)))
         ).all()
         self.period = period
@@ -231,8 +233,11 @@ def _services(facts: _Facts) -> list[int]:
 
 
 def _on_time(facts: _Facts, services: list[int]) -> Ratio:
+    now = utcnow()
     late = {
-        case_id for case_id, _p, _n, due, closed, _c in facts.items if due is not None and (closed or utcnow()) > due
+        case_id
+        for case_id, _p, _n, due, closed, _c, bpmn_id, roles in facts.items
+        if due is not None and (closed or now) > due and POLICY.counts_for_on_time(bpmn_id, roles or [])
     }
     ratio = Ratio()
     for case_id in services:
@@ -318,7 +323,7 @@ def _durations(facts: _Facts) -> tuple[Duration, Duration]:
 def _steps(facts: _Facts) -> list[StepLoad]:
     now = utcnow()
     groups: dict[tuple[str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for case_id, process, name, due, closed, _created in facts.items:
+    for case_id, process, name, due, closed, _created, _bpmn_id, _roles in facts.items:
         if closed is not None:
             continue
         open_cases, late_cases = groups[(process, name)]

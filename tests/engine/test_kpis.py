@@ -11,9 +11,11 @@ import pytest
 from engine.domain.errors import NotAllowed
 from engine.domain.periods import reporting_period
 from engine.services import kpis
+from engine.services import timers
 from tests import quality_month
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
+from tests.processes.journeys import SATISFIED
 
 
 @pytest.fixture
@@ -94,3 +96,18 @@ def test_only_quality_readers(ctx, staff) -> None:  # noqa: F811
     period = reporting_period(ctx.config.timezone, quality_month.FROM, quality_month.TO)
     with pytest.raises(NotAllowed):
         kpis.dashboard(ctx, staff["engineer"], period)
+
+
+def test_a_late_customer_step_or_follow_up_call_does_not_make_the_service_late(ctx, staff, start) -> None:  # noqa: F811
+    # The repair itself keeps every deadline (as case A of the month); the customer rates on
+    # 20 March although the survey was due 12 March (5 working days after 5 March 10:00), and
+    # the follow-up call opened on 20 April 11:00 is made on 29 April, 5 working days late.
+    case = quality_month._repair(start, (3, 2, 9), 30, False, SATISFIED, rated=(3, 20, 10))
+    with quality_month.at(4, 20, 11):
+        assert timers.fire_due_timers(ctx) == 1
+    with quality_month.at(4, 29, 10):
+        case.do("service_desk", "call", {"reached": True, "follow_up_note": "运行正常"})
+    assert case.status == "completed"
+    period = reporting_period(ctx.config.timezone, quality_month.FROM, quality_month.TO)
+    board = kpis.dashboard(ctx, staff["quality_manager"], period)
+    assert (board.on_time.hits, board.on_time.misses) == ([case.id], [])  # the company kept its promise
