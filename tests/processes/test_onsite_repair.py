@@ -73,7 +73,9 @@ def test_out_of_warranty_fee_refused_and_not_approved_ends_without_service(start
     case.do("service_desk", "confirm_quote", {"quote_accepted": False})
     case.do("general_manager", "approve_unpaid", {"unpaid_approved": False})
     case.do("service_desk", "tell_no_service", {"refusal_note": "未同意付费，不安排服务"})
-    assert case.open() == ["rate"]
+    # No service happened: no satisfaction survey and no follow-up call.
+    assert case.open() == [] and case.status == "completed"
+    assert case.info.next_timer_at is None
 
 
 def test_partner_product_is_notified_before_service(start) -> None:

@@ -12,6 +12,12 @@ from tools.diagrams.forms import PHONE_PATTERN
 from tools.diagrams.forms import approval
 from tools.diagrams.forms import decision
 
+# Short-circuit order matters: each name is set on the path the previous test selects.
+NOT_SERVED = (
+    "resolved == False and solution == 'onsite' and service_type == 'A' "
+    "and quote_accepted == False and unpaid_approved == False"
+)
+
 
 def service_request() -> Diagram:
     d = Diagram(
@@ -171,7 +177,8 @@ def service_request() -> Diagram:
     d.call("onsite", "现场维修 On-site repair", "quality_office", 11, "onsite_repair", row=0)
     d.call("factory", "返厂维修 Return to factory", "quality_office", 11, "factory_repair", row=1)
     d.call("exchange", "退换货 Exchange/refund", "service_desk", 11, "exchange_refund", row=1)
-    d.xor("gw_served", "", "service_desk", 12)
+    d.xor("gw_served", "已服务？", "service_desk", 12)
+    d.end("end_not_served", "未提供服务", "service_desk", 12, row=1)
     d.call("survey", "满意度调查 Satisfaction survey", "service_desk", 13, "satisfaction_survey")
     d.call("follow_up", "一个月回访 Follow-up call", "service_desk", 14, "follow_up")
     d.end("end_served", "服务完成", "service_desk", 15)
@@ -206,7 +213,10 @@ def service_request() -> Diagram:
     d.flow("onsite", "gw_served")
     d.flow("factory", "gw_served")
     d.flow("exchange", "gw_served")
-    d.flow("gw_served", "survey")
+    # No survey for a service that did not happen: the customer refused the fee and the general
+    # manager did not approve serving without it (onsite_repair ends with "不提供服务").
+    d.flow("gw_served", "end_not_served", NOT_SERVED, "未服务")
+    d.default("gw_served", d.flow("gw_served", "survey", name="已服务"))
     d.flow("survey", "follow_up")
     d.flow("follow_up", "end_served")
     return d
