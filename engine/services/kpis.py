@@ -219,14 +219,24 @@ class _Facts:
     def first(self, case_id: int, bpmn_id: str) -> dict[str, Any] | None:
         return next((data for step, data, _at in self.completed_steps.get(case_id, []) if step == bpmn_id), None)
 
+    def first_at(self, case_id: int, bpmn_id: str) -> datetime | None:
+        return next((at for step, _data, at in self.completed_steps.get(case_id, []) if step == bpmn_id), None)
+
 
 def _services(facts: _Facts) -> list[int]:
-    """Service requests about a fault that were finished in the period."""
+    """Service requests about a fault whose service ended in the period: when the customer was
+    surveyed, or, without a survey, when the case closed; the follow-up call a month later
+    belongs to the service's month, so a month's figure does not wait for the next month."""
     kind = POLICY.request_kind
+    ended = {case_id: facts.first_at(case_id, POLICY.survey_step) for case_id in facts.completed_steps}
+    ended = {case_id: at for case_id, at in ended.items() if at is not None}
+    for case_id, closed in facts.closed_at.items():
+        ended.setdefault(case_id, closed)
     return sorted(
         case_id
-        for case_id, closed in facts.closed_at.items()
-        if facts.period.holds(closed)
+        for case_id, at in ended.items()
+        if facts.period.holds(at)
+        and facts.cases.get(case_id) is not None
         and facts.cases[case_id].key == POLICY.service_process
         and (facts.first(case_id, kind.step) or {}).get(kind.field) == POLICY.fault_kind
     )

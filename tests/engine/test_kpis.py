@@ -111,3 +111,12 @@ def test_a_late_customer_step_or_follow_up_call_does_not_make_the_service_late(c
     period = reporting_period(ctx.config.timezone, quality_month.FROM, quality_month.TO)
     board = kpis.dashboard(ctx, staff["quality_manager"], period)
     assert (board.on_time.hits, board.on_time.misses) == ([case.id], [])  # the company kept its promise
+
+
+def test_a_service_counts_in_the_month_it_ended_not_the_month_of_its_follow_up_call(ctx, staff, month) -> None:  # noqa: F811
+    # A and B were surveyed on 5 and 11 March; their follow-up calls closed the cases on 13 April.
+    march = reporting_period(ctx.config.timezone, "2026-03-01", "2026-03-31")
+    board = kpis.dashboard(ctx, staff["quality_manager"], march)
+    assert (board.on_time.hits, board.on_time.misses) == ([month.a], [month.b])  # B's trip report was late
+    april = reporting_period(ctx.config.timezone, "2026-04-01", "2026-04-30")
+    assert kpis.dashboard(ctx, staff["quality_manager"], april).on_time.count_all == 0
