@@ -147,4 +147,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["current_language"] = select_locale
     app.jinja_env.globals["now_local_date"] = lambda: datetime.now(ZoneInfo(timezone)).date()
+    app.jinja_env.globals["now_local_input"] = lambda: datetime.now(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M")
     app.register_blueprint(bp)

@@ -10,6 +10,8 @@ two named choices, neither picked, and one must be picked (an unticked box would
 A field of type ``datetime`` holds a moment (an arrival, a departure): people enter it in the
 company's local time (a ``datetime-local`` input, or ISO 8601 with an offset through the API) and
 it is stored in UTC as ISO 8601, so clocks and durations never depend on where it was typed.
+With the default ``now`` it is filled in with the moment of submission when left blank (the
+time a call came in, which the desk corrects when someone else took the call earlier).
 
 A text field with the property ``user_role`` = ``engineer`` holds a user name: it is shown as
 a list of the active people with that role and their open workload, and a name outside that
@@ -107,12 +109,17 @@ def _number(text: str, kind: str) -> int | float:
     return int(text) if kind == "integer" else float(text)
 
 
-def clean_form_data(form: dict[str, Any], data: dict[str, Any], zone: ZoneInfo = DEFAULT_ZONE) -> dict[str, Any]:
+NOW = "now"  # the default of a date-time filled in with the moment of submission
+
+
+def clean_form_data(
+    form: dict[str, Any], data: dict[str, Any], zone: ZoneInfo = DEFAULT_ZONE, now: datetime | None = None
+) -> dict[str, Any]:
     """Validate ``data`` against ``form``; return typed values or raise InvalidData per field.
 
     Keys that are not fields of the form are refused, so a request cannot smuggle
     variables into the process that no form asked for. ``zone``: the company's local time, in
-    which a date-time without an offset was typed.
+    which a date-time without an offset was typed; ``now``: the moment of submission.
     """
     fields = {field["id"]: field for field in form.get("fields", [])}
     errors: dict[str, str] = {key: Message("not a field of this form") for key in data if key not in fields}
@@ -126,6 +133,8 @@ def clean_form_data(form: dict[str, Any], data: dict[str, Any], zone: ZoneInfo =
         except ValueError as err:
             errors[field_id] = err.args[0]
             continue
+        if value is None and field["type"] == "datetime" and field.get("default") == NOW:
+            value = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         if value is None:
             if field.get("required"):
                 errors[field_id] = Message("this field is required")

@@ -87,7 +87,7 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
                     roles=RoleList(version.starter_roles),
                 )
             )
-        data = forms.clean_form_data(version.start_form, data, ZoneInfo(ctx.config.timezone))
+        data = forms.clean_form_data(version.start_form, data, ZoneInfo(ctx.config.timezone), utcnow())
         bundle, engine = bundle_of(connection, version), script_engine_for(ctx, connection)
         runtime = CaseRuntime.start(bundle, engine, ctx.config.max_tasks_per_case, data)
         now = utcnow()

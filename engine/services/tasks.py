@@ -40,6 +40,7 @@ from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItem
 from engine.store.context import EngineContext
+from engine.store.db import utcnow
 from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import User
@@ -198,7 +199,7 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             if not may_work_on(item, actor):
                 raise NotAllowed(_refusal(connection, item))
             _check_separation(connection, item, actor)
-            cleaned = forms.clean_form_data(item.form, data, ZoneInfo(ctx.config.timezone))
+            cleaned = forms.clean_form_data(item.form, data, ZoneInfo(ctx.config.timezone), utcnow())
             _check_people(uow.session, item.form, cleaned)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)

@@ -21,6 +21,16 @@ def test_information_reaches_the_quality_office_within_4_working_hours(start) ->
     assert case.info.number.startswith("SR-2026-")
 
 
+def test_the_4_working_hours_run_from_when_the_call_came_in_not_from_opening_the_case(start) -> None:
+    # The workshop took the call at 09:00 Monday; the desk opens the case at 11:00.
+    with time_machine.travel(datetime(2026, 3, 2, 11, 0, tzinfo=SHANGHAI), tick=False):
+        case = start("service_request", {"received_at": "2026-03-02T09:00"})
+    assert case.data["received_at"] == "2026-03-02T01:00:00+00:00"
+    # 09:00-12:00 and 13:30-14:30 are the 4 working hours from 09:00, not 11:00-16:30.
+    assert case.task("service_desk", "register").due_at == datetime(2026, 3, 2, 14, 30, tzinfo=SHANGHAI)
+    assert case.fire_timers_at(datetime(2026, 3, 2, 14, 31, tzinfo=SHANGHAI)) == 1  # the escalation too
+
+
 def test_late_forwarding_is_recorded_against_the_desk(start) -> None:
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
         case = start("service_request")

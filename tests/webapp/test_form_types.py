@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import time_machine
+
 from engine.services import cases
 from engine.services import tasks
 from tests import diagrams
+from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 
@@ -51,3 +57,12 @@ def test_an_arrival_time_is_typed_in_local_time_stored_in_utc_and_shown_in_local
     assert cases.get_case(ctx, engineer, case.id).data["arrived_at"] == "2026-03-03T06:30:00+00:00"  # 14:30 − 8 h
     record = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert 'data-field="arrived_at">2026/3/3 14:30</dd>' in record
+
+
+def test_the_call_time_is_proposed_as_now_in_local_time_and_may_be_corrected(app, staff) -> None:  # noqa: F811
+    client = app.test_client()
+    with time_machine.travel(datetime(2026, 3, 2, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        sign_in(client, "service_desk")
+        page = client.get("/cases/new/service_request").get_data(as_text=True)
+    tag = page.split('name="received_at"')[0].rsplit("<input", 1)[1] + page.split('name="received_at"')[1].split(">")[0]
+    assert 'value="2026-03-02T11:00"' in tag and 'type="datetime-local"' in tag

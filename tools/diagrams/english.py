@@ -341,6 +341,7 @@ LABELS: dict[str, str] = {
     "服务地点距离（公里）": "Distance to the site (km)",
     "服务完成": "Service done",
     "已服务？": "Served?",
+    "来电时间": "Call received at",
     "未提供服务": "Not served",
     "未服务": "not served",
     "已服务": "served",
