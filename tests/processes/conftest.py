@@ -21,13 +21,16 @@ from sqlalchemy import select
 from engine.bpmn.flow_coverage import taken_steps
 from engine.domain.actors import Actor
 from engine.services import cases
-from engine.services import processes
 from engine.services import tasks
 from engine.services import timers
 from engine.store.case_progress import load_runtime
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.models import Case
+from engine.store.process_versions import CheckedSet
+from engine.store.process_versions import check_set
+from engine.store.process_versions import read_directory
+from engine.store.process_versions import store_set
 from tests.actors import SYSTEM
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,9 +102,23 @@ class Scenario:
             return timers.fire_due_timers(self.ctx)
 
 
+_SHIPPED: list[CheckedSet] = []  # the shipped set, checked and built once per run
+
+
+def deploy_shipped(ctx: EngineContext) -> None:
+    """The shipped processes deployed into a fresh database, as ``load-processes`` does.
+
+    Checking and building the set is the same for every fresh database, so it is done once;
+    each test still stores it in its own database (store_set refuses if that one is not fresh).
+    """
+    if not _SHIPPED:
+        _SHIPPED.append(check_set(ctx, read_directory(PROCESSES), allow_scripts=True))
+    store_set(ctx, _SHIPPED[0], SYSTEM)
+
+
 @pytest.fixture
 def staff(ctx: EngineContext, make_user: Any) -> dict[str, Actor]:
-    processes.load_directory(ctx, SYSTEM, PROCESSES)
+    deploy_shipped(ctx)
     people = {role: make_user(role, role) for role in ROLES}
     people["engineer_wang"] = make_user("wang", "engineer")
     return people

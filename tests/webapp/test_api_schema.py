@@ -13,6 +13,10 @@ from engine.services import users
 from tests import diagrams
 from tests.actors import SYSTEM
 
+# The HTTP layer, the same on every database: run once (the services behind it run on PostgreSQL
+# too, in their own tests).
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
 
 @pytest.fixture
 def api_schema(app, ctx, make_user, deploy):
@@ -36,6 +40,7 @@ FORM_CHECKED = {("POST", "/api/v1/cases"), ("POST", "/api/v1/tasks/{task_id}/com
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@SQLITE_ONLY
 def test_every_operation_keeps_to_the_document(case) -> None:
     excluded = [positive_data_acceptance] if (case.method, case.path) in FORM_CHECKED else []
     case.call_and_validate(headers=case.operation.schema.config.headers, excluded_checks=excluded)

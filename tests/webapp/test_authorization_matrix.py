@@ -23,6 +23,10 @@ from tests.webapp.test_case_notes import PNG
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 
+# The HTTP layer, the same on every database: run once (the services behind it run on PostgreSQL
+# too, in their own tests).
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
 EVERYONE = {role.id for role in ROLES}
 STAFF = EVERYONE - {"customer"}
 SUPERVISORS = {"dispatcher", "quality_office", "quality_manager", "general_manager", "admin"}
@@ -196,6 +200,7 @@ def walk(rows: list[Row], send: Callable[[str, str, str], int]) -> dict[tuple[st
     return wrong
 
 
+@SQLITE_ONLY
 def test_every_page_as_every_role(app, world) -> None:
     values, _tokens = world
     sessions: dict[str, tuple[Any, str]] = {}
@@ -214,6 +219,7 @@ def test_every_page_as_every_role(app, world) -> None:
     assert walk(WEB, send) == {}
 
 
+@SQLITE_ONLY
 def test_every_api_route_as_every_role(app, world) -> None:
     values, tokens = world
     client = app.test_client()
