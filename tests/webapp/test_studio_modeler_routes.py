@@ -167,3 +167,28 @@ def test_owners_redeploy_scripts_an_administrator_wrote_but_cannot_change_them(a
     changed = renamed.replace('closed_note = "ok"', 'closed_note = "changed"')
     again = client.post("/studio/two_steps/check", json={"files": {"linear.bpmn": changed}}, headers=headers)
     assert any("administrator" in p["message"] for p in again.get_json()["problems"])
+
+
+def test_a_deploy_that_would_make_an_unconfirmed_callers_version_is_refused_by_the_route(
+    app, ctx, make_user, deploy
+) -> None:
+    from tests.processes.conftest import PROCESSES
+
+    deploy({p.name: p.read_bytes() for p in PROCESSES.iterdir() if p.is_file()}, allow_scripts=True)
+    client, headers = owner_client(app, make_user)
+    edited = (PROCESSES / "follow_up.bpmn").read_text(encoding="utf-8").replace("now(), 2)", "now(), 1)")
+    files = {"follow_up.bpmn": edited}
+    plan = client.post("/studio/follow_up/check", json={"files": files}, headers=headers).get_json()["plan"]
+    assert [(p["key"], p["version"], p["requested"]) for p in plan] == [
+        ("follow_up", 2, True),
+        ("service_request", 2, False),  # it calls follow_up
+    ]
+    refused = client.post("/studio/follow_up/deploy", json={"files": files}, headers=headers)
+    assert refused.status_code == 409 and "service_request v2" in refused.get_json()["error"]
+    confirmed = {"files": files, "confirm": ["service_request"]}
+    deployed = client.post("/studio/follow_up/deploy", json=confirmed, headers=headers)
+    assert deployed.status_code == 201
+    assert {(d["key"], d["version"]) for d in deployed.get_json()["deployed"] if d["created"]} == {
+        ("follow_up", 2),
+        ("service_request", 2),
+    }

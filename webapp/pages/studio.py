@@ -49,26 +49,27 @@ def upload() -> tuple[str, int] | Response:
     action = request.form.get("action")
     confirmed = request.form.getlist("confirm")
     checked = processes.validate_upload(ctx, g.actor, files)
+    deploying = action in ("deploy", "confirm")
+    unconfirmed = [p for p in checked.plan if not p.requested and p.key not in confirmed]
 
     def again(problems: list[Problem], status: int) -> tuple[str, int]:
-        found = processes.overview(ctx, g.actor)
-        unconfirmed = [p for p in checked.plan if not p.requested and p.key not in confirmed]
+        asking = deploying and bool(unconfirmed)
         page = render_template(
             "studio/index.html",
-            found=found,
+            found=processes.overview(ctx, g.actor),
             problems=problems,
             checked=sorted(files),
             plan=checked.plan,
-            unconfirmed=unconfirmed if action in ("deploy", "confirm") else [],
-            kept=encode_kept(files),
+            unconfirmed=unconfirmed if asking else [],
+            kept=encode_kept(files) if asking else [],  # only the confirmation form carries the files
         )
         return page, status
 
-    if not checked.executable or action not in ("deploy", "confirm"):
+    if not checked.executable or not deploying:
         if checked.executable:
             flash(_("No problems found: the files can be deployed."), "success")
         return again(checked.problems, 200 if checked.executable else 422)
-    if any(not p.requested and p.key not in confirmed for p in checked.plan):
+    if unconfirmed:
         return again(checked.problems, 200)  # the page asks to confirm them
     try:
         deployed = processes.deploy_files(ctx, g.actor, files, confirmed)
