@@ -24,6 +24,7 @@ from engine.bpmn.date_helpers import calendar_helpers  # noqa: E402
 from engine.bpmn.sandbox_process import Job  # noqa: E402
 from engine.bpmn.sandbox_process import Limits  # noqa: E402
 from engine.bpmn.sandbox_process import SandboxPool  # noqa: E402
+from engine.domain.service_settings import SHIPPED_SETTINGS  # noqa: E402
 from engine.domain.working_calendar import WorkingCalendar  # noqa: E402
 
 SOURCE = "amount > 5000 and kind in ('refund', 'exchange')"
@@ -37,14 +38,14 @@ def main() -> None:
     calendar = WorkingCalendar()
     helpers, limit = calendar_helpers(calendar), sandbox.CpuLimit(2.0)
     pool = SandboxPool(Limits(2.0, 3.0, 512 * 1024 * 1024))
-    pool.run(Job("eval", SOURCE, DATA, {}, calendar, datetime.now(UTC)))  # start the worker
+    pool.run(Job("eval", SOURCE, DATA, {}, calendar, SHIPPED_SETTINGS, datetime.now(UTC)))  # start the worker
     inside, worker = [], []
     for _ in range(args.calls):
         started = time.perf_counter()
         sandbox.evaluate(SOURCE, DATA, helpers, limit)
         inside.append(time.perf_counter() - started)
         started = time.perf_counter()
-        pool.run(Job("eval", SOURCE, DATA, {}, calendar, datetime.now(UTC)))
+        pool.run(Job("eval", SOURCE, DATA, {}, calendar, SHIPPED_SETTINGS, datetime.now(UTC)))
         worker.append(time.perf_counter() - started)
     pool.close()
     a, b = statistics.median(inside) * 1e6, statistics.median(worker) * 1e6

@@ -1,7 +1,10 @@
 """A known month of cases for the quality views (March 2026, every step at a fixed time).
 
-- A: a fault repaired on site by wang, every step on time, rated satisfied on all four items;
-- B: the same, but the trip report is four working days late and the attitude is rated fair;
+- A: a fault repaired on site by wang, every step on time, rated satisfied on all four items
+  (called in Monday 09:00 at 120 km: on site by Tuesday 09:00, S2 5.1.1.3 — wang arrives at
+  08:30 and finishes the repair at 10:00, after the deadline, which is no lateness);
+- B: the same (called in at 13:00, arrived 10:00 the next day), but the trip report is four
+  working days late and the attitude is rated fair;
 - C: a consultation answered in an hour (not a service);
 - D: a quality complaint the analysis puts on the after-sales department (cause: service),
   external cost 1 200.00, closed with CAPA.
@@ -50,7 +53,13 @@ class Month:
 
 
 def _repair(
-    start, opened: tuple[int, int, int], triage_minutes: int, late_report: bool, ratings, rated: tuple[int, ...] = ()
+    start,
+    opened: tuple[int, int, int],
+    triage_minutes: int,
+    late_report: bool,
+    ratings,
+    rated: tuple[int, ...] = (),
+    arrived: str = "2026-03-03T10:00",
 ):
     """An on-site repair opened at ``opened`` (month, day, hour); rated with the verification,
     or at ``rated`` (month, day, hour) when given."""
@@ -68,7 +77,7 @@ def _repair(
         case.do("engineer_wang", "prepare", {"plan_confirmed": True})
     with at(month, day + 1, 10):
         service = {
-            "arrived_at": "2026-03-03T10:00",
+            "arrived_at": arrived,
             "diagnosis": "密封圈老化",
             "tampered": False,
             "repaired": True,
@@ -92,7 +101,7 @@ def _repair(
 
 def build(ctx, staff, start) -> Month:
     """The four cases; needs the shipped processes and one user per role (the staff fixture)."""
-    a = _repair(start, (3, 2, 9), 30, False, SATISFIED)
+    a = _repair(start, (3, 2, 9), 30, False, SATISFIED, arrived="2026-03-03T08:30")
     b = _repair(start, (3, 2, 13), 120, True, {**SATISFIED, "rating_attitude": "fair"})
     with at(3, 4, 9):
         c = start("service_request")

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from engine.domain.service_settings import SHIPPED_SETTINGS
+from engine.domain.service_settings import ServiceSettings
 from engine.domain.working_calendar import WorkingCalendar
+from engine.domain.working_calendar import add_months as add_calendar_months
 
 
-def calendar_helpers(calendar: WorkingCalendar, at: datetime | None = None) -> dict[str, Any]:
+def calendar_helpers(
+    calendar: WorkingCalendar, at: datetime | None = None, settings: ServiceSettings = SHIPPED_SETTINGS
+) -> dict[str, Any]:
     """The functions process expressions may call (see docs/engine.md).
 
     ``at``: the moment ``now()`` answers — a worker process is given the server's clock, so a
-    step reads one time wherever its code runs.
+    step reads one time wherever its code runs. ``settings``: the company's promises, which
+    ``due`` and ``arrival_due`` read, so no diagram holds a company's number.
     """
 
     def now() -> datetime:
@@ -37,10 +42,27 @@ def calendar_helpers(calendar: WorkingCalendar, at: datetime | None = None) -> d
 
     def add_months(start: datetime, months: int) -> datetime:
         """Same day of a later month, or its last day when shorter (31 Jan + 1 month = 28 Feb)."""
-        moment = _as_datetime(start)
-        index = moment.month - 1 + int(months)
-        year, month = moment.year + index // 12, index % 12 + 1
-        return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
+        return add_calendar_months(_as_datetime(start), months)
+
+    def due(name: str, start: datetime) -> datetime | None:
+        """When promise ``name`` of the company's settings, started at ``start``, runs out; None
+        (no due time) when the company makes no such promise."""
+        term = settings.term(str(name))
+        return term.due(_as_datetime(start), calendar) if term else None
+
+    def before(name: str, end: datetime) -> datetime:
+        """``end`` less the term ``name`` in calendar time (a notice a month before a contract ends)."""
+        term = settings.term(str(name))
+        if term is None:
+            return _as_datetime(end)
+        if term.unit == "months":
+            return add_calendar_months(_as_datetime(end), -int(term.amount))
+        days = term.amount if term.unit in ("days", "working_days") else term.amount / 24
+        return _as_datetime(end) - timedelta(days=float(days))
+
+    def arrival_due(start: datetime, distance_km: float | None = None, zone: str | None = None) -> datetime:
+        """The on-site arrival deadline: by the zone the dispatcher named, else by distance."""
+        return settings.arrival.term(distance_km, zone).due(_as_datetime(start), calendar)
 
     return {
         "now": now,
@@ -49,6 +71,9 @@ def calendar_helpers(calendar: WorkingCalendar, at: datetime | None = None) -> d
         "add_hours": add_hours,
         "add_days": add_days,
         "add_months": add_months,
+        "due": due,
+        "before": before,
+        "arrival_due": arrival_due,
     }
 
 

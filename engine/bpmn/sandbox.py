@@ -327,7 +327,8 @@ def execute(source: str, data: dict[str, Any], helpers: Mapping[str, Any], limit
 # else — scripts, comprehensions, other calls — runs in a bounded worker process.
 
 BOUNDED_CALLS = frozenset(
-    {"now", "add_working_hours", "add_working_days", "add_hours", "add_days", "add_months", "len", "abs", "bool"}
+    {"now", "add_working_hours", "add_working_days", "add_hours", "add_days", "add_months"}
+    | {"due", "before", "arrival_due", "len", "abs", "bool"}
 )
 _BOUNDED_NODES = (
     ast.Expression,

@@ -81,6 +81,7 @@ class Job:
     data: dict[str, Any]
     extra: dict[str, Any]  # names SpiffWorkflow adds (data objects, the DMN input)
     calendar: Any  # the WorkingCalendar the date helpers count with
+    settings: Any  # the ServiceSettings whose terms due() reads
     now: datetime  # what now() answers: the server's clock when the job was sent
 
 
@@ -106,7 +107,7 @@ def _serve(requests: BinaryIO, answers: BinaryIO, limits: Limits) -> None:
         spent = used.ru_utime + used.ru_stime
         resource.setrlimit(resource.RLIMIT_CPU, (int(spent + limits.cpu_seconds) + 2, resource.RLIM_INFINITY))
         try:
-            helpers = {**calendar_helpers(job.calendar, job.now), **job.extra}
+            helpers = {**calendar_helpers(job.calendar, job.now, job.settings), **job.extra}
             limit = sandbox.CpuLimit(limits.cpu_seconds)
             if job.mode == "eval":
                 value: Any = sandbox.evaluate(job.source, job.data, helpers, limit)

@@ -15,6 +15,8 @@ from engine.bpmn.date_helpers import calendar_helpers
 from engine.bpmn.sandbox_process import Job
 from engine.bpmn.sandbox_process import Limits
 from engine.bpmn.sandbox_process import pool_for
+from engine.domain.service_settings import SHIPPED_SETTINGS
+from engine.domain.service_settings import ServiceSettings
 from engine.domain.working_calendar import WorkingCalendar
 
 
@@ -25,10 +27,11 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
     in this process; scripts and every other expression run in a bounded worker process.
     """
 
-    def __init__(self, calendar: WorkingCalendar, limits: Limits) -> None:
+    def __init__(self, calendar: WorkingCalendar, limits: Limits, settings: ServiceSettings) -> None:
         super().__init__({})
         self.calendar = calendar
-        self.helpers = calendar_helpers(calendar)
+        self.settings = settings
+        self.helpers = calendar_helpers(calendar, settings=settings)
         self.limits = limits
         self.limit = sandbox.CpuLimit(limits.cpu_seconds)
 
@@ -37,16 +40,17 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
             helpers = {**self.helpers, **(external_context or {})}
             result = sandbox.evaluate(expression, context, helpers, self.limit)
         else:
-            job = Job("eval", expression, dict(context), dict(external_context or {}), self.calendar, _now())
-            result = pool_for(self.limits).run(job)
+            result = pool_for(self.limits).run(self._job("eval", expression, context, external_context))
         return result.isoformat() if isinstance(result, datetime) else result
 
     def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
-        job = Job("exec", script, dict(context), dict(external_context or {}), self.calendar, _now())
-        data = pool_for(self.limits).run(job)
+        data = pool_for(self.limits).run(self._job("exec", script, context, external_context))
         context.clear()
         context.update(data)
         return True
+
+    def _job(self, mode: str, source: str, context: dict[str, Any], external_context: Any) -> Job:
+        return Job(mode, source, dict(context), dict(external_context or {}), self.calendar, self.settings, _now())
 
 
 def _now() -> datetime:
@@ -60,5 +64,7 @@ class SandboxScriptEngine(PythonScriptEngine):  # type: ignore[misc]  # SpiffWor
         sandbox.compile_expression(expression)
 
 
-def make_script_engine(calendar: WorkingCalendar, limits: Limits) -> SandboxScriptEngine:
-    return SandboxScriptEngine(SandboxEnvironment(calendar, limits))
+def make_script_engine(
+    calendar: WorkingCalendar, limits: Limits, settings: ServiceSettings = SHIPPED_SETTINGS
+) -> SandboxScriptEngine:
+    return SandboxScriptEngine(SandboxEnvironment(calendar, limits, settings))

@@ -8,6 +8,7 @@ SpiffWorkflow parser add whatever it still finds.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import hashlib
 import re
@@ -32,6 +33,7 @@ from engine.bpmn.sandbox import check_source
 from engine.domain import forms
 from engine.domain import task_rules
 from engine.domain.errors import Problem
+from engine.domain.service_settings import TERMS
 
 HUMAN_TASKS = ("userTask", "manualTask")
 UNSUPPORTED = {
@@ -150,7 +152,31 @@ def _expression_problem(text: str | None, mode: str, what: str) -> str | None:
     if "${" in text or "#{" in text:
         return f"{what} uses a JUEL expression ({text.strip()}); write a Python expression"
     complaint = check_source(text, mode)
-    return f"{what} is not a valid expression: {complaint}" if complaint else None
+    if complaint:
+        return f"{what} is not a valid expression: {complaint}"
+    return _term_problem(text, mode, what)
+
+
+TERM_CALLS = ("due", "before")
+
+
+def _term_problem(text: str, mode: str, what: str) -> str | None:
+    """A promise named in ``due('…', start)`` must be one of the service settings (a typo would
+    otherwise stop the case when the step opens). A name built as ``'complaint_' + complexity``
+    must start like at least one of them."""
+    for node in ast.walk(ast.parse(text.strip(), mode=mode)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in TERM_CALLS):
+            continue
+        if not node.args:
+            return f"{what}: {node.func.id}() needs the name of a promise of the service settings"
+        name = node.args[0]
+        if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value not in TERMS:
+            return f"{what}: no promise is named '{name.value}' in the service settings (known: {', '.join(TERMS)})"
+        prefix = name.left if isinstance(name, ast.BinOp) else None
+        start = prefix.value if isinstance(prefix, ast.Constant) and isinstance(prefix.value, str) else None
+        if start is not None and not any(term.startswith(start) for term in TERMS):
+            return f"{what}: no promise of the service settings starts with '{start}'"
+    return None
 
 
 def _owner_of(node: etree._Element) -> etree._Element:

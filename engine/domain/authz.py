@@ -31,6 +31,7 @@ class Permission(StrEnum):
     IMPORT_PRODUCTS = "import_products"
     MANAGE_USERS = "manage_users"  # accounts, roles, other people's tokens
     MANAGE_CALENDAR = "manage_calendar"  # working-day overrides
+    MANAGE_SETTINGS = "manage_settings"  # the service settings: promises, targets, penalties
     VERIFY_AUDIT = "verify_audit"  # check every case's chain (the command line, admins)
     RUN_TIMERS = "run_timers"  # the timer worker
     OWN_PROFILE = "own_profile"  # one's own profile and API tokens
@@ -74,6 +75,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.IMPORT_PRODUCTS: frozenset({"quality_manager", "admin", SYSTEM}),
     Permission.MANAGE_USERS: ADMINS | {SYSTEM},
     Permission.MANAGE_CALENDAR: ADMINS | {SYSTEM},
+    Permission.MANAGE_SETTINGS: PROCESS_OWNERS | {SYSTEM},
     Permission.VERIFY_AUDIT: ADMINS | {SYSTEM},
     Permission.RUN_TIMERS: frozenset({SYSTEM}),
     Permission.OWN_PROFILE: frozenset(role.id for role in ROLES),
@@ -96,6 +98,7 @@ REFUSALS: dict[Permission, Message] = {
     Permission.IMPORT_PRODUCTS: Message("importing products needs the quality_manager or admin role"),
     Permission.MANAGE_USERS: Message("user administration needs the admin role"),
     Permission.MANAGE_CALENDAR: Message("the working calendar is kept by administrators"),
+    Permission.MANAGE_SETTINGS: Message("the service settings are kept by process owners and administrators"),
     Permission.VERIFY_AUDIT: Message("checking every audit chain needs the admin role"),
     Permission.RUN_TIMERS: Message("only the timer worker fires timers"),
     Permission.OWN_PROFILE: Message("sign in first"),

@@ -7,12 +7,16 @@ work item: separation of duties (engine/domain/separation.py) and the deadline b
 - ``breach.count`` = ``working_hours`` (default) or ``working_days``: how lateness is counted
   (expense audits: each late working day counts, S2 7.2.7);
 - ``facts`` = ``field[,field…]``: the earlier fields the task's decision rests on, shown above
-  its form (without it the page shows every step that led to the task).
+  its form (without it the page shows every step that led to the task);
+- ``done_at`` = ``field``: the moment the task is completed is written into the case data under
+  that name, so a later promise can count from it (the solution is decided within 8 working
+  hours of *forwarding*, S2 7.2.2, however long phone guidance took in between).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from engine.domain import separation
@@ -28,6 +32,7 @@ KIND_LABELS = {
 BREACH_COUNT = "breach.count"
 COUNTS = ("working_hours", "working_days")
 FACTS = "facts"
+DONE_AT = "done_at"
 
 
 def facts_of(properties: Mapping[str, Any]) -> list[str]:
@@ -43,7 +48,16 @@ def rules_of(properties: Mapping[str, Any]) -> dict[str, Any]:
     facts = facts_of(properties)
     if facts:
         rules["facts"] = facts
+    done_at = str(properties.get(DONE_AT) or "").strip()
+    if done_at:
+        rules["done_at"] = done_at
     return rules
+
+
+def stamped(rules: Mapping[str, Any] | None, data: dict[str, Any], moment: datetime) -> dict[str, Any]:
+    """``data`` with the completion moment under the name the task's ``done_at`` gives."""
+    name = (rules or {}).get("done_at")
+    return {**data, name: moment.isoformat()} if name else data
 
 
 def problems(properties: Mapping[str, str], task_ids: set[str], has_due_date: bool) -> list[str]:
@@ -58,4 +72,6 @@ def problems(properties: Mapping[str, str], task_ids: set[str], has_due_date: bo
     for name in facts_of(properties):
         if not name.isidentifier():
             found.append(f"facts must name form fields (letters, digits, _), not '{name}'")
+    if DONE_AT in properties and not properties[DONE_AT].strip().isidentifier():
+        found.append(f"done_at must name a case-data field (letters, digits, _), not '{properties[DONE_AT]}'")
     return found

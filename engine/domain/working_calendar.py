@@ -6,6 +6,7 @@ all due dates go through this one calendar.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Mapping
 from datetime import UTC
 from datetime import date
@@ -29,18 +30,22 @@ class WorkingCalendar:
         timezone: str = "Asia/Shanghai",
         periods: tuple[tuple[time, time], ...] = DEFAULT_WORKING_PERIODS,
         overrides: Mapping[date, bool] | None = None,
+        six_day_week: bool = False,
     ) -> None:
         self.zone = ZoneInfo(timezone)
         self.periods = periods
         self.overrides = dict(overrides or {})
+        self.six_day_week = six_day_week
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         try:
-            return bool(chinese_calendar.is_workday(day))
+            holiday, name = chinese_calendar.get_holiday_detail(day)
         except NotImplementedError:
-            return day.weekday() < 5
+            return day.weekday() < (6 if self.six_day_week else 5)
+        # A six-day week works Saturdays, except those inside a public holiday (which have a name).
+        return not holiday or (self.six_day_week and day.weekday() == 5 and name is None)
 
     def knows_year(self, year: int) -> bool:
         """True when the holiday package or an override covers ``year``."""
@@ -122,3 +127,11 @@ class WorkingCalendar:
         if moment.tzinfo is None:
             raise ValueError("working-time arithmetic needs an aware datetime")
         return moment.astimezone(self.zone)
+
+
+def add_months(start: datetime, months: int) -> datetime:
+    """Same day of a later month, or its last day when shorter (31 Jan + 1 month = 28 Feb); the
+    policy's "one month" is a calendar month, not a count of working days (S2/11 3.12)."""
+    index = start.month - 1 + int(months)
+    year, month = start.year + index // 12, index % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, monthrange(year, month)[1]))

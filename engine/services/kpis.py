@@ -30,6 +30,7 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.periods import Period
 from engine.domain.policy import SHIPPED
+from engine.domain.service_settings import Targets
 from engine.store.case_reads import CaseInfo
 from engine.store.case_reads import case_summary
 from engine.store.context import EngineContext
@@ -113,12 +114,18 @@ class Dashboard:
     option_names: dict[str, dict[str, str]] = field(default_factory=dict)  # Pareto → option id → name
     process_names: dict[str, str] = field(default_factory=dict)  # key → name of the newest version
     people: dict[str, str] = field(default_factory=dict)  # user name → display name (the engineers)
+    targets: Targets = field(default_factory=Targets)  # the company's, from its service settings
 
     def met(self, name: str) -> bool | None:
         value = getattr(self, name).value
         if value is None:
             return None
-        return POLICY.targets.met(name, value)
+        return self.targets.met(name, value)
+
+    def target_text(self, name: str) -> str:
+        """The target as the policy writes it: "≥ 90%", "< 3%"."""
+        share = round(getattr(self.targets, name) * 100, 1)
+        return f"{'<' if name == 'complaint_rate' else '≥'} {share:g}%"
 
     def cases_behind(self, metric: str, bucket: str = "") -> list[int]:
         """The ids of the cases behind one number of the dashboard."""
@@ -247,13 +254,25 @@ def _on_time(facts: _Facts, services: list[int]) -> Ratio:
     late = {
         case_id
         for case_id, _p, _n, due, closed, _c, bpmn_id, roles in facts.items
-        if due is not None and (closed or now) > due and POLICY.counts_for_on_time(bpmn_id, roles or [])
+        if due is not None
+        and (_kept_at(facts, case_id, bpmn_id) or closed or now) > due
+        and POLICY.counts_for_on_time(bpmn_id, roles or [])
     }
     ratio = Ratio()
     for case_id in services:
         (ratio.misses if case_id in late else ratio.hits).append(case_id)
     ratio.count_hits, ratio.count_all = len(ratio.hits), len(services)
     return ratio
+
+
+def _kept_at(facts: _Facts, case_id: int, bpmn_id: str) -> datetime | None:
+    """When a step's promise was kept, as recorded on its form (the engineer's arrival)."""
+    name = POLICY.promise_kept_at.get(bpmn_id)
+    value = (facts.first(case_id, bpmn_id) or {}).get(name) if name else None
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
@@ -370,6 +389,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         listed = [e.engineer for e in engineers]
         shown = uow.session.execute(select(User.username, User.display_name).where(User.username.in_(listed)))
         people = dict(shown.tuples().all())
+        targets = ctx.settings(uow.session).targets
     services = _services(facts)
     complaint_rate, by = _complaints(facts, services)
     first_response, resolution = _durations(facts)
@@ -387,6 +407,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         option_names=names,
         process_names=process_names,
         people=people,
+        targets=targets,
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.domain import forms
+from engine.domain import task_rules
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import acting_for
@@ -199,8 +200,10 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             if not may_work_on(item, actor):
                 raise NotAllowed(_refusal(connection, item))
             _check_separation(connection, item, actor)
-            cleaned = forms.clean_form_data(item.form, data, ZoneInfo(ctx.config.timezone), utcnow())
+            moment = utcnow()
+            cleaned = forms.clean_form_data(item.form, data, ZoneInfo(ctx.config.timezone), moment)
             _check_people(uow.session, item.form, cleaned)
+            cleaned = task_rules.stamped(item.rules, cleaned, moment)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
             writer = CaseWriter(connection, item.case, open_items, keys=ctx.audit_keys)

@@ -39,7 +39,7 @@ T = TypeVar("T")
 def script_engine_for(ctx: EngineContext, connection: Connection) -> SandboxScriptEngine:
     config = ctx.config
     limits = Limits(config.script_cpu_seconds, config.script_wall_seconds, config.script_memory_bytes)
-    return make_script_engine(ctx.calendar(connection), limits)
+    return make_script_engine(ctx.calendar(connection), limits, ctx.settings(connection))
 
 
 def load_runtime(ctx: EngineContext, connection: Connection, case: CaseRef) -> CaseRuntime:

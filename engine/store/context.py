@@ -12,6 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain.config import EngineConfig
+from engine.domain.service_settings import SHIPPED_SETTINGS
+from engine.domain.service_settings import ServiceSettings
+from engine.domain.service_settings import settings_from_json
 from engine.domain.working_calendar import WorkingCalendar
 from engine.store.audit_keys import load_audit_keys
 from engine.store.db import make_engine
@@ -27,7 +30,7 @@ REFERENCE_TTL_SECONDS = 30.0
 class EngineContext:
     """Configuration, database, and short-lived caches of rarely changing reference rows.
 
-    Roles and calendar overrides are read on every action; they are cached for
+    Roles, calendar overrides and the service settings are read on every action; they are cached for
     ``REFERENCE_TTL_SECONDS`` (and dropped at once when changed through this context), so another
     process sees a change within that time.
     """
@@ -57,12 +60,27 @@ class EngineContext:
     def calendar(self, connection: Connection | Session) -> WorkingCalendar:
         from engine.store.models import CalendarDay
 
+        settings = self.settings(connection)
+
         def load() -> WorkingCalendar:
             rows = connection.execute(select(CalendarDay.day, CalendarDay.is_workday))
             overrides = {row.day: row.is_workday for row in rows}
-            return WorkingCalendar(self.config.timezone, self.config.working_periods, overrides)
+            periods = self.config.working_periods
+            return WorkingCalendar(self.config.timezone, periods, overrides, settings.six_day_week)
 
         return self.cached("calendar", load)
+
+    def settings(self, connection: Connection | Session) -> ServiceSettings:
+        """The service settings in force: the latest saved version, else the shipped defaults."""
+        from engine.store.models import SettingsVersion
+
+        def load() -> ServiceSettings:
+            body = connection.execute(
+                select(SettingsVersion.body).order_by(SettingsVersion.version.desc()).limit(1)
+            ).scalar()
+            return settings_from_json(body) if body else SHIPPED_SETTINGS
+
+        return self.cached("settings", load)
 
     def dispose(self) -> None:
         self.live_workflows.clear()

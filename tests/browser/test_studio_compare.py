@@ -11,7 +11,7 @@ def test_changed_elements_are_coloured_on_the_newer_diagram(make_user, deploy, n
     source = (PROCESSES / "follow_up.bpmn").read_bytes()
     deploy({"follow_up.bpmn": source})
     changed = source.replace(
-        b'camunda:dueDate="add_working_days(now(), 2)"', b'camunda:dueDate="add_working_days(now(), 1)"'
+        b"camunda:dueDate=\"due('follow_up_call', now())\"", b'camunda:dueDate="add_working_days(now(), 1)"'
     )
     assert changed != source
     deploy({"follow_up.bpmn": changed})

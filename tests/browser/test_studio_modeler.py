@@ -186,19 +186,26 @@ def test_every_conformance_file_opens_and_is_drawn_in_the_modeler(deploy, make_u
     assert failed == {}
 
 
-def test_a_decision_table_opens_in_dmn_js_and_an_edited_cell_is_kept_in_the_draft(repair_editor) -> None:
-    page = repair_editor
-    page.click('.tab[data-file="arrival_deadline.dmn"]')
-    page.wait_for_selector('[data-modeler][data-shown="arrival_deadline.dmn"]', state="attached")
+def test_a_decision_table_opens_in_dmn_js_and_an_edited_cell_is_kept_in_the_draft(
+    staff,  # noqa: F811
+    make_user,
+    new_page,
+) -> None:
+    make_user("owner", "process_owner")
+    page = new_page(1400, 1000)
+    sign_in(page, "owner")
+    open_editor(page, "service_request")
+    page.click('.tab[data-file="service_type_priority.dmn"]')
+    page.wait_for_selector('[data-modeler][data-shown="service_type_priority.dmn"]', state="attached")
     table = page.locator(".tjs-table")
     expect(table).to_be_visible()
-    cell = table.locator("td.output-cell").first
+    cell = table.locator("td.output-cell").nth(1)  # the first rule's priority
     before = cell.inner_text().strip()
     cell.click()
     page.keyboard.press("End")
     page.keyboard.type("0")
-    page.click('.tab[data-file="onsite_repair.bpmn"]')  # leaving the tab keeps the edit in the set
+    page.click('.tab[data-file="service_request.bpmn"]')  # leaving the tab keeps the edit in the set
     page.click('[data-part="save"]')
     expect(page.locator('[data-part="status"]')).to_have_attribute("data-kind", "ok")
-    saved = page.evaluate("() => window.aftercareWorkspace.files['arrival_deadline.dmn']")
+    saved = page.evaluate("() => window.aftercareWorkspace.files['service_type_priority.dmn']")
     assert f"<text>{before}0</text>" in saved and f"<text>{before}</text>" not in saved

@@ -91,14 +91,14 @@ def test_a_case_that_reached_a_removed_step_is_refused_and_left_as_it_was(ctx, s
     waiting = at_prepare(start)
     earlier = start("service_request")
     to_solution(earlier, "onsite")  # at dispatch: has not reached prepare
-    # The new version drops "prepare": arrival leads straight to the on-site service.
+    # The new version drops "prepare": dispatch leads straight to the on-site service.
     deploy_set(
         ctx,
         lambda text: (
-            text.replace('<bpmn:sequenceFlow id="f_arrival__prepare" sourceRef="arrival" targetRef="prepare"/>', "")
+            text.replace('<bpmn:sequenceFlow id="f_dispatch__prepare" sourceRef="dispatch" targetRef="prepare"/>', "")
             .replace(
                 PREPARE_TO_SERVICE,
-                '<bpmn:sequenceFlow id="f_arrival__prepare" sourceRef="arrival" targetRef="service"/>',
+                '<bpmn:sequenceFlow id="f_dispatch__prepare" sourceRef="dispatch" targetRef="service"/>',
             )
             .replace("<bpmn:flowNodeRef>prepare</bpmn:flowNodeRef>", "")
             .replace(text[text.index('<bpmn:userTask id="prepare"') : text.index('<bpmn:userTask id="service"')], "")

@@ -102,7 +102,7 @@ def test_a_late_customer_step_or_follow_up_call_does_not_make_the_service_late(c
     # The repair itself keeps every deadline (as case A of the month); the customer rates on
     # 20 March although the survey was due 12 March (5 working days after 5 March 10:00), and
     # the follow-up call opened on 20 April 11:00 is made on 29 April, 5 working days late.
-    case = quality_month._repair(start, (3, 2, 9), 30, False, SATISFIED, rated=(3, 20, 10))
+    case = quality_month._repair(start, (3, 2, 9), 30, False, SATISFIED, (3, 20, 10), "2026-03-03T08:30")
     with quality_month.at(4, 20, 11):
         assert timers.fire_due_timers(ctx) == 1
     with quality_month.at(4, 29, 10):

@@ -22,6 +22,7 @@ from engine.bpmn.sandbox_process import Limits
 from engine.bpmn.sandbox_process import SandboxPool
 from engine.bpmn.sandbox_process import _AnswerReader
 from engine.domain.errors import SandboxViolation
+from engine.domain.service_settings import SHIPPED_SETTINGS
 from engine.domain.working_calendar import WorkingCalendar
 from engine.services import cases
 from engine.services import users
@@ -50,7 +51,7 @@ def pool():
 
 
 def job(source: str, data: dict | None = None) -> Job:
-    return Job("eval", source, data or {}, {}, WorkingCalendar(), datetime.now(UTC))
+    return Job("eval", source, data or {}, {}, WorkingCalendar(), SHIPPED_SETTINGS, datetime.now(UTC))
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -77,7 +78,8 @@ def test_an_answer_may_hold_only_plain_data() -> None:
 
 def test_scripts_return_their_data_and_helpers_read_the_servers_clock(pool) -> None:
     moment = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-    script = Job("exec", "total = qty * 3\nwhen = add_days(now(), 1)", {"qty": 4}, {}, WorkingCalendar(), moment)
+    source = "total = qty * 3\nwhen = add_days(now(), 1)"
+    script = Job("exec", source, {"qty": 4}, {}, WorkingCalendar(), SHIPPED_SETTINGS, moment)
     assert pool.run(script) == {"qty": 4, "total": 12, "when": datetime(2026, 3, 3, 1, 0, tzinfo=UTC)}
 
 

@@ -75,7 +75,7 @@ NOTE = (
 def test_each_changed_facet_is_named_with_its_old_and_new_value() -> None:
     source = (PROCESSES / "onsite_repair.bpmn").read_text(encoding="utf-8")
     edited = (
-        source.replace("add_working_hours(now(), 8)", "add_working_hours(now(), 4)")  # the quote's due date
+        source.replace("due('quote', now())", "add_working_hours(now(), 4)")  # the quote's due date
         .replace(  # the quote note becomes required
             NOTE + "<camunda:validation>", NOTE + '<camunda:validation><camunda:constraint name="required"/>'
         )
@@ -88,7 +88,7 @@ def test_each_changed_facet_is_named_with_its_old_and_new_value() -> None:
     changes = {c.element: c.details for c in diff_sources({"a.bpmn": source}, {"a.bpmn": edited})}
     assert changes == {
         "quote": (
-            FacetChange("camunda:dueDate", "add_working_hours(now(), 8)", "add_working_hours(now(), 4)"),
+            FacetChange("camunda:dueDate", "due('quote', now())", "add_working_hours(now(), 4)"),
             FacetChange("camunda:formField[quote_note]/camunda:constraint[required]", None, "✓"),
         ),
         "lane_finance": (FacetChange("flowNodeRef", "invoice, quote", "quote"),),  # … for the service desk's

@@ -38,7 +38,7 @@ def test_the_same_set_twice_deploys_nothing_new(ctx) -> None:
 
 def test_one_changed_called_process_gives_every_caller_a_new_version(ctx) -> None:
     processes.deploy_files(ctx, SYSTEM, SHIPPED)
-    changed = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 1)")
+    changed = SHIPPED["follow_up.bpmn"].replace(b"due('follow_up_call', now())", b"add_working_days(now(), 1)")
     assert changed != SHIPPED["follow_up.bpmn"]
     checked = processes.validate_upload(ctx, SYSTEM, {"follow_up.bpmn": changed})
     assert [(p.key, p.version, p.requested, p.changed_files) for p in checked.plan] == [
@@ -64,8 +64,8 @@ def test_one_changed_called_process_gives_every_caller_a_new_version(ctx) -> Non
 
 def test_a_deploy_checked_before_someone_elses_deploy_of_the_same_process_is_refused(ctx) -> None:
     processes.deploy_files(ctx, SYSTEM, SHIPPED)
-    mine = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 1)")
-    theirs = SHIPPED["follow_up.bpmn"].replace(b"add_working_days(now(), 2)", b"add_working_days(now(), 3)")
+    mine = SHIPPED["follow_up.bpmn"].replace(b"due('follow_up_call', now())", b"add_working_days(now(), 1)")
+    theirs = SHIPPED["follow_up.bpmn"].replace(b"due('follow_up_call', now())", b"add_working_days(now(), 3)")
     checked = check_set(ctx, {"follow_up.bpmn": mine}, allow_scripts=True)  # built, not yet stored
     processes.deploy_files(ctx, SYSTEM, {"follow_up.bpmn": theirs}, ["service_request"])  # a colleague, meanwhile
     with pytest.raises(Conflict, match="follow_up"):

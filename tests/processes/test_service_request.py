@@ -121,12 +121,18 @@ def test_competitor_service_refused_by_general_manager_is_told_to_the_customer(s
     assert case.status == "completed"
 
 
-def test_solution_not_decided_within_8_working_hours_is_chased(start) -> None:
+def test_solution_not_decided_within_8_working_hours_of_forwarding_is_chased(start) -> None:
+    """S2 7.2.2: the solution within 8 working hours of receiving the information — phone
+    guidance in between does not restart the clock. Forwarded Monday 2 March 2026 09:00:
+    3 h to noon, 4 h in the afternoon, 1 h on Tuesday from 08:30 — due Tuesday 09:30."""
     case = start("service_request")
-    case.do("service_desk", "register", CALL)
-    case.do("quality_office", "triage", IN_WARRANTY)
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case.do("service_desk", "register", CALL)
+        case.do("quality_office", "triage", IN_WARRANTY)
+    with time_machine.travel(datetime(2026, 3, 2, 16, 0, tzinfo=SHANGHAI), tick=False):
         case.do("tech_support", "guidance", UNRESOLVED)
+    assert case.task("quality_office", "choose_way").due_at == datetime(2026, 3, 3, 9, 30, tzinfo=SHANGHAI)
+    assert case.fire_timers_at(datetime(2026, 3, 3, 9, 29, tzinfo=SHANGHAI)) == 0
     assert case.fire_timers_at(datetime(2026, 3, 3, 9, 31, tzinfo=SHANGHAI)) == 1
     assert case.open() == ["choose_way", "urge_solution"]
     case.do("quality_manager", "urge_solution", {"breach_note": "已督办"})

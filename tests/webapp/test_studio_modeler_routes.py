@@ -176,7 +176,7 @@ def test_a_deploy_that_would_make_an_unconfirmed_callers_version_is_refused_by_t
 
     deploy({p.name: p.read_bytes() for p in PROCESSES.iterdir() if p.is_file()}, allow_scripts=True)
     client, headers = owner_client(app, make_user)
-    edited = (PROCESSES / "follow_up.bpmn").read_text(encoding="utf-8").replace("now(), 2)", "now(), 1)")
+    edited = (PROCESSES / "follow_up.bpmn").read_text(encoding="utf-8").replace("due('follow_up_call'", "due('survey'")
     files = {"follow_up.bpmn": edited}
     plan = client.post("/studio/follow_up/check", json={"files": files}, headers=headers).get_json()["plan"]
     assert [(p["key"], p["version"], p["requested"]) for p in plan] == [

@@ -34,7 +34,7 @@ def satisfaction_survey() -> Diagram:
         "服务评价 Rate the service",
         "customer",
         1,
-        due="add_working_days(now(), 5)",
+        due="due('survey', now())",
         form=[rating(field, label) for field, label in SURVEY_ITEMS]
         + [Field("rating_comment", "意见与建议", multiline=True, maxlength=2000)],
     )
@@ -44,7 +44,7 @@ def satisfaction_survey() -> Diagram:
         "不满意回访 Follow up a poor rating",
         "quality_office",
         3,
-        due="add_working_days(now(), 2)",
+        due="due('poor_follow_up', now())",
         form=[Field("follow_up_action", "回访及改进措施", required=True, multiline=True, maxlength=2000)],
     )
     d.xor("gw_done", "", "customer", 4)
@@ -68,13 +68,13 @@ def follow_up() -> Diagram:
         startable=False,
     )
     d.start("start", "开始", "service_desk", 0)
-    d.timer("one_month", "一个月后", "service_desk", 1, "add_months(now(), 1)")
+    d.timer("one_month", "一个月后", "service_desk", 1, "due('follow_up', now())")
     d.user(
         "call",
         "电话回访 Follow-up call",
         "service_desk",
         2,
-        due="add_working_days(now(), 2)",
+        due="due('follow_up_call', now())",
         form=[
             decision("reached", "已联系到客户"),
             Field("follow_up_note", "回访记录", required=True, multiline=True, maxlength=2000),
@@ -107,13 +107,13 @@ def contract_renewal() -> Diagram:
             Field("contract_end", "合同到期日", "date", required=True),
         ],
     )
-    d.timer("month_before", "到期前一个月", "sales", 1, "add_months(contract_end, -1)")
+    d.timer("month_before", "到期前一个月", "sales", 1, "before('renewal_notice', contract_end)")
     d.user(
         "notify",
         "续签通知 Renewal notice",
         "sales",
         2,
-        due="add_working_days(now(), 5)",
+        due="due('renewal_visit', now())",
         form=[
             Field("notice_sent", "已发续签通知", "boolean", required=True),
             decision("renewed", "客户同意续签", ACCEPT),

@@ -106,21 +106,6 @@ def service_type_priority() -> Table:
     )
 
 
-def arrival_deadline() -> Table:
-    return Table(
-        "arrival_deadline",
-        "到达时限 Arrival deadline",
-        "Hours from dispatch to arrival on site by distance (S2 5.1.1.3).",
-        inputs=[("distance_km", "距离（公里）", "number")],
-        outputs=[("arrival_hours", "到达时限（小时）", "number")],
-        rules=[
-            (["<= 300"], ["24"], "≤300 km: 24 h"),
-            (["<= 1000"], ["48"], "≤1000 km: 48 h"),
-            (["-"], ["72"], "beyond: 72 h"),
-        ],
-    )
-
-
 def approval_level() -> Table:
     return Table(
         "approval_level",
@@ -137,23 +122,4 @@ def approval_level() -> Table:
     )
 
 
-def complaint_deadline() -> Table:
-    return Table(
-        "complaint_deadline",
-        "投诉处理时限 Complaint deadline",
-        "Simple complaints at once, general within 15 working days, complex within one calendar "
-        "month (S2 '11产品售后服务' 3.12: 一般问题不超过15个工作日，复杂特殊问题不超过1个月).",
-        inputs=[("complexity", "复杂程度", "string")],
-        outputs=[
-            ("deadline_working_days", "处理时限（工作日）", "number"),
-            ("deadline_months", "处理时限（月）", "number"),
-        ],
-        rules=[
-            (["'simple'"], ["1", "0"], "at once"),
-            (["'general'"], ["15", "0"], "general"),
-            (["-"], ["0", "1"], "complex: one calendar month"),
-        ],
-    )
-
-
-TABLES = [service_type_priority, arrival_deadline, approval_level, complaint_deadline]
+TABLES = [service_type_priority, approval_level]

@@ -154,6 +154,12 @@ class Diagram:
 
     # -- nodes -------------------------------------------------------------------------------
 
+    def close_columns(self, first: float, count: float = 1) -> None:
+        """Move every node from column ``first`` on ``count`` columns left (a step was removed)."""
+        for node in self.nodes.values():
+            if node.col >= first:
+                node.col -= count
+
     def _add(self, node: Node) -> Node:
         if node.id in self.nodes:
             raise ValueError(f"duplicate node id {node.id}")

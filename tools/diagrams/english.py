@@ -11,10 +11,6 @@ from __future__ import annotations
 # Instructions of the tasks: (Chinese, English), by the key the diagram code passes as ``doc``.
 INSTRUCTIONS: dict[str, tuple[str, str]] = {
     "register_complaint": ("在客户投诉处理表上登记投诉。", "Register the complaint on the complaint handling form."),
-    "complaint_deadline": (
-        "按复杂程度计算处理期限：简单 1 个工作日，一般 15 个工作日，复杂 22 个工作日（约一个月）。",
-        "The deadline by complexity: simple 1, general 15, complex 22 working days (about a month).",
-    ),
     "first_contact": (
         "立即联系客户；每一起投诉都要答复。",
         "Contact the customer at once; every complaint is answered.",
@@ -109,12 +105,8 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
         "Partner products: notify the partner before service, bill the partner after.",
     ),
     "dispatch": (
-        "确认后 24 小时内派工；距离决定到达时限。",
-        "Dispatch within 24 hours of confirmation; the distance sets the arrival deadline.",
-    ),
-    "arrival": (
-        "到达时限：300 公里内 24 小时，1000 公里内 48 小时，更远 72 小时。",
-        "Arrival deadline: up to 300 km 24 h, up to 1000 km 48 h, beyond 72 h.",
+        "确认后 24 小时内派工；服务区域或距离决定到达时限（见服务设置）。",
+        "Dispatch within 24 hours of confirmation; the zone or the distance sets the arrival deadline (service settings).",
     ),
     "prepare": (
         "与客户再次确认方案，凭 ERP 售后领料单借用配件，带上用户意见处理反馈表。",
@@ -146,11 +138,17 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
 
 # Field labels, option and choice names, event and gateway names.
 LABELS: dict[str, str] = {
-    "3 工作日": "3 working days",
+    "转交超时": "Forwarding overdue",
+    "方案超时": "Solution overdue",
+    "报告超时": "Report overdue",
+    "审核超时": "Audit overdue",
+    "其他地区": "Other areas",
+    "市区": "City",
+    "郊区": "Suburb",
+    "特殊情况": "Special case",
+    "服务区域": "Service zone",
+    "联系用户时间": "Customer contacted at",
     "3 次不合格": "failed 3 times",
-    "4 工作小时": "4 working hours",
-    "5 工作日": "5 working days",
-    "8 工作小时": "8 working hours",
     "一个月后": "a month later",
     "一致": "matches",
     "一致？": "Matches?",

@@ -66,7 +66,7 @@ def factory_repair() -> Diagram:
         "联合复检 Joint re-inspection",
         "quality_office",
         4,
-        due="add_working_days(now(), 2)",
+        due="due('reinspect', now())",
         doc=INSTRUCTIONS["reinspect"],
         form=[
             Field("participants", "参加人员（质量/技术/检验/生产）", required=True, maxlength=300),
@@ -132,7 +132,7 @@ def factory_repair() -> Diagram:
         "发回客户 Ship back",
         "warehouse",
         16,
-        due="add_working_days(now(), 3)",
+        due="due('ship_back', now())",
         doc=INSTRUCTIONS["ship_back"],
         form=[Field("shipping_no", "发运单号", required=True, maxlength=60)],
     )

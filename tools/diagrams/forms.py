@@ -5,6 +5,8 @@ from __future__ import annotations
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
 
+# Service zones of an arrival promise (engine/domain/service_settings.py ZONES).
+ZONES = [("city", "市区"), ("suburb", "郊区"), ("other", "其他地区"), ("special", "特殊情况")]
 CHANNELS = [
     ("phone", "电话"),
     ("letter", "信函"),

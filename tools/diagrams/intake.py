@@ -52,9 +52,9 @@ def service_request() -> Diagram:
         "叫修登记 Register call",
         "service_desk",
         1,
-        due="add_working_hours(received_at, 4)",
+        due="due('forward', received_at)",
         doc=INSTRUCTIONS["register_call"],
-        properties={"breach": "late_forwarding"},  # S2 7.1.4
+        properties={"breach": "late_forwarding", "done_at": "forwarded_at"},  # S2 7.1.4
         form=[
             choice("channel", "来源渠道", CHANNELS, required=True),
             Field("customer", "客户单位", required=True, maxlength=200),
@@ -73,7 +73,7 @@ def service_request() -> Diagram:
             ),
         ],
     )
-    d.boundary_timer("late_forward", "4 工作小时", "register", "task_due")
+    d.boundary_timer("late_forward", "转交超时", "register", "task_due")
     d.user(
         "record_late_forward",
         "记录信息传递超时 Record late forwarding",
@@ -90,7 +90,7 @@ def service_request() -> Diagram:
         "quality_office",
         3,
         row=1,
-        due="add_working_hours(now(), 8)",
+        due="due('consultation', forwarded_at)",
         doc=INSTRUCTIONS["consultation"],
         form=[Field("answer_text", "答复内容", required=True, maxlength=2000, multiline=True)],
     )
@@ -102,9 +102,10 @@ def service_request() -> Diagram:
         "保修及产品类别确认 Warranty check",
         "quality_office",
         3,
-        due="add_working_hours(now(), 8)",
+        due="due('contact', forwarded_at)",
         doc=INSTRUCTIONS["triage"],
         form=[
+            Field("contacted_at", "联系用户时间", "datetime", required=True, default="now"),
             choice("product_category", "产品类别", CATEGORY, required=True),
             decision("under_warranty", "在保修期内"),
             decision("has_contract", "有维保合同"),
@@ -159,7 +160,7 @@ def service_request() -> Diagram:
         "quality_office",
         9,
         row=1,
-        due="add_working_hours(now(), 8)",
+        due="due('solution', forwarded_at)",
         doc=INSTRUCTIONS["choose_way"],
         form=[
             choice(
@@ -171,7 +172,7 @@ def service_request() -> Diagram:
             Field("solution_note", "方案说明", multiline=True, maxlength=2000),
         ],
     )
-    d.boundary_timer("late_solution", "8 工作小时", "choose_way", "task_due")
+    d.boundary_timer("late_solution", "方案超时", "choose_way", "task_due")
     d.user(
         "urge_solution",
         "督办解决方案 Chase the solution",

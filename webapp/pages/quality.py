@@ -182,9 +182,14 @@ def _percent(value: float | None) -> str:
 def summary_sheets(board: kpis.Dashboard, register: list[approvals.Approval]) -> list[Any]:
     """The monthly summary workbook: the dashboard's figures, sheet by sheet."""
     ratios = [
-        (_("Service on time"), board.on_time, "≥ 90%", board.met("on_time")),
-        (_("Satisfaction"), board.satisfaction, "≥ 85%", board.met("satisfaction")),
-        (_("Complaint rate (service at fault)"), board.complaint_rate, "< 3%", board.met("complaint_rate")),
+        (_("Service on time"), board.on_time, board.target_text("on_time"), board.met("on_time")),
+        (_("Satisfaction"), board.satisfaction, board.target_text("satisfaction"), board.met("satisfaction")),
+        (
+            _("Complaint rate (service at fault)"),
+            board.complaint_rate,
+            board.target_text("complaint_rate"),
+            board.met("complaint_rate"),
+        ),
     ]
     summary = [
         [name, _percent(ratio.value), target, "" if met is None else (_("met") if met else _("missed")),

@@ -13,3 +13,4 @@ from engine.store.models.people import User as User
 from engine.store.models.processes import ProcessDraft as ProcessDraft
 from engine.store.models.processes import ProcessVersion as ProcessVersion
 from engine.store.models.products import DeliveredUnit as DeliveredUnit
+from engine.store.models.settings import SettingsVersion as SettingsVersion

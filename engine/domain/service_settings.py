@@ -1,0 +1,262 @@
+"""The company's own numbers: its promises, targets and penalties, as one versioned setting.
+
+The diagrams say *what* is promised (``due('forward', received_at)``); this model says *how
+long* — so a company enters its tender promises on the settings page without editing a
+diagram, and every clock, due date and escalation timer reads the same number. The shipped
+defaults follow SPEC (S2, the fullest of the four policies); each clause is named next to
+its term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+
+from engine.domain.messages import Message
+from engine.domain.working_calendar import WorkingCalendar
+from engine.domain.working_calendar import add_months
+
+UNITS = ("hours", "working_hours", "working_days", "days", "months")
+ZONES = ("city", "suburb", "other", "special")
+
+
+class SettingsInvalid(ValueError):
+    """Settings that cannot be saved; ``problems`` maps each wrong value's path (the form
+    field's name, e.g. ``terms.forward.amount``) to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, Message]) -> None:
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems.items()))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Term:
+    """How long a promise runs: an amount of clock or working time, or calendar months."""
+
+    amount: float
+    unit: str
+
+    def due(self, start: datetime, calendar: WorkingCalendar) -> datetime:
+        if self.unit == "working_hours":
+            return calendar.add_working_hours(start, self.amount)
+        if self.unit == "working_days":
+            return calendar.add_working_days(start, int(self.amount))
+        if self.unit == "days":
+            return start + timedelta(days=self.amount)
+        if self.unit == "months":
+            return add_months(start, int(self.amount))
+        return start + timedelta(hours=self.amount)
+
+    @property
+    def in_working_time(self) -> bool:
+        return self.unit in ("working_hours", "working_days")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"amount": _number(self.amount), "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class TermInfo:
+    """What a term is for and where the policy asks for it (the settings page shows both)."""
+
+    label: Message
+    clause: str
+    default: Term | None  # None: no such promise unless the company makes one
+
+
+# Every term the shipped diagrams and clocks read, in the order of a case.
+TERMS: dict[str, TermInfo] = {
+    "forward": TermInfo(Message("forward a call to the quality office"), "S2 7.1.3", Term(4, "working_hours")),
+    "contact": TermInfo(Message("contact the customer after forwarding"), "S2 7.1.3", Term(4, "working_hours")),
+    "consultation": TermInfo(Message("answer a consultation"), "S2 7.2.1", Term(8, "working_hours")),
+    "solution": TermInfo(Message("decide the solution after forwarding"), "S2 7.2.2", Term(8, "working_hours")),
+    "quote": TermInfo(Message("send the quote"), "S2 5.2.1.5", Term(8, "working_hours")),
+    "quote_answer": TermInfo(Message("the customer answers the quote"), "S2 5.2.1.5", Term(3, "working_days")),
+    "dispatch": TermInfo(Message("dispatch an engineer"), "S2 5.2.1.5", Term(24, "hours")),
+    "fix": TermInfo(Message("fix the fault after the call"), "S4 4.(6)", None),
+    "resolution": TermInfo(Message("resolve a service request in all"), "S2/11 3.12", Term(15, "working_days")),
+    "report": TermInfo(Message("trip report after leaving site"), "S2 7.2.7", Term(3, "working_days")),
+    "audit": TermInfo(Message("verify and audit the trip"), "S2 7.2.7", Term(5, "working_days")),
+    "reinspect": TermInfo(Message("re-inspect a returned unit"), "S3 2.2", Term(2, "working_days")),
+    "ship_back": TermInfo(Message("ship a repaired unit back"), "S2/售后部门 九", Term(3, "working_days")),
+    "survey": TermInfo(Message("satisfaction survey after the service"), "S0 二十四", Term(5, "working_days")),
+    "poor_follow_up": TermInfo(Message("follow up a poor rating"), "S0 二十五", Term(2, "working_days")),
+    "follow_up": TermInfo(Message("follow-up call after the service"), "S3 五", Term(1, "months")),
+    "follow_up_call": TermInfo(Message("make the follow-up call"), "S3 五", Term(2, "working_days")),
+    "renewal_notice": TermInfo(Message("renewal notice before a contract ends"), "S0 二十", Term(1, "months")),
+    "renewal_visit": TermInfo(Message("send the renewal notice"), "S0 二十", Term(5, "working_days")),
+    "complaint_register": TermInfo(Message("register a complaint"), "S2 7.1.3", Term(4, "working_hours")),
+    "complaint_contact": TermInfo(Message("first contact on a complaint"), "S4 4.(2)", Term(2, "working_hours")),
+    "complaint_simple": TermInfo(Message("settle a simple complaint"), "S2/11 3.12", Term(1, "working_days")),
+    "complaint_general": TermInfo(Message("settle a general complaint"), "S2/11 3.12", Term(15, "working_days")),
+    "complaint_complex": TermInfo(Message("settle a complex complaint"), "S2/11 3.12", Term(1, "months")),
+}
+
+# Arrival on site by distance (S2 5.1.1.3): up to 300 km 24 h, 1000 km 48 h, beyond 72 h.
+SHIPPED_BANDS: tuple[tuple[float | None, Term], ...] = (
+    (300, Term(24, "hours")),
+    (1000, Term(48, "hours")),
+    (None, Term(72, "hours")),
+)
+
+
+@dataclass(frozen=True)
+class ArrivalProfile:
+    """When an engineer must be on site: by the zone the dispatcher names (S0 city 6 h /
+    suburb 7 h working time; S3 city 24 h, other 48 h, special cases 3 days), else by distance."""
+
+    bands: tuple[tuple[float | None, Term], ...] = SHIPPED_BANDS
+    zones: Mapping[str, Term] = field(default_factory=dict)
+
+    def term(self, distance_km: float | None, zone: str | None) -> Term:
+        if zone and zone in self.zones:
+            return self.zones[zone]
+        distance = float(distance_km or 0)
+        for limit, term in self.bands:
+            if limit is None or distance <= limit:
+                return term
+        return self.bands[-1][1]
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The three targets of the service policy (S2/11 3.2.1)."""
+
+    on_time: float = 0.90  # service completed on time, at least
+    satisfaction: float = 0.85  # satisfied answers of the survey, at least
+    complaint_rate: float = 0.03  # complaints per service case, below
+
+    def met(self, name: str, value: float) -> bool:
+        """Whether ``value`` meets target ``name``; the complaint rate must stay below its target."""
+        target: float = getattr(self, name)
+        return value < target if name == "complaint_rate" else value >= target
+
+
+PENALTIES: dict[str, Message] = {
+    "late_audit_per_day": Message("late audit, per working day (yuan)"),  # S2 7.2.7: 10 yuan a day
+    "leave_without_approval": Message("leaving site without approval (yuan)"),  # S2 7.2.6: 50–500
+}
+SHIPPED_PENALTIES = {"late_audit_per_day": 10.0, "leave_without_approval": 50.0}
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    terms: Mapping[str, Term | None] = field(default_factory=lambda: {n: i.default for n, i in TERMS.items()})
+    arrival: ArrivalProfile = ArrivalProfile()
+    targets: Targets = Targets()
+    penalties: Mapping[str, float] = field(default_factory=lambda: dict(SHIPPED_PENALTIES))
+    # Saturdays are working days except in public-holiday weeks (S0's workshops, many plants).
+    six_day_week: bool = False
+
+    def term(self, name: str) -> Term | None:
+        """The term of promise ``name``; None when the company makes no such promise."""
+        if name not in TERMS:
+            raise KeyError(f"no promise is named {name!r}; known: {', '.join(TERMS)}")
+        return self.terms.get(name, TERMS[name].default)
+
+    def with_terms(self, **terms: Term | None) -> ServiceSettings:
+        return replace(self, terms={**self.terms, **terms})
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "terms": {name: term.as_json() if term else None for name, term in self.terms.items()},
+            "arrival": {
+                "bands": [{"up_to_km": _number(limit), **term.as_json()} for limit, term in self.arrival.bands],
+                "zones": {zone: term.as_json() for zone, term in self.arrival.zones.items()},
+            },
+            "targets": {name: getattr(self.targets, name) for name in ("on_time", "satisfaction", "complaint_rate")},
+            "penalties": dict(self.penalties),
+            "six_day_week": self.six_day_week,
+        }
+
+
+SHIPPED_SETTINGS = ServiceSettings()
+
+
+def settings_from_json(body: Mapping[str, Any]) -> ServiceSettings:
+    """Read settings written by ``as_json`` (or typed on the settings page); every wrong value is
+    named in one ``SettingsInvalid``, so a form can mark them all at once."""
+    problems: dict[str, Message] = {}
+    terms: dict[str, Term | None] = {}
+    for name, raw in (body.get("terms") or {}).items():
+        if name not in TERMS:
+            problems[f"terms.{name}"] = Message("no such promise")
+        elif raw is None and TERMS[name].default is not None:
+            problems[f"terms.{name}.amount"] = Message("the processes count with this promise: enter its term")
+        else:
+            terms[name] = None if raw is None else _term(f"terms.{name}", raw, problems)
+    arrival = body.get("arrival") or {}
+    bands: list[tuple[float | None, Term]] = []
+    for index, raw in enumerate(arrival.get("bands") or []):
+        where = f"arrival.bands.{index + 1}"
+        limit = raw.get("up_to_km")
+        limit_value = None if limit in (None, "") else _amount(f"{where}.up_to_km", limit, problems)
+        bands.append((limit_value, _term(where, raw, problems)))
+    limits = [limit for limit, _term_ in bands if limit is not None]
+    if not bands:
+        problems["arrival.bands"] = Message("at least one distance band is needed")
+    elif bands[-1][0] is not None:
+        problems["arrival.bands"] = Message("the last band has no upper limit: it covers every distance beyond")
+    elif any(limit is None for limit, _term_ in bands[:-1]) or limits != sorted(set(limits)):
+        problems["arrival.bands"] = Message("the upper limits must rise from band to band")
+    zones: dict[str, Term] = {}
+    for zone, raw in (arrival.get("zones") or {}).items():
+        if zone not in ZONES:
+            problems[f"arrival.zones.{zone}"] = Message("no such zone")
+        elif raw is not None:
+            zones[zone] = _term(f"arrival.zones.{zone}", raw, problems)
+    raw_targets = body.get("targets") or {}
+    shares = {}
+    for name in ("on_time", "satisfaction", "complaint_rate"):
+        share = _amount(f"targets.{name}", raw_targets.get(name, getattr(Targets(), name)), problems)
+        if share is not None and share > 1:
+            problems[f"targets.{name}"] = Message("a share between 0 and 1 (0.9 is 90 per cent)")
+        shares[name] = share or 0.0
+    penalties = {}
+    for name, value in (body.get("penalties") or {}).items():
+        if name not in PENALTIES:
+            problems[f"penalties.{name}"] = Message("no such penalty")
+        else:
+            penalties[name] = _amount(f"penalties.{name}", value, problems) or 0.0
+    if problems:
+        raise SettingsInvalid(problems)
+    return ServiceSettings(
+        terms={**SHIPPED_SETTINGS.terms, **terms},
+        arrival=ArrivalProfile(tuple(bands), zones),
+        targets=Targets(**shares),
+        penalties={**SHIPPED_PENALTIES, **penalties},
+        six_day_week=bool(body.get("six_day_week", False)),
+    )
+
+
+def _term(where: str, raw: Mapping[str, Any], problems: dict[str, Message]) -> Term:
+    unit = raw.get("unit")
+    if unit not in UNITS:
+        problems[f"{where}.unit"] = Message("choose a unit")
+        unit = "hours"
+    amount = _amount(f"{where}.amount", raw.get("amount"), problems)
+    if amount is not None and unit in ("working_days", "months") and amount != int(amount):
+        problems[f"{where}.amount"] = Message("working days and months are counted whole")
+    return Term(amount or 0.0, unit)
+
+
+def _amount(where: str, value: object, problems: dict[str, Message]) -> float | None:
+    try:
+        amount = float(value)  # type: ignore[arg-type]  # refused below when it is no number
+    except (TypeError, ValueError):
+        problems[where] = Message("enter a number")
+        return None
+    if not 0 <= amount <= 100_000:
+        problems[where] = Message("between 0 and 100000")
+        return None
+    return amount
+
+
+def _number(value: float | None) -> float | int | None:
+    """Whole numbers written as such (4, not 4.0), so the stored JSON reads like the form."""
+    return int(value) if value is not None and value == int(value) else value

@@ -1,0 +1,112 @@
+"""The service settings page's service: read the settings in force, save a new version, list
+the versions with who changed what.
+
+Each save is a new immutable row (like a process version), so the history is the audit: which
+numbers were in force on which day, who set them and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from engine.domain.actors import Actor
+from engine.domain.authz import Permission
+from engine.domain.authz import require
+from engine.domain.errors import Conflict
+from engine.domain.errors import InvalidData
+from engine.domain.messages import Message
+from engine.domain.service_settings import SHIPPED_SETTINGS
+from engine.domain.service_settings import ServiceSettings
+from engine.domain.service_settings import SettingsInvalid
+from engine.domain.service_settings import settings_from_json
+from engine.store.context import EngineContext
+from engine.store.models import SettingsVersion
+from engine.store.models import User
+
+
+@dataclass(frozen=True)
+class SavedVersion:
+    version: int
+    saved_at: datetime
+    saved_by: str
+    note: str
+    changes: list[tuple[str, Any, Any]]  # (setting, before, after) against the version before
+
+
+def current_settings(ctx: EngineContext, actor: Actor) -> tuple[int, ServiceSettings]:
+    """The version number in force (0: the shipped defaults) and its settings."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    with ctx.uow() as uow:
+        version = uow.session.scalar(select(func.max(SettingsVersion.version))) or 0
+        return version, ctx.settings(uow.session)
+
+
+def save_settings(ctx: EngineContext, actor: Actor, body: dict[str, Any], note: str, based_on: int) -> int:
+    """Save ``body`` as the next version; ``based_on`` is the version the form was filled from,
+    so two owners editing at once cannot overwrite each other unknowingly."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    errors: dict[str, str] = {}
+    try:
+        settings = settings_from_json(body)
+    except SettingsInvalid as err:
+        errors.update(err.problems)
+    if not note.strip():
+        errors["note"] = Message("say why the settings change (the note is kept with the version)")
+    if errors:
+        raise InvalidData(errors)
+    with ctx.uow(write=True) as uow:
+        latest = uow.session.scalar(select(func.max(SettingsVersion.version))) or 0
+        if latest != based_on:
+            raise Conflict(
+                Message("version %(latest)s was saved meanwhile; reload and enter the change again", latest=latest)
+            )
+        uow.session.add(
+            SettingsVersion(
+                version=latest + 1, body=settings.as_json(), note=note.strip()[:500], saved_by_id=actor.user_id
+            )
+        )
+        uow.commit()
+    ctx.forget_reference_data()
+    return latest + 1
+
+
+def settings_history(ctx: EngineContext, actor: Actor) -> list[SavedVersion]:
+    """Every saved version, newest first, each with what it changed."""
+    require(actor, Permission.MANAGE_SETTINGS)
+    with ctx.uow() as uow:
+        rows = uow.session.execute(
+            select(SettingsVersion, User.username)
+            .outerjoin(User, User.id == SettingsVersion.saved_by_id)
+            .order_by(SettingsVersion.version)
+        ).all()
+    history, before = [], _flat(SHIPPED_SETTINGS.as_json())
+    for row, username in rows:
+        after = _flat(row.body)
+        changes = [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
+        history.append(
+            SavedVersion(row.version, row.saved_at, username or "?", row.note, [c for c in changes if c[1] != c[2]])
+        )
+        before = after
+    return history[::-1]
+
+
+def _flat(body: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"terms": {"forward": {"amount": 4, …}}}`` as ``{"terms.forward": "4 working_hours"}``."""
+    flat: dict[str, Any] = {}
+    for key, value in body.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and set(value) >= {"amount", "unit"}:
+            limit = f" up to {value['up_to_km']} km" if value.get("up_to_km") is not None else ""
+            flat[name] = f"{value['amount']} {value['unit']}{limit}"
+        elif isinstance(value, dict):
+            flat.update(_flat(value, name + "."))
+        elif isinstance(value, list):
+            flat.update(_flat({str(index + 1): item for index, item in enumerate(value)}, name + "."))
+        else:
+            flat[name] = value
+    return flat

@@ -1,0 +1,122 @@
+"""Each of the four seed companies' promises entered as service settings, with no diagram edited.
+
+The numbers are those of the seeds (../shared/seeds): S0 十九 (city 6 / suburb 7 working hours
+from the call to arrival) and S0's 1 h dispatch; S2 5.1.1.3 (24/48/72 h by distance, the
+shipped default); S3 一 (city 24 h, other areas 48 h, special cases three days; a reply within
+2 hours); S4 4.(6) (a response within 2 h, on site within 4 h, fixed within 24 h). Every
+expected time is worked out by hand below, on the default working day 08:30–12:00, 13:30–17:30.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+import time_machine
+
+from engine.domain.service_settings import SHIPPED_SETTINGS
+from engine.services import service_settings
+from tests.actors import SYSTEM
+from tests.processes.conftest import SHANGHAI
+from tests.processes.journeys import CALL
+from tests.processes.journeys import IN_WARRANTY
+from tests.processes.journeys import to_solution
+
+
+def hours(amount: float, unit: str = "hours") -> dict[str, Any]:
+    return {"amount": amount, "unit": unit}
+
+
+def profile(terms: dict[str, Any] | None = None, **arrival: Any) -> dict[str, Any]:
+    body = SHIPPED_SETTINGS.as_json()
+    body["terms"].update(terms or {})
+    body["arrival"].update(arrival)
+    return body
+
+
+S0 = profile(
+    {"dispatch": hours(1)},
+    zones={"city": hours(6, "working_hours"), "suburb": hours(7, "working_hours")},
+)
+S2 = profile()
+S3 = profile(
+    {"contact": hours(2)},
+    zones={"city": hours(24), "other": hours(48), "special": hours(3, "days")},
+)
+S4 = profile({"contact": hours(2), "fix": hours(24)}, bands=[{"up_to_km": None, **hours(4)}])
+
+
+def at(*moment: int) -> datetime:
+    return datetime(*moment, tzinfo=SHANGHAI)
+
+
+def on_site_due(start, called: datetime, distance: int, zone: str = "") -> datetime | None:
+    """A call at ``called``; forwarded, checked and dispatched within its first hour."""
+    with time_machine.travel(called, tick=False):
+        case = start("service_request")
+        to_solution(case, "onsite")
+        case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": distance, "service_zone": zone})
+        case.do("engineer_wang", "prepare", {"plan_confirmed": True})
+    return case.task("engineer_wang", "service").due_at
+
+
+@pytest.mark.parametrize(
+    ("body", "called", "distance", "zone", "due"),
+    [
+        # S0 十九: Monday 09:00 in the suburbs, 7 working hours: 3 to noon, 4 in the afternoon.
+        (S0, at(2026, 3, 2, 9, 0), 30, "suburb", at(2026, 3, 2, 17, 30)),
+        # … in the city, 6 working hours: 16:30 the same day.
+        (S0, at(2026, 3, 2, 9, 0), 30, "city", at(2026, 3, 2, 16, 30)),
+        # … called Friday 16:00 in the city: 1.5 h on Friday, 4.5 h from Monday 08:30 (the
+        # weekend does not count) — Monday 14:30.
+        (S0, at(2026, 3, 6, 16, 0), 30, "city", at(2026, 3, 9, 14, 30)),
+        # S2 5.1.1.3: 800 km, 48 clock hours, through the weekend.
+        (S2, at(2026, 3, 6, 15, 0), 800, "", at(2026, 3, 8, 15, 0)),
+        # S3: other areas 48 h; a special case three days; a named zone beats the distance.
+        (S3, at(2026, 3, 6, 15, 0), 50, "other", at(2026, 3, 8, 15, 0)),
+        (S3, at(2026, 3, 6, 15, 0), 50, "special", at(2026, 3, 9, 15, 0)),
+        # … without a zone S3 keeps the distance bands: 50 km, 24 h.
+        (S3, at(2026, 3, 6, 15, 0), 50, "", at(2026, 3, 7, 15, 0)),
+        # S4 4.(6): on site within 4 hours whatever the distance.
+        (S4, at(2026, 3, 2, 9, 0), 800, "", at(2026, 3, 2, 13, 0)),
+    ],
+    ids=["S0-suburb", "S0-city", "S0-city-weekend", "S2-800km", "S3-other", "S3-special", "S3-no-zone", "S4"],
+)
+def test_each_companys_arrival_promise_is_entered_as_settings(
+    ctx, staff, start, body, called, distance, zone, due
+) -> None:
+    service_settings.save_settings(ctx, SYSTEM, body, "tender promise", based_on=0)
+    assert on_site_due(start, called, distance, zone) == due
+
+
+def test_the_dispatch_promise_and_the_contact_clock_follow_the_settings(ctx, staff, start) -> None:
+    """S0: an engineer dispatched within 1 hour; S3: the customer answered within 2 hours."""
+    body = profile({"dispatch": hours(1), "contact": hours(2)})
+    service_settings.save_settings(ctx, SYSTEM, body, "S0 and S3 promises", based_on=0)
+    with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
+        case = start("service_request")
+    with time_machine.travel(at(2026, 3, 2, 9, 15), tick=False):
+        case.do("service_desk", "register", CALL)
+    assert case.task("quality_office", "triage").due_at == at(2026, 3, 2, 11, 15)  # 2 h from forwarding
+    with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False):
+        case.do("quality_office", "triage", IN_WARRANTY)
+        case.do("tech_support", "guidance", {"resolved": False, "guidance_note": "未解决"})
+        case.do("quality_office", "choose_way", {"solution": "onsite"})
+    assert case.task("dispatcher", "dispatch").due_at == at(2026, 3, 2, 11, 0)
+
+
+def test_a_six_day_week_counts_saturday_but_not_a_holiday_saturday(ctx, staff, start) -> None:
+    """Forwarding due 4 working hours after a call on Friday 6 March 2026 at 16:00: 1.5 h on
+    Friday, 2.5 h on Saturday from 08:30 — Saturday 11:00 (five-day week: Monday 11:00)."""
+    body = {**SHIPPED_SETTINGS.as_json(), "six_day_week": True}
+    service_settings.save_settings(ctx, SYSTEM, body, "workshop works Saturdays", based_on=0)
+    with time_machine.travel(at(2026, 3, 6, 16, 0), tick=False):
+        case = start("service_request")
+    assert case.task("service_desk", "register").due_at == at(2026, 3, 7, 11, 0)
+    with ctx.uow() as uow:
+        calendar = ctx.calendar(uow.session)
+    assert calendar.is_workday(datetime(2026, 3, 7).date())  # an ordinary Saturday
+    assert not calendar.is_workday(datetime(2026, 2, 21).date())  # a Saturday of the Spring Festival
+    assert calendar.is_workday(datetime(2026, 10, 10).date())  # the make-up Saturday after National Day
+    assert not calendar.is_workday(datetime(2026, 3, 8).date())  # Sundays stay off
