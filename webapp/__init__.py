@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webapp.pages import inbox
     from webapp.pages import modeler
     from webapp.pages import quality
+    from webapp.pages import settings
     from webapp.pages import studio
 
     csrf = CSRFProtect(app)
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(studio.bp)
     app.register_blueprint(modeler.bp)
     app.register_blueprint(quality.bp)
+    app.register_blueprint(settings.bp)
     errors.init_app(app)
     security.init_app(app)
     app.register_error_handler(404, api.api_not_found)

@@ -60,6 +60,8 @@ WEB: list[Row] = [
     ("GET", "/cases/new/{key}", STARTERS, 200, {"customer": 403, "*": 302}),  # staff: back to the list
     ("POST", "/cases/new/{key}", STARTERS, 422, {"customer": 403, "*": 302}),
     ("GET", "/admin/users", {"admin"}, 200, 403),
+    ("GET", "/settings/service", {"process_owner", "admin"}, 200, 403),
+    ("POST", "/settings/service", {"process_owner", "admin"}, 422, 403),
     ("POST", "/admin/users/{user}/password", {"admin"}, 422, 403),
     ("GET", "/profile/password", EVERYONE, 200, 200),
     ("POST", "/profile/password", EVERYONE, 422, 422),
@@ -142,6 +144,7 @@ INVALID: dict[str, dict[str, Any]] = {
     "/cases/{case}/comments": {"comment": ""},  # empty: refused as invalid, nothing stored
     "/cases/{case}/attachments": {},  # no file
     "/admin/users/new": {"username": "x y"},
+    "/settings/service": {"note": ""},
     "/admin/users/{user}": {"roles": []},
 }
 

@@ -1,0 +1,88 @@
+"""The service settings page: an owner changes a promise, mistakes come back with what was
+typed, every version says who changed what and why, and a stale form cannot overwrite."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.webapp.test_pages import csrf
+from tests.webapp.test_pages import sign_in
+
+
+def typed(page_fields: dict[str, str], **changes: str) -> dict[str, str]:
+    return {**page_fields, **changes}
+
+
+def fields_of(client: Any) -> dict[str, str]:
+    """The form as shown: every input's value and every select's chosen option."""
+    page = client.get("/settings/service").get_data(as_text=True)
+    begin = page.index('id="settings">')
+    form = page[begin : page.index("</form>", begin)]
+    values = {
+        name: value
+        for tag, name, value in re.findall(r'(<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>)', form)
+        if 'type="checkbox"' not in tag or " checked" in tag
+    }
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form):
+        chosen = re.search(r'<option value="([^"]+)" selected>', body)
+        values[name] = chosen.group(1) if chosen else ""
+    return values
+
+
+def test_an_owner_changes_a_promise_and_the_version_names_the_change(app, make_user) -> None:
+    make_user("li", "process_owner")
+    client = app.test_client()
+    sign_in(client, "li")
+    shown = fields_of(client)
+    assert (shown["terms.forward.amount"], shown["terms.forward.unit"]) == ("4", "working_hours")  # S2 7.1.3
+    assert shown["arrival.bands.1.up_to_km"] == "300" and shown["arrival.bands.3.up_to_km"] == ""
+    assert shown["targets.on_time"] == "90"
+    saved = client.post(
+        "/settings/service",
+        data=typed(shown, **{"csrf_token": csrf(client, "/settings/service"), "terms.forward.amount": "2",
+                             "note": "tender for the city grid: 2 working hours"}),
+    )  # fmt: skip
+    assert saved.status_code == 302
+    page = client.get("/settings/service").get_data(as_text=True)
+    assert fields_of(client)["terms.forward.amount"] == "2"
+    history = page[page.index('id="history"') :]
+    assert "tender for the city grid" in history and "li" in history
+    assert "terms.forward</code>: 4 working_hours → 2 working_hours" in history
+    assert history.count("<li>") == 1  # nothing else changed
+
+
+def test_mistakes_are_marked_and_shown_with_what_was_typed(app, make_user) -> None:
+    make_user("li", "process_owner")
+    client = app.test_client()
+    sign_in(client, "li")
+    shown = fields_of(client)
+    bad = client.post(
+        "/settings/service",
+        data=typed(shown, **{"csrf_token": csrf(client, "/settings/service"), "terms.dispatch.amount": "soon",
+                             "terms.report.amount": "2.5", "arrival.bands.3.up_to_km": "900",
+                             "targets.on_time": "abc", "note": ""}),
+    )  # fmt: skip
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    for name in ("terms-dispatch-amount", "terms-report-amount", "arrival-bands", "targets-on_time", "note"):
+        assert f'id="error-{name}"' in page, name
+    assert 'value="soon"' in page and 'value="2.5"' in page and 'value="900"' in page
+    assert 'id="history"' not in page  # nothing was saved
+
+
+def test_a_form_filled_before_someone_elses_save_is_refused(app, make_user) -> None:
+    make_user("li", "process_owner")
+    make_user("root", "admin")
+    mine, theirs = app.test_client(), app.test_client()
+    sign_in(mine, "li")
+    sign_in(theirs, "root")
+    stale = fields_of(mine)
+    fresh = fields_of(theirs)
+    token = csrf(theirs, "/settings/service")
+    assert theirs.post("/settings/service", data={**fresh, "csrf_token": token, "note": "first"}).status_code == 302
+    refused = mine.post(
+        "/settings/service", data={**stale, "csrf_token": csrf(mine, "/settings/service"), "note": "second"}
+    )
+    assert refused.status_code == 409
+    assert 'value="second"' in refused.get_data(as_text=True)  # what was typed is still there

@@ -1,0 +1,121 @@
+"""The service settings page: the company's promises, targets and penalties (process owners
+and administrators), each save a new version with its reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from engine.domain.errors import Conflict
+from engine.domain.errors import InvalidData
+from engine.domain.service_settings import PENALTIES
+from engine.domain.service_settings import TERMS
+from engine.domain.service_settings import UNITS
+from engine.domain.service_settings import ZONES
+from engine.services import service_settings
+from webapp import engine_context
+from webapp.pages.auth import login_required
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+BAND_ROWS = 6  # distance bands the form offers (blank rows are left out)
+TARGETS = ("on_time", "satisfaction", "complaint_rate")
+
+
+@bp.route("/service", methods=["GET", "POST"])
+@login_required
+def service() -> tuple[str, int] | str | Response:
+    ctx = engine_context()
+    version, settings = service_settings.current_settings(ctx, g.actor)
+    if request.method == "POST":
+        form = request.form
+        try:
+            saved = service_settings.save_settings(
+                ctx, g.actor, body_of(form), form.get("note", ""), int(form.get("based_on") or 0)
+            )
+        except InvalidData as err:
+            flash(_("Please correct the marked fields."), "error")
+            return _page(version, form, err.errors), 422
+        except Conflict as err:
+            flash(str(err), "error")
+            return _page(version, form, {}), 409
+        flash(_("Service settings saved as version %(version)s.", version=saved), "success")
+        return redirect(url_for("settings.service"))
+    return _page(version, form_of(settings.as_json()), {})
+
+
+def _page(version: int, values: MultiDict[str, str] | dict[str, str], errors: dict[str, str]) -> str:
+    history = service_settings.settings_history(engine_context(), g.actor)
+    return render_template(
+        "settings/service.html",
+        version=version,
+        values=values,
+        errors=errors,
+        terms=TERMS,
+        units=UNITS,
+        zones=ZONES,
+        penalties=PENALTIES,
+        band_rows=BAND_ROWS,
+        targets=TARGETS,
+        history=history,
+    )
+
+
+def body_of(form: MultiDict[str, str]) -> dict[str, Any]:
+    """The settings as typed: blank amounts are no promise (a term) or no row (a band); targets
+    are entered in per cent."""
+
+    def term(prefix: str) -> dict[str, str] | None:
+        amount = form.get(f"{prefix}.amount", "").strip()
+        return {"amount": amount, "unit": form.get(f"{prefix}.unit", "")} if amount else None
+
+    bands = []
+    for row in range(1, BAND_ROWS + 1):
+        typed = term(f"arrival.bands.{row}")
+        if typed:
+            bands.append({**typed, "up_to_km": form.get(f"arrival.bands.{row}.up_to_km", "").strip() or None})
+    return {
+        "terms": {name: term(f"terms.{name}") for name in TERMS},
+        "arrival": {"bands": bands, "zones": {zone: term(f"arrival.zones.{zone}") for zone in ZONES}},
+        "targets": {name: _share(form.get(f"targets.{name}", "")) for name in TARGETS},
+        "penalties": {name: form.get(f"penalties.{name}", "").strip() for name in PENALTIES},
+        "six_day_week": form.get("six_day_week") == "true",
+    }
+
+
+def form_of(body: dict[str, Any]) -> dict[str, str]:
+    """The saved settings as the form's fields (the inverse of ``body_of``)."""
+    values: dict[str, str] = {}
+    for name, term in body["terms"].items():
+        if term:
+            values[f"terms.{name}.amount"], values[f"terms.{name}.unit"] = str(term["amount"]), term["unit"]
+    for row, band in enumerate(body["arrival"]["bands"], start=1):
+        values[f"arrival.bands.{row}.amount"], values[f"arrival.bands.{row}.unit"] = str(band["amount"]), band["unit"]
+        values[f"arrival.bands.{row}.up_to_km"] = "" if band["up_to_km"] is None else str(band["up_to_km"])
+    for zone, term in body["arrival"]["zones"].items():
+        values[f"arrival.zones.{zone}.amount"], values[f"arrival.zones.{zone}.unit"] = str(term["amount"]), term["unit"]
+    for name, share in body["targets"].items():
+        values[f"targets.{name}"] = f"{share * 100:g}"
+    for name, amount in body["penalties"].items():
+        values[f"penalties.{name}"] = f"{amount:g}"
+    if body.get("six_day_week"):
+        values["six_day_week"] = "true"
+    return values
+
+
+def _share(percent: str) -> float | str:
+    """90 (per cent) as 0.9; what is not a number is passed on, to be refused by name."""
+    try:
+        return float(percent) / 100
+    except ValueError:
+        return percent
