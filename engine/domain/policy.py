@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 
+from engine.domain.promise_clocks import ARRIVAL
+from engine.domain.promise_clocks import Clock
+
 
 @dataclass(frozen=True)
 class FieldAt:
@@ -78,6 +81,16 @@ class Policy:
     # the on-site service is due by the arrival promise, and is on time when the engineer
     # *arrived* by then, however long the repair took after (S2 5.1.1.3).
     promise_kept_at: dict[str, str] = field(default_factory=lambda: {"service": "arrived_at"})
+
+    # The promise clocks shown on a case (engine/domain/promise_clocks.py): start, stop, clause.
+    clocks: tuple[Clock, ...] = (
+        Clock("forward", "received_at", "forwarded_at", "S2 7.1.3"),
+        Clock("contact", "forwarded_at", "contacted_at", "S2 7.1.3", when=("request_kind", "fault")),
+        Clock("consultation", "forwarded_at", "done:answer", "S2 7.2.1", when=("request_kind", "consultation")),
+        Clock(ARRIVAL, "received_at", "arrived_at", "S2 5.1.1.3", when=("request_kind", "fault")),
+        Clock("fix", "received_at", "done:service", "S4 4.(6)", when=("request_kind", "fault")),
+        Clock("complaint_contact", "registered_at", "done:first_contact", "S4 4.(2)"),
+    )
 
     def counts_for_on_time(self, bpmn_id: str, roles: list[str]) -> bool:
         """Whether a late step makes its service late: the company's own steps do; the

@@ -25,6 +25,8 @@ from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.periods import local_day
 from engine.domain.policy import SHIPPED
+from engine.domain.promise_clocks import ClockState
+from engine.domain.promise_clocks import clock_states
 from engine.store.archived_units import ArchivedUnit
 from engine.store.archived_units import archived_unit
 from engine.store.audit_keys import AuditKeys
@@ -258,6 +260,8 @@ class CasePage:
     notes: list[Note]
     groups: list[RecordGroup]  # the record's head: customer, product, money, ratings
     unit: ArchivedUnit | None  # the delivered unit the case's serial number names
+    clocks: list[ClockState]  # the case's promises, each from its start to its stop
+    now: datetime  # when the page was read (a running clock is judged against it)
 
 
 def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
@@ -270,7 +274,19 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
         record = case_record(session, case, events)
         groups = record_groups(record, SHIPPED.record_groups)
         unit = archived_unit(session, (case.data or {}).get(SHIPPED.serial_number_field))
-        return CasePage(detail, record, _diagrams(ctx, uow, case_id), notes_of(session, case_id), groups, unit)
+        clocks = _clocks(ctx, session, case, events)
+        diagrams, notes = _diagrams(ctx, uow, case_id), notes_of(session, case_id)
+        return CasePage(detail, record, diagrams, notes, groups, unit, clocks, utcnow())
+
+
+def _clocks(ctx: EngineContext, session: Session, case: Case, events: list[AuditEvent]) -> list[ClockState]:
+    done: dict[str, datetime] = {}
+    for event in events:
+        if event.action == "task_completed" and event.bpmn_id:
+            done.setdefault(event.bpmn_id, event.at)
+    ended = case.status in (COMPLETED, CANCELLED)
+    settings, calendar = ctx.settings(session), ctx.calendar(session)
+    return clock_states(SHIPPED.clocks, case.data or {}, done, settings, calendar, ended)
 
 
 def _case_and_events(session: Session, case_id: int) -> tuple[Case, list[AuditEvent]]:

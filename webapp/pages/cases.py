@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine.domain.errors import InvalidData
+from engine.domain.service_settings import TERMS
 from engine.services import audit
 from engine.services import case_notes
 from engine.services import case_views
@@ -106,6 +107,9 @@ def show(case_id: int) -> str:
         notes=page.notes,
         groups=page.groups,
         unit=page.unit,
+        clocks=page.clocks,
+        now=page.now,
+        terms=TERMS,
         max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),
     )
 

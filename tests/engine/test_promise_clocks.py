@@ -1,0 +1,64 @@
+"""Promise clocks of a case, each from the moment the policy names to the one that stops it,
+against the company's term; times worked out by hand on the 08:30–12:00, 13:30–17:30 day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from engine.domain.policy import SHIPPED
+from engine.domain.promise_clocks import clock_states
+from engine.domain.service_settings import SHIPPED_SETTINGS
+from engine.domain.service_settings import Term
+from engine.domain.working_calendar import WorkingCalendar
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=SHANGHAI)
+
+
+# A fault called in on Monday 2 March 09:00, forwarded 09:10, the customer contacted 14:00,
+# 120 km away: on site by Tuesday 09:00 (24 clock hours, S2 5.1.1.3).
+FAULT = {
+    "received_at": at(2, 9).isoformat(),
+    "forwarded_at": at(2, 9, 10).isoformat(),
+    "contacted_at": at(2, 14).isoformat(),
+    "request_kind": "fault",
+    "distance_km": 120,
+}
+
+
+def clocks(data, done=None, settings=SHIPPED_SETTINGS, ended=False):
+    return {c.term: c for c in clock_states(SHIPPED.clocks, data, done or {}, settings, WorkingCalendar(), ended)}
+
+
+def test_each_promise_runs_from_its_start_to_its_stop() -> None:
+    found = clocks({**FAULT, "arrived_at": at(3, 8, 30).isoformat()}, {"service": at(3, 10)})
+    # Forwarding: 4 working hours from 09:00 — 3 before noon, 1 from 13:30: due 14:30.
+    assert (found["forward"].due_at, found["forward"].state(at(3, 12))) == (at(2, 14, 30), "kept")
+    # Contact: 4 working hours from forwarding 09:10 — 2 h 50 before noon, 1 h 10 after: 14:40.
+    assert (found["contact"].due_at, found["contact"].state(at(3, 12))) == (at(2, 14, 40), "kept")
+    # Arrival kept at 08:30 although the repair ended at 10:00, after the deadline.
+    assert (found["arrival"].due_at, found["arrival"].stopped_at) == (at(3, 9), at(3, 8, 30))
+    assert found["arrival"].state(at(3, 12)) == "kept"
+    # Not this case's promises: a consultation's answer, a complaint's first contact, and the
+    # fix, which the shipped settings do not promise (S4 does: 24 hours).
+    assert set(found) == {"forward", "contact", "arrival"}
+
+
+def test_a_late_arrival_breaks_the_promise_and_a_missing_one_is_overdue() -> None:
+    assert clocks({**FAULT, "arrived_at": at(3, 9, 30).isoformat()})["arrival"].state(at(3, 12)) == "broken"
+    running = clocks(FAULT)["arrival"]
+    assert (running.state(at(3, 8, 59)), running.state(at(3, 9, 1))) == ("running", "overdue")
+
+
+def test_a_promise_a_closed_case_never_reached_is_left_out() -> None:
+    assert "arrival" not in clocks(FAULT, ended=True)  # solved by phone: nobody went on site
+
+
+def test_a_company_that_promises_a_fix_gets_its_clock() -> None:
+    s4 = SHIPPED_SETTINGS.with_terms(fix=Term(24, "hours"))
+    fix = clocks(FAULT, {"service": at(3, 10)}, s4)["fix"]
+    assert (fix.due_at, fix.state(at(3, 12))) == (at(3, 9), "broken")  # fixed at 10:00, due 09:00
