@@ -28,6 +28,7 @@ KIND_LABELS = {
     "late_forwarding": Message("late forwarding of information"),
     "late_trip_report": Message("late trip report"),
     "late_expense_audit": Message("late expense audit"),
+    "late_arrival": Message("late arrival on site"),  # kept at a recorded moment (Policy.promise_kept_at)
 }
 BREACH_COUNT = "breach.count"
 COUNTS = ("working_hours", "working_days")

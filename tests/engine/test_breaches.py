@@ -80,3 +80,12 @@ def test_only_quality_readers(ctx, staff) -> None:  # noqa: F811
 
     with pytest.raises(NotAllowed):
         register(ctx, staff["engineer"])
+
+
+def test_a_late_arrival_on_site_is_recorded_against_the_engineer_however_long_the_repair(ctx, staff, start) -> None:  # noqa: F811
+    # Called in Monday 2 March 09:00, 120 km: on site by Tuesday 09:00 (S2 5.1.1.3). wang
+    # arrives at 09:30 — half a working hour late — and finishes at 10:00.
+    quality_month._repair(start, (3, 2, 9), 30, False, quality_month.SATISFIED, arrived="2026-03-03T09:30")
+    [late] = register(ctx, staff["quality_manager"])
+    assert (late.kind, late.person, late.task) == ("late_arrival", "wang", "现场服务")
+    assert (late.due_at, late.done_at, late.late_hours) == (moment(3, 3, 9), moment(3, 3, 9, 30), 0.5)
