@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
+from typing import Any
 
 from engine.domain.promise_clocks import ARRIVAL
 from engine.domain.promise_clocks import Clock
+from engine.domain.promise_clocks import moment_of
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,12 @@ class Policy:
         """Whether a late step makes its service late: the company's own steps do; the
         customer's (confirming a quote, signing) and the follow-up call after the service do not."""
         return bpmn_id not in self.on_time_ignores_steps and not set(roles) & set(self.on_time_ignores_roles)
+
+    def kept_at(self, bpmn_id: str, data: dict[str, Any]) -> datetime | None:
+        """When step ``bpmn_id``'s promise was kept, as recorded on its form (``data``: what
+        the step was completed with); None for other steps or when nothing was recorded."""
+        name = self.promise_kept_at.get(bpmn_id)
+        return moment_of(data.get(name)) if name else None
 
     def figure_references(self) -> list[tuple[str, FieldAt]]:
         """Every step and form field a figure of the dashboard reads, with the figure's name;

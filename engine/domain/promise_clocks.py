@@ -61,7 +61,7 @@ def clock_states(
     does not apply to the case, and one a case ``ended`` without reaching (never at stake)."""
     states = []
     for clock in clocks:
-        started = _moment(data.get(clock.start))
+        started = moment_of(data.get(clock.start))
         term = _term(clock, data, settings)
         applies = clock.when is None or data.get(clock.when[0]) == clock.when[1]
         if started is None or term is None or not applies:
@@ -69,7 +69,7 @@ def clock_states(
         if clock.stop.startswith(DONE):
             stopped = done.get(clock.stop.removeprefix(DONE))
         else:
-            stopped = _moment(data.get(clock.stop))
+            stopped = moment_of(data.get(clock.stop))
         if stopped is None and ended:
             continue
         states.append(ClockState(clock.term, clock.clause, started, term.due(started, calendar), stopped))
@@ -84,7 +84,8 @@ def _term(clock: Clock, data: Mapping[str, Any], settings: ServiceSettings) -> T
     return settings.term(clock.term)
 
 
-def _moment(value: object) -> datetime | None:
+def moment_of(value: object) -> datetime | None:
+    """A moment recorded in the case data (ISO text, as forms store it), or None."""
     if isinstance(value, datetime):
         return value
     try:

@@ -52,10 +52,6 @@ class Term:
             return add_months(start, int(self.amount))
         return start + timedelta(hours=self.amount)
 
-    @property
-    def in_working_time(self) -> bool:
-        return self.unit in ("working_hours", "working_days")
-
     def as_json(self) -> dict[str, Any]:
         return {"amount": _number(self.amount), "unit": self.unit}
 

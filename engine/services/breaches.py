@@ -128,8 +128,7 @@ def _promises_kept_late(session: Session, period: Period, now: datetime, calenda
     ).all()
     found = []
     for item, number, completed_by, held_by, data in rows:
-        recorded = (data or {}).get(SHIPPED.promise_kept_at[item.bpmn_id])
-        kept = datetime.fromisoformat(recorded) if isinstance(recorded, str) and recorded else None
+        kept = SHIPPED.kept_at(item.bpmn_id, data or {})
         end = kept or (None if item.closed_at else now)
         if end is None or end <= item.due_at:
             continue

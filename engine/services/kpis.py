@@ -266,13 +266,9 @@ def _on_time(facts: _Facts, services: list[int]) -> Ratio:
 
 
 def _kept_at(facts: _Facts, case_id: int, bpmn_id: str) -> datetime | None:
-    """When a step's promise was kept, as recorded on its form (the engineer's arrival)."""
-    name = POLICY.promise_kept_at.get(bpmn_id)
-    value = (facts.first(case_id, bpmn_id) or {}).get(name) if name else None
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
+    if bpmn_id not in POLICY.promise_kept_at:
+        return None  # the usual step: its promise is kept when it is done
+    return POLICY.kept_at(bpmn_id, facts.first(case_id, bpmn_id) or {})
 
 
 def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
