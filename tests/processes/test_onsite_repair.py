@@ -122,7 +122,7 @@ def test_unit_not_fixed_on_site_goes_back_to_the_factory(start) -> None:
     to_solution(case, "onsite")
     dispatch_and_repair(case, repaired=False)
     case.do("engineer_wang", "take_back", {"receipt_no": "QS-2026-17"})
-    assert case.open() == ["receive"]
+    assert case.open() == ["feedback", "receive"]
     case.do("warehouse", "receive", {"received_qty": 1, "matches_list": True})
     reinspect = {"participants": "质量、技术、检验、生产", "root_cause": "油泵磨损", "repairable": True}
     case.do(
@@ -133,7 +133,27 @@ def test_unit_not_fixed_on_site_goes_back_to_the_factory(start) -> None:
     case.do("workshop", "repair", {"repair_order_no": "WX-01", "repair_hours": "4"})
     case.do("inspector", "inspect", {"passed": True})
     case.do("warehouse", "ship_back", {"shipping_no": "SF-001"})
-    assert case.open() == ["trip_report"]
+    assert case.open() == ["feedback"]  # the trip is closed on its own branch
+    finish_on_site(case)
+    rate_and_follow_up(case)
+    assert case.status == "completed"
+
+
+def test_taking_the_unit_back_closes_the_trip_without_waiting_for_the_factory(start) -> None:
+    # The engineer leaves site with the unit: the customer's feedback, the leave approval and the
+    # trip report within 3 working days of leaving are due now (S2 7.2.5–7.2.7), not after the repair.
+    case = start("service_request")
+    to_solution(case, "onsite")
+    dispatch_and_repair(case, repaired=False)
+    case.do("engineer_wang", "take_back", {"receipt_no": "QS-2026-17"})
+    case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})
+    with time_machine.travel(datetime(2026, 3, 3, 16, 0, tzinfo=SHANGHAI), tick=False):  # Tuesday
+        case.do("quality_office", "approve_leave", {"leave": "approved"})
+    assert case.open() == ["receive", "trip_report"]
+    assert case.task("engineer_wang", "trip_report").due_at == datetime(2026, 3, 6, 16, 0, tzinfo=SHANGHAI)
+    report_and_verify(case)
+    assert case.open() == ["receive"]  # the unit is still on its way to the factory
+    assert case.status != "completed"
 
 
 def test_leaving_without_approval_and_late_reports_are_recorded(start) -> None:

@@ -281,6 +281,7 @@ LABELS: dict[str, str] = {
     "已解决": "solved",
     "已解释": "Explained",
     "已记录": "Recorded",
+    "返厂修毕": "Factory repair done",
     "已评价": "Rated",
     "已通知合作伙伴": "Partner notified",
     "开始": "Start",

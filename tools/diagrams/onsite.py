@@ -149,7 +149,13 @@ def onsite_repair() -> Diagram:
         doc=INSTRUCTIONS["take_back"],
         form=[Field("receipt_no", "客户签收单号", required=True, maxlength=60)],
     )
-    d.call("factory", "返厂维修 Return to factory", "engineer", 12, "factory_repair", row=1)
+    # The trip ends on site whatever happens to the unit: the customer signs, the leave is
+    # approved and the trip report is due from the engineer's return, while the factory repairs
+    # the unit on its own branch (the case closes when both are done).
+    d.parallel("gw_take_back", "engineer", 12, row=1)
+    d.call("factory", "返厂维修 Return to factory", "engineer", 13, "factory_repair", row=1)
+    d.end("end_factory", "返厂修毕", "engineer", 13.6, row=1)
+    d.xor("gw_feedback_in", "", "customer", 11)
     d.user(
         "feedback",
         "客户签字评价 Customer signs feedback",
@@ -272,10 +278,13 @@ def onsite_repair() -> Diagram:
     d.flow("dispatch", "prepare")
     d.flow("prepare", "service")
     d.flow("service", "gw_repaired")
-    d.flow("gw_repaired", "feedback", "repaired == True", "已修复")
+    d.flow("gw_repaired", "gw_feedback_in", "repaired == True", "已修复")
     d.default("gw_repaired", d.flow("gw_repaired", "take_back", name="无法现场修复"))
-    d.flow("take_back", "factory")
-    d.flow("factory", "gw_report_in")
+    d.flow("take_back", "gw_take_back")
+    d.flow("gw_take_back", "factory")
+    d.flow("factory", "end_factory")
+    d.flow("gw_take_back", "gw_feedback_in")
+    d.flow("gw_feedback_in", "feedback")
     d.flow("feedback", "approve_leave")
     d.flow("approve_leave", "gw_leave")
     d.flow("gw_leave", "gw_report_in", "leave == 'approved'", "同意")
