@@ -64,6 +64,10 @@ def calendar_helpers(
         """The on-site arrival deadline: by the zone the dispatcher named, else by distance."""
         return settings.arrival.term(distance_km, zone).due(_as_datetime(start), calendar)
 
+    def dispatch_at_registration() -> bool:
+        """Whether the company dispatches straight after the warranty check (S0 八)."""
+        return settings.dispatch_at_registration
+
     return {
         "now": now,
         "add_working_hours": add_working_hours,
@@ -74,6 +78,7 @@ def calendar_helpers(
         "due": due,
         "before": before,
         "arrival_due": arrival_due,
+        "dispatch_at_registration": dispatch_at_registration,
     }
 
 

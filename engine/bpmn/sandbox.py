@@ -328,7 +328,7 @@ def execute(source: str, data: dict[str, Any], helpers: Mapping[str, Any], limit
 
 BOUNDED_CALLS = frozenset(
     {"now", "add_working_hours", "add_working_days", "add_hours", "add_days", "add_months"}
-    | {"due", "before", "arrival_due", "len", "abs", "bool"}
+    | {"due", "before", "arrival_due", "dispatch_at_registration", "len", "abs", "bool"}
 )
 _BOUNDED_NODES = (
     ast.Expression,

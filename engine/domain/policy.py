@@ -90,8 +90,10 @@ class Policy:
         Clock("forward", "received_at", "forwarded_at", "S2 7.1.3"),
         Clock("contact", "forwarded_at", "contacted_at", "S2 7.1.3", when=("request_kind", "fault")),
         Clock("consultation", "forwarded_at", "done:answer", "S2 7.2.1", when=("request_kind", "consultation")),
+        Clock("dispatch", "received_at", "done:dispatch", "S0 三.4", setting="dispatch_at_registration"),
         Clock(ARRIVAL, "received_at", "arrived_at", "S2 5.1.1.3", when=("request_kind", "fault")),
         Clock("fix", "received_at", "done:service", "S4 4.(6)", when=("request_kind", "fault")),
+        Clock("resolution", "received_at", "service_ended_at", "S2/11 3.12", when=("request_kind", "fault")),
         Clock("complaint_contact", "registered_at", "done:first_contact", "S4 4.(2)"),
     )
 

@@ -31,6 +31,7 @@ class Clock:
     stop: str  # a datetime field, or "done:<step id>"
     clause: str
     when: tuple[str, str] | None = None  # (field, value): the clock applies to such cases only
+    setting: str | None = None  # a yes/no service setting: the promise is made only when it is on
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,9 @@ def clock_states(
     for clock in clocks:
         started = moment_of(data.get(clock.start))
         term = _term(clock, data, settings)
-        applies = clock.when is None or data.get(clock.when[0]) == clock.when[1]
+        applies = (clock.when is None or data.get(clock.when[0]) == clock.when[1]) and (
+            clock.setting is None or bool(getattr(settings, clock.setting))
+        )
         if started is None or term is None or not applies:
             continue
         if clock.stop.startswith(DONE):

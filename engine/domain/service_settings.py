@@ -148,6 +148,9 @@ class ServiceSettings:
     penalties: Mapping[str, float] = field(default_factory=lambda: dict(SHIPPED_PENALTIES))
     # Saturdays are working days except in public-holiday weeks (S0's workshops, many plants).
     six_day_week: bool = False
+    # The engineer is dispatched as soon as the warranty is checked, without phone guidance or a
+    # solution meeting, and the dispatch promise runs from the call (S0 八, 三.4: 1 hour).
+    dispatch_at_registration: bool = False
 
     def term(self, name: str) -> Term | None:
         """The term of promise ``name``; None when the company makes no such promise."""
@@ -168,6 +171,7 @@ class ServiceSettings:
             "targets": {name: getattr(self.targets, name) for name in ("on_time", "satisfaction", "complaint_rate")},
             "penalties": dict(self.penalties),
             "six_day_week": self.six_day_week,
+            "dispatch_at_registration": self.dispatch_at_registration,
         }
 
 
@@ -227,6 +231,7 @@ def settings_from_json(body: Mapping[str, Any]) -> ServiceSettings:
         targets=Targets(**shares),
         penalties={**SHIPPED_PENALTIES, **penalties},
         six_day_week=bool(body.get("six_day_week", False)),
+        dispatch_at_registration=bool(body.get("dispatch_at_registration", False)),
     )
 
 

@@ -3,6 +3,7 @@ against the company's term; times worked out by hand on the 08:30–12:00, 13:30
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -43,9 +44,24 @@ def test_each_promise_runs_from_its_start_to_its_stop() -> None:
     # Arrival kept at 08:30 although the repair ended at 10:00, after the deadline.
     assert (found["arrival"].due_at, found["arrival"].stopped_at) == (at(3, 9), at(3, 8, 30))
     assert found["arrival"].state(at(3, 12)) == "kept"
-    # Not this case's promises: a consultation's answer, a complaint's first contact, and the
-    # fix, which the shipped settings do not promise (S4 does: 24 hours).
-    assert set(found) == {"forward", "contact", "arrival"}
+    # Resolution in all: 15 working days from the call (S2/11 3.12), no holiday in March 2026:
+    # 3–6 March (4), 9–13 (9), 16–20 (14), Monday 23 March (15), at 09:00; still running.
+    assert (found["resolution"].due_at, found["resolution"].state(at(3, 12))) == (at(23, 9), "running")
+    # Not this case's promises: a consultation's answer, a complaint's first contact, dispatch
+    # within an hour of the call (only a company that dispatches at registration makes it, S0),
+    # and the fix, which the shipped settings do not promise (S4 does: 24 hours).
+    assert set(found) == {"forward", "contact", "arrival", "resolution"}
+
+
+def test_resolution_stops_when_the_service_ended() -> None:
+    ended = clocks({**FAULT, "service_ended_at": at(24, 9).isoformat()})["resolution"]
+    assert (ended.stopped_at, ended.state(at(30, 9))) == (at(24, 9), "broken")  # a day past 23 March 09:00
+
+
+def test_a_company_that_dispatches_at_registration_promises_dispatch_from_the_call() -> None:
+    s0 = replace(SHIPPED_SETTINGS.with_terms(dispatch=Term(1, "hours")), dispatch_at_registration=True)
+    dispatch = clocks(FAULT, {"dispatch": at(2, 9, 50)}, s0)["dispatch"]
+    assert (dispatch.due_at, dispatch.state(at(2, 12))) == (at(2, 10), "kept")  # 09:00 + 1 h, done 09:50
 
 
 def test_a_late_arrival_breaks_the_promise_and_a_missing_one_is_overdue() -> None:

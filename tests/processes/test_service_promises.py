@@ -120,3 +120,33 @@ def test_a_six_day_week_counts_saturday_but_not_a_holiday_saturday(ctx, staff, s
     assert not calendar.is_workday(datetime(2026, 2, 21).date())  # a Saturday of the Spring Festival
     assert calendar.is_workday(datetime(2026, 10, 10).date())  # the make-up Saturday after National Day
     assert not calendar.is_workday(datetime(2026, 3, 8).date())  # Sundays stay off
+
+
+def test_a_company_that_dispatches_at_registration_skips_guidance_and_dispatches_within_the_hour(
+    ctx, staff, start
+) -> None:
+    """S0 八: the call is registered, its service voucher checked, and sent to the supervisor to
+    dispatch; S0 三.4: an engineer within 1 hour of the call."""
+    body = {**profile({"dispatch": hours(1)}), "dispatch_at_registration": True}
+    service_settings.save_settings(ctx, SYSTEM, body, "S0: dispatch at registration", based_on=0)
+    with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
+        case = start("service_request")
+    with time_machine.travel(at(2026, 3, 2, 9, 10), tick=False):
+        case.do("service_desk", "register", CALL)
+        case.do("quality_office", "triage", IN_WARRANTY)
+    assert case.open() == ["dispatch"]  # no phone guidance, no solution meeting
+    assert (case.data["solution"], case.data["resolved"]) == ("onsite", False)
+    assert case.task("dispatcher", "dispatch").due_at == at(2026, 3, 2, 10, 0)  # the call + 1 h
+
+
+def test_the_end_of_the_service_is_recorded_for_the_resolution_promise(start) -> None:
+    """S2/11 3.12: a service request resolved within 15 working days; the clock stops when the
+    service ends (here: solved by phone at 11:00), not at the follow-up call a month later."""
+    with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
+        case = start("service_request")
+        case.do("service_desk", "register", CALL)
+        case.do("quality_office", "triage", IN_WARRANTY)
+    with time_machine.travel(at(2026, 3, 2, 11, 0), tick=False):
+        case.do("tech_support", "guidance", {"resolved": True, "guidance_note": "更换保险丝后恢复"})
+    assert case.open() == ["rate"]
+    assert datetime.fromisoformat(case.data["service_ended_at"]) == at(2026, 3, 2, 11, 0)

@@ -52,6 +52,19 @@ def test_an_owner_changes_a_promise_and_the_version_names_the_change(app, make_u
     assert history.count("<li>") == 1  # nothing else changed
 
 
+def test_dispatch_at_registration_is_a_choice_kept_with_the_version(app, make_user) -> None:
+    make_user("li", "process_owner")
+    client = app.test_client()
+    sign_in(client, "li")
+    shown = fields_of(client)
+    assert "dispatch_at_registration" not in shown  # S2: guidance and a solution come first
+    changes = {"csrf_token": csrf(client, "/settings/service"), "dispatch_at_registration": "true", "note": "S0"}
+    assert client.post("/settings/service", data=typed(shown, **changes)).status_code == 302
+    assert fields_of(client)["dispatch_at_registration"] == "true"
+    history = client.get("/settings/service").get_data(as_text=True)
+    assert "dispatch_at_registration</code>: False → True" in history
+
+
 def test_mistakes_are_marked_and_shown_with_what_was_typed(app, make_user) -> None:
     make_user("li", "process_owner")
     client = app.test_client()

@@ -142,6 +142,10 @@ def service_request() -> Diagram:
     )
     d.end("end_refused", "不予服务", "service_desk", 8, row=1)
     d.xor("gw_guidance_in", "", "quality_office", 7)
+    # A company that dispatches as soon as the call is registered and the warranty checked (S0 八)
+    # skips phone guidance and the solution meeting: the service is on site.
+    d.xor("gw_direct", "直接派工？", "quality_office", 7.6)
+    d.script("go_on_site", "直接派工", "quality_office", 9, "resolved = False\nsolution = 'onsite'")
     d.user(
         "guidance",
         "电话指导 Phone guidance",
@@ -186,11 +190,14 @@ def service_request() -> Diagram:
     d.call("onsite", "现场维修 On-site repair", "quality_office", 11, "onsite_repair", row=0)
     d.call("factory", "返厂维修 Return to factory", "quality_office", 11, "factory_repair", row=1)
     d.call("exchange", "退换货 Exchange/refund", "service_desk", 11, "exchange_refund", row=1)
-    d.xor("gw_served", "已服务？", "service_desk", 12)
-    d.end("end_not_served", "未提供服务", "service_desk", 12, row=1)
-    d.call("survey", "满意度调查 Satisfaction survey", "service_desk", 13, "satisfaction_survey")
-    d.call("follow_up", "一个月回访 Follow-up call", "service_desk", 14, "follow_up")
-    d.end("end_served", "服务完成", "service_desk", 15)
+    # When the service ended, whichever way: the overall resolution promise stops here.
+    d.xor("gw_ended_in", "", "service_desk", 11.6)
+    d.script("service_ended", "记录服务结束", "service_desk", 12.3, "service_ended_at = now()")
+    d.xor("gw_served", "已服务？", "service_desk", 13)
+    d.end("end_not_served", "未提供服务", "service_desk", 13, row=1)
+    d.call("survey", "满意度调查 Satisfaction survey", "service_desk", 14, "satisfaction_survey")
+    d.call("follow_up", "一个月回访 Follow-up call", "service_desk", 15, "follow_up")
+    d.end("end_served", "服务完成", "service_desk", 16)
 
     d.flow("start", "register")
     d.flow("register", "gw_kind")
@@ -209,9 +216,12 @@ def service_request() -> Diagram:
     d.flow("gw_competitor_approved", "gw_guidance_in", "competitor_approved == True", "批准")
     d.default("gw_competitor_approved", d.flow("gw_competitor_approved", "tell_refusal", name="不批准"))
     d.flow("tell_refusal", "end_refused")
-    d.flow("gw_guidance_in", "guidance")
+    d.flow("gw_guidance_in", "gw_direct")
+    d.flow("gw_direct", "go_on_site", "dispatch_at_registration()", "直接派工")
+    d.default("gw_direct", d.flow("gw_direct", "guidance", name="先电话指导"))
+    d.flow("go_on_site", "gw_way")
     d.flow("guidance", "gw_resolved")
-    d.flow("gw_resolved", "gw_served", "resolved == True", "已解决")
+    d.flow("gw_resolved", "gw_ended_in", "resolved == True", "已解决")
     d.default("gw_resolved", d.flow("gw_resolved", "choose_way", name="未解决"))
     d.flow("late_solution", "urge_solution")
     d.flow("urge_solution", "end_urged")
@@ -219,9 +229,11 @@ def service_request() -> Diagram:
     d.flow("gw_way", "onsite", "solution == 'onsite'", "现场")
     d.flow("gw_way", "factory", "solution == 'factory'", "返厂")
     d.default("gw_way", d.flow("gw_way", "exchange", name="退换"))
-    d.flow("onsite", "gw_served")
-    d.flow("factory", "gw_served")
-    d.flow("exchange", "gw_served")
+    d.flow("onsite", "gw_ended_in")
+    d.flow("factory", "gw_ended_in")
+    d.flow("exchange", "gw_ended_in")
+    d.flow("gw_ended_in", "service_ended")
+    d.flow("service_ended", "gw_served")
     # No survey for a service that did not happen: the customer refused the fee and the general
     # manager did not approve serving without it (onsite_repair ends with "不提供服务").
     d.flow("gw_served", "end_not_served", NOT_SERVED, "未服务")

@@ -100,7 +100,9 @@ def onsite_repair() -> Diagram:
         "派工 Dispatch",
         "dispatcher",
         7,
-        due="due('dispatch', now())",
+        # From the call when the company dispatches at registration (S0 三.4: within 1 hour), else
+        # from when the service is decided and, if paid, confirmed (S2 5.2.1.5).
+        due="due('dispatch', received_at if dispatch_at_registration() else now())",
         doc=INSTRUCTIONS["dispatch"],
         form=[
             Field("engineer", "服务工程师", required=True, maxlength=80, user_role="engineer"),

@@ -90,6 +90,7 @@ def body_of(form: MultiDict[str, str]) -> dict[str, Any]:
         "targets": {name: _share(form.get(f"targets.{name}", "")) for name in TARGETS},
         "penalties": {name: form.get(f"penalties.{name}", "").strip() for name in PENALTIES},
         "six_day_week": form.get("six_day_week") == "true",
+        "dispatch_at_registration": form.get("dispatch_at_registration") == "true",
     }
 
 
@@ -108,8 +109,9 @@ def form_of(body: dict[str, Any]) -> dict[str, str]:
         values[f"targets.{name}"] = f"{share * 100:g}"
     for name, amount in body["penalties"].items():
         values[f"penalties.{name}"] = f"{amount:g}"
-    if body.get("six_day_week"):
-        values["six_day_week"] = "true"
+    for flag in ("six_day_week", "dispatch_at_registration"):
+        if body.get(flag):
+            values[flag] = "true"
     return values
 
 
