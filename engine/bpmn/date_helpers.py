@@ -44,11 +44,14 @@ def calendar_helpers(
         """Same day of a later month, or its last day when shorter (31 Jan + 1 month = 28 Feb)."""
         return add_calendar_months(_as_datetime(start), months)
 
-    def due(name: str, start: datetime) -> datetime | None:
+    def due(
+        name: str, start: datetime, paused_from: datetime | None = None, paused_to: datetime | None = None
+    ) -> datetime | None:
         """When promise ``name`` of the company's settings, started at ``start``, runs out; None
-        (no due time) when the company makes no such promise."""
+        (no due time) when the company makes no such promise. A pause (the customer weighing a
+        quote) pushes it back."""
         term = settings.term(str(name))
-        return term.due(_as_datetime(start), calendar) if term else None
+        return term.due_paused(_as_datetime(start), calendar, *_pause(paused_from, paused_to)) if term else None
 
     def before(name: str, end: datetime) -> datetime:
         """``end`` less the term ``name`` in calendar time (a notice a month before a contract ends)."""
@@ -60,9 +63,17 @@ def calendar_helpers(
         days = term.amount if term.unit in ("days", "working_days") else term.amount / 24
         return _as_datetime(end) - timedelta(days=float(days))
 
-    def arrival_due(start: datetime, distance_km: float | None = None, zone: str | None = None) -> datetime:
-        """The on-site arrival deadline: by the zone the dispatcher named, else by distance."""
-        return settings.arrival.term(distance_km, zone).due(_as_datetime(start), calendar)
+    def arrival_due(
+        start: datetime,
+        distance_km: float | None = None,
+        zone: str | None = None,
+        paused_from: datetime | None = None,
+        paused_to: datetime | None = None,
+    ) -> datetime:
+        """The on-site arrival deadline: by the zone the dispatcher named, else by distance;
+        pushed back by a pause, as ``due``."""
+        term = settings.arrival.term(distance_km, zone)
+        return term.due_paused(_as_datetime(start), calendar, *_pause(paused_from, paused_to))
 
     def dispatch_at_registration() -> bool:
         """Whether the company dispatches straight after the warranty check (S0 八)."""
@@ -80,6 +91,10 @@ def calendar_helpers(
         "arrival_due": arrival_due,
         "dispatch_at_registration": dispatch_at_registration,
     }
+
+
+def _pause(paused_from: datetime | str | None, paused_to: datetime | str | None) -> tuple[datetime | None, ...]:
+    return tuple(_as_datetime(moment) if moment else None for moment in (paused_from, paused_to))
 
 
 def _as_datetime(value: datetime | str) -> datetime:

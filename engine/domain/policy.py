@@ -26,6 +26,12 @@ class FieldAt:
     field: str
 
 
+FAULT = ("request_kind", "fault")
+# While the customer weighs a quote the promises to them stand still (S2 7.2.4): from the quote's
+# sending to the answer, each recorded by its step (``done_at``).
+QUOTE_WAIT = ("quote_sent_at", "quote_answered_at")
+
+
 @dataclass(frozen=True)
 class Policy:
     service_process: str = "service_request"
@@ -88,12 +94,12 @@ class Policy:
     # The promise clocks shown on a case (engine/domain/promise_clocks.py): start, stop, clause.
     clocks: tuple[Clock, ...] = (
         Clock("forward", "received_at", "forwarded_at", "S2 7.1.3"),
-        Clock("contact", "forwarded_at", "contacted_at", "S2 7.1.3", when=("request_kind", "fault")),
+        Clock("contact", "forwarded_at", "contacted_at", "S2 7.1.3", when=FAULT),
         Clock("consultation", "forwarded_at", "done:answer", "S2 7.2.1", when=("request_kind", "consultation")),
         Clock("dispatch", "received_at", "done:dispatch", "S0 三.4", setting="dispatch_at_registration"),
-        Clock(ARRIVAL, "received_at", "arrived_at", "S2 5.1.1.3", when=("request_kind", "fault")),
-        Clock("fix", "received_at", "done:service", "S4 4.(6)", when=("request_kind", "fault")),
-        Clock("resolution", "received_at", "service_ended_at", "S2/11 3.12", when=("request_kind", "fault")),
+        Clock(ARRIVAL, "received_at", "arrived_at", "S2 5.1.1.3", when=FAULT, pause=QUOTE_WAIT),
+        Clock("fix", "received_at", "done:service", "S4 4.(6)", when=FAULT, pause=QUOTE_WAIT),
+        Clock("resolution", "received_at", "service_ended_at", "S2/11 3.12", when=FAULT, pause=QUOTE_WAIT),
         Clock("complaint_contact", "registered_at", "done:first_contact", "S4 4.(2)"),
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from engine.domain.service_settings import ServiceSettings
@@ -32,6 +33,9 @@ class Clock:
     clause: str
     when: tuple[str, str] | None = None  # (field, value): the clock applies to such cases only
     setting: str | None = None  # a yes/no service setting: the promise is made only when it is on
+    # (from, to): datetime fields between which the clock stands still — the customer weighing
+    # a quote is not the company's time (S2 7.2.4: service is arranged once the customer agrees)
+    pause: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,11 @@ class ClockState:
     started_at: datetime
     due_at: datetime
     stopped_at: datetime | None  # None: still running
+    paused: timedelta = timedelta(0)  # how long the clock stood still (already in ``due_at``)
+
+    @property
+    def paused_hours(self) -> float:
+        return round(self.paused.total_seconds() / 3600, 1)
 
     def state(self, now: datetime) -> str:
         """kept, broken (stopped late), running, or overdue (running past its due time)."""
@@ -75,7 +84,10 @@ def clock_states(
             stopped = moment_of(data.get(clock.stop))
         if stopped is None and ended:
             continue
-        states.append(ClockState(clock.term, clock.clause, started, term.due(started, calendar), stopped))
+        paused_from, paused_to = (moment_of(data.get(name)) for name in clock.pause or ("", ""))
+        due = term.due_paused(started, calendar, paused_from, paused_to)
+        pause = paused_to - paused_from if paused_from and paused_to and paused_to > paused_from else timedelta(0)
+        states.append(ClockState(clock.term, clock.clause, started, due, stopped, pause))
     return states
 
 

@@ -52,6 +52,19 @@ class Term:
             return add_months(start, int(self.amount))
         return start + timedelta(hours=self.amount)
 
+    def due_paused(
+        self, start: datetime, calendar: WorkingCalendar, paused_from: datetime | None, paused_to: datetime | None
+    ) -> datetime:
+        """The due time when the clock stood still from ``paused_from`` to ``paused_to`` (waiting
+        for the customer's answer to a quote): pushed back by the pause, counted in the term's
+        own time — working time for a working-time term, clock time otherwise."""
+        due = self.due(start, calendar)
+        if paused_from is None or paused_to is None or paused_to <= paused_from:
+            return due
+        if self.unit in ("working_hours", "working_days"):
+            return calendar.add_working_hours(due, calendar.working_hours_between(paused_from, paused_to))
+        return due + (paused_to - paused_from)
+
     def as_json(self) -> dict[str, Any]:
         return {"amount": _number(self.amount), "unit": self.unit}
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from engine.domain.policy import SHIPPED
 from engine.domain.promise_clocks import clock_states
 from engine.domain.service_settings import SHIPPED_SETTINGS
+from engine.domain.service_settings import ArrivalProfile
 from engine.domain.service_settings import Term
 from engine.domain.working_calendar import WorkingCalendar
 
@@ -78,3 +80,20 @@ def test_a_company_that_promises_a_fix_gets_its_clock() -> None:
     s4 = SHIPPED_SETTINGS.with_terms(fix=Term(24, "hours"))
     fix = clocks(FAULT, {"service": at(3, 10)}, s4)["fix"]
     assert (fix.due_at, fix.state(at(3, 12))) == (at(3, 9), "broken")  # fixed at 10:00, due 09:00
+
+
+def test_the_customer_weighing_a_quote_stops_the_clock_in_the_terms_own_time() -> None:
+    # S0 city: on site within 6 working hours of the call, Monday 09:00: 3 h to noon, 3 from 13:30,
+    # due 16:30. The quote went out 09:30 and was accepted 14:30: 2.5 + 1 = 3.5 working hours
+    # of waiting push it to 17:30 (1 h) and Tuesday 08:30 + 2.5 h = 11:00 (S2 7.2.4).
+    s0 = replace(SHIPPED_SETTINGS, arrival=ArrivalProfile(zones={"city": Term(6, "working_hours")}))
+    quoted = {
+        **FAULT,
+        "service_zone": "city",
+        "quote_sent_at": at(2, 9, 30).isoformat(),
+        "quote_answered_at": at(2, 14, 30).isoformat(),
+    }
+    arrival = clocks(quoted, settings=s0)["arrival"]
+    assert (arrival.due_at, arrival.paused) == (at(3, 11), timedelta(hours=5))
+    # In clock time the wait counts whole: 120 km, 24 h from 09:00 plus 5 h: Tuesday 14:00.
+    assert clocks({**quoted, "service_zone": ""})["arrival"].due_at == at(3, 14)

@@ -21,6 +21,7 @@ from tests.actors import SYSTEM
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import CALL
 from tests.processes.journeys import IN_WARRANTY
+from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import to_solution
 
 
@@ -150,3 +151,19 @@ def test_the_end_of_the_service_is_recorded_for_the_resolution_promise(start) ->
         case.do("tech_support", "guidance", {"resolved": True, "guidance_note": "更换保险丝后恢复"})
     assert case.open() == ["rate"]
     assert datetime.fromisoformat(case.data["service_ended_at"]) == at(2026, 3, 2, 11, 0)
+
+
+def test_the_arrival_promise_stands_still_while_the_customer_weighs_the_quote(start) -> None:
+    """S2 7.2.4: a paid service is arranged once the customer agrees to the fee. Called Monday
+    2 March 09:00, 120 km (24 clock hours, S2 5.1.1.3): due Tuesday 09:00 — but the quote went
+    out Monday 10:00 and was accepted Wednesday 10:00, a 48-hour wait: due Thursday 5 March 09:00."""
+    with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
+        case = start("service_request")
+        to_solution(case, "onsite", OUT_OF_WARRANTY)
+    with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False):
+        case.do("finance", "quote", {"labour_fee": "300", "parts_fee": "0", "quote_amount": "300"})
+    with time_machine.travel(at(2026, 3, 4, 10, 0), tick=False):
+        case.do("service_desk", "confirm_quote", {"quote_accepted": True})
+        case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
+        case.do("engineer_wang", "prepare", {"plan_confirmed": True})
+    assert case.task("engineer_wang", "service").due_at == at(2026, 3, 5, 9, 0)

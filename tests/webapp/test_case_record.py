@@ -4,6 +4,11 @@ archive entry, the money and the customer's ratings at the head, each value with
 from __future__ import annotations
 
 import re
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import time_machine
 
 from engine.services import products
 from tests.processes.conftest import staff  # noqa: F401 - fixture
@@ -31,16 +36,17 @@ def test_a_paid_repair_shows_customer_product_money_and_ratings_at_the_head(app,
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
     case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": ""})
-    case.do("service_desk", "confirm_quote", {"quote_accepted": True})
-    dispatch_and_repair(case)
-    case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})
-    case.do("quality_office", "approve_leave", {"leave": "approved"})
-    report_and_verify(case)
-    case.do("finance", "invoice", {"invoice_no": "FP-0001", "amount_collected": "860.00"})
-    rate_and_follow_up(case)
-    client = app.test_client()
-    sign_in(client, "quality_office")
-    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=2, seconds=1)):  # the customer takes 2 hours
+        case.do("service_desk", "confirm_quote", {"quote_accepted": True})
+        dispatch_and_repair(case)
+        case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})
+        case.do("quality_office", "approve_leave", {"leave": "approved"})
+        report_and_verify(case)
+        case.do("finance", "invoice", {"invoice_no": "FP-0001", "amount_collected": "860.00"})
+        rate_and_follow_up(case)
+        client = app.test_client()
+        sign_in(client, "quality_office")
+        page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert group(page, "customer") == {
         "客户单位": CALL["customer"],
         "联系电话": CALL["contact_phone"],
@@ -66,3 +72,5 @@ def test_a_paid_repair_shows_customer_product_money_and_ratings_at_the_head(app,
     kept = re.findall(r'class="clock clock-(\w+)" data-clock="(\w+)"', promises)
     assert kept == [("kept", "forward"), ("kept", "contact"), ("kept", "arrival"), ("kept", "resolution")]
     assert "将来电信息传递到质量室" in promises and "S2 5.1.1.3" in promises
+    # The 2 hours the customer took over the quote are added to the arrival and resolution terms.
+    assert promises.count("已顺延 2 小时：等待客户答复") == 2

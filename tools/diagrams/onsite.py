@@ -46,6 +46,7 @@ def onsite_repair() -> Diagram:
         2,
         due="due('quote', now())",
         doc=INSTRUCTIONS["quote"],
+        properties={"done_at": "quote_sent_at"},
         form=[
             Field("labour_fee", "服务费（元）", "decimal", required=True, min="0"),
             Field("parts_fee", "配件费（元）", "decimal", required=True, min="0"),
@@ -60,7 +61,7 @@ def onsite_repair() -> Diagram:
         3,
         due="due('quote_answer', now())",
         doc=INSTRUCTIONS["confirm_quote"],
-        properties={"facts": "labour_fee,parts_fee,quote_amount,quote_note"},
+        properties={"facts": "labour_fee,parts_fee,quote_amount,quote_note", "done_at": "quote_answered_at"},
         form=[decision("quote_accepted", "同意付费", ACCEPT), Field("customer_note", "客户意见", maxlength=1000)],
         approval=True,
     )
@@ -130,7 +131,9 @@ def onsite_repair() -> Diagram:
         "现场服务 On-site service",
         "engineer",
         10,
-        due="arrival_due(received_at, distance_km, service_zone)",
+        # The customer weighing a paid service's quote does not count (S2 7.2.4).
+        due="arrival_due(received_at, distance_km, service_zone, quote_sent_at, quote_answered_at) "
+        "if service_type == 'A' else arrival_due(received_at, distance_km, service_zone)",
         doc=INSTRUCTIONS["service"],
         form=[
             Field("arrived_at", "到达时间", "datetime", required=True),
