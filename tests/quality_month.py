@@ -3,8 +3,10 @@
 - A: a fault repaired on site by wang, every step on time, rated satisfied on all four items
   (called in Monday 09:00 at 120 km: on site by Tuesday 09:00, S2 5.1.1.3 — wang arrives at
   08:30 and finishes the repair at 10:00, after the deadline, which is no lateness);
-- B: the same (called in at 13:00, arrived 10:00 the next day), but the trip report is four
-  working days late and the attitude is rated fair;
+- B: the same, called in at 13:00, but wang arrives at 14:00 the next day — an hour after the
+  24 hours, so the promise to the customer is broken (half a working hour late: 13:30–14:00) —
+  and repairs by 15:00; the trip report is late (due Friday 15:00, written Wednesday 09:00)
+  and the attitude is rated fair;
 - C: a consultation answered in an hour (not a service);
 - D: a quality complaint the analysis puts on the after-sales department (cause: service),
   external cost 1 200.00, closed with CAPA.
@@ -60,9 +62,10 @@ def _repair(
     ratings,
     rated: tuple[int, ...] = (),
     arrived: str = "2026-03-03T10:00",
+    serviced: int = 10,
 ):
-    """An on-site repair opened at ``opened`` (month, day, hour); rated with the verification,
-    or at ``rated`` (month, day, hour) when given."""
+    """An on-site repair opened at ``opened`` (month, day, hour), serviced the next day at
+    ``serviced`` o'clock; rated with the verification, or at ``rated`` (month, day, hour) when given."""
     month, day, hour = opened
     with at(month, day, hour):
         case = start("service_request")
@@ -75,7 +78,7 @@ def _repair(
         case.do("quality_office", "choose_way", {"solution": "onsite"})
         case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
         case.do("engineer_wang", "prepare", {"plan_confirmed": True})
-    with at(month, day + 1, 10):
+    with at(month, day + 1, serviced):
         service = {
             "arrived_at": arrived,
             "diagnosis": "密封圈老化",
@@ -86,7 +89,7 @@ def _repair(
         case.do("engineer_wang", "service", service)
         case.do("service_desk", "feedback", {"feedback_signed_by": "客户代表"})
         case.do("quality_office", "approve_leave", {"leave": "approved"})
-    # Due three working days after the unit was left: Friday 6 March; late: Wednesday 11 March.
+    # Due three working days after the engineer left: Friday 6 March; late: Wednesday 11 March.
     with at(month, 11 if late_report else day + 2, 9):
         case.do("engineer_wang", "trip_report", {"trip_report_text": "更换密封圈", "expenses": "860.00"})
     with at(month, 11 if late_report else day + 3, 10):
@@ -102,7 +105,7 @@ def _repair(
 def build(ctx, staff, start) -> Month:
     """The four cases; needs the shipped processes and one user per role (the staff fixture)."""
     a = _repair(start, (3, 2, 9), 30, False, SATISFIED, arrived="2026-03-03T08:30")
-    b = _repair(start, (3, 2, 13), 120, True, {**SATISFIED, "rating_attitude": "fair"})
+    b = _repair(start, (3, 2, 13), 120, True, {**SATISFIED, "rating_attitude": "fair"}, (), "2026-03-03T14:00", 15)
     with at(3, 4, 9):
         c = start("service_request")
     with at(3, 4, 9, 5):

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import datetime
-from typing import Any
 
 from engine.domain.promise_clocks import ARRIVAL
 from engine.domain.promise_clocks import Clock
-from engine.domain.promise_clocks import moment_of
 
 
 @dataclass(frozen=True)
@@ -27,6 +24,7 @@ class FieldAt:
 
 
 FAULT = ("request_kind", "fault")
+CONSULTATION = ("request_kind", "consultation")
 # While the customer weighs a quote the promises to them stand still (S2 7.2.4): from the quote's
 # sending to the answer, each recorded by its step (``done_at``).
 QUOTE_WAIT = ("quote_sent_at", "quote_answered_at")
@@ -82,37 +80,26 @@ class Policy:
     case_number_prefixes: dict[str, str] = field(default_factory=lambda: {"service_request": "SR", "complaint": "CP"})
     # Decision points: a string field whose id holds one of these words is the decision's comment.
     comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
-    # "Service on time" is the company's promise: steps of these roles, and these steps (the
-    # follow-up call a month after the service), being late do not make a service late.
-    on_time_ignores_roles: tuple[str, ...] = ("customer",)
-    on_time_ignores_steps: tuple[str, ...] = ("call",)
-    # Steps whose promise ends at a moment recorded on their form, not when the step is done:
-    # the on-site service is due by the arrival promise, and is on time when the engineer
-    # *arrived* by then, however long the repair took after (S2 5.1.1.3).
-    promise_kept_at: dict[str, str] = field(default_factory=lambda: {"service": "arrived_at"})
+    # The fields the promise clocks stop at that a step's form records (the deploy check keeps them).
+    clock_fields: tuple[FieldAt, ...] = (FieldAt("triage", "contacted_at"), FieldAt("service", "arrived_at"))
 
-    # The promise clocks shown on a case (engine/domain/promise_clocks.py): start, stop, clause.
+    # The promises to the customer (engine/domain/promise_clocks.py): start, stop, clause, who
+    # answers for each. The case page shows them, the breach register lists the broken ones, and
+    # a service is on time when every one was kept.
     clocks: tuple[Clock, ...] = (
-        Clock("forward", "received_at", "forwarded_at", "S2 7.1.3"),
-        Clock("contact", "forwarded_at", "contacted_at", "S2 7.1.3", when=FAULT),
-        Clock("consultation", "forwarded_at", "done:answer", "S2 7.2.1", when=("request_kind", "consultation")),
-        Clock("dispatch", "received_at", "done:dispatch", "S0 三.4", setting="dispatch_at_registration"),
-        Clock(ARRIVAL, "received_at", "arrived_at", "S2 5.1.1.3", when=FAULT, pause=QUOTE_WAIT),
-        Clock("fix", "received_at", "done:service", "S4 4.(6)", when=FAULT, pause=QUOTE_WAIT),
-        Clock("resolution", "received_at", "service_ended_at", "S2/11 3.12", when=FAULT, pause=QUOTE_WAIT),
-        Clock("complaint_contact", "registered_at", "done:first_contact", "S4 4.(2)"),
-    )
-
-    def counts_for_on_time(self, bpmn_id: str, roles: list[str]) -> bool:
-        """Whether a late step makes its service late: the company's own steps do; the
-        customer's (confirming a quote, signing) and the follow-up call after the service do not."""
-        return bpmn_id not in self.on_time_ignores_steps and not set(roles) & set(self.on_time_ignores_roles)
-
-    def kept_at(self, bpmn_id: str, data: dict[str, Any]) -> datetime | None:
-        """When step ``bpmn_id``'s promise was kept, as recorded on its form (``data``: what
-        the step was completed with); None for other steps or when nothing was recorded."""
-        name = self.promise_kept_at.get(bpmn_id)
-        return moment_of(data.get(name)) if name else None
+        Clock("forward", "received_at", "forwarded_at", "S2 7.1.3", owner="register", breach="late_forwarding"),
+        Clock("contact", "forwarded_at", "contacted_at", "S2 7.1.3", when=FAULT, owner="triage"),
+        Clock("consultation", "forwarded_at", "done:answer", "S2 7.2.1", when=CONSULTATION, owner="answer"),
+        Clock("dispatch", "received_at", "done:dispatch", "S0 三.4", setting="dispatch_at_registration",
+              owner="dispatch"),
+        Clock(ARRIVAL, "received_at", "arrived_at", "S2 5.1.1.3", when=FAULT, pause=QUOTE_WAIT, owner="service",
+              fallback="dispatcher"),
+        Clock("fix", "received_at", "done:service", "S4 4.(6)", when=FAULT, pause=QUOTE_WAIT, owner="service",
+              fallback="dispatcher"),
+        Clock("resolution", "received_at", "service_ended_at", "S2/11 3.12", when=FAULT, pause=QUOTE_WAIT,
+              owner="choose_way", fallback="quality_office"),
+        Clock("complaint_contact", "registered_at", "done:first_contact", "S4 4.(2)", owner="first_contact"),
+    )  # fmt: skip
 
     def figure_references(self) -> list[tuple[str, FieldAt]]:
         """Every step and form field a figure of the dashboard reads, with the figure's name;
@@ -122,7 +109,7 @@ class Policy:
             ("service cases (the kind of request)", self.request_kind),
             *[("satisfaction and engineers' ratings", FieldAt(self.survey_step, item)) for item in self.survey_items],
             ("engineers' ratings (who was dispatched)", self.engineer),
-            *[("service on time (promise kept)", FieldAt(step, name)) for step, name in self.promise_kept_at.items()],
+            *[("service on time (promise clocks)", recorded) for recorded in self.clock_fields],
             ("complaints by class", self.complaint_class),
             ("complaint rate (company fault)", FieldAt(analysis, self.company_fault_field)),
             ("complaints by department", FieldAt(analysis, self.department_field)),

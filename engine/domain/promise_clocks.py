@@ -15,11 +15,14 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from engine.domain.messages import Message
+from engine.domain.service_settings import TERMS
 from engine.domain.service_settings import ServiceSettings
 from engine.domain.service_settings import Term
 from engine.domain.working_calendar import WorkingCalendar
 
 ARRIVAL = "arrival"  # the clock whose term is the arrival profile (by zone or distance)
+ARRIVAL_LABEL = Message("arrive on site")
 DONE = "done:"  # a stop written "done:<step>": when that step was completed
 
 
@@ -36,6 +39,13 @@ class Clock:
     # (from, to): datetime fields between which the clock stands still — the customer weighing
     # a quote is not the company's time (S2 7.2.4: service is arranged once the customer agrees)
     pause: tuple[str, str] | None = None
+    owner: str = ""  # the step whose completer (or holder) answers for the promise
+    fallback: str = ""  # the role that answers while that step is not reached (nobody dispatched)
+    breach: str = ""  # the breach register's kind when it is broken; else late_<term>
+
+    @property
+    def kind(self) -> str:
+        return self.breach or f"late_{self.term}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,9 @@ class ClockState:
     due_at: datetime
     stopped_at: datetime | None  # None: still running
     paused: timedelta = timedelta(0)  # how long the clock stood still (already in ``due_at``)
+    kind: str = ""  # the breach it is when broken (Clock.kind)
+    owner: str = ""  # the step whose person answers for it (Clock.owner)
+    fallback: str = ""  # Clock.fallback
 
     @property
     def paused_hours(self) -> float:
@@ -56,6 +69,10 @@ class ClockState:
         if self.stopped_at is not None:
             return "kept" if self.stopped_at <= self.due_at else "broken"
         return "running" if now <= self.due_at else "overdue"
+
+    def late(self, now: datetime) -> bool:
+        """Broken, or still running past its due time: a breach of the promise."""
+        return self.state(now) in ("broken", "overdue")
 
 
 def clock_states(
@@ -87,8 +104,21 @@ def clock_states(
         paused_from, paused_to = (moment_of(data.get(name)) for name in clock.pause or ("", ""))
         due = term.due_paused(started, calendar, paused_from, paused_to)
         pause = paused_to - paused_from if paused_from and paused_to and paused_to > paused_from else timedelta(0)
-        states.append(ClockState(clock.term, clock.clause, started, due, stopped, pause))
+        states.append(
+            ClockState(clock.term, clock.clause, started, due, stopped, pause, clock.kind, clock.owner, clock.fallback)
+        )
     return states
+
+
+def label_of(term: str) -> Message:
+    """What a promise is, as its pages name it."""
+    return ARRIVAL_LABEL if term == ARRIVAL else TERMS[term].label
+
+
+def next_at_stake(states: list[ClockState]) -> ClockState | None:
+    """The running promise that runs out first (an overdue one before all): what a list shows."""
+    running = [state for state in states if state.stopped_at is None]
+    return min(running, key=lambda state: state.due_at, default=None)
 
 
 def _term(clock: Clock, data: Mapping[str, Any], settings: ServiceSettings) -> Term | None:

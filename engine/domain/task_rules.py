@@ -28,7 +28,14 @@ KIND_LABELS = {
     "late_forwarding": Message("late forwarding of information"),
     "late_trip_report": Message("late trip report"),
     "late_expense_audit": Message("late expense audit"),
-    "late_arrival": Message("late arrival on site"),  # kept at a recorded moment (Policy.promise_kept_at)
+    # The promise clocks' (Policy.clocks): late_<term> unless the clock names its kind.
+    "late_arrival": Message("late arrival on site"),
+    "late_contact": Message("late contact with the customer"),
+    "late_consultation": Message("late answer to a consultation"),
+    "late_dispatch": Message("late dispatch"),
+    "late_fix": Message("fault fixed late"),
+    "late_resolution": Message("service request resolved late"),
+    "late_complaint_contact": Message("late first contact on a complaint"),
 }
 BREACH_COUNT = "breach.count"
 COUNTS = ("working_hours", "working_days")

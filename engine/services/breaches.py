@@ -1,5 +1,6 @@
-"""The breach register: tasks declared as breaches when late (engine/domain/task_rules.py), finished
-after their due time or still open past it, each against the person responsible.
+"""The breach register: every promise to the customer broken (the clocks of Policy.clocks) and
+every task declared as a breach when late (engine/domain/task_rules.py), finished after its due
+time or still open past it, each against the person responsible.
 
 The responsible person is who completed the task, or who holds it while it is open; an open
 task nobody claimed is recorded against its roles. Lateness is counted in working time of the
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import and_
 from sqlalchemy import or_
@@ -23,10 +25,12 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.periods import Period
 from engine.domain.policy import SHIPPED
+from engine.domain.service_settings import ServiceSettings
 from engine.domain.working_calendar import WorkingCalendar
+from engine.store.case_clocks import clocks_of_cases
+from engine.store.case_clocks import responsible_for
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
-from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import User
 from engine.store.models import WorkItem
@@ -47,6 +51,12 @@ class Breach:
     @property
     def open(self) -> bool:
         return self.done_at is None
+
+
+# How long before a promise's due time its case may have been opened: the longest term (a
+# calendar month; 15 working days across a Golden Week) and a customer's wait over a quote.
+LOOKBACK = timedelta(days=100)
+PROMISE_KINDS = frozenset(clock.kind for clock in SHIPPED.clocks)
 
 
 def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Breach]:
@@ -72,12 +82,12 @@ def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Brea
             )
             .order_by(WorkItem.due_at, WorkItem.id)
         ).all()
-        promised = _promises_kept_late(uow.session, period, now, calendar)
+        promised = _broken_promises(uow.session, period, now, ctx.settings(uow.connection), calendar)
     found = []
     for item, number, completed_by, held_by in rows:
         rules = item.rules or {}
-        if not rules.get("breach") or item.outcome == "cancelled" or item.bpmn_id in SHIPPED.promise_kept_at:
-            continue
+        if not rules.get("breach") or item.outcome == "cancelled" or rules["breach"] in PROMISE_KINDS:
+            continue  # a promise's breach is its clock's (below), counted once
         done = item.closed_at
         person = completed_by or held_by or ("/".join(item.roles) if item.roles else "?")
         end = done or now
@@ -99,49 +109,37 @@ def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Brea
     return sorted(found + promised, key=lambda b: (b.due_at, b.case_number))
 
 
-def _promises_kept_late(session: Session, period: Period, now: datetime, calendar: WorkingCalendar) -> list[Breach]:
-    """Steps whose promise ends at a moment recorded on their form (the engineer's arrival):
-    late when that moment is after the step's due time, or when none is recorded by then —
-    against the person who recorded it, or who holds the step."""
-    completer, holder = aliased(User), aliased(User)
-    steps = list(SHIPPED.promise_kept_at)
-    rows = session.execute(
-        select(WorkItem, Case.number, completer.username, holder.username, AuditEvent.data)
-        .join(Case, Case.id == WorkItem.case_id)
-        .outerjoin(completer, completer.id == WorkItem.completed_by_id)
-        .outerjoin(holder, holder.id == WorkItem.assignee_id)
-        .outerjoin(
-            AuditEvent,
-            and_(
-                AuditEvent.case_id == WorkItem.case_id,
-                AuditEvent.action == "task_completed",
-                AuditEvent.task_id == WorkItem.task_id,
-            ),
-        )
-        .where(
-            WorkItem.bpmn_id.in_(steps),
-            WorkItem.due_at >= period.start,
-            WorkItem.due_at < period.end,
-            or_(WorkItem.outcome.is_(None), WorkItem.outcome != "cancelled"),
-        )
-        .order_by(WorkItem.due_at, WorkItem.id)
-    ).all()
+def _broken_promises(
+    session: Session, period: Period, now: datetime, settings: ServiceSettings, calendar: WorkingCalendar
+) -> list[Breach]:
+    """Every promise clock (Policy.clocks) broken or overdue with its due time in the period,
+    against the person of the step that answers for it: the engineer who arrived late, the
+    desk that forwarded late. A clock's start is recorded on its case, which was opened at most
+    ``LOOKBACK`` before its due time."""
+    opened = select(Case.id, Case.number).where(
+        Case.created_at >= period.start - LOOKBACK, Case.created_at < period.end
+    )
+    numbers: dict[int, str] = {case_id: number for case_id, number in session.execute(opened)}
+    late = [
+        (case_id, clock)
+        for case_id, clocks in clocks_of_cases(session, numbers, settings, calendar).items()
+        for clock in clocks
+        if clock.late(now) and period.start <= clock.due_at < period.end
+    ]
+    people = responsible_for(session, [(case_id, clock.owner) for case_id, clock in late])
     found = []
-    for item, number, completed_by, held_by, data in rows:
-        kept = SHIPPED.kept_at(item.bpmn_id, data or {})
-        end = kept or (None if item.closed_at else now)
-        if end is None or end <= item.due_at:
-            continue
+    for case_id, clock in late:
+        who = people.get((case_id, clock.owner))
         found.append(
             Breach(
-                kind="late_arrival",
-                case_id=item.case_id,
-                case_number=number,
-                task=item.name,
-                person=completed_by or held_by or ("/".join(item.roles) if item.roles else "?"),
-                due_at=item.due_at,
-                done_at=kept,
-                late_hours=round(calendar.working_hours_between(item.due_at, end), 2),
+                kind=clock.kind,
+                case_id=case_id,
+                case_number=numbers[case_id],
+                task=who.task if who else "",
+                person=who.person if who else clock.fallback or "?",
+                due_at=clock.due_at,
+                done_at=clock.stopped_at,
+                late_hours=round(calendar.working_hours_between(clock.due_at, clock.stopped_at or now), 2),
                 late_days=None,
             )
         )

@@ -30,7 +30,9 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.periods import Period
 from engine.domain.policy import SHIPPED
+from engine.domain.promise_clocks import ClockState
 from engine.domain.service_settings import Targets
+from engine.store.case_clocks import clocks_of_cases
 from engine.store.case_reads import CaseInfo
 from engine.store.case_reads import case_summary
 from engine.store.context import EngineContext
@@ -249,26 +251,18 @@ def _services(facts: _Facts) -> list[int]:
     )
 
 
-def _on_time(facts: _Facts, services: list[int]) -> Ratio:
+def _on_time(services: list[int], clocks: dict[int, list[ClockState]]) -> Ratio:
+    """A service is on time when the company kept every promise it made the customer: each
+    clock of the case (Policy.clocks) stopped by its due time, or still within it. The
+    company's inner duties (the trip report, the audit) are the breach register's, and the
+    customer's own steps and the follow-up call were never promises."""
     now = utcnow()
-    late = {
-        case_id
-        for case_id, _p, _n, due, closed, _c, bpmn_id, roles in facts.items
-        if due is not None
-        and (_kept_at(facts, case_id, bpmn_id) or closed or now) > due
-        and POLICY.counts_for_on_time(bpmn_id, roles or [])
-    }
     ratio = Ratio()
     for case_id in services:
-        (ratio.misses if case_id in late else ratio.hits).append(case_id)
+        late = any(clock.late(now) for clock in clocks.get(case_id, []))
+        (ratio.misses if late else ratio.hits).append(case_id)
     ratio.count_hits, ratio.count_all = len(ratio.hits), len(services)
     return ratio
-
-
-def _kept_at(facts: _Facts, case_id: int, bpmn_id: str) -> datetime | None:
-    if bpmn_id not in POLICY.promise_kept_at:
-        return None  # the usual step: its promise is kept when it is done
-    return POLICY.kept_at(bpmn_id, facts.first(case_id, bpmn_id) or {})
 
 
 def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
@@ -385,13 +379,15 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         listed = [e.engineer for e in engineers]
         shown = uow.session.execute(select(User.username, User.display_name).where(User.username.in_(listed)))
         people = dict(shown.tuples().all())
-        targets = ctx.settings(uow.session).targets
-    services = _services(facts)
+        settings = ctx.settings(uow.session)
+        targets = settings.targets
+        services = _services(facts)
+        clocks = clocks_of_cases(uow.session, services, settings, ctx.calendar(uow.session))
     complaint_rate, by = _complaints(facts, services)
     first_response, resolution = _durations(facts)
     return Dashboard(
         period=period,
-        on_time=_on_time(facts, services),
+        on_time=_on_time(services, clocks),
         satisfaction=satisfaction,
         complaint_rate=complaint_rate,
         first_response=first_response,

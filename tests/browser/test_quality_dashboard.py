@@ -56,4 +56,4 @@ def test_where_cases_wait_is_drawn_with_colours_and_notes(ctx, staff, start, new
     page.wait_for_selector('#waiting-diagram[data-rendered="true"]')
     assert "ac-wait-3" in page.get_attribute('g.djs-element[data-element-id="trip_report"]', "class")
     assert "ac-wait-1" in page.get_attribute('g.djs-element[data-element-id="prepare"]', "class")
-    expect(page.locator(".ac-note", has_text="107.0 h · 50%")).to_have_count(1)
+    expect(page.locator(".ac-note", has_text="104.5 h · 50%")).to_have_count(1)

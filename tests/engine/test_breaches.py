@@ -21,16 +21,21 @@ def register(ctx, actor, first=quality_month.FROM, last=quality_month.TO):
     return breaches.list_breaches(ctx, actor, reporting_period(ctx.config.timezone, first, last))
 
 
-def test_the_late_trip_report_of_the_known_month_is_recorded_against_its_engineer(ctx, staff, start) -> None:  # noqa: F811
+def test_the_known_months_late_arrival_and_trip_report_are_recorded_against_the_engineer(ctx, staff, start) -> None:  # noqa: F811
     month = quality_month.build(ctx, staff, start)
-    [late] = register(ctx, staff["quality_manager"])
-    assert (late.kind, late.case_id, late.person) == ("late_trip_report", month.b, "wang")
-    # Due Friday 6 March 10:00, done Wednesday 11 March 09:00, working hours 08:30–12:00 and
-    # 13:30–17:30 (7.5 h a day): 2 + 4 h on Friday, 7.5 h on Monday and on Tuesday, 0.5 h on
-    # Wednesday.
-    assert (late.due_at, late.done_at) == (moment(3, 6, 10), moment(3, 11, 9))
-    assert late.late_hours == 6 + 7.5 + 7.5 + 0.5 and late.late_days is None
-    assert breaches.by_person([late]) == [("wang", 1, 0)]
+    arrival, report = register(ctx, staff["quality_manager"])
+    # B was called in Monday 2 March 13:00, 120 km: on site by Tuesday 13:00 (S2 5.1.1.3); wang
+    # arrived at 14:00, of which 13:30–14:00 is working time.
+    assert (arrival.kind, arrival.case_id, arrival.person) == ("late_arrival", month.b, "wang")
+    assert arrival.task == "现场服务"
+    assert (arrival.due_at, arrival.done_at, arrival.late_hours) == (moment(3, 3, 13), moment(3, 3, 14), 0.5)
+    assert (report.kind, report.case_id, report.person) == ("late_trip_report", month.b, "wang")
+    # Leaving approved Tuesday 15:00: due Friday 6 March 15:00, done Wednesday 11 March 09:00,
+    # working hours 08:30–12:00 and 13:30–17:30 (7.5 h a day): 2.5 h on Friday, 7.5 h on
+    # Monday and on Tuesday, 0.5 h on Wednesday.
+    assert (report.due_at, report.done_at) == (moment(3, 6, 15), moment(3, 11, 9))
+    assert report.late_hours == 2.5 + 7.5 + 7.5 + 0.5 and report.late_days is None
+    assert breaches.by_person([arrival, report]) == [("wang", 2, 0)]
     assert register(ctx, staff["quality_manager"], "2026-04-01", "2026-04-30") == []
 
 
@@ -89,3 +94,45 @@ def test_a_late_arrival_on_site_is_recorded_against_the_engineer_however_long_th
     [late] = register(ctx, staff["quality_manager"])
     assert (late.kind, late.person, late.task) == ("late_arrival", "wang", "现场服务")
     assert (late.due_at, late.done_at, late.late_hours) == (moment(3, 3, 9), moment(3, 3, 9, 30), 0.5)
+
+
+def test_contacting_the_customer_late_is_recorded_against_the_quality_office(ctx, staff, start) -> None:  # noqa: F811
+    # S2 7.1.3: forwarded Monday 2 March 09:10, the customer must be contacted within 4 working
+    # hours — by 14:40 (2 h 50 before noon, 1 h 10 after). Contacted Tuesday 14:00: late by
+    # 2 h 50 on Monday (14:40–17:30) and 4 h on Tuesday (3.5 before noon, 0.5 after) = 6.83 h.
+    with at(3, 2, 9):
+        case = start("service_request")
+    with at(3, 2, 9, 10):
+        case.do("service_desk", "register", CALL)
+    with at(3, 3, 14):
+        case.do("quality_office", "triage", {**IN_WARRANTY, "contacted_at": "2026-03-03T14:00"})
+        found = {b.kind: b for b in register(ctx, staff["quality_manager"])}
+    late = found["late_contact"]
+    assert (late.person, late.task) == ("quality_office", "保修及产品类别确认")
+    assert (late.due_at, late.done_at, late.late_hours) == (moment(3, 2, 14, 40), moment(3, 3, 14), 6.83)
+    # The arrival promise runs from the call: 120 km, on site by Tuesday 09:00 (S2 5.1.1.3).
+    # Nobody is dispatched yet, so the dispatcher answers for it: 09:00–12:00 and 13:30–14:00, 3.5 working hours late.
+    arrival = found["late_arrival"]
+    assert (arrival.person, arrival.due_at, arrival.open, arrival.late_hours) == (
+        "dispatcher",
+        moment(3, 3, 9),
+        True,
+        3.5,
+    )
+
+
+def test_a_service_request_unresolved_after_15_working_days_is_recorded(ctx, staff, start) -> None:  # noqa: F811
+    # S2/11 3.12: called Monday 2 March 09:00, no holiday in March 2026: due Monday 23 March
+    # 09:00 (15 working days). Still open on Tuesday 24 March 09:00: 7.5 working hours late,
+    # against the quality office, which decided the solution.
+    with at(3, 2, 9):
+        case = start("service_request")
+        case.do("service_desk", "register", CALL)
+        case.do("quality_office", "triage", IN_WARRANTY)
+        case.do("tech_support", "guidance", UNRESOLVED)
+        case.do("quality_office", "choose_way", {"solution": "onsite"})
+    with at(3, 24, 9):
+        found = {b.kind: b for b in register(ctx, staff["quality_manager"])}
+    resolution = found["late_resolution"]
+    assert (resolution.person, resolution.due_at, resolution.open) == ("quality_office", moment(3, 23, 9), True)
+    assert resolution.late_hours == 7.5

@@ -42,6 +42,13 @@ def test_the_figures_of_the_known_month_equal_the_hand_worked_values(board, mont
 
 
 def check_service_on_time_counts_the_finished_repairs_with_every_step_in_time(board, month) -> None:
+    # Re-derived from the promise clocks by hand (working day 08:30–12:00, 13:30–17:30).
+    # A, called Monday 09:00: forwarded 09:10, due 14:30 (3 h to noon, 1 after); contacted 09:30,
+    # due 14:40; on site Tuesday 08:30, due 09:00 (24 h for 120 km); service ended 5 March, due
+    # 23 March (15 working days). Every promise kept.
+    # B, called Monday 13:00: forwarded 13:10 and contacted 15:00, both due 17:30 (the afternoon's
+    # 4 h); on site Tuesday 14:00, due 13:00 — broken. B's late trip report is no promise to the
+    # customer (the breach register has it).
     assert (board.on_time.count_hits, board.on_time.count_all) == (1, 2)  # C is a consultation, D a complaint
     assert board.on_time.value == 0.5 and board.met("on_time") is False
     assert (board.on_time.hits, board.on_time.misses) == ([month.a], [month.b])
@@ -117,6 +124,6 @@ def test_a_service_counts_in_the_month_it_ended_not_the_month_of_its_follow_up_c
     # A and B were surveyed on 5 and 11 March; their follow-up calls closed the cases on 13 April.
     march = reporting_period(ctx.config.timezone, "2026-03-01", "2026-03-31")
     board = kpis.dashboard(ctx, staff["quality_manager"], march)
-    assert (board.on_time.hits, board.on_time.misses) == ([month.a], [month.b])  # B's trip report was late
+    assert (board.on_time.hits, board.on_time.misses) == ([month.a], [month.b])  # wang reached B an hour late
     april = reporting_period(ctx.config.timezone, "2026-04-01", "2026-04-30")
     assert kpis.dashboard(ctx, staff["quality_manager"], april).on_time.count_all == 0

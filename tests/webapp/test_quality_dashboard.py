@@ -93,11 +93,13 @@ def test_a_bad_period_is_shown_back(app, staff) -> None:  # noqa: F811
 
 def check_the_breach_register_page_and_its_exports(manager, month, ctx) -> None:
     page = manager.get(f"/quality/breaches?{PERIOD}").get_data(as_text=True)
-    assert 'id="breach-total">1<' in page and "出差报告超时" in page and "21.5" in page
+    assert 'id="breach-total">2<' in page and "到达现场超时" in page and "出差报告超时" in page and "18.0" in page
     people = page.split('id="people"')[1].split("</table>")[0]
-    assert "<td>wang</td><td>1</td>" in people
+    assert "<td>wang</td><td>2</td>" in people
     text = manager.get(f"/quality/breaches.csv?{PERIOD}").data.decode("utf-8-sig")
-    assert text.splitlines()[1].startswith("出差报告超时,") and ",wang,2026-03-06 10:00,2026-03-11 09:00,21.5," in text
+    arrival, report = text.splitlines()[1:3]
+    assert arrival.startswith("到达现场超时,") and ",wang,2026-03-03 13:00,2026-03-03 14:00,0.5," in arrival
+    assert report.startswith("出差报告超时,") and ",wang,2026-03-06 15:00,2026-03-11 09:00,18.0," in report
     book = load_workbook(io.BytesIO(manager.get(f"/quality/workbook.xlsx?{PERIOD}").data))
     assert [cell.value for cell in book["违规记录"][2]][3] == "wang"
 
@@ -109,9 +111,9 @@ def check_where_cases_wait_colours_the_diagram_by_waiting_time(manager, month, c
         row.split('data-step="')[1].split('"')[0]: row
         for row in page.split('id="waits"')[1].split("</table>")[0].split("<tr ")[1:]
     }
-    # The trip reports waited 23 h (A: 3 Mar 10:00 → 4 Mar 09:00) and 7 days 23 h (B: to
-    # 11 Mar 09:00): the longest wait of the diagram, and one of the two was late.
+    # The trip reports waited 23 h (A: 3 Mar 10:00 → 4 Mar 09:00) and 7 days 18 h (B: 3 Mar
+    # 15:00 → 11 Mar 09:00): the longest wait of the diagram, and one of the two was late.
     trip = rows["trip_report"]
     assert 'class="wait-3"' in trip and "<td>2</td>" in trip and "<td>50%</td>" in trip
-    assert f"<td>{(23 + 7 * 24 + 23) / 2}</td>" in trip
+    assert f"<td>{(23 + 7 * 24 + 18) / 2}</td>" in trip
     assert 'class="wait-1"' in rows["prepare"]
