@@ -25,6 +25,7 @@ from engine.domain.events import event_label
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.product_import import CATEGORY_NAMES
+from engine.domain.promise_clocks import label_of
 from engine.domain.roles import ROLES
 from webapp.process_texts import process_text
 from webapp.redirects import local_path
@@ -137,6 +138,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["tr"] = translate
     app.jinja_env.filters["event_label"] = event_label
     app.jinja_env.filters["pt"] = pt
+    app.jinja_env.filters["promise_name"] = lambda term: translate(label_of(term))
     app.jinja_env.filters["diagram_texts"] = diagram_texts
     app.jinja_env.filters["moment"] = moment
     app.jinja_env.filters["local_input"] = local_input

@@ -28,6 +28,9 @@ from engine.domain.authz import supervised_roles
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
+from engine.domain.promise_clocks import ClockState
+from engine.domain.promise_clocks import next_at_stake
+from engine.store.case_clocks import clocks_of_cases
 from engine.store.case_reads import case_summary
 from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
@@ -73,6 +76,7 @@ class InboxPage:
     task_choices: list[tuple[str, str]] = field(default_factory=list)  # (BPMN id, name) to filter by
     cases: dict[int, dict[str, Any]] = field(default_factory=dict)  # case id → its summary fields
     process_choices: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+    promises: dict[int, ClockState] = field(default_factory=dict)  # case id → its next promise at stake
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,10 @@ def inbox(
         summaries = {
             case.id: case_summary(case).data for case in session.scalars(select(Case).where(Case.id.in_(case_ids)))
         }
+        promises: dict[int, ClockState] = {}
+        if per_page is not None:  # a page, not an export of every row
+            clocks = clocks_of_cases(session, case_ids, ctx.settings(session), ctx.calendar(session))
+            promises = {case_id: state for case_id, states in clocks.items() if (state := next_at_stake(states))}
         everything = InboxFilter(scope=filters.scope)
         choices = session.execute(
             _filtered(ctx, actor, everything, now)
@@ -191,6 +199,7 @@ def inbox(
         pages=max(1, -(-int(total) // limit)),
         task_choices=sorted({(row.bpmn_id, row.name) for row in choices}, key=lambda pair: pair[1]),
         cases=summaries,
+        promises=promises,
         process_choices=sorted(((key, names.get(key, key)) for key in keys), key=lambda pair: pair[1]),
     )
 

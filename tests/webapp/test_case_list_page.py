@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
 
+import time_machine
 from openpyxl import load_workbook
 
+from tests.processes.conftest import SHANGHAI
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
@@ -79,6 +82,30 @@ def test_the_inbox_shows_each_tasks_customer_and_product(app, staff, start) -> N
     row = page.split(f'data-case="{case.info.number}">')[1].split("</li>")[0]
     assert '<span class="customer">南山示例办公</span>' in row
     assert '<span class="product small">AWP-12 · PR2026-0901</span>' in row
+
+
+def test_the_inbox_shows_the_promise_at_stake_on_each_case(app, staff, start) -> None:  # noqa: F811
+    # Called Monday 2 March 09:00, forwarded 09:10: the customer is to be contacted by 14:40
+    # (4 working hours, S2 7.1.3); at 10:00 that is the promise the warranty check is working
+    # against. At 15:00 the same promise is overdue; the arrival (09:00 Tuesday) is not yet due.
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case = start("service_request")
+    with time_machine.travel(datetime(2026, 3, 2, 9, 10, tzinfo=SHANGHAI), tick=False):
+        case.do("service_desk", "register", CALL)
+
+    def promise_at(hour: int) -> str:
+        with time_machine.travel(datetime(2026, 3, 2, hour, 0, tzinfo=SHANGHAI), tick=False):
+            client = app.test_client()
+            sign_in(client, "quality_office")
+            page = client.get("/tasks/").get_data(as_text=True)
+        row = page.split(f'data-case="{case.info.number}">')[1].split("</li>")[0]
+        return row.split('class="promise')[1].split("</span>")[0]
+
+    running = promise_at(10)
+    assert 'data-clock="contact"' in running and "传递后与用户联系" in running and "14:40" in running
+    assert "text-bg-danger" not in running and "已超期" not in running
+    overdue = promise_at(15)
+    assert 'data-clock="contact"' in overdue and "text-bg-danger" in overdue and "已超期" in overdue
 
 
 def test_the_inbox_sorts_by_priority_and_exports_the_filtered_list(app, staff, start) -> None:  # noqa: F811

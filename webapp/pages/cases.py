@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from engine.domain.errors import InvalidData
-from engine.domain.service_settings import TERMS
 from engine.services import audit
 from engine.services import case_notes
 from engine.services import case_views
@@ -109,7 +108,6 @@ def show(case_id: int) -> str:
         unit=page.unit,
         clocks=page.clocks,
         now=page.now,
-        terms=TERMS,
         max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),
     )
 
