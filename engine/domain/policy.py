@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 
+from engine.domain.archive_check import ArchiveCheck
 from engine.domain.promise_clocks import ARRIVAL
 from engine.domain.promise_clocks import Clock
 
@@ -60,6 +61,13 @@ class Policy:
     # The case-data fields that tie a case to a delivered unit and to its customer (product archive).
     serial_number_field: str = "serial_number"
     customer_field: str = "customer"
+    # The step that decides warranty and category opens with the archive's answers; a different
+    # choice needs the reason field (engine/domain/archive_check.py).
+    archive_check: ArchiveCheck = ArchiveCheck(
+        "triage",
+        "archive_note",
+        (("under_warranty", "warranty"), ("has_contract", "contract"), ("product_category", "category")),
+    )
     # What lists show of a case's data (never the whole of it: a list stays small).
     summary_fields: tuple[str, ...] = (
         "customer", "serial_number", "product_model", "part_no", "model", "priority", "request_kind", "complaint_class",
@@ -115,6 +123,10 @@ class Policy:
             ("complaints by department", FieldAt(analysis, self.department_field)),
             ("complaints by cause", FieldAt(analysis, self.cause_field)),
             *[("external failure cost", cost) for cost in self.costs],
+            *[
+                ("warranty proposed from the archive", FieldAt(self.archive_check.step, name))
+                for name in self.archive_check.field_names()
+            ],
         ]
 
     def outcome(self, data: dict[str, object]) -> str:

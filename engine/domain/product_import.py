@@ -1,7 +1,7 @@
 """Read a product list (CSV or XLSX) into rows, and check each row before anything is stored.
 
 Columns (header row, any order): serial_number, model, category, customer, delivered_on,
-warranty_end, parts, notes. ``parts`` lists key parts with their batch: ``part:batch; part:batch``.
+warranty_end, contract_end, parts, notes. ``parts`` lists key parts with their batch: ``part:batch; part:batch``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,17 @@ from openpyxl import load_workbook
 from engine.domain.errors import RowProblem
 from engine.domain.messages import Message
 
-COLUMNS = ("serial_number", "model", "category", "customer", "delivered_on", "warranty_end", "parts", "notes")
+COLUMNS = (
+    "serial_number",
+    "model",
+    "category",
+    "customer",
+    "delivered_on",
+    "warranty_end",
+    "contract_end",
+    "parts",
+    "notes",
+)
 REQUIRED = ("serial_number", "model", "category", "customer")
 CATEGORIES = ("own", "partner", "agent", "competitor")
 CATEGORY_NAMES = {
@@ -32,7 +42,7 @@ CATEGORY_NAMES = {
 MAX_ROWS = 20_000
 
 
-MAX_COLUMNS = 32  # the eight columns, with room for a spreadsheet's extra ones
+MAX_COLUMNS = 32  # the nine columns, with room for a spreadsheet's extra ones
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # an .xlsx is a zip: refuse one that would unpack beyond this
 MAX_CELL_CHARS = 2000
 # Everything that a malformed, truncated or hostile file can raise while being read.
@@ -122,7 +132,7 @@ def check_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[R
         seen[texts["serial_number"]] = number
         item: dict[str, Any] = {column: texts[column] for column in ("serial_number", "model", "category", "customer")}
         item["notes"] = texts["notes"] or None
-        for column in ("delivered_on", "warranty_end"):
+        for column in ("delivered_on", "warranty_end", "contract_end"):
             try:
                 item[column] = _date(values[column])
             except ValueError:

@@ -2,13 +2,16 @@
 
 Read from the audit trail (the submitted form of each completed task, who, when, on which
 version) and the version's own diagrams (which tasks decide, engine/bpmn/decision_points.py),
-so it covers every case from the first deployment on without a table of its own.
+so it covers every case from the first deployment on without a table of its own. A warranty
+check answered against the product archive is a decision too (engine/domain/archive_check.py):
+it is listed with what the archive said, what was chosen and why.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
@@ -20,11 +23,13 @@ from engine.bpmn.decision_points import DecisionPoint
 from engine.bpmn.decision_points import FieldInfo
 from engine.bpmn.decision_points import decision_points
 from engine.domain.actors import Actor
+from engine.domain.archive_check import OVERRIDE
 from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 from engine.domain.periods import Period
+from engine.domain.policy import SHIPPED
 from engine.domain.separation import describe
 from engine.store.context import EngineContext
 from engine.store.models import AuditEvent
@@ -44,6 +49,16 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Override:
+    """An answer given against the product archive."""
+
+    field: str
+    label: str
+    archive: str  # what the archive said, as the form names it
+    chosen: str
+
+
+@dataclass(frozen=True)
 class Approval:
     case_id: int
     case_number: str
@@ -60,10 +75,15 @@ class Approval:
     on_behalf_of: str | None
     at: datetime
     separation: str
+    overrides: list[Override] = field(default_factory=list)
 
     @property
     def decision(self) -> str:
         return ", ".join(f"{a.label or a.field}: {a.shown}" for a in self.answers)
+
+    @property
+    def against_archive(self) -> str:
+        return "; ".join(f"{o.label}: {o.archive} → {o.chosen}" for o in self.overrides)
 
 
 @dataclass(frozen=True)
@@ -133,9 +153,11 @@ def list_approvals(ctx: EngineContext, actor: Actor, filters: ApprovalFilter) ->
             point = POINTS.get(session, event.process_version_id, event.process_sha256).get(
                 (event.bpmn_id or "", event.task_name or "")
             )
+            data = dict(event.data or {})
+            if point is None and data.get(OVERRIDE):
+                point = _override_point(event, key, data)
             if point is None or (filters.process and filters.process not in (key, point.process)):
                 continue
-            data = dict(event.data or {})
             answers = [Answer(f.id, f.label, *_value(f, data.get(f.id))) for f in point.answers]
             if filters.decision and not any(filters.decision in (a.value, a.shown) for a in answers):
                 continue
@@ -161,9 +183,33 @@ def list_approvals(ctx: EngineContext, actor: Actor, filters: ApprovalFilter) ->
                     on_behalf_of=data.get("on_behalf_of"),
                     at=event.at,
                     separation=describe(rules or point.rules, names),
+                    overrides=_overrides(data),
                 )
             )
         return found
+
+
+def _override_point(event: AuditEvent, process: str, data: dict[str, Any]) -> DecisionPoint:
+    """A task that is no approval but was answered against the archive: its differing answers."""
+    answers = [
+        FieldInfo(name, str(item.get("label") or name), "", _option(item)) for name, item in data[OVERRIDE].items()
+    ]
+    bpmn_id = event.bpmn_id or ""
+    comment = SHIPPED.archive_check.reason_field
+    return DecisionPoint(process, bpmn_id, event.task_name or bpmn_id, answers, comment, None, None, {})
+
+
+def _option(item: dict[str, Any]) -> dict[str, str]:
+    chosen = item.get("chosen")
+    key = ("true" if chosen else "false") if isinstance(chosen, bool) else str(chosen)
+    return {key: str(item.get("chosen_shown") or chosen)}
+
+
+def _overrides(data: dict[str, Any]) -> list[Override]:
+    return [
+        Override(name, str(item.get("label") or name), str(item.get("archive_shown")), str(item.get("chosen_shown")))
+        for name, item in (data.get(OVERRIDE) or {}).items()
+    ]
 
 
 class _AmountHistory:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -140,11 +142,20 @@ def load(ctx: EngineContext) -> Iterator[str]:
 
 
 def _demo_products() -> bytes:
+    """The demo units, dated from today so that the warranty checks of the stories agree with
+    the archive: out of warranty where a story checks a paid repair, else covered."""
+    today = date.today()
+    paid = {
+        index % len(CUSTOMERS)
+        for index, (_label, _process, steps) in enumerate(STORIES)
+        if any(data is PAID_TRIAGE for _role, data in steps)
+    }
     lines = ["serial_number,model,category,customer,delivered_on,warranty_end,parts"]
     for index, (customer, model, serial, _fault) in enumerate(CUSTOMERS):
-        year = 2024 + index % 3
-        parts = f"主控板:B{year}-{index + 11}; 液压泵:P{year}-0{index + 3}"
-        lines.append(f"{serial},{model},own,{customer},{year}-06-01,{year + 2}-05-31,{parts}")
+        delivered = today - timedelta(days=(3 * 365 if index in paid else 100 + 60 * index))
+        ends = delivered.replace(year=delivered.year + 2, day=min(delivered.day, 28))
+        parts = f"主控板:B{delivered.year}-{index + 11}; 液压泵:P{delivered.year}-0{index + 3}"
+        lines.append(f"{serial},{model},own,{customer},{delivered},{ends},{parts}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from engine.domain import archive_check
 from engine.domain import forms
 from engine.domain import task_rules
 from engine.domain.actors import Actor
@@ -91,6 +93,17 @@ class TaskPage:
     draft: dict[str, Any]
     pickers: dict[str, list[Candidate]]  # field id → the people it may name, least loaded first
     unit: ArchivedUnit | None = None  # the delivered unit the case's serial number names
+    proposed: dict[str, Any] = field(default_factory=dict)  # field → the archive's answer (the warranty check)
+    proposed_on: date | None = None  # the day of the call, on which the archive was read
+
+    @property
+    def proposal_lines(self) -> list[tuple[str, str]]:
+        """The archive's answers as the form names them: (field label, answer)."""
+        fields = {item["id"]: item for item in self.task.form.get("fields", [])}
+        return [
+            (fields.get(name, {}).get("label", name), archive_check.shown(fields.get(name, {}), value))
+            for name, value in self.proposed.items()
+        ]
 
 
 def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
@@ -107,7 +120,37 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
         pickers = {f["id"]: candidates(session, [f["user_role"]]) for f in _picker_fields(item.form)}
         facts = decision_facts(record, names)
         unit = archived_unit(session, (case.data or {}).get(SHIPPED.serial_number_field))
-        return TaskPage(task, case_info(case), facts, bool(names), record, dict(draft or {}), pickers, unit)
+        day, proposed = _archive_proposals(ctx, item.bpmn_id, unit, case.data or {})
+        return TaskPage(
+            task, case_info(case), facts, bool(names), record, dict(draft or {}), pickers, unit, proposed, day
+        )
+
+
+CHECK = SHIPPED.archive_check
+
+
+def _archive_proposals(
+    ctx: EngineContext, bpmn_id: str, unit: ArchivedUnit | None, data: dict[str, Any]
+) -> tuple[date | None, dict[str, Any]]:
+    """What the archive answers on the warranty check, judged on the day of the call."""
+    if bpmn_id != CHECK.step or unit is None:
+        return None, {}
+    day = archive_check.day_of_call(CHECK, data, ZoneInfo(ctx.config.timezone), utcnow())
+    return day, archive_check.proposals(CHECK, unit.facts_on(day))
+
+
+def _against_archive(
+    ctx: EngineContext, session: Session, item: OpenItem, cleaned: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """The warranty check's answers that differ from the archive; refused without a reason."""
+    if item.bpmn_id != CHECK.step:
+        return {}
+    data = session.scalar(select(Case.data).where(Case.id == item.case_id)) or {}
+    unit = archived_unit(session, data.get(SHIPPED.serial_number_field))
+    _day, proposed = _archive_proposals(ctx, item.bpmn_id, unit, data)
+    differing = archive_check.overrides(proposed, cleaned, item.form)
+    archive_check.require_reason(CHECK, differing, cleaned)
+    return differing
 
 
 def _picker_fields(form: dict[str, Any]) -> list[dict[str, Any]]:
@@ -203,13 +246,16 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             moment = utcnow()
             cleaned = forms.clean_form_data(item.form, data, ZoneInfo(ctx.config.timezone), moment)
             _check_people(uow.session, item.form, cleaned)
+            differing = _against_archive(ctx, uow.session, item, cleaned)
             cleaned = task_rules.stamped(item.rules, cleaned, moment)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
             writer = CaseWriter(connection, item.case, open_items, keys=ctx.audit_keys)
             writer.close_item(item.id, "completed", actor.user_id)
             on_behalf = acting_for(actor, item.roles)
-            event_data = {**cleaned, "on_behalf_of": on_behalf} if on_behalf else cleaned
+            event_data = {**cleaned, "on_behalf_of": on_behalf} if on_behalf else dict(cleaned)
+            if differing:
+                event_data[archive_check.OVERRIDE] = differing
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
             save_progress(ctx, uow, writer, runtime, actor)
             opened = writer.write()

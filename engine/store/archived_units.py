@@ -22,9 +22,23 @@ class ArchivedUnit:
     customer: str
     delivered_on: date | None
     warranty_end: date | None
+    contract_end: date | None = None
 
     def under_warranty_on(self, day: date) -> bool | None:
         return None if self.warranty_end is None else day <= self.warranty_end
+
+    def under_contract_on(self, day: date) -> bool | None:
+        """Covered by a maintenance contract on ``day``; None when the archive lists none (it
+        may still exist: the archive does not know every contract)."""
+        return None if self.contract_end is None else day <= self.contract_end
+
+    def facts_on(self, day: date) -> dict[str, object]:
+        """What the archive says on ``day``, as engine/domain/archive_check.py proposes it."""
+        return {
+            "warranty": self.under_warranty_on(day),
+            "contract": self.under_contract_on(day),
+            "category": self.category or None,
+        }
 
 
 def archived_unit(session: Session, serial: object) -> ArchivedUnit | None:
@@ -35,5 +49,11 @@ def archived_unit(session: Session, serial: object) -> ArchivedUnit | None:
     if unit is None:
         return None
     return ArchivedUnit(
-        unit.serial_number, unit.model, unit.category, unit.customer, unit.delivered_on, unit.warranty_end
+        unit.serial_number,
+        unit.model,
+        unit.category,
+        unit.customer,
+        unit.delivered_on,
+        unit.warranty_end,
+        unit.contract_end,
     )

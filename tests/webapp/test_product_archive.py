@@ -125,3 +125,47 @@ def test_the_warranty_check_shows_the_archive_and_the_quality_office_opens_it(ap
     sign_in(client, "quality_office")  # again, in today's time
     assert client.get(f"/quality/products/{CALL['serial_number']}").status_code == 200
     assert client.get("/quality/").status_code == 403  # the rest of the quality pages stay the managers'
+
+
+def test_the_warranty_check_page_is_filled_in_from_the_archive_and_an_answer_against_it_is_shown_again(
+    app,
+    ctx,
+    staff,  # noqa: F811
+    start,  # noqa: F811
+) -> None:
+    products.import_units(ctx, staff["quality_manager"], "units.csv", GOOD.encode())
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=shanghai), tick=False):
+        case = start("service_request")
+        case.do("service_desk", "register", CALL)
+        triage = case.task("quality_office", "triage")
+        client = app.test_client()
+        sign_in(client, "quality_office")
+        page = client.get(f"/tasks/{triage.id}").get_data(as_text=True)
+        # Warranty to 2027-05-31, no contract listed, an own product: yes is picked, category set.
+        assert 'name="under_warranty" value="true" required checked' in page
+        assert 'name="has_contract" value="true" required checked' not in page
+        assert '<option value="own" selected>' in page
+        proposal = page.split('id="archive-proposal"')[1].split("</div>")[0]
+        assert "2026-03-02" in proposal and "在保修期内: <strong>是</strong>" in proposal
+        form = {
+            "csrf_token": csrf(client, f"/tasks/{triage.id}"),
+            "action": "complete",
+            "contacted_at": "2026-03-02T09:00",
+            "product_category": "own",
+            "under_warranty": "false",
+            "has_contract": "false",
+            "misuse": "false",
+            "distance_km": "120",
+        }
+        refused = client.post(f"/tasks/{triage.id}", data=form)
+        again = refused.get_data(as_text=True)
+        assert refused.status_code == 422
+        assert "产品档案为：是" in again and "请说明与产品档案不一致的理由" in again
+        assert 'name="under_warranty" value="false" required checked' in again  # what was typed stays
+        form["archive_note"] = "客户称该机为二手转让，原保修不随机转移"
+        assert client.post(f"/tasks/{triage.id}", data=form).status_code == 302
+        sign_in(client, "quality_manager")
+        register = client.get("/quality/approvals").get_data(as_text=True)
+    row = register.split('data-task="triage"')[1].split("</tr>")[0]
+    assert "与档案不一致：在保修期内 档案为 是 → 选择 否" in row and form["archive_note"] in row

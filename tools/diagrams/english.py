@@ -71,8 +71,10 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
     ),
     "consultation": ("咨询在 8 个工作小时内答复。", "Consultations are answered within 8 working hours."),
     "triage": (
-        "核对保修期和产品类别；保修期内人为损坏按保修期外收费。",
-        "Check the warranty and the product category; misuse inside the warranty period is paid at the out-of-warranty rate.",
+        "核对保修期和产品类别；保修期内人为损坏按保修期外收费。保修、维保合同和产品类别已按产品档案（来电当日）预填；与档案不一致时须说明理由。",
+        "Check the warranty and the product category; misuse inside the warranty period is paid at the out-of-warranty rate. "
+        "Warranty, maintenance contract and category are filled in from the product archive (on the day of the call); "
+        "a different answer needs its reason.",
     ),
     "service_type": (
         "服务类型：A 有偿、B 维保合同、C 免费；优先级按产品类别。",
@@ -342,6 +344,7 @@ LABELS: dict[str, str] = {
     "有部门不批准": "a department rejected",
     "服务": "Service",
     "服务地点距离（公里）": "Distance to the site (km)",
+    "与档案不一致的理由": "Why it differs from the product archive",
     "服务完成": "Service done",
     "已服务？": "Served?",
     "来电时间": "Call received at",

@@ -111,6 +111,7 @@ def service_request() -> Diagram:
             decision("has_contract", "有维保合同"),
             decision("misuse", "人为损坏/使用不当"),
             Field("distance_km", "服务地点距离（公里）", "long", min="0", max="20000"),
+            Field("archive_note", "与档案不一致的理由", maxlength=500, multiline=True),
         ],
     )
     d.rule(

@@ -114,7 +114,8 @@ def _context() -> dict[str, object]:
 @login_required
 def show(task_id: int) -> str:
     page = tasks.task_page(engine_context(), g.actor, task_id)
-    return render_template("inbox/task.html", page=page, task=page.task, values=page.draft, errors={})
+    values = {**page.proposed, **page.draft}  # the archive's answers, unless the draft has others
+    return render_template("inbox/task.html", page=page, task=page.task, values=values, errors={})
 
 
 @bp.post("/<int:task_id>")

@@ -111,6 +111,7 @@ def _approval_table(found: list[approvals.Approval]) -> tuple[list[str], list[li
         _("On behalf of"),
         _("When"),
         _("Separation of duties"),
+        _("Against the product archive"),
     ]
     rows = [
         [
@@ -127,6 +128,7 @@ def _approval_table(found: list[approvals.Approval]) -> tuple[list[str], list[li
             a.on_behalf_of,
             a.at.astimezone(ZoneInfo(engine_context().config.timezone)).strftime("%Y-%m-%d %H:%M"),
             a.separation,
+            a.against_archive,
         ]
         for a in found
     ]

@@ -28,6 +28,7 @@ class DeliveredUnit(Base):
     customer: Mapped[str] = mapped_column(String(200), index=True)
     delivered_on: Mapped[date | None]
     warranty_end: Mapped[date | None]
+    contract_end: Mapped[date | None]  # the end of the unit's maintenance contract, if it has one
     parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
