@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from engine.domain.authz import can
 from engine.domain.errors import InvalidData
 from engine.domain.events import event_label
+from engine.domain.form_rows import rows_to_show
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.product_import import CATEGORY_NAMES
@@ -149,5 +150,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["current_language"] = select_locale
     app.jinja_env.globals["now_local_date"] = lambda: datetime.now(ZoneInfo(timezone)).date()
+    app.jinja_env.globals["rows_to_show"] = rows_to_show
     app.jinja_env.globals["now_local_input"] = lambda: datetime.now(ZoneInfo(timezone)).strftime("%Y-%m-%dT%H:%M")
     app.register_blueprint(bp)

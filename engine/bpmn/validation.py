@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from contextlib import suppress
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cache
@@ -30,6 +31,7 @@ from engine.bpmn.parser import TASK_DUE
 from engine.bpmn.parser import quote_iso_timers
 from engine.bpmn.parser import timers_at_task_due
 from engine.bpmn.sandbox import check_source
+from engine.domain import form_rows
 from engine.domain import forms
 from engine.domain import task_rules
 from engine.domain.errors import Problem
@@ -39,7 +41,7 @@ HUMAN_TASKS = ("userTask", "manualTask")
 UNSUPPORTED = {
     "complexGateway": "complex gateways are not supported; use exclusive or inclusive gateways",
 }
-FORM_TYPES = {"string", "long", "boolean", "date", "datetime", "enum", "decimal", "double", "textarea"}
+FORM_TYPES = {"string", "long", "boolean", "date", "datetime", "enum", "decimal", "double", "textarea", "rows"}
 DMN_OPERATORS = ("<", ">", "=", "!", " in ", "not ")
 
 
@@ -460,6 +462,13 @@ def _form_problems(
                 forms.choice_labels(choices)
             except ValueError as err:
                 yield problem(f"form field '{field_id}': {err}", form_field)
+        if kind == form_rows.ROWS:
+            properties = _field_properties(form_field)
+            try:
+                form_rows.columns_of(properties)
+                form_rows.max_rows_of(properties)
+            except ValueError as err:
+                yield problem(f"rows field '{field_id}': {err}", form_field)
         user_role = _field_property(form_field, forms.USER_ROLE)
         if user_role is not None and user_role.strip() not in set(role_aliases.values()):
             yield problem(f"form field '{field_id}': user_role '{user_role}' is not a role id", form_field)
@@ -477,7 +486,7 @@ def _total_problems(
         other.get("id")
         for other in task.iter(f"{CAMUNDA}formField")
         if (other.get("type") or "string") in ("long", "decimal", "double")
-    }
+    } | _row_number_columns(task)
     parts = forms.total_parts(total_of)
     if not parts:
         yield problem(f"form field '{field_id}': total_of must name fields joined by '+'", form_field)
@@ -485,6 +494,26 @@ def _total_problems(
         if part == field_id or part not in numbers:
             message = f"form field '{field_id}': total_of names '{part}', no other number field of this form"
             yield problem(message, form_field)
+
+
+def _row_number_columns(task: Any) -> set[str]:
+    """``rows.column`` for every number column of the task's rows fields."""
+    found = set()
+    for other in task.iter(f"{CAMUNDA}formField"):
+        if other.get("type") != form_rows.ROWS:
+            continue
+        with suppress(ValueError):  # a bad rows field has its own problem
+            for column in form_rows.columns_of(_field_properties(other)):
+                if column["type"] in form_rows.NUMBER_COLUMNS:
+                    found.add(f"{other.get('id')}.{column['id']}")
+    return found
+
+
+def _field_properties(form_field: etree._Element) -> dict[str, str]:
+    return {
+        node.get("id") or "": node.get("value") or ""
+        for node in form_field.findall(f"{CAMUNDA}properties/{CAMUNDA}property")
+    }
 
 
 def _field_property(form_field: etree._Element, name: str) -> str | None:

@@ -16,6 +16,11 @@ time a call came in, which the desk corrects when someone else took the call ear
 A text field with the property ``user_role`` = ``engineer`` holds a user name: it is shown as
 a list of the active people with that role and their open workload, and a name outside that
 list is refused (engine/services/tasks.py checks it against the accounts).
+
+A number field with the property ``total_of`` = ``labour_fee+parts.amount`` is computed: left
+blank it is the sum of the named number fields and of a rows field's column (``rows.column``);
+typed, it must agree. A field of type ``rows`` is a table of typed rows
+(engine/domain/form_rows.py).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from decimal import InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.domain import form_rows
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 
@@ -42,6 +48,7 @@ TYPE_NAMES = {
     "date": "date",
     "datetime": "datetime",
     "enum": "enum",
+    form_rows.ROWS: form_rows.ROWS,
 }
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 NUMERIC = {"integer", "decimal"}
@@ -102,6 +109,9 @@ def form_field(
         field["total_of"] = total_parts(properties[TOTAL_OF])
     if kind == "enum":
         field["options"] = [{"id": oid, "name": name or oid} for oid, name in options]
+    if kind == form_rows.ROWS:
+        field["columns"] = form_rows.columns_of(properties)
+        field["max_rows"] = form_rows.max_rows_of(properties)
     return field
 
 
@@ -122,12 +132,18 @@ def clean_form_data(
     which a date-time without an offset was typed; ``now``: the moment of submission.
     """
     fields = {field["id"]: field for field in form.get("fields", [])}
-    errors: dict[str, str] = {key: Message("not a field of this form") for key in data if key not in fields}
+    data = form_rows.fold_flat_rows(form, data)
+    errors: dict[str, Any] = {key: Message("not a field of this form") for key in data if key not in fields}
     cleaned: dict[str, Any] = {}
     for field_id, field in fields.items():
         if field.get("readonly"):
             continue
         raw = data.get(field_id)
+        if field["type"] == form_rows.ROWS:
+            rows = form_rows.clean_rows(field, raw, lambda column, cell: _cell(column, cell, zone), errors)
+            if rows is not None:
+                cleaned[field_id] = rows
+            continue
         try:
             value = _convert(field, raw, zone)
         except ValueError as err:
@@ -159,15 +175,37 @@ def _check_total(
 ) -> None:
     """A total left blank is computed from its parts; one typed must equal their sum."""
     parts = field["total_of"]
-    if any(part not in cleaned for part in parts):
+    if any(part.partition(".")[0] not in cleaned for part in parts):
         return  # a part is missing or wrong: its own message says so
-    total = sum((Decimal(str(cleaned[part])) for part in parts), Decimal(0))
+    total = sum((_part_value(part, cleaned) for part in parts), Decimal(0))
     given = cleaned.get(field["id"])
     if given is None:
         cleaned[field["id"]] = total if field["type"] == "decimal" else int(total)
     elif Decimal(str(given)) != total:
-        labels = " + ".join(fields[part]["label"] for part in parts)
+        labels = " + ".join(_part_label(part, fields) for part in parts)
         errors[field["id"]] = Message("must equal %(parts)s = %(total)s", parts=labels, total=total)
+
+
+def _part_value(part: str, cleaned: dict[str, Any]) -> Decimal:
+    name, _, column = part.partition(".")
+    return form_rows.column_sum(cleaned[name], column) if column else Decimal(str(cleaned[name]))
+
+
+def _part_label(part: str, fields: dict[str, Any]) -> str:
+    name, _, column = part.partition(".")
+    if not column:
+        return str(fields[name]["label"])
+    labels = {item["id"]: item["label"] for item in fields[name].get("columns", [])}
+    return f"{fields[name]['label']}·{labels.get(column, column)}"
+
+
+def _cell(column: dict[str, Any], raw: Any, zone: ZoneInfo) -> Any:
+    """One cell of a rows field, typed and checked like a field of its own."""
+    value = _convert(column, raw, zone)
+    message = None if value is None else _check(column, value)
+    if message:
+        raise ValueError(message)
+    return value
 
 
 def moment(text: str, zone: ZoneInfo) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
+from engine.domain import form_rows
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -327,6 +328,7 @@ def save_draft(ctx: EngineContext, actor: Actor, item_id: int, values: dict[str,
         if not may_work_on(item, actor):
             raise NotAllowed(Message("task '%(task)s' is not open to you", task=item.name))
         known = {f["id"] for f in item.form.get("fields", [])}
-        draft = {key: value for key, value in values.items() if key in known}
+        tables = {f["id"] for f in item.form.get("fields", []) if f["type"] == form_rows.ROWS}
+        draft = {key: value for key, value in values.items() if key in known or key.partition("-")[0] in tables}
         uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(draft=draft))
         uow.commit()

@@ -29,7 +29,8 @@ class RecordValue:
     field_id: str
     label: str
     value: Any  # the option's name for a choice; True/False for yes/no; else the value
-    kind: str  # the form field's type (text, integer, decimal, boolean, date, enum), or choice
+    kind: str  # the form field's type (text, integer, decimal, boolean, date, enum, rows), or choice
+    columns: tuple[tuple[str, str], ...] = ()  # a rows field's (column id, label)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
         for form_field in form.get("fields", []):
             asked.add(form_field["id"])
             value = submitted.get(form_field["id"])
-            if value is None or value == "":
+            if value is None or value == "" or value == []:
                 continue
             values.append(
                 RecordValue(
@@ -74,6 +75,7 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
                     form_field.get("label") or form_field["id"],
                     _shown(form_field, value),
                     "choice" if form_field.get("choices") else form_field.get("type", "string"),
+                    tuple((column["id"], column["label"]) for column in form_field.get("columns", [])),
                 )
             )
         if title is None and not values:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,3 +40,91 @@ def test_a_required_date_time_left_empty_is_refused() -> None:
     with pytest.raises(InvalidData) as refused:
         clean_form_data(ARRIVAL, {"arrived_at": " "}, SHANGHAI)
     assert refused.value.errors["arrived_at"].msgid == "this field is required"
+
+
+# A parts list as the policy's slips write it (S2 5.2.1.3: parts issued with part number and
+# quantity), priced per line, and the quote's total over labour and parts.
+PARTS_FORM = {
+    "fields": [
+        form_field(
+            "parts",
+            "rows",
+            "配件",
+            None,
+            {},
+            {
+                "column.part_no": "text|零件号|required",
+                "column.qty": "integer|数量|required",
+                "column.unit_price": "decimal|单价",
+                "column.amount": "decimal|金额|=qty*unit_price",
+                "max_rows": "3",
+            },
+            [],
+        ),
+        form_field("labour_fee", "decimal", "服务费", None, {"required": None}, {}, []),
+        form_field("total", "decimal", "合计", None, {}, {"total_of": "labour_fee+parts.amount"}, []),
+    ]
+}
+
+
+def test_rows_posted_as_flat_cells_are_typed_priced_and_totalled() -> None:
+    posted = {
+        "parts-0-part_no": "YB-32",
+        "parts-0-qty": "2",
+        "parts-0-unit_price": "180.50",
+        "parts-1-part_no": "",  # a blank row the page offered, left empty
+        "parts-1-qty": "",
+        "parts-2-part_no": "MS-8",
+        "parts-2-qty": "4",
+        "parts-2-unit_price": "12",
+        "parts-2-amount": "48",  # typed, and it agrees: 4 × 12
+        "labour_fee": "300",
+    }
+    cleaned = clean_form_data(PARTS_FORM, posted, SHANGHAI)
+    assert cleaned["parts"] == [
+        {"part_no": "YB-32", "qty": 2, "unit_price": Decimal("180.50"), "amount": Decimal("361.00")},
+        {"part_no": "MS-8", "qty": 4, "unit_price": Decimal("12"), "amount": Decimal("48")},
+    ]
+    assert cleaned["total"] == Decimal("709.00")  # 300 + 2 × 180.50 + 4 × 12
+
+
+def test_rows_from_the_api_are_a_list_of_objects_and_a_line_without_price_has_no_amount() -> None:
+    cleaned = clean_form_data(PARTS_FORM, {"parts": [{"part_no": "YB-32", "qty": 1}], "labour_fee": "100"}, SHANGHAI)
+    assert cleaned["parts"] == [{"part_no": "YB-32", "qty": 1}]
+    assert cleaned["total"] == Decimal("100")  # the unpriced line adds nothing
+
+
+def test_each_bad_cell_is_named_by_its_row_and_column() -> None:
+    posted = {
+        "parts-0-part_no": "YB-32",
+        "parts-0-qty": "two",
+        "parts-1-qty": "",  # a blank row between
+        "parts-2-qty": "1",  # no part number
+        "parts-3-part_no": "MS-8",
+        "parts-3-qty": "4",
+        "parts-3-unit_price": "12",
+        "parts-3-amount": "50",
+        "labour_fee": "300",
+    }
+    with pytest.raises(InvalidData) as refused:
+        clean_form_data(PARTS_FORM, posted, SHANGHAI)
+    errors = refused.value.errors
+    assert {key: error.msgid for key, error in errors.items()} == {
+        "parts-0-qty": "must be a whole number",
+        "parts-2-part_no": "this field is required",
+        "parts-3-amount": "must equal %(parts)s = %(total)s",
+    }  # each under the name of the input it is about, the blank row counted
+    assert str(errors["parts-3-amount"]) == "must equal 数量 × 单价 = 48"
+
+
+def test_more_rows_than_the_field_allows_or_rows_that_are_no_list_are_refused() -> None:
+    four = [{"part_no": f"P{n}", "qty": 1} for n in range(4)]
+    with pytest.raises(InvalidData) as refused:
+        clean_form_data(PARTS_FORM, {"parts": four, "labour_fee": "1"}, SHANGHAI)
+    assert str(refused.value.errors["parts"]) == "at most 3 rows"
+    with pytest.raises(InvalidData) as refused:
+        clean_form_data(PARTS_FORM, {"parts": "YB-32 x2", "labour_fee": "1"}, SHANGHAI)
+    assert str(refused.value.errors["parts"]) == "must be a list of rows"
+    with pytest.raises(InvalidData) as refused:
+        clean_form_data(PARTS_FORM, {"parts": [{"part_no": "A", "qty": 1, "colour": "red"}], "labour_fee": "1"})
+    assert str(refused.value.errors["parts-0-colour"]) == "not a column of this table"

@@ -245,3 +245,52 @@ def test_the_facts_of_a_decision_are_field_names() -> None:
     bad = '<camunda:property name="facts" value="customer,amount-total"/>'
     messages = [p.message for p in problems_of({"a.bpmn": decide_with(choices("批准|驳回"), bad)})]
     assert messages == ["facts must name form fields (letters, digits, _), not 'amount-total'"]
+
+
+def _rows_field(*properties: tuple[str, str], field_id: str = "parts") -> str:
+    listed = "".join(f'<camunda:property id="{name}" value="{value}"/>' for name, value in properties)
+    return (
+        f'<camunda:formField id="{field_id}" label="配件" type="rows">'
+        f"<camunda:properties>{listed}</camunda:properties></camunda:formField>"
+    )
+
+
+PARTS = (
+    ("column.part_no", "text|零件号|required"),
+    ("column.qty", "integer|数量|required"),
+    ("column.unit_price", "decimal|单价"),
+    ("column.amount", "decimal|金额|=qty*unit_price"),
+)
+
+
+def test_a_rows_field_declares_typed_columns_and_a_total_may_sum_one() -> None:
+    total = (
+        '<camunda:formField id="parts_total" label="配件合计" type="decimal"><camunda:properties>'
+        '<camunda:property id="total_of" value="parts.amount"/></camunda:properties></camunda:formField>'
+    )
+    assert problems_of({"a.bpmn": decide_with(_rows_field(*PARTS, ("max_rows", "20")) + total)}) == []
+    wrong_total = total.replace("parts.amount", "parts.part_no")
+    messages = [p.message for p in problems_of({"a.bpmn": decide_with(_rows_field(*PARTS) + wrong_total)})]
+    assert messages == ["form field 'parts_total': total_of names 'parts.part_no', no other number field of this form"]
+
+
+@pytest.mark.parametrize(
+    ("properties", "message"),
+    [
+        ((), "a rows field needs at least one column property 'column.<id>' = 'type|label'"),
+        (
+            (("column.qty", "money|数量"),),
+            "column 'qty' has unknown type 'money' (one of text, integer, decimal, date)",
+        ),
+        ((("column.qty", "integer|数量|optional"),), "column 'qty': unknown flag 'optional' (required, or =a*b)"),
+        (
+            (("column.a", "text|名称"), ("column.b", "decimal|金额|=a*a")),
+            "column 'b' multiplies 'a', no other number column",
+        ),
+        ((("column.a", "text|名称|=a"),), "column 'a' is computed, so it must be a number column"),
+        ((("column.a", "text|名称"), ("max_rows", "0")), "max_rows must be a whole number from 1 to 500, not '0'"),
+    ],
+)
+def test_a_bad_rows_field_is_refused_with_the_column_named(properties, message) -> None:
+    messages = [p.message for p in problems_of({"a.bpmn": decide_with(_rows_field(*properties))})]
+    assert messages == [f"rows field 'parts': {message}"]

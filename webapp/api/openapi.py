@@ -73,7 +73,9 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string"},
             "type": {
                 "type": "string",
-                "enum": ["text", "longtext", "integer", "decimal", "boolean", "date", "datetime", "enum"],
+                "enum": ["text", "longtext", "integer", "decimal", "boolean", "date", "datetime", "enum", "rows"],
+                "description": "datetime: ISO 8601, local time of the installation unless an offset is given, "
+                "answered in UTC; rows: a list of objects, one key per column",
             },
             "label": {"type": "string"},
             "required": {"type": "boolean"},
@@ -88,6 +90,39 @@ SCHEMAS: dict[str, Any] = {
             "maxlength": {"type": "integer"},
             "pattern": {"type": "string"},
             "default": {"type": "string"},
+            "choices": {
+                "type": "object",
+                "description": "a decision: the names of the two answers; one must be picked",
+                "properties": {"true": {"type": "string"}, "false": {"type": "string"}},
+            },
+            "user_role": {"type": "string", "description": "names a user with this role (an active account)"},
+            "total_of": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "computed when blank: the sum of these number fields and rows columns (rows.column)",
+            },
+            "columns": {
+                "type": "array",
+                "description": "the columns of a rows field",
+                "items": _ref("FormColumn"),
+            },
+            "max_rows": {"type": "integer"},
+        },
+    },
+    "FormColumn": {
+        "type": "object",
+        "required": ["id", "type", "label", "required"],
+        "properties": {
+            "id": {"type": "string"},
+            "type": {"type": "string", "enum": ["text", "integer", "decimal", "date"]},
+            "label": {"type": "string"},
+            "required": {"type": "boolean"},
+            "maxlength": {"type": "integer"},
+            "product_of": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "computed when blank: the product of these columns of the row",
+            },
         },
     },
     "Form": {
