@@ -32,12 +32,13 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         self.calendar = calendar
         self.settings = settings
         self.helpers = calendar_helpers(calendar, settings=settings)
+        self._class_helpers: dict[str, dict[str, Any]] = {}  # a class of cases's label → its helpers
         self.limits = limits
         self.limit = sandbox.CpuLimit(limits.cpu_seconds)
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: Any = None) -> Any:
         if sandbox.is_bounded(expression):
-            helpers = {**self.helpers, **(external_context or {})}
+            helpers = {**self._helpers_for(context), **(external_context or {})}
             result = sandbox.evaluate(expression, context, helpers, self.limit)
         else:
             result = pool_for(self.limits).run(self._job("eval", expression, context, external_context))
@@ -49,8 +50,20 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         context.update(data)
         return True
 
+    def _helpers_for(self, context: dict[str, Any]) -> dict[str, Any]:
+        """The date helpers as the case's class of promises has them (``due`` reads its terms)."""
+        case_class = self.settings.class_of(context) if self.settings.classes else None
+        if case_class is None:
+            return self.helpers
+        found = self._class_helpers.get(case_class.label)
+        if found is None:
+            found = calendar_helpers(self.calendar, settings=self.settings.for_case(context))
+            self._class_helpers[case_class.label] = found
+        return found
+
     def _job(self, mode: str, source: str, context: dict[str, Any], external_context: Any) -> Job:
-        return Job(mode, source, dict(context), dict(external_context or {}), self.calendar, self.settings, _now())
+        settings = self.settings.for_case(context)
+        return Job(mode, source, dict(context), dict(external_context or {}), self.calendar, settings, _now())
 
 
 def _now() -> datetime:

@@ -85,7 +85,9 @@ def clock_states(
 ) -> list[ClockState]:
     """The clocks of one case that have started, in declaration order; ``done`` is when each
     step was first completed. Left out: a promise the company does not make (no term), one that
-    does not apply to the case, and one a case ``ended`` without reaching (never at stake)."""
+    does not apply to the case, and one a case ``ended`` without reaching (never at stake).
+    A case of a class with promises of its own (a maintenance contract's) is held to those."""
+    settings = settings.for_case(data)
     states = []
     for clock in clocks:
         started = moment_of(data.get(clock.start))

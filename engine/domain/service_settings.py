@@ -146,6 +146,37 @@ class Targets:
         return value < target if name == "complaint_rate" else value >= target
 
 
+# The promises a class of cases may hold to its own terms (a contract's response, on-site and
+# fix times; a key customer's); arrival is the on-site term for every distance and zone.
+CLASS_TERMS = ("contact", "dispatch", "fix", "resolution")
+
+
+@dataclass(frozen=True)
+class CaseClass:
+    """Promises that differ for some cases: those whose ``case_field`` holds ``value`` — a
+    maintenance contract's own terms (``service_type`` = ``B``), one contract's
+    (``contract_no`` = its number), a class of customer (``customer_class`` = ``key``)."""
+
+    label: str
+    case_field: str
+    value: str
+    terms: Mapping[str, Term] = field(default_factory=dict)
+    arrival: Term | None = None
+
+    def matches(self, data: Mapping[str, Any]) -> bool:
+        found = data.get(self.case_field)
+        return found is not None and str(found).strip() == self.value
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "field": self.case_field,
+            "value": self.value,
+            "terms": {name: term.as_json() for name, term in self.terms.items()},
+            "arrival": self.arrival.as_json() if self.arrival else None,
+        }
+
+
 PENALTIES: dict[str, Message] = {
     "late_audit_per_day": Message("late audit, per working day (yuan)"),  # S2 7.2.7: 10 yuan a day
     "leave_without_approval": Message("leaving site without approval (yuan)"),  # S2 7.2.6: 50–500
@@ -164,6 +195,20 @@ class ServiceSettings:
     # The engineer is dispatched as soon as the warranty is checked, without phone guidance or a
     # solution meeting, and the dispatch promise runs from the call (S0 八, 三.4: 1 hour).
     dispatch_at_registration: bool = False
+    # Classes of cases with promises of their own; the first that matches a case applies.
+    classes: tuple[CaseClass, ...] = ()
+
+    def class_of(self, data: Mapping[str, Any]) -> CaseClass | None:
+        """The class whose promises a case with ``data`` is held to, if any."""
+        return next((case_class for case_class in self.classes if case_class.matches(data)), None)
+
+    def for_case(self, data: Mapping[str, Any]) -> ServiceSettings:
+        """The settings as they apply to one case: its class's terms over the company's."""
+        case_class = self.class_of(data) if self.classes else None
+        if case_class is None:
+            return self
+        arrival = ArrivalProfile(((None, case_class.arrival),)) if case_class.arrival else self.arrival
+        return replace(self, terms={**self.terms, **case_class.terms}, arrival=arrival, classes=())
 
     def term(self, name: str) -> Term | None:
         """The term of promise ``name``; None when the company makes no such promise."""
@@ -185,6 +230,7 @@ class ServiceSettings:
             "penalties": dict(self.penalties),
             "six_day_week": self.six_day_week,
             "dispatch_at_registration": self.dispatch_at_registration,
+            "classes": [case_class.as_json() for case_class in self.classes],
         }
 
 
@@ -236,6 +282,7 @@ def settings_from_json(body: Mapping[str, Any]) -> ServiceSettings:
             problems[f"penalties.{name}"] = Message("no such penalty")
         else:
             penalties[name] = _amount(f"penalties.{name}", value, problems) or 0.0
+    classes = tuple(_classes(body.get("classes") or [], problems))
     if problems:
         raise SettingsInvalid(problems)
     return ServiceSettings(
@@ -245,7 +292,36 @@ def settings_from_json(body: Mapping[str, Any]) -> ServiceSettings:
         penalties={**SHIPPED_PENALTIES, **penalties},
         six_day_week=bool(body.get("six_day_week", False)),
         dispatch_at_registration=bool(body.get("dispatch_at_registration", False)),
+        classes=classes,
     )
+
+
+def _classes(raw: list[Mapping[str, Any]], problems: dict[str, Message]) -> list[CaseClass]:
+    found = []
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(raw, start=1):
+        where = f"classes.{index}"
+        label, name, value = (str(item.get(key) or "").strip() for key in ("label", "field", "value"))
+        if not label or len(label) > 100:
+            problems[f"{where}.label"] = Message("name the class (at most 100 characters)")
+        if not name.isidentifier():
+            problems[f"{where}.field"] = Message("the case field that picks the class, e.g. service_type")
+        if not value or len(value) > 100:
+            problems[f"{where}.value"] = Message("the value of that field, e.g. B")
+        elif (name, value) in seen:
+            problems[f"{where}.value"] = Message("another class already picks these cases")
+        seen.add((name, value))
+        terms = {}
+        for term_name, term in (item.get("terms") or {}).items():
+            if term_name not in CLASS_TERMS:
+                problems[f"{where}.terms.{term_name}"] = Message("no such promise")
+            elif term is not None:
+                terms[term_name] = _term(f"{where}.terms.{term_name}", term, problems)
+        arrival = _term(f"{where}.arrival", item["arrival"], problems) if item.get("arrival") else None
+        if not terms and arrival is None:
+            problems[f"{where}.label"] = Message("give the class at least one promise of its own")
+        found.append(CaseClass(label, name, value, terms, arrival))
+    return found
 
 
 def _term(where: str, raw: Mapping[str, Any], problems: dict[str, Message]) -> Term:

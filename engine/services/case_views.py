@@ -27,6 +27,7 @@ from engine.domain.periods import local_day
 from engine.domain.policy import SHIPPED
 from engine.domain.promise_clocks import ClockState
 from engine.domain.promise_clocks import clock_states
+from engine.domain.service_settings import CaseClass
 from engine.store.archived_units import ArchivedUnit
 from engine.store.archived_units import archived_unit
 from engine.store.audit_keys import AuditKeys
@@ -262,6 +263,7 @@ class CasePage:
     unit: ArchivedUnit | None  # the delivered unit the case's serial number names
     clocks: list[ClockState]  # the case's promises, each from its start to its stop
     now: datetime  # when the page was read (a running clock is judged against it)
+    promise_class: CaseClass | None = None  # the class of cases whose own promises this one is held to
 
 
 def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
@@ -275,8 +277,9 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
         groups = record_groups(record, SHIPPED.record_groups)
         unit = archived_unit(session, (case.data or {}).get(SHIPPED.serial_number_field))
         clocks = _clocks(ctx, session, case, events)
+        promise_class = ctx.settings(session).class_of(case.data or {})
         diagrams, notes = _diagrams(ctx, uow, case_id), notes_of(session, case_id)
-        return CasePage(detail, record, diagrams, notes, groups, unit, clocks, utcnow())
+        return CasePage(detail, record, diagrams, notes, groups, unit, clocks, utcnow(), promise_class)
 
 
 def _clocks(ctx: EngineContext, session: Session, case: Case, events: list[AuditEvent]) -> list[ClockState]:

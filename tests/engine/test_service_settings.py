@@ -51,6 +51,26 @@ def test_the_shipped_settings_survive_their_own_json() -> None:
     assert settings_from_json(SHIPPED_SETTINGS.as_json()) == SHIPPED_SETTINGS
 
 
+def test_a_class_of_cases_survives_json_and_applies_only_to_its_cases() -> None:
+    body = SHIPPED_SETTINGS.as_json()
+    body["classes"] = [
+        {
+            "label": "维保合同",
+            "field": "service_type",
+            "value": "B",
+            "terms": {"fix": {"amount": 24, "unit": "hours"}},
+            "arrival": {"amount": 4, "unit": "hours"},
+        }
+    ]
+    settings = settings_from_json(body)
+    assert settings_from_json(settings.as_json()) == settings
+    contract = settings.for_case({"service_type": "B", "distance_km": 800})
+    assert contract.arrival.term(800, None) == Term(4, "hours")  # whatever the distance
+    assert (contract.term("fix"), contract.term("contact")) == (Term(24, "hours"), SHIPPED_SETTINGS.term("contact"))
+    paid = settings.for_case({"service_type": "A"})
+    assert (paid.arrival.term(800, None), paid.term("fix")) == (Term(48, "hours"), None)
+
+
 def test_every_wrong_value_is_named_at_once() -> None:
     body = SHIPPED_SETTINGS.as_json()
     body["terms"]["forward"] = {"amount": "soon", "unit": "working_hours"}

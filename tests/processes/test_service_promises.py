@@ -16,6 +16,7 @@ import pytest
 import time_machine
 
 from engine.domain.service_settings import SHIPPED_SETTINGS
+from engine.services import case_views
 from engine.services import service_settings
 from tests.actors import SYSTEM
 from tests.processes.conftest import SHANGHAI
@@ -167,3 +168,54 @@ def test_the_arrival_promise_stands_still_while_the_customer_weighs_the_quote(st
         case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
         case.do("engineer_wang", "prepare", {"plan_confirmed": True})
     assert case.task("engineer_wang", "service").due_at == at(2026, 3, 5, 9, 0)
+
+
+HOSPITAL = "市示例人民医院"  # a purchaser whose tender contract holds S4 4.(6)'s promises
+
+
+def test_one_customers_contract_holds_its_own_promises_while_the_others_keep_the_companys(ctx, staff, start) -> None:
+    """The company keeps S2's promises (forward-to-contact 4 working hours, 800 km: 48 clock
+    hours); its contract with one purchaser promises S4 4.(6): a response within 2 hours, on
+    site within 4, fixed within 24. Both called Monday 2 March 2026 at 09:00, forwarded at once."""
+    body = SHIPPED_SETTINGS.as_json()
+    body["classes"] = [
+        {
+            "label": "医院采购合同",
+            "field": "customer",
+            "value": HOSPITAL,
+            "terms": {"contact": hours(2), "fix": hours(24)},
+            "arrival": hours(4),
+        }
+    ]
+    service_settings.save_settings(ctx, SYSTEM, body, "the hospital's tender contract", based_on=0)
+    due = {}
+    for customer in (CALL["customer"], HOSPITAL):
+        with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
+            case = start("service_request")
+            case.do("service_desk", "register", {**CALL, "customer": customer})
+            triage_due = case.task("quality_office", "triage").due_at
+            to_solution_after_registration(case)
+            case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 800})
+            case.do("engineer_wang", "prepare", {"plan_confirmed": True})
+        due[customer] = (triage_due, case.task("engineer_wang", "service").due_at, case)
+    # The company's: 4 working hours from 09:00 (3 to noon, 1 after 13:30) — 14:30; 48 h.
+    assert due[CALL["customer"]][:2] == (at(2026, 3, 2, 14, 30), at(2026, 3, 4, 9, 0))
+    # The contract's: 2 clock hours — 11:00; on site by 13:00.
+    assert due[HOSPITAL][:2] == (at(2026, 3, 2, 11, 0), at(2026, 3, 2, 13, 0))
+    # The case page's clocks read the contract's terms too: fixed by Tuesday 09:00.
+    page = case_views.case_page(ctx, staff["quality_office"], due[HOSPITAL][2].id)
+    clocks = {clock.term: clock for clock in page.clocks}
+    assert page.promise_class is not None and page.promise_class.label == "医院采购合同"
+    assert (clocks["contact"].due_at, clocks["arrival"].due_at, clocks["fix"].due_at) == (
+        at(2026, 3, 2, 11, 0),
+        at(2026, 3, 2, 13, 0),
+        at(2026, 3, 3, 9, 0),
+    )
+    ordinary = case_views.case_page(ctx, staff["quality_office"], due[CALL["customer"]][2].id)
+    assert "fix" not in {clock.term for clock in ordinary.clocks}  # the company promises no fix time
+
+
+def to_solution_after_registration(case) -> None:
+    case.do("quality_office", "triage", IN_WARRANTY)
+    case.do("tech_support", "guidance", {"resolved": False, "guidance_note": "未解决"})
+    case.do("quality_office", "choose_way", {"solution": "onsite"})

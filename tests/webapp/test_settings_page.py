@@ -99,3 +99,52 @@ def test_a_form_filled_before_someone_elses_save_is_refused(app, make_user) -> N
     )
     assert refused.status_code == 409
     assert 'value="second"' in refused.get_data(as_text=True)  # what was typed is still there
+
+
+def test_a_contract_with_promises_of_its_own_is_entered_on_the_page(app, make_user) -> None:
+    """S4 4.(6), a tender contract's promises for one purchaser: on site within 4 hours, fixed
+    within 24; the other terms stay the company's."""
+    make_user("li", "process_owner")
+    client = app.test_client()
+    sign_in(client, "li")
+    shown = fields_of(client)
+    assert shown["classes.1.label"] == "" and "classes.5.label" not in shown  # four blank classes offered
+    contract = {
+        "csrf_token": csrf(client, "/settings/service"),
+        "classes.1.label": "医院采购合同",
+        "classes.1.field": "customer",
+        "classes.1.value": "市示例人民医院",
+        "classes.1.arrival.amount": "4",
+        "classes.1.arrival.unit": "hours",
+        "classes.1.terms.fix.amount": "24",
+        "classes.1.terms.fix.unit": "hours",
+        "note": "S4 tender contract",
+    }
+    assert client.post("/settings/service", data=typed(shown, **contract)).status_code == 302
+    again = fields_of(client)
+    assert (again["classes.1.value"], again["classes.1.arrival.amount"], again["classes.1.terms.fix.unit"]) == (
+        "市示例人民医院",
+        "4",
+        "hours",
+    )
+    assert again["classes.1.terms.contact.amount"] == ""  # left to the company's term
+    history = client.get("/settings/service").get_data(as_text=True)
+    assert "classes.1.arrival</code>: — → 4 hours" in history
+    # A class that names no case field, and one with nothing of its own, are marked.
+    bad = {
+        "csrf_token": csrf(client, "/settings/service"),
+        "based_on": "1",
+        "classes.2.label": "重点客户",
+        "classes.2.value": "key",
+        "classes.2.arrival.amount": "12",
+        "classes.2.arrival.unit": "hours",
+        "classes.3.label": "空类",
+        "classes.3.field": "customer_class",
+        "classes.3.value": "ordinary",
+        "note": "key customers",
+    }
+    refused = client.post("/settings/service", data=typed(again, **bad))
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert 'id="error-classes-2-field"' in page and 'id="error-classes-3-label"' in page
+    assert 'value="重点客户"' in page  # what was typed stays

@@ -107,6 +107,7 @@ def show(case_id: int) -> str:
         groups=page.groups,
         unit=page.unit,
         clocks=page.clocks,
+        promise_class=page.promise_class,
         now=page.now,
         max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),
     )

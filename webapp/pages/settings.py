@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
+from engine.domain.service_settings import CLASS_TERMS
 from engine.domain.service_settings import PENALTIES
 from engine.domain.service_settings import TERMS
 from engine.domain.service_settings import UNITS
@@ -29,6 +30,7 @@ from webapp.pages.auth import login_required
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 BAND_ROWS = 6  # distance bands the form offers (blank rows are left out)
+CLASS_ROWS = 4  # classes of cases with their own promises the form offers (blank ones are left out)
 TARGETS = ("on_time", "satisfaction", "complaint_rate")
 
 
@@ -66,6 +68,8 @@ def _page(version: int, values: MultiDict[str, str] | dict[str, str], errors: di
         zones=ZONES,
         penalties=PENALTIES,
         band_rows=BAND_ROWS,
+        class_rows=CLASS_ROWS,
+        class_terms=CLASS_TERMS,
         targets=TARGETS,
         history=history,
     )
@@ -84,7 +88,16 @@ def body_of(form: MultiDict[str, str]) -> dict[str, Any]:
         typed = term(f"arrival.bands.{row}")
         if typed:
             bands.append({**typed, "up_to_km": form.get(f"arrival.bands.{row}.up_to_km", "").strip() or None})
+    classes = []
+    for row in range(1, CLASS_ROWS + 1):
+        prefix = f"classes.{row}"
+        named = {key: form.get(f"{prefix}.{key}", "").strip() for key in ("label", "field", "value")}
+        terms = {name: term(f"{prefix}.terms.{name}") for name in CLASS_TERMS}
+        arrival = term(f"{prefix}.arrival")
+        if any(named.values()) or any(terms.values()) or arrival:
+            classes.append({**named, "terms": terms, "arrival": arrival})
     return {
+        "classes": classes,
         "terms": {name: term(f"terms.{name}") for name in TERMS},
         "arrival": {"bands": bands, "zones": {zone: term(f"arrival.zones.{zone}") for zone in ZONES}},
         "targets": {name: _share(form.get(f"targets.{name}", "")) for name in TARGETS},
@@ -109,6 +122,14 @@ def form_of(body: dict[str, Any]) -> dict[str, str]:
         values[f"targets.{name}"] = f"{share * 100:g}"
     for name, amount in body["penalties"].items():
         values[f"penalties.{name}"] = f"{amount:g}"
+    for row, case_class in enumerate(body.get("classes") or [], start=1):
+        prefix = f"classes.{row}"
+        for key in ("label", "field", "value"):
+            values[f"{prefix}.{key}"] = case_class[key]
+        for name, term in [*case_class["terms"].items(), ("arrival", case_class["arrival"])]:
+            where = f"{prefix}.arrival" if name == "arrival" else f"{prefix}.terms.{name}"
+            if term:
+                values[f"{where}.amount"], values[f"{where}.unit"] = str(term["amount"]), term["unit"]
     for flag in ("six_day_week", "dispatch_at_registration"):
         if body.get(flag):
             values[flag] = "true"
