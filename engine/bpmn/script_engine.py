@@ -57,13 +57,15 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
             return self.helpers
         found = self._class_helpers.get(case_class.label)
         if found is None:
-            found = calendar_helpers(self.calendar, settings=self.settings.for_case(context))
+            settings = self.settings.for_case(context)
+            found = calendar_helpers(settings.calendar_from(self.calendar), settings=settings)
             self._class_helpers[case_class.label] = found
         return found
 
     def _job(self, mode: str, source: str, context: dict[str, Any], external_context: Any) -> Job:
         settings = self.settings.for_case(context)
-        return Job(mode, source, dict(context), dict(external_context or {}), self.calendar, settings, _now())
+        calendar = settings.calendar_from(self.calendar)
+        return Job(mode, source, dict(context), dict(external_context or {}), calendar, settings, _now())
 
 
 def _now() -> datetime:

@@ -88,6 +88,7 @@ def clock_states(
     does not apply to the case, and one a case ``ended`` without reaching (never at stake).
     A case of a class with promises of its own (a maintenance contract's) is held to those."""
     settings = settings.for_case(data)
+    calendar = settings.calendar_from(calendar)
     states = []
     for clock in clocks:
         started = moment_of(data.get(clock.start))

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 from datetime import datetime
+from datetime import time
 from datetime import timedelta
 from typing import Any
 
+from engine.domain.config import parse_working_periods
 from engine.domain.messages import Message
 from engine.domain.working_calendar import WorkingCalendar
 from engine.domain.working_calendar import add_months
@@ -162,6 +164,9 @@ class CaseClass:
     value: str
     terms: Mapping[str, Term] = field(default_factory=dict)
     arrival: Term | None = None
+    # A site's own working time: its shifts, and whether it works Saturdays (None: the company's).
+    working_hours: tuple[tuple[time, time], ...] | None = None
+    six_day_week: bool | None = None
 
     def matches(self, data: Mapping[str, Any]) -> bool:
         found = data.get(self.case_field)
@@ -174,7 +179,16 @@ class CaseClass:
             "value": self.value,
             "terms": {name: term.as_json() for name, term in self.terms.items()},
             "arrival": self.arrival.as_json() if self.arrival else None,
+            "working_hours": periods_text(self.working_hours),
+            "six_day_week": self.six_day_week,
         }
+
+
+def periods_text(periods: tuple[tuple[time, time], ...] | None) -> str | None:
+    """Working periods as typed: ``08:30-12:00, 13:30-17:30``."""
+    if periods is None:
+        return None
+    return ", ".join(f"{begin:%H:%M}-{end:%H:%M}" for begin, end in periods)
 
 
 PENALTIES: dict[str, Message] = {
@@ -192,6 +206,8 @@ class ServiceSettings:
     penalties: Mapping[str, float] = field(default_factory=lambda: dict(SHIPPED_PENALTIES))
     # Saturdays are working days except in public-holiday weeks (S0's workshops, many plants).
     six_day_week: bool = False
+    # The working periods of a day (shifts); None: the installation's (AFTERCARE_WORKING_HOURS).
+    working_hours: tuple[tuple[time, time], ...] | None = None
     # The engineer is dispatched as soon as the warranty is checked, without phone guidance or a
     # solution meeting, and the dispatch promise runs from the call (S0 八, 三.4: 1 hour).
     dispatch_at_registration: bool = False
@@ -208,7 +224,18 @@ class ServiceSettings:
         if case_class is None:
             return self
         arrival = ArrivalProfile(((None, case_class.arrival),)) if case_class.arrival else self.arrival
-        return replace(self, terms={**self.terms, **case_class.terms}, arrival=arrival, classes=())
+        return replace(
+            self,
+            terms={**self.terms, **case_class.terms},
+            arrival=arrival,
+            classes=(),
+            working_hours=case_class.working_hours or self.working_hours,
+            six_day_week=self.six_day_week if case_class.six_day_week is None else case_class.six_day_week,
+        )
+
+    def calendar_from(self, company: WorkingCalendar) -> WorkingCalendar:
+        """The working calendar these settings count in (a class's site may have its own hours)."""
+        return company.adjusted(self.working_hours or company.periods, self.six_day_week)
 
     def term(self, name: str) -> Term | None:
         """The term of promise ``name``; None when the company makes no such promise."""
@@ -229,6 +256,7 @@ class ServiceSettings:
             "targets": {name: getattr(self.targets, name) for name in ("on_time", "satisfaction", "complaint_rate")},
             "penalties": dict(self.penalties),
             "six_day_week": self.six_day_week,
+            "working_hours": periods_text(self.working_hours),
             "dispatch_at_registration": self.dispatch_at_registration,
             "classes": [case_class.as_json() for case_class in self.classes],
         }
@@ -283,6 +311,7 @@ def settings_from_json(body: Mapping[str, Any]) -> ServiceSettings:
         else:
             penalties[name] = _amount(f"penalties.{name}", value, problems) or 0.0
     classes = tuple(_classes(body.get("classes") or [], problems))
+    working_hours = _periods("working_hours", body.get("working_hours"), problems)
     if problems:
         raise SettingsInvalid(problems)
     return ServiceSettings(
@@ -293,7 +322,18 @@ def settings_from_json(body: Mapping[str, Any]) -> ServiceSettings:
         six_day_week=bool(body.get("six_day_week", False)),
         dispatch_at_registration=bool(body.get("dispatch_at_registration", False)),
         classes=classes,
+        working_hours=working_hours,
     )
+
+
+def _periods(where: str, raw: Any, problems: dict[str, Message]) -> tuple[tuple[time, time], ...] | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return parse_working_periods(str(raw))
+    except ValueError:
+        problems[where] = Message("write the working periods of a day as 08:30-12:00, 13:30-17:30")
+        return None
 
 
 def _classes(raw: list[Mapping[str, Any]], problems: dict[str, Message]) -> list[CaseClass]:
@@ -318,9 +358,11 @@ def _classes(raw: list[Mapping[str, Any]], problems: dict[str, Message]) -> list
             elif term is not None:
                 terms[term_name] = _term(f"{where}.terms.{term_name}", term, problems)
         arrival = _term(f"{where}.arrival", item["arrival"], problems) if item.get("arrival") else None
-        if not terms and arrival is None:
-            problems[f"{where}.label"] = Message("give the class at least one promise of its own")
-        found.append(CaseClass(label, name, value, terms, arrival))
+        hours = _periods(f"{where}.working_hours", item.get("working_hours"), problems)
+        week = item.get("six_day_week")
+        if not terms and arrival is None and hours is None and week is None:
+            problems[f"{where}.label"] = Message("give the class at least one promise or working time of its own")
+        found.append(CaseClass(label, name, value, terms, arrival, hours, None if week is None else bool(week)))
     return found
 
 

@@ -37,6 +37,14 @@ class WorkingCalendar:
         self.overrides = dict(overrides or {})
         self.six_day_week = six_day_week
 
+    def adjusted(self, periods: tuple[tuple[time, time], ...], six_day_week: bool) -> WorkingCalendar:
+        """The same holidays and overrides with other working hours or week: a site's own shifts."""
+        if periods == self.periods and six_day_week == self.six_day_week:
+            return self
+        calendar = WorkingCalendar(periods=periods, six_day_week=six_day_week)
+        calendar.zone, calendar.overrides = self.zone, self.overrides
+        return calendar
+
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]

@@ -65,7 +65,7 @@ class EngineContext:
         def load() -> WorkingCalendar:
             rows = connection.execute(select(CalendarDay.day, CalendarDay.is_workday))
             overrides = {row.day: row.is_workday for row in rows}
-            periods = self.config.working_periods
+            periods = settings.working_hours or self.config.working_periods
             return WorkingCalendar(self.config.timezone, periods, overrides, settings.six_day_week)
 
         return self.cached("calendar", load)

@@ -171,6 +171,7 @@ def test_the_arrival_promise_stands_still_while_the_customer_weighs_the_quote(st
 
 
 HOSPITAL = "市示例人民医院"  # a purchaser whose tender contract holds S4 4.(6)'s promises
+MINE = "西部示例矿业公司"  # served by a station of its own
 
 
 def test_one_customers_contract_holds_its_own_promises_while_the_others_keep_the_companys(ctx, staff, start) -> None:
@@ -219,3 +220,40 @@ def to_solution_after_registration(case) -> None:
     case.do("quality_office", "triage", IN_WARRANTY)
     case.do("tech_support", "guidance", {"resolved": False, "guidance_note": "未解决"})
     case.do("quality_office", "choose_way", {"solution": "onsite"})
+
+
+def test_a_site_with_its_own_shifts_counts_working_time_in_them(ctx, staff, start) -> None:
+    """The company works 08:30–12:00 and 13:30–17:30, Monday to Friday; the station that serves
+    one mine runs two shifts, 08:00–20:00, Saturdays too. Calls registered on Friday 6 March 2026
+    at 18:00 must be answered within 4 working hours of forwarding (S2 7.1.3): the mine's, 2 h
+    on Friday to 20:00 and 2 on Saturday from 08:00 — Saturday 10:00; another customer's, 3.5 h
+    on Monday morning and 0.5 after 13:30 — Monday 14:00."""
+    body = SHIPPED_SETTINGS.as_json()
+    body["classes"] = [
+        {
+            "label": "矿区服务站",
+            "field": "customer",
+            "value": MINE,
+            "terms": {},
+            "working_hours": "08:00-20:00",
+            "six_day_week": True,
+        }
+    ]
+    service_settings.save_settings(ctx, SYSTEM, body, "the mine station's shifts", based_on=0)
+    due = {}
+    for customer in (MINE, CALL["customer"]):
+        with time_machine.travel(at(2026, 3, 6, 18, 0), tick=False):
+            case = start("service_request")
+            case.do("service_desk", "register", {**CALL, "customer": customer})
+        due[customer] = case.task("quality_office", "triage").due_at
+    assert due == {MINE: at(2026, 3, 7, 10, 0), CALL["customer"]: at(2026, 3, 9, 14, 0)}
+
+
+def test_the_companys_working_hours_are_its_setting(ctx, staff, start) -> None:
+    """Working 08:00–12:00 and 13:00–17:00, a call on Monday 2 March 2026 at 09:00 is forwarded
+    within 4 working hours: 3 to noon, 1 from 13:00 — 14:00 (the shipped hours give 14:30)."""
+    body = {**SHIPPED_SETTINGS.as_json(), "working_hours": "08:00-12:00, 13:00-17:00"}
+    service_settings.save_settings(ctx, SYSTEM, body, "the plant's hours", based_on=0)
+    with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
+        case = start("service_request")
+    assert case.task("service_desk", "register").due_at == at(2026, 3, 2, 14, 0)

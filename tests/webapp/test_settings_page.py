@@ -148,3 +148,17 @@ def test_a_contract_with_promises_of_its_own_is_entered_on_the_page(app, make_us
     assert refused.status_code == 422
     assert 'id="error-classes-2-field"' in page and 'id="error-classes-3-label"' in page
     assert 'value="重点客户"' in page  # what was typed stays
+
+
+def test_the_working_hours_of_a_day_are_a_setting_and_a_bad_one_is_marked(app, make_user) -> None:
+    make_user("li", "process_owner")
+    client = app.test_client()
+    sign_in(client, "li")
+    shown = fields_of(client)
+    assert shown["working_hours"] == ""  # the installation's, until the company sets its own
+    token = csrf(client, "/settings/service")
+    bad = client.post("/settings/service", data=typed(shown, csrf_token=token, working_hours="8-12", note="shifts"))
+    assert bad.status_code == 422 and 'id="error-working_hours"' in bad.get_data(as_text=True)
+    shifts = typed(shown, csrf_token=token, working_hours="13:00-17:00, 08:00-12:00", note="shifts")
+    assert client.post("/settings/service", data=shifts).status_code == 302
+    assert fields_of(client)["working_hours"] == "08:00-12:00, 13:00-17:00"  # in the order of the day

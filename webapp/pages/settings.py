@@ -94,8 +94,10 @@ def body_of(form: MultiDict[str, str]) -> dict[str, Any]:
         named = {key: form.get(f"{prefix}.{key}", "").strip() for key in ("label", "field", "value")}
         terms = {name: term(f"{prefix}.terms.{name}") for name in CLASS_TERMS}
         arrival = term(f"{prefix}.arrival")
-        if any(named.values()) or any(terms.values()) or arrival:
-            classes.append({**named, "terms": terms, "arrival": arrival})
+        hours = form.get(f"{prefix}.working_hours", "").strip() or None
+        week = {"true": True, "false": False}.get(form.get(f"{prefix}.six_day_week", ""))
+        if any(named.values()) or any(terms.values()) or arrival or hours or week is not None:
+            classes.append({**named, "terms": terms, "arrival": arrival, "working_hours": hours, "six_day_week": week})
     return {
         "classes": classes,
         "terms": {name: term(f"terms.{name}") for name in TERMS},
@@ -103,6 +105,7 @@ def body_of(form: MultiDict[str, str]) -> dict[str, Any]:
         "targets": {name: _share(form.get(f"targets.{name}", "")) for name in TARGETS},
         "penalties": {name: form.get(f"penalties.{name}", "").strip() for name in PENALTIES},
         "six_day_week": form.get("six_day_week") == "true",
+        "working_hours": form.get("working_hours", "").strip() or None,
         "dispatch_at_registration": form.get("dispatch_at_registration") == "true",
     }
 
@@ -130,6 +133,10 @@ def form_of(body: dict[str, Any]) -> dict[str, str]:
             where = f"{prefix}.arrival" if name == "arrival" else f"{prefix}.terms.{name}"
             if term:
                 values[f"{where}.amount"], values[f"{where}.unit"] = str(term["amount"]), term["unit"]
+        values[f"{prefix}.working_hours"] = case_class.get("working_hours") or ""
+        week = case_class.get("six_day_week")
+        values[f"{prefix}.six_day_week"] = "" if week is None else str(bool(week)).lower()
+    values["working_hours"] = body.get("working_hours") or ""
     for flag in ("six_day_week", "dispatch_at_registration"):
         if body.get(flag):
             values[flag] = "true"
