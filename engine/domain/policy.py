@@ -89,7 +89,11 @@ class Policy:
     # Decision points: a string field whose id holds one of these words is the decision's comment.
     comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
     # The fields the promise clocks stop at that a step's form records (the deploy check keeps them).
-    clock_fields: tuple[FieldAt, ...] = (FieldAt("triage", "contacted_at"), FieldAt("service", "arrived_at"))
+    clock_fields: tuple[FieldAt, ...] = (
+        FieldAt("triage", "contacted_at"),
+        FieldAt("service", "arrived_at"),
+        FieldAt("service", "completed_at"),
+    )
 
     # The promises to the customer (engine/domain/promise_clocks.py): start, stop, clause, who
     # answers for each. The case page shows them, the breach register lists the broken ones, and
@@ -102,7 +106,7 @@ class Policy:
               owner="dispatch"),
         Clock(ARRIVAL, "received_at", "arrived_at", "S2 5.1.1.3", when=FAULT, pause=QUOTE_WAIT, owner="service",
               fallback="dispatcher"),
-        Clock("fix", "received_at", "done:service", "S4 4.(6)", when=FAULT, pause=QUOTE_WAIT, owner="service",
+        Clock("fix", "received_at", "completed_at", "S4 4.(6)", when=FAULT, pause=QUOTE_WAIT, owner="service",
               fallback="dispatcher"),
         Clock("resolution", "received_at", "service_ended_at", "S2/11 3.12", when=FAULT, pause=QUOTE_WAIT,
               owner="choose_way", fallback="quality_office"),

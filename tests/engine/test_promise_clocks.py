@@ -78,8 +78,9 @@ def test_a_promise_a_closed_case_never_reached_is_left_out() -> None:
 
 def test_a_company_that_promises_a_fix_gets_its_clock() -> None:
     s4 = SHIPPED_SETTINGS.with_terms(fix=Term(24, "hours"))
-    fix = clocks(FAULT, {"service": at(3, 10)}, s4)["fix"]
-    assert (fix.due_at, fix.state(at(3, 12))) == (at(3, 9), "broken")  # fixed at 10:00, due 09:00
+    # The engineer recorded the work done at 10:00 (submitting the form at noon): due 09:00.
+    fix = clocks({**FAULT, "completed_at": at(3, 10).isoformat()}, {"service": at(3, 12)}, s4)["fix"]
+    assert (fix.due_at, fix.stopped_at, fix.state(at(3, 12))) == (at(3, 9), at(3, 10), "broken")
 
 
 def test_the_customer_weighing_a_quote_stops_the_clock_in_the_terms_own_time() -> None:

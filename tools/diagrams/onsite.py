@@ -141,6 +141,7 @@ def onsite_repair() -> Diagram:
             decision("tampered", "有拆改痕迹"),
             decision("repaired", "现场已修复"),
             Field("whole_unit_checked", "已检查整机其他故障", "boolean", required=True),
+            Field("completed_at", "服务完成时间", "datetime", required=True, default="now"),
         ],
     )
     d.nodes["service"].attrs["camunda:assignee"] = "engineer"
@@ -184,7 +185,8 @@ def onsite_repair() -> Diagram:
                 "离场情况",
                 [("approved", "质量室电话同意"), ("without_approval", "未经同意离场")],
                 required=True,
-            )
+            ),
+            Field("left_at", "离开现场时间", "datetime", required=True, default="now"),
         ],
     )
     d.xor("gw_leave", "同意？", "quality_office", 14)
