@@ -170,6 +170,7 @@ def engine_config(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -
         keep_live_workflows=not request.config.getoption("--cold-cache"),
         audit_keys_file=tmp_path / "audit_keys",
         audit_checkpoints_file=tmp_path / "audit-checkpoints.jsonl",
+        link_secret="a test key for customer links",
     )
 
 

@@ -36,6 +36,7 @@ class Permission(StrEnum):
     RUN_TIMERS = "run_timers"  # the timer worker
     OWN_PROFILE = "own_profile"  # one's own profile and API tokens
     INSTALL = "install"  # create or upgrade the schema and the roles (aftercare init-db)
+    SEND_CUSTOMER_LINKS = "send_customer_links"  # give a customer a link to their case, or withdraw it
 
 
 # Customers act through signed links, never through staff views of cases.
@@ -80,6 +81,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.RUN_TIMERS: frozenset({SYSTEM}),
     Permission.OWN_PROFILE: frozenset(role.id for role in ROLES),
     Permission.INSTALL: frozenset({SYSTEM}),
+    Permission.SEND_CUSTOMER_LINKS: STAFF_ROLES,
 }
 
 REFUSALS: dict[Permission, Message] = {
@@ -103,6 +105,7 @@ REFUSALS: dict[Permission, Message] = {
     Permission.RUN_TIMERS: Message("only the timer worker fires timers"),
     Permission.OWN_PROFILE: Message("sign in first"),
     Permission.INSTALL: Message("the schema is set up from the command line (aftercare init-db)"),
+    Permission.SEND_CUSTOMER_LINKS: Message("this needs a staff role"),
 }
 
 

@@ -34,6 +34,8 @@ class EngineConfig:
     # Keep saved workflows in memory for the next action; off, every action restores the case
     # from the database (how the scenario tests check SpiffWorkflow's save/restore round trip).
     keep_live_workflows: bool = True
+    # The key that signs customer links (the web app passes its secret key); None: no links.
+    link_secret: str | None = None
 
     @classmethod
     def from_env(cls, instance_path: Path | None = None) -> EngineConfig:

@@ -20,6 +20,8 @@ EVENT_LABELS: dict[str, Message] = {
     "step_failed": Message("a step failed"),
     "comment_added": Message("commented"),
     "attachment_added": Message("attached a file"),
+    "customer_link_issued": Message("gave the customer a link"),
+    "customer_link_withdrawn": Message("withdrew a customer link"),
 }
 
 

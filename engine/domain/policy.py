@@ -88,6 +88,10 @@ class Policy:
     case_number_prefixes: dict[str, str] = field(default_factory=lambda: {"service_request": "SR", "complaint": "CP"})
     # Decision points: a string field whose id holds one of these words is the decision's comment.
     comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
+    # Steps the customer's tracking page leaves out: the company's own records and audits.
+    private_steps: tuple[str, ...] = (
+        "record_late_forward", "record_late_report", "record_leave", "verify", "approve_competitor",
+    )  # fmt: skip
     # The fields the promise clocks stop at that a step's form records (the deploy check keeps them).
     clock_fields: tuple[FieldAt, ...] = (
         FieldAt("triage", "contacted_at"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
@@ -44,6 +45,8 @@ from engine.store.case_record import case_record
 from engine.store.case_record import record_groups
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
+from engine.store.customer_links import LinkInfo
+from engine.store.customer_links import links_of
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
 from engine.store.models import Case
@@ -264,6 +267,7 @@ class CasePage:
     clocks: list[ClockState]  # the case's promises, each from its start to its stop
     now: datetime  # when the page was read (a running clock is judged against it)
     promise_class: CaseClass | None = None  # the class of cases whose own promises this one is held to
+    links: list[LinkInfo] = field(default_factory=list)  # the links its customer was given
 
 
 def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
@@ -279,7 +283,9 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
         clocks = _clocks(ctx, session, case, events)
         promise_class = ctx.settings(session).class_of(case.data or {})
         diagrams, notes = _diagrams(ctx, uow, case_id), notes_of(session, case_id)
-        return CasePage(detail, record, diagrams, notes, groups, unit, clocks, utcnow(), promise_class)
+        now = utcnow()
+        links = links_of(session, case_id, ctx.config.link_secret, now)
+        return CasePage(detail, record, diagrams, notes, groups, unit, clocks, now, promise_class, links)
 
 
 def _clocks(ctx: EngineContext, session: Session, case: Case, events: list[AuditEvent]) -> list[ClockState]:

@@ -97,6 +97,8 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "processes.version_sources": (P.MANAGE_PROCESSES, ("service_request", 1)),
     "products.customer_archive": (P.READ_ARCHIVE, ("东方机械",)),
     "products.import_units": (P.IMPORT_PRODUCTS, ("units.csv", b"serial_number\nSN-1\n")),
+    "customer_links.issue_tracking_link": (P.SEND_CUSTOMER_LINKS, (1,)),
+    "customer_links.withdraw_link": (P.SEND_CUSTOMER_LINKS, (1, 1)),
     "products.list_units": (P.READ_ARCHIVE, (None, 1)),
     "products.unit_archive": (P.READ_ARCHIVE, ("SN-1",)),
     "tasks.claim_task": (P.WORK_TASKS, (1,)),
@@ -131,6 +133,7 @@ WITHOUT_ACTOR = {
     "users.actor_by_id",  # the web session's user id into an actor
     "installation.healthy",  # the load balancer's health check answers anyone
     "demo_data.load",  # make run's demo loader acts as its own system actor throughout
+    "customer_links.tracking_view",  # a customer's signed link is their only credential
 }
 EVERY_ROLE = sorted({role.id for role in ROLES} | {SYSTEM_ROLE})
 

@@ -5,6 +5,7 @@ from engine.store.models.calendar import CalendarDay as CalendarDay
 from engine.store.models.cases import Case as Case
 from engine.store.models.cases import CaseCounter as CaseCounter
 from engine.store.models.cases import WorkItem as WorkItem
+from engine.store.models.customer_links import CustomerLink as CustomerLink
 from engine.store.models.notes import CaseAttachment as CaseAttachment
 from engine.store.models.notes import CaseComment as CaseComment
 from engine.store.models.people import ApiToken as ApiToken

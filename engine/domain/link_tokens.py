@@ -1,0 +1,47 @@
+"""The signed part of a customer link: which link row it names, for which purpose.
+
+A token is an itsdangerous signature over the link's id, salted with its purpose, so a tracking
+link cannot be replayed as (say) a signing link and a forged or altered token is refused before
+the database is asked. Expiry and withdrawal live on the row (engine/store/models/customer_links.py);
+the token's own timestamp bounds it too, so even a row whose expiry was mis-set cannot outlive
+``MAX_AGE``.
+"""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature
+from itsdangerous import SignatureExpired
+from itsdangerous import URLSafeTimedSerializer
+
+MAX_AGE_SECONDS = 400 * 24 * 3600  # no link lives longer than this, whatever its row says
+
+
+class TokenRefused(ValueError):
+    """A token that was forged, altered, meant for another purpose, or too old."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "invalid" or "expired"
+
+
+def _serializer(secret: str | bytes, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=f"aftercare.customer-link.{purpose}")
+
+
+def sign(secret: str | bytes, purpose: str, link_id: int) -> str:
+    return _serializer(secret, purpose).dumps(link_id)
+
+
+def link_id_of(secret: str | bytes, purpose: str, token: str) -> int:
+    """The link id ``token`` was signed for; TokenRefused otherwise."""
+    if not token or len(token) > 200:
+        raise TokenRefused("invalid")
+    try:
+        value = _serializer(secret, purpose).loads(token, max_age=MAX_AGE_SECONDS)
+    except SignatureExpired:
+        raise TokenRefused("expired") from None
+    except BadSignature:
+        raise TokenRefused("invalid") from None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TokenRefused("invalid")
+    return value

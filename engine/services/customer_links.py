@@ -1,0 +1,173 @@
+"""Customer links: staff send a customer a signed, expiring link; the customer follows the case
+with it — no account, no password (issue 15's first purpose, ``track``).
+
+What the tracking page shows is chosen here, not in a template: the case number, where it
+stands in the process's own words, the promised times with their state, and the steps done so
+far with their times — never who did them, what was typed, the comments or the files, and no
+step the company keeps to itself (``Policy.private_steps``: breach records, internal audits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy import update
+
+from engine.domain.actors import Actor
+from engine.domain.authz import Permission
+from engine.domain.authz import require
+from engine.domain.errors import NotAllowed
+from engine.domain.errors import NotFound
+from engine.domain.link_tokens import TokenRefused
+from engine.domain.link_tokens import link_id_of
+from engine.domain.link_tokens import sign
+from engine.domain.messages import Message
+from engine.domain.policy import SHIPPED
+from engine.domain.promise_clocks import ClockState
+from engine.store.case_clocks import clocks_of_cases
+from engine.store.case_writer import CaseWriter
+from engine.store.case_writer import load_case
+from engine.store.context import EngineContext
+from engine.store.db import utcnow
+from engine.store.models import AuditEvent
+from engine.store.models import Case
+from engine.store.models import CustomerLink
+from engine.store.models import ProcessVersion
+from engine.store.models import WorkItem
+
+TRACK = "track"
+TRACK_DAYS = 90  # a tracking link outlives the one-month follow-up call
+SEEN_EVERY = timedelta(minutes=10)  # how often a link's last use is written (a read stays a read)
+
+
+class LinkRefused(Exception):
+    """A link that does not open its page: ``reason`` is invalid, expired or withdrawn."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    id: int
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TrackingView:
+    """What a customer's tracking link shows."""
+
+    case_number: str
+    process: str  # the process's name (the page shows it in the reader's language)
+    status: str  # running, completed, cancelled, error
+    opened_at: datetime
+    current: list[str]  # the steps open now
+    promises: list[ClockState]
+    done: list[Step]  # steps done so far, oldest first
+    now: datetime
+
+
+def _secret(ctx: EngineContext) -> str:
+    if not ctx.config.link_secret:
+        raise NotAllowed(Message("customer links need the installation's secret key (AFTERCARE_SECRET_KEY)"))
+    return ctx.config.link_secret
+
+
+def issue_tracking_link(ctx: EngineContext, actor: Actor, case_id: int) -> IssuedLink:
+    """A new tracking link for the case's customer; the audit trail records who sent it."""
+    require(actor, Permission.SEND_CUSTOMER_LINKS)
+    secret = _secret(ctx)
+    with ctx.uow(write=True) as uow:
+        ref = load_case(uow.connection, case_id)
+        if ref is None:
+            raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
+        expires = utcnow() + timedelta(days=TRACK_DAYS)
+        link = CustomerLink(case_id=case_id, purpose=TRACK, created_by_id=actor.user_id, expires_at=expires)
+        uow.session.add(link)
+        uow.session.flush()
+        writer = CaseWriter(uow.connection, ref, keys=ctx.audit_keys)
+        writer.event(
+            actor, "customer_link_issued", data={"link": link.id, "purpose": TRACK, "expires_at": expires.isoformat()}
+        )
+        writer.write()
+        uow.commit()
+        return IssuedLink(link.id, sign(secret, TRACK, link.id), expires)
+
+
+def withdraw_link(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) -> None:
+    """End a link at once (sent to the wrong person, the customer asked); recorded in the trail."""
+    require(actor, Permission.SEND_CUSTOMER_LINKS)
+    with ctx.uow(write=True) as uow:
+        link = uow.session.get(CustomerLink, link_id)
+        ref = load_case(uow.connection, case_id)
+        if link is None or ref is None or link.case_id != case_id:
+            raise NotFound(Message("this case has no such link"))
+        if link.revoked_at is None:
+            link.revoked_at = utcnow()
+            uow.session.flush()
+            writer = CaseWriter(uow.connection, ref, keys=ctx.audit_keys)
+            writer.event(actor, "customer_link_withdrawn", data={"link": link.id, "purpose": link.purpose})
+            writer.write()
+        uow.commit()
+
+
+def tracking_view(ctx: EngineContext, token: str) -> TrackingView:
+    """The case a tracking token names, as its customer may see it; LinkRefused otherwise.
+
+    No actor: the signed link is the customer's only credential, and it opens this one page of
+    this one case.
+    """
+    try:
+        link_id = link_id_of(_secret(ctx), TRACK, token)
+    except TokenRefused as err:
+        raise LinkRefused(err.reason) from None
+    now = utcnow()
+    with ctx.uow() as uow:
+        session = uow.session
+        link = session.get(CustomerLink, link_id)
+        if link is None or link.purpose != TRACK:
+            raise LinkRefused("invalid")
+        if link.revoked_at is not None:
+            raise LinkRefused("withdrawn")
+        if now >= link.expires_at:
+            raise LinkRefused("expired")
+        case = session.get_one(Case, link.case_id)
+        process = session.scalar(select(ProcessVersion.name).where(ProcessVersion.id == case.process_version_id))
+        private = set(SHIPPED.private_steps)
+        current = [
+            name
+            for bpmn_id, name in session.execute(
+                select(WorkItem.bpmn_id, WorkItem.name)
+                .where(WorkItem.case_id == case.id, WorkItem.closed_at.is_(None))
+                .order_by(WorkItem.id)
+            )
+            if bpmn_id not in private
+        ]
+        done = [
+            Step(name or "", at)
+            for bpmn_id, name, at in session.execute(
+                select(AuditEvent.bpmn_id, AuditEvent.task_name, AuditEvent.at)
+                .where(AuditEvent.case_id == case.id, AuditEvent.action == "task_completed")
+                .order_by(AuditEvent.seq)
+            )
+            if bpmn_id not in private
+        ]
+        promises = clocks_of_cases(session, [case.id], ctx.settings(session), ctx.calendar(session)).get(case.id, [])
+        seen = link.last_used_at
+        view = TrackingView(case.number, process or "", case.status, case.created_at, current, promises, done, now)
+    if seen is None or now - seen >= SEEN_EVERY:
+        with ctx.uow(write=True) as uow:
+            uow.connection.execute(update(CustomerLink).where(CustomerLink.id == link_id).values(last_used_at=now))
+            uow.commit()
+    return view
