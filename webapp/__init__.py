@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from engine.domain.config import EngineConfig
 from engine.services import EngineContext
 from webapp import security
 from webapp.login_limits import LoginLimiter
+from webapp.public_limits import PublicLimiter
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -30,8 +32,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = security.session_key(Path(app.instance_path))
+    config = app.config["ENGINE_CONFIG"]
+    if not config.link_secret:  # customer links are signed with the installation's secret key
+        app.config["ENGINE_CONFIG"] = replace(config, link_secret=str(app.config["SECRET_KEY"]))
     app.extensions["aftercare"] = EngineContext(app.config["ENGINE_CONFIG"])
     app.extensions["login_limiter"] = LoginLimiter()
+    app.extensions["public_limiter"] = PublicLimiter()
 
     from webapp import errors
     from webapp import i18n
@@ -43,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webapp.pages import home
     from webapp.pages import inbox
     from webapp.pages import modeler
+    from webapp.pages import portal
     from webapp.pages import quality
     from webapp.pages import settings
     from webapp.pages import studio
@@ -61,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(modeler.bp)
     app.register_blueprint(quality.bp)
     app.register_blueprint(settings.bp)
+    app.register_blueprint(portal.bp)
     errors.init_app(app)
     security.init_app(app)
     app.register_error_handler(404, api.api_not_found)

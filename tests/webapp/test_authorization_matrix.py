@@ -15,6 +15,7 @@ import pytest
 from engine.domain.roles import ROLES
 from engine.services import case_notes
 from engine.services import cases
+from engine.services import customer_links
 from engine.services import tasks
 from engine.services import users
 from tests import diagrams
@@ -22,6 +23,7 @@ from tests.actors import SYSTEM
 from tests.webapp.test_case_notes import PNG
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+from webapp.public_limits import PublicLimiter
 
 # The HTTP layer, the same on every database: run once (the services behind it run on PostgreSQL
 # too, in their own tests).
@@ -53,6 +55,9 @@ WEB: list[Row] = [
     ("GET", "/tasks/export.{kind}", STAFF, 200, 403),
     ("GET", "/cases/new", STAFF, 200, 403),
     ("POST", "/cases/{case}/comments", STAFF, 302, 403),
+    ("POST", "/cases/{case}/links", STAFF, 302, 403),  # gives the customer one more link
+    ("POST", "/cases/{case}/links/{link}/withdraw", STAFF, 302, 403),  # withdrawing twice changes nothing
+    ("GET", "/c/{link_token}", EVERYONE, 404, 404),  # public: a forged link opens nothing for anyone
     ("POST", "/cases/{case}/attachments", STAFF, 302, 403),
     ("GET", "/cases/{case}/attachments/{attachment}", STAFF, 200, 403),
     ("GET", "/cases/{case}/attachments/{attachment}/preview", STAFF, 200, 403),
@@ -143,6 +148,8 @@ INVALID: dict[str, dict[str, Any]] = {
     "/quality/products": {},
     "/cases/{case}/comments": {"comment": ""},  # empty: refused as invalid, nothing stored
     "/cases/{case}/attachments": {},  # no file
+    "/cases/{case}/links": {},
+    "/cases/{case}/links/{link}/withdraw": {},
     "/admin/users/new": {"username": "x y"},
     "/settings/service": {"note": ""},
     "/admin/users/{user}": {"roles": []},
@@ -162,6 +169,8 @@ def _template(rule: str) -> str:
         "any(csv, xlsx):kind": "kind",
         "serial": "serial",
         "path:customer": "customer",
+        "int:link_id": "link",
+        "token": "link_token",
     }
     for name, placeholder in {**names, "key": "key"}.items():
         rule = rule.replace(f"<{name}>", f"{{{placeholder}}}")
@@ -187,6 +196,8 @@ def world(ctx, make_user, deploy):
     attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "photo.png", PNG)
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
     values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv", serial="SN-1", customer="东方机械")
+    link = customer_links.issue_tracking_link(ctx, people["service_desk"], case.id)
+    values.update(link=link.id, link_token=link.token[:-4] + "AAAA")  # its signature altered
     tokens = {role: users.create_token(ctx, SYSTEM, f"u_{role}", "matrix") for role in people}
     return values, tokens
 
@@ -207,6 +218,9 @@ def walk(rows: list[Row], send: Callable[[str, str, str], int]) -> dict[tuple[st
 def test_every_page_as_every_role(app, world) -> None:
     values, _tokens = world
     sessions: dict[str, tuple[Any, str]] = {}
+    # Every role walks from one address: the public routes' refusal limit would answer 429
+    # after ten forged links (that limit has its own test).
+    app.extensions["public_limiter"] = PublicLimiter(max_refusals=1000)
 
     def send(role: str, method: str, template: str) -> int:
         if role not in sessions:

@@ -22,6 +22,7 @@ from engine.services import audit
 from engine.services import case_notes
 from engine.services import case_views
 from engine.services import cases
+from engine.services import customer_links
 from engine.services import processes
 from webapp import engine_context
 from webapp.exports import csv_download
@@ -108,9 +109,27 @@ def show(case_id: int) -> str:
         unit=page.unit,
         clocks=page.clocks,
         promise_class=page.promise_class,
+        links=page.links,
+        link_days=customer_links.TRACK_DAYS,
         now=page.now,
         max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),
     )
+
+
+@bp.post("/<int:case_id>/links")
+@login_required
+def give_link(case_id: int) -> Response:
+    customer_links.issue_tracking_link(engine_context(), g.actor, case_id)
+    flash(_("Tracking link made: copy it from the list below and send it to the customer."), "success")
+    return redirect(url_for("cases.show", case_id=case_id) + "#customer-links")
+
+
+@bp.post("/<int:case_id>/links/<int:link_id>/withdraw")
+@login_required
+def withdraw_link(case_id: int, link_id: int) -> Response:
+    customer_links.withdraw_link(engine_context(), g.actor, case_id, link_id)
+    flash(_("Link withdrawn: it no longer opens."), "success")
+    return redirect(url_for("cases.show", case_id=case_id) + "#customer-links")
 
 
 @bp.post("/<int:case_id>/comments")
