@@ -98,3 +98,25 @@ def test_the_customer_weighing_a_quote_stops_the_clock_in_the_terms_own_time() -
     assert (arrival.due_at, arrival.paused) == (at(3, 11), timedelta(hours=5))
     # In clock time the wait counts whole: 120 km, 24 h from 09:00 plus 5 h: Tuesday 14:00.
     assert clocks({**quoted, "service_zone": ""})["arrival"].due_at == at(3, 14)
+
+
+def test_the_clocks_skip_national_day_and_count_its_make_up_saturday() -> None:
+    """A fault called on Wednesday 30 September 2026 at 16:00 and forwarded at once: 1–7 October
+    are National Day, Saturday 10 October is a make-up working day (the PRC calendar)."""
+
+    def october(day: int, hour: int, minute: int = 0, month: int = 10) -> datetime:
+        return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
+
+    call = {
+        **FAULT,
+        "received_at": october(30, 16, month=9).isoformat(),
+        "forwarded_at": october(30, 16, month=9).isoformat(),
+        "contacted_at": None,
+    }
+    found = clocks(call)
+    # Contact, 4 working hours: 1.5 h on 30 September to 17:30, then Thursday 8 October from
+    # 08:30, 2.5 h — 11:00.
+    assert found["contact"].due_at == october(8, 11)
+    # Resolution, 15 working days: 8, 9, 10 (the make-up Saturday), 12–16 (8), 19–23 (13), 26
+    # (14), 27 October (15) — Tuesday 27 October at 16:00.
+    assert found["resolution"].due_at == october(27, 16)
