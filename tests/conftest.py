@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
+from typing import Any
+from typing import cast
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from playwright.sync_api import Browser
 from sqlalchemy import text
@@ -231,3 +238,33 @@ def app(engine_config: EngineConfig) -> Iterator[Flask]:
     application = create_app({"ENGINE_CONFIG": engine_config, "TESTING": True, "SECRET_KEY": "test"})
     yield application
     application.extensions["aftercare"].dispose()
+
+
+class MailBox:
+    """What a real SMTP server on loopback received (aiosmtpd), parsed back into messages."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        parsed = BytesParser(policy=email_policy.default).parsebytes(envelope.original_content or envelope.content)
+        self.messages.append(cast(EmailMessage, parsed))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[MailBox, int]]:
+    """A real SMTP server on a free loopback port for the test: (its mailbox, its port)."""
+    box, port = MailBox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()

@@ -22,6 +22,7 @@ from engine.domain.errors import InvalidRows
 from engine.services import audit
 from engine.services import calendar_days
 from engine.services import installation
+from engine.services import outbox
 from engine.services import processes
 from engine.services import products
 from engine.services import timers
@@ -117,14 +118,23 @@ def demo_data() -> None:
 @click.option("--unsupervised", is_flag=True, help="Run the loop in this process, without a supervisor.")
 @with_appcontext
 def worker(once: bool, interval: float, unsupervised: bool) -> None:
-    """Fire due timers, once or forever (a supervisor restarts the loop if it ever dies)."""
+    """Fire due timers and deliver the outbox, once or forever (a supervisor restarts the loop
+    if it ever dies). E-mail goes out when AFTERCARE_SMTP_HOST is set; until then it waits."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    ctx = engine_context()
+
+    def deliver() -> None:
+        done = outbox.deliver_due(ctx, timers.TIMER_ACTOR)
+        if done.sent or done.failed:
+            logging.getLogger("aftercare.outbox").info("sent %s, failed %s", done.sent, done.failed)
+
     if once:
-        fired = timers.TimerWorker(engine_context()).run_pass()
+        fired = timers.TimerWorker(ctx).run_pass()
+        deliver()
         click.echo(f"fired timers in {fired} case(s)")
         return
     if unsupervised:
-        timers.TimerWorker(engine_context()).run_forever(interval)
+        timers.TimerWorker(ctx, also=deliver).run_forever(interval)
         return
     supervise([sys.executable, "-m", "webapp.cli", "worker", "--unsupervised", "--interval", str(interval)])
 

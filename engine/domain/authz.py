@@ -37,6 +37,7 @@ class Permission(StrEnum):
     OWN_PROFILE = "own_profile"  # one's own profile and API tokens
     INSTALL = "install"  # create or upgrade the schema and the roles (aftercare init-db)
     SEND_CUSTOMER_LINKS = "send_customer_links"  # give a customer a link to their case, or withdraw it
+    MANAGE_NOTIFICATIONS = "manage_notifications"  # the outbox: what was sent, what failed, resend
 
 
 # Customers act through signed links, never through staff views of cases.
@@ -82,6 +83,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.OWN_PROFILE: frozenset(role.id for role in ROLES),
     Permission.INSTALL: frozenset({SYSTEM}),
     Permission.SEND_CUSTOMER_LINKS: STAFF_ROLES,
+    Permission.MANAGE_NOTIFICATIONS: ADMINS | {SYSTEM},
 }
 
 REFUSALS: dict[Permission, Message] = {
@@ -106,6 +108,7 @@ REFUSALS: dict[Permission, Message] = {
     Permission.OWN_PROFILE: Message("sign in first"),
     Permission.INSTALL: Message("the schema is set up from the command line (aftercare init-db)"),
     Permission.SEND_CUSTOMER_LINKS: Message("this needs a staff role"),
+    Permission.MANAGE_NOTIFICATIONS: Message("the outbox is kept by administrators"),
 }
 
 

@@ -15,6 +15,19 @@ DEFAULT_WORKING_PERIODS: tuple[tuple[time, time], ...] = (
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server the worker delivers e-mail through (``AFTERCARE_SMTP_*``)."""
+
+    host: str
+    port: int = 25
+    sender: str = "aftercare@localhost"
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 20.0
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     database_url: str
     timezone: str = "Asia/Shanghai"
@@ -36,6 +49,9 @@ class EngineConfig:
     keep_live_workflows: bool = True
     # The key that signs customer links (the web app passes its secret key); None: no links.
     link_secret: str | None = None
+    # The address customers reach the site at, for links in messages (AFTERCARE_PUBLIC_URL).
+    public_url: str | None = None
+    smtp: SmtpSettings | None = None  # None: e-mail stays in the outbox until a server is set
 
     @classmethod
     def from_env(cls, instance_path: Path | None = None) -> EngineConfig:
@@ -51,7 +67,23 @@ class EngineConfig:
             audit_checkpoints_file=Path(
                 os.environ.get("AFTERCARE_AUDIT_CHECKPOINTS") or instance / "audit-checkpoints.jsonl"
             ),
+            public_url=(os.environ.get("AFTERCARE_PUBLIC_URL") or "").rstrip("/") or None,
+            smtp=smtp_from_env(),
         )
+
+
+def smtp_from_env() -> SmtpSettings | None:
+    host = os.environ.get("AFTERCARE_SMTP_HOST")
+    if not host:
+        return None
+    return SmtpSettings(
+        host=host,
+        port=int(os.environ.get("AFTERCARE_SMTP_PORT") or 25),
+        sender=os.environ.get("AFTERCARE_SMTP_FROM") or "aftercare@localhost",
+        user=os.environ.get("AFTERCARE_SMTP_USER") or None,
+        password=os.environ.get("AFTERCARE_SMTP_PASSWORD") or None,
+        starttls=os.environ.get("AFTERCARE_SMTP_STARTTLS") == "1",
+    )
 
 
 def parse_working_periods(text: str) -> tuple[tuple[time, time], ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
@@ -105,9 +106,12 @@ class TimerWorker:
     whole (the database went away) is logged and the next one waits longer, up to a minute.
     """
 
-    def __init__(self, ctx: EngineContext, actor: Actor = TIMER_ACTOR) -> None:
+    def __init__(
+        self, ctx: EngineContext, actor: Actor = TIMER_ACTOR, also: Callable[[], object] | None = None
+    ) -> None:
+        """``also``: more work for each pass (the command line adds delivering the outbox)."""
         require(actor, Permission.RUN_TIMERS)
-        self.ctx, self.actor = ctx, actor
+        self.ctx, self.actor, self.also = ctx, actor, also
         self.failures: dict[int, int] = {}
         self.backoff = 0.0
         self.checkpointed_at: float | None = None
@@ -161,6 +165,8 @@ class TimerWorker:
             try:
                 fired = self.run_pass()
                 self.checkpoint_if_due()
+                if self.also is not None:
+                    self.also()
             except Exception:  # noqa: BLE001 - log, back off, go on
                 self.backoff = min(max(self.backoff * 2, 1.0), 60.0)
                 LOG.exception("timer pass failed; next try in %.0f s", self.backoff)

@@ -8,6 +8,7 @@ from engine.store.models.cases import WorkItem as WorkItem
 from engine.store.models.customer_links import CustomerLink as CustomerLink
 from engine.store.models.notes import CaseAttachment as CaseAttachment
 from engine.store.models.notes import CaseComment as CaseComment
+from engine.store.models.outbox import OutboxMessage as OutboxMessage
 from engine.store.models.people import ApiToken as ApiToken
 from engine.store.models.people import Role as Role
 from engine.store.models.people import User as User
