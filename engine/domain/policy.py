@@ -61,6 +61,9 @@ class Policy:
     # The case-data fields that tie a case to a delivered unit and to its customer (product archive).
     serial_number_field: str = "serial_number"
     customer_field: str = "customer"
+    # Where intake records the customer's e-mail: registering it sends the case number and a
+    # tracking link (engine/store/case_notices.py).
+    customer_email: FieldAt = FieldAt("register", "contact_email")
     # The step that decides warranty and category opens with the archive's answers; a different
     # choice needs the reason field (engine/domain/archive_check.py).
     archive_check: ArchiveCheck = ArchiveCheck(

@@ -28,6 +28,9 @@ from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
 from engine.domain.promise_clocks import ClockState
 from engine.store.case_clocks import clocks_of_cases
+from engine.store.case_notices import TRACK
+from engine.store.case_notices import TRACK_DAYS
+from engine.store.case_notices import new_link
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
@@ -38,8 +41,6 @@ from engine.store.models import CustomerLink
 from engine.store.models import ProcessVersion
 from engine.store.models import WorkItem
 
-TRACK = "track"
-TRACK_DAYS = 90  # a tracking link outlives the one-month follow-up call
 SEEN_EVERY = timedelta(minutes=10)  # how often a link's last use is written (a read stays a read)
 
 
@@ -92,17 +93,14 @@ def issue_tracking_link(ctx: EngineContext, actor: Actor, case_id: int) -> Issue
         ref = load_case(uow.connection, case_id)
         if ref is None:
             raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
-        expires = utcnow() + timedelta(days=TRACK_DAYS)
-        link = CustomerLink(case_id=case_id, purpose=TRACK, created_by_id=actor.user_id, expires_at=expires)
-        uow.session.add(link)
-        uow.session.flush()
+        link_id, expires = new_link(uow.connection, case_id, TRACK, actor.user_id, TRACK_DAYS)
         writer = CaseWriter(uow.connection, ref, keys=ctx.audit_keys)
         writer.event(
-            actor, "customer_link_issued", data={"link": link.id, "purpose": TRACK, "expires_at": expires.isoformat()}
+            actor, "customer_link_issued", data={"link": link_id, "purpose": TRACK, "expires_at": expires.isoformat()}
         )
         writer.write()
         uow.commit()
-        return IssuedLink(link.id, sign(secret, TRACK, link.id), expires)
+        return IssuedLink(link_id, sign(secret, TRACK, link_id), expires)
 
 
 def withdraw_link(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) -> None:

@@ -28,6 +28,7 @@ from engine.domain.errors import StepFailed
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.policy import SHIPPED
+from engine.store import case_notices
 from engine.store.archived_units import ArchivedUnit
 from engine.store.archived_units import archived_unit
 from engine.store.case_progress import mark_failed
@@ -257,6 +258,16 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             if differing:
                 event_data[archive_check.OVERRIDE] = differing
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
+            case_notices.after_completion(
+                connection,
+                item.case_id,
+                item.case.number,
+                item.bpmn_id,
+                cleaned,
+                actor.user_id,
+                ctx.config.link_secret,
+                ctx.config.public_url,
+            )
             save_progress(ctx, uow, writer, runtime, actor)
             opened = writer.write()
             mine = _workable_now(uow.session, actor, [item_id for item_id, _ in opened])

@@ -65,6 +65,8 @@ WEB: list[Row] = [
     ("GET", "/cases/new/{key}", STARTERS, 200, {"customer": 403, "*": 302}),  # staff: back to the list
     ("POST", "/cases/new/{key}", STARTERS, 422, {"customer": 403, "*": 302}),
     ("GET", "/admin/users", {"admin"}, 200, 403),
+    ("GET", "/admin/outbox", {"admin"}, 200, 403),
+    ("POST", "/admin/outbox/{message}/resend", {"admin"}, 404, 403),  # there is no such message
     ("GET", "/settings/service", {"process_owner", "admin"}, 200, 403),
     ("POST", "/settings/service", {"process_owner", "admin"}, 422, 403),
     ("POST", "/admin/users/{user}/password", {"admin"}, 422, 403),
@@ -149,6 +151,7 @@ INVALID: dict[str, dict[str, Any]] = {
     "/cases/{case}/comments": {"comment": ""},  # empty: refused as invalid, nothing stored
     "/cases/{case}/attachments": {},  # no file
     "/cases/{case}/links": {},
+    "/admin/outbox/{message}/resend": {},
     "/cases/{case}/links/{link}/withdraw": {},
     "/admin/users/new": {"username": "x y"},
     "/settings/service": {"note": ""},
@@ -170,6 +173,7 @@ def _template(rule: str) -> str:
         "serial": "serial",
         "path:customer": "customer",
         "int:link_id": "link",
+        "int:message_id": "message",
         "token": "link_token",
     }
     for name, placeholder in {**names, "key": "key"}.items():
@@ -197,7 +201,7 @@ def world(ctx, make_user, deploy):
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
     values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv", serial="SN-1", customer="东方机械")
     link = customer_links.issue_tracking_link(ctx, people["service_desk"], case.id)
-    values.update(link=link.id, link_token=link.token[:-4] + "AAAA")  # its signature altered
+    values.update(link=link.id, link_token=link.token[:-4] + "AAAA", message=999)  # its signature altered
     tokens = {role: users.create_token(ctx, SYSTEM, f"u_{role}", "matrix") for role in people}
     return values, tokens
 

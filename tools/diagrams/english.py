@@ -345,6 +345,7 @@ LABELS: dict[str, str] = {
     "服务": "Service",
     "服务地点距离（公里）": "Distance to the site (km)",
     "与档案不一致的理由": "Why it differs from the product archive",
+    "电子邮箱（发送受理通知和查询链接）": "E-mail (for the confirmation and the tracking link)",
     "服务完成时间": "Service completed at",
     "离开现场时间": "Left the site at",
     "服务完成": "Service done",

@@ -17,6 +17,7 @@ CHANNELS = [
 ]
 CATEGORY = [("own", "本公司产品"), ("partner", "合作伙伴产品"), ("agent", "代理产品"), ("competitor", "竞争对手产品")]
 PHONE_PATTERN = r"^[0-9+()\- ]{5,30}$"
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$"
 RATING = [("very_satisfied", "很满意"), ("satisfied", "满意"), ("fair", "一般"), ("poor", "不满意")]
 
 

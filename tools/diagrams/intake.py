@@ -8,6 +8,7 @@ from tools.diagrams.drawing import choice
 from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import CATEGORY
 from tools.diagrams.forms import CHANNELS
+from tools.diagrams.forms import EMAIL_PATTERN
 from tools.diagrams.forms import PHONE_PATTERN
 from tools.diagrams.forms import approval
 from tools.diagrams.forms import decision
@@ -60,6 +61,7 @@ def service_request() -> Diagram:
             Field("customer", "客户单位", required=True, maxlength=200),
             Field("contact_person", "联系人", maxlength=100),
             Field("contact_phone", "联系电话", required=True, pattern=PHONE_PATTERN),
+            Field("contact_email", "电子邮箱（发送受理通知和查询链接）", maxlength=254, pattern=EMAIL_PATTERN),
             Field("address", "地址", maxlength=300),
             Field("product_model", "产品型号", required=True, maxlength=100),
             Field("serial_number", "出厂编号", required=True, maxlength=100),

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from engine.domain.errors import InvalidData
 from engine.domain.roles import ROLES
+from engine.services import outbox
 from engine.services import users
 from webapp import engine_context
 from webapp.pages.auth import login_required
@@ -27,6 +28,23 @@ bp = Blueprint("admin", __name__)
 @login_required
 def user_list() -> str:
     return render_template("admin/users.html", found=users.list_users(engine_context(), g.actor))
+
+
+@bp.get("/admin/outbox")
+@login_required
+def outbox_list() -> str:
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found, total = outbox.list_messages(engine_context(), g.actor, page)
+    pages = max(1, -(-total // outbox.PAGE_SIZE))
+    return render_template("admin/outbox.html", found=found, total=total, page=page, pages=pages, args={})
+
+
+@bp.post("/admin/outbox/<int:message_id>/resend")
+@login_required
+def outbox_resend(message_id: int) -> Response:
+    outbox.resend_message(engine_context(), g.actor, message_id)
+    flash(_("The message is due again: the worker sends it on its next pass."), "success")
+    return redirect(url_for("admin.outbox_list"))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
