@@ -21,19 +21,22 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
-from engine.domain.link_tokens import TokenRefused
-from engine.domain.link_tokens import link_id_of
 from engine.domain.link_tokens import sign
 from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
 from engine.domain.promise_clocks import ClockState
 from engine.store.case_clocks import clocks_of_cases
+from engine.store.case_notices import CUSTOMER
+from engine.store.case_notices import TASK
+from engine.store.case_notices import TASK_DAYS
 from engine.store.case_notices import TRACK
 from engine.store.case_notices import TRACK_DAYS
 from engine.store.case_notices import new_link
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
+from engine.store.customer_links import LinkRefused as LinkRefused
+from engine.store.customer_links import open_link
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
 from engine.store.models import Case
@@ -42,14 +45,6 @@ from engine.store.models import ProcessVersion
 from engine.store.models import WorkItem
 
 SEEN_EVERY = timedelta(minutes=10)  # how often a link's last use is written (a read stays a read)
-
-
-class LinkRefused(Exception):
-    """A link that does not open its page: ``reason`` is invalid, expired or withdrawn."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -103,6 +98,27 @@ def issue_tracking_link(ctx: EngineContext, actor: Actor, case_id: int) -> Issue
         return IssuedLink(link_id, sign(secret, TRACK, link_id), expires)
 
 
+def issue_task_link(ctx: EngineContext, actor: Actor, case_id: int, item_id: int) -> IssuedLink:
+    """A link that lets the customer answer one open customer step (confirm a quote, rate the
+    service) themselves; it is spent once answered."""
+    require(actor, Permission.SEND_CUSTOMER_LINKS)
+    secret = _secret(ctx)
+    with ctx.uow(write=True) as uow:
+        ref = load_case(uow.connection, case_id)
+        item = uow.session.get(WorkItem, item_id)
+        if ref is None or item is None or item.case_id != case_id:
+            raise NotFound(Message("this case has no such step"))
+        if item.closed_at is not None or CUSTOMER not in (item.roles or []):
+            raise NotAllowed(Message("only an open step of the customer can be answered by link"))
+        link_id, expires = new_link(uow.connection, case_id, TASK, actor.user_id, TASK_DAYS, item_id)
+        writer = CaseWriter(uow.connection, ref, keys=ctx.audit_keys)
+        data = {"link": link_id, "purpose": TASK, "step": item.bpmn_id, "expires_at": expires.isoformat()}
+        writer.event(actor, "customer_link_issued", data=data)
+        writer.write()
+        uow.commit()
+        return IssuedLink(link_id, sign(secret, TASK, link_id), expires)
+
+
 def withdraw_link(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) -> None:
     """End a link at once (sent to the wrong person, the customer asked); recorded in the trail."""
     require(actor, Permission.SEND_CUSTOMER_LINKS)
@@ -126,20 +142,11 @@ def tracking_view(ctx: EngineContext, token: str) -> TrackingView:
     No actor: the signed link is the customer's only credential, and it opens this one page of
     this one case.
     """
-    try:
-        link_id = link_id_of(_secret(ctx), TRACK, token)
-    except TokenRefused as err:
-        raise LinkRefused(err.reason) from None
     now = utcnow()
     with ctx.uow() as uow:
         session = uow.session
-        link = session.get(CustomerLink, link_id)
-        if link is None or link.purpose != TRACK:
-            raise LinkRefused("invalid")
-        if link.revoked_at is not None:
-            raise LinkRefused("withdrawn")
-        if now >= link.expires_at:
-            raise LinkRefused("expired")
+        link = open_link(session, ctx.config.link_secret, TRACK, token, now)
+        link_id = link.id
         case = session.get_one(Case, link.case_id)
         process = session.scalar(select(ProcessVersion.name).where(ProcessVersion.id == case.process_version_id))
         private = set(SHIPPED.private_steps)

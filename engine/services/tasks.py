@@ -25,12 +25,15 @@ from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import StepFailed
+from engine.domain.errors import TaskNotReady
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.policy import SHIPPED
 from engine.store import case_notices
 from engine.store.archived_units import ArchivedUnit
 from engine.store.archived_units import archived_unit
+from engine.store.case_notices import CUSTOMER
+from engine.store.case_notices import TASK
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
 from engine.store.case_progress import save_progress
@@ -44,6 +47,9 @@ from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItem
 from engine.store.context import EngineContext
+from engine.store.customer_links import LinkRefused
+from engine.store.customer_links import open_link
+from engine.store.customer_links import spend_link
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
 from engine.store.models import Case
@@ -235,12 +241,22 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
     version-checked (other databases), and the loser finds the task closed.
     """
     require(actor, Permission.WORK_TASKS)
+    return _complete(ctx, actor, item_id, data)
+
+
+def _complete(
+    ctx: EngineContext, actor: Actor, item_id: int, data: dict[str, Any], link_id: int | None = None
+) -> Completion:
+    """``complete_task`` past its permission; ``link_id``: the customer link that answers the
+    step, spent in the same transaction (a second use finds it spent)."""
     case_id: int | None = None
     try:
         with ctx.uow(write=True) as uow:
             connection = uow.connection
             item = require_open_item(connection, item_id)
             case_id = item.case_id
+            if link_id is not None and not spend_link(connection, link_id, utcnow()):
+                raise LinkRefused("used")
             if not may_work_on(item, actor):
                 raise NotAllowed(_refusal(connection, item))
             _check_separation(connection, item, actor)
@@ -257,6 +273,8 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
             event_data = {**cleaned, "on_behalf_of": on_behalf} if on_behalf else dict(cleaned)
             if differing:
                 event_data[archive_check.OVERRIDE] = differing
+            if link_id is not None:
+                event_data["by_customer_link"] = link_id
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
             case_notices.after_completion(
                 connection,
@@ -277,6 +295,49 @@ def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str
         if case_id is not None:
             mark_failed(ctx, case_id, actor, err.reason, err.element, data)
         raise
+
+
+CUSTOMER_ACTOR = Actor(None, "customer", frozenset({CUSTOMER}))  # the customer, through a link
+
+
+@dataclass(frozen=True)
+class CustomerStep:
+    """What a customer's step link shows: the step's form and the facts it is about."""
+
+    case_number: str
+    task: TaskInfo
+    facts: list[RecordValue]
+
+
+def customer_step(ctx: EngineContext, token: str) -> CustomerStep:
+    """The open customer step a task link names; LinkRefused when the link does not open it.
+
+    No actor: the link is the customer's credential for this one step.
+    """
+    with ctx.uow() as uow:
+        session = uow.session
+        link = open_link(session, ctx.config.link_secret, TASK, token, utcnow())
+        item = session.get(WorkItem, link.work_item_id) if link.work_item_id else None
+        if item is None or item.closed_at is not None:
+            raise LinkRefused("done")
+        case = session.get_one(Case, item.case_id)
+        events = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq))
+        facts = decision_facts(case_record(session, case, list(events)), list((item.rules or {}).get("facts") or []))
+        return CustomerStep(case.number, task_info(item, None), facts)
+
+
+def complete_by_link(ctx: EngineContext, token: str, data: dict[str, Any]) -> Completion:
+    """The customer answers their step through its link; the link is spent with the answer."""
+    with ctx.uow() as uow:
+        link = open_link(uow.session, ctx.config.link_secret, TASK, token, utcnow())
+        item_id = link.work_item_id
+        if item_id is None or uow.session.scalar(select(WorkItem.closed_at).where(WorkItem.id == item_id)):
+            raise LinkRefused("done")
+        link_id = link.id
+    try:
+        return _complete(ctx, CUSTOMER_ACTOR, item_id, data, link_id)
+    except TaskNotReady:
+        raise LinkRefused("done") from None
 
 
 def _workable_now(session: Session, actor: Actor, item_ids: list[int]) -> list[tuple[int, str]]:

@@ -24,15 +24,27 @@ from engine.store.outbox import queue
 LINKS = table_of(CustomerLink)
 TRACK = "track"
 TRACK_DAYS = 90  # a tracking link outlives the one-month follow-up call
+TASK = "task"  # a link that answers one customer step
+TASK_DAYS = 14
+CUSTOMER = "customer"  # the role of the customer's steps
 EMAIL = "email"
 
 
-def new_link(connection: Connection, case_id: int, purpose: str, by_id: int | None, days: int) -> tuple[int, Any]:
-    """A link row for the case, in the caller's transaction: (id, expiry)."""
+def new_link(
+    connection: Connection, case_id: int, purpose: str, by_id: int | None, days: int, item_id: int | None = None
+) -> tuple[int, Any]:
+    """A link row for the case (and the step it answers), in the caller's transaction: (id, expiry)."""
     now = utcnow()
     expires = now + timedelta(days=days)
     result = connection.execute(
-        insert(LINKS).values(case_id=case_id, purpose=purpose, created_at=now, created_by_id=by_id, expires_at=expires)
+        insert(LINKS).values(
+            case_id=case_id,
+            purpose=purpose,
+            created_at=now,
+            created_by_id=by_id,
+            expires_at=expires,
+            work_item_id=item_id,
+        )
     )
     key = result.inserted_primary_key
     assert key is not None

@@ -99,6 +99,7 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "products.import_units": (P.IMPORT_PRODUCTS, ("units.csv", b"serial_number\nSN-1\n")),
     "customer_links.issue_tracking_link": (P.SEND_CUSTOMER_LINKS, (1,)),
     "customer_links.withdraw_link": (P.SEND_CUSTOMER_LINKS, (1, 1)),
+    "customer_links.issue_task_link": (P.SEND_CUSTOMER_LINKS, (1, 1)),
     "outbox.deliver_due": (P.RUN_TIMERS, ({},)),
     "outbox.list_messages": (P.MANAGE_NOTIFICATIONS, ()),
     "outbox.resend_message": (P.MANAGE_NOTIFICATIONS, (1,)),
@@ -137,6 +138,8 @@ WITHOUT_ACTOR = {
     "installation.healthy",  # the load balancer's health check answers anyone
     "demo_data.load",  # make run's demo loader acts as its own system actor throughout
     "customer_links.tracking_view",  # a customer's signed link is their only credential
+    "tasks.customer_step",  # … and for their step, the step's link
+    "tasks.complete_by_link",
 }
 EVERY_ROLE = sorted({role.id for role in ROLES} | {SYSTEM_ROLE})
 

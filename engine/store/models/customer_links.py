@@ -20,7 +20,10 @@ class CustomerLink(Base):
     __tablename__ = "customer_links"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    purpose: Mapped[str] = mapped_column(String(20))  # track (more to come: confirm, sign, rate)
+    purpose: Mapped[str] = mapped_column(String(20))  # track, or task: answer one customer step
+    # The customer's step a task link answers; the link is spent once it is answered.
+    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
