@@ -58,6 +58,9 @@ WEB: list[Row] = [
     ("POST", "/cases/{case}/links", STAFF, 302, 403),  # gives the customer one more link
     ("POST", "/cases/{case}/links/{link}/withdraw", STAFF, 302, 403),  # withdrawing twice changes nothing
     ("GET", "/c/{link_token}", EVERYONE, 404, 404),  # public: a forged link opens nothing for anyone
+    ("GET", "/c/s/{link_token}", EVERYONE, 404, 404),
+    ("POST", "/c/s/{link_token}", EVERYONE, 404, 404),
+    ("POST", "/cases/{case}/tasks/{task}/link", STAFF, 403, 403),  # the task is the desk's, not the customer's
     ("POST", "/cases/{case}/attachments", STAFF, 302, 403),
     ("GET", "/cases/{case}/attachments/{attachment}", STAFF, 200, 403),
     ("GET", "/cases/{case}/attachments/{attachment}/preview", STAFF, 200, 403),
@@ -152,6 +155,8 @@ INVALID: dict[str, dict[str, Any]] = {
     "/cases/{case}/attachments": {},  # no file
     "/cases/{case}/links": {},
     "/admin/outbox/{message}/resend": {},
+    "/c/s/{link_token}": {},
+    "/cases/{case}/tasks/{task}/link": {},
     "/cases/{case}/links/{link}/withdraw": {},
     "/admin/users/new": {"username": "x y"},
     "/settings/service": {"note": ""},

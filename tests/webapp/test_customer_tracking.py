@@ -7,8 +7,10 @@ import re
 from datetime import datetime
 from datetime import timedelta
 
+import pytest
 import time_machine
 
+from engine.domain.errors import NotAllowed
 from engine.domain.link_tokens import sign
 from engine.services import audit
 from engine.services import case_notes
@@ -17,6 +19,7 @@ from tests.processes.conftest import SHANGHAI
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
+from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import to_solution
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
@@ -112,3 +115,67 @@ def test_a_stream_of_forged_links_from_one_address_is_slowed_down(app) -> None:
     client = app.test_client()
     codes = [client.get(f"/c/forged-{n}").status_code for n in range(12)]
     assert codes == [404] * 10 + [429, 429]
+
+
+def quoted_case(start):  # noqa: F811
+    """A paid on-site repair whose quote waits for the customer (S2 7.2.4)."""
+    case = start("service_request")
+    to_solution(case, "onsite", OUT_OF_WARRANTY)
+    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": ""})
+    assert case.open() == ["confirm_quote"]
+    return case
+
+
+def test_the_customer_confirms_the_quote_by_link_and_the_link_is_spent(
+    app,
+    ctx,
+    staff,  # noqa: F811
+    start,  # noqa: F811
+) -> None:
+    case = quoted_case(start)
+    desk = app.test_client()
+    sign_in(desk, "service_desk")
+    page = desk.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'class="btn btn-sm btn-outline-primary give-step-link" data-task="confirm_quote"' in page
+    item = case.task("service_desk", "confirm_quote")
+    token = csrf(desk, f"/cases/{case.id}")
+    assert desk.post(f"/cases/{case.id}/tasks/{item.id}/link", data={"csrf_token": token}).status_code == 302
+    listed = desk.get(f"/cases/{case.id}").get_data(as_text=True)
+    url = re.search(r'value="http://localhost(/c/s/[^"]+)"', listed).group(1)
+    customer = app.test_client()
+    shown = customer.get(url).get_data(as_text=True)
+    facts = shown.split('id="decision-facts"')[1].split("</dl>")[0]
+    assert "860.00" in facts and "300.00" in facts  # the quote the customer answers: 300 + 560
+    assert 'name="quote_accepted"' in shown and "wang" not in shown
+    # Sent without a choice: shown again with the message; nothing recorded, the link still good.
+    form_token = csrf(customer, url)
+    blank = customer.post(url, data={"csrf_token": form_token})
+    assert blank.status_code == 422 and 'id="error-quote_accepted"' in blank.get_data(as_text=True)
+    answer = {"csrf_token": form_token, "quote_accepted": "true", "customer_note": "请尽快安排"}
+    done = customer.post(url, data=answer)
+    assert done.status_code == 200 and 'id="thanks"' in done.get_data(as_text=True)
+    assert case.open() == ["dispatch"] and case.data["quote_accepted"] is True
+    trail = audit.export_trail(ctx, staff["quality_manager"], case.info.number)
+    (answered,) = [e for e in trail["events"] if e["action"] == "task_completed" and e["bpmn_id"] == "confirm_quote"]
+    assert answered["actor"] == "customer" and answered["data"]["by_customer_link"] > 0
+    again = customer.post(url, data=answer)
+    assert again.status_code == 410 and 'data-reason="used"' in again.get_data(as_text=True)
+    after = desk.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "已答复" in after.split('id="links"')[1].split("</table>")[0]
+
+
+def test_a_step_the_desk_answered_first_leaves_the_customers_link_nothing_to_do(
+    app,
+    ctx,
+    staff,  # noqa: F811
+    start,  # noqa: F811
+) -> None:
+    case = quoted_case(start)
+    item = case.task("service_desk", "confirm_quote")
+    link = customer_links.issue_task_link(ctx, staff["service_desk"], case.id, item.id)
+    case.do("service_desk", "confirm_quote", {"quote_accepted": True})  # the customer phoned instead
+    answer = app.test_client().get(f"/c/s/{link.token}")
+    assert answer.status_code == 410 and 'data-reason="done"' in answer.get_data(as_text=True)
+    dispatch = case.task("dispatcher", "dispatch")
+    with pytest.raises(NotAllowed):  # a step of staff is never answered by a customer link
+        customer_links.issue_task_link(ctx, staff["service_desk"], case.id, dispatch.id)

@@ -124,6 +124,17 @@ def give_link(case_id: int) -> Response:
     return redirect(url_for("cases.show", case_id=case_id) + "#customer-links")
 
 
+@bp.post("/<int:case_id>/tasks/<int:task_id>/link")
+@login_required
+def give_step_link(case_id: int, task_id: int) -> Response:
+    customer_links.issue_task_link(engine_context(), g.actor, case_id, task_id)
+    flash(
+        _("Link made: copy it from the list below and send it to the customer, who answers the step with it."),
+        "success",
+    )
+    return redirect(url_for("cases.show", case_id=case_id) + "#customer-links")
+
+
 @bp.post("/<int:case_id>/links/<int:link_id>/withdraw")
 @login_required
 def withdraw_link(case_id: int, link_id: int) -> Response:

@@ -12,13 +12,15 @@ from flask import current_app
 from flask import render_template
 from flask import request
 
+from engine.domain.errors import InvalidData
 from engine.services import customer_links
+from engine.services import tasks
 from webapp import engine_context
 from webapp.public_limits import PublicLimiter
 
 bp = Blueprint("portal", __name__, url_prefix="/c")
 
-STATUS_OF_REFUSAL = {"invalid": 404, "expired": 410, "withdrawn": 410}
+STATUS_OF_REFUSAL = {"invalid": 404, "expired": 410, "withdrawn": 410, "used": 410, "done": 410}
 
 
 def _limiter() -> PublicLimiter:
@@ -26,14 +28,45 @@ def _limiter() -> PublicLimiter:
     return limiter
 
 
-@bp.get("/<token>")
-def track(token: str) -> tuple[str, int] | str:
+def _allowed() -> str:
     address = request.remote_addr or "?"
     if not _limiter().allow(address):
         abort(429)
+    return address
+
+
+def _refused(address: str, refused: customer_links.LinkRefused) -> tuple[str, int]:
+    _limiter().refused(address)
+    return render_template("portal/refused.html", reason=refused.reason), STATUS_OF_REFUSAL[refused.reason]
+
+
+@bp.get("/<token>")
+def track(token: str) -> tuple[str, int] | str:
+    address = _allowed()
     try:
         view = customer_links.tracking_view(engine_context(), token)
     except customer_links.LinkRefused as refused:
-        _limiter().refused(address)
-        return render_template("portal/refused.html", reason=refused.reason), STATUS_OF_REFUSAL[refused.reason]
+        return _refused(address, refused)
     return render_template("portal/track.html", view=view)
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+def step(token: str) -> tuple[str, int] | str:
+    """One customer step answered by its link: confirm a quote, rate the service."""
+    address = _allowed()
+    ctx = engine_context()
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    try:
+        if request.method == "POST":
+            typed = {key: value for key, value in request.form.items() if key != "csrf_token"}
+            try:
+                tasks.complete_by_link(ctx, token, typed)
+            except InvalidData as err:
+                errors = err.errors
+            else:
+                return render_template("portal/thanks.html")
+        page = tasks.customer_step(ctx, token)
+    except customer_links.LinkRefused as refused:
+        return _refused(address, refused)
+    return render_template("portal/step.html", page=page, values=typed, errors=errors), 422 if errors else 200
