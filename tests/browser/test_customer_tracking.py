@@ -1,5 +1,5 @@
-"""The customer's tracking page on a phone in Chromium: the desk copies the link from the case
-page, the customer opens it signed out, reads the promise and switches to English."""
+"""The customer's pages on a phone in Chromium: the desk copies a link from the case page, the
+customer opens it signed out — follows the case and switches to English, or accepts a quote."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tests.browser.conftest import sign_in
 from tests.browser.test_staff_journeys import fits
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
+from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import to_solution
 
 
@@ -30,3 +31,23 @@ def test_the_customer_follows_the_case_on_a_phone(staff, start, new_page) -> Non
     expect(phone.locator("h1")).to_contain_text("Your service case")
     expect(phone.locator("#history")).to_contain_text("Warranty check")
     fits(phone)
+
+
+def test_the_customer_accepts_the_quote_on_a_phone(staff, start, new_page) -> None:  # noqa: F811
+    case = start("service_request")
+    to_solution(case, "onsite", OUT_OF_WARRANTY)
+    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": ""})
+    desk = new_page()
+    sign_in(desk, "service_desk")
+    desk.goto(f"/cases/{case.id}")
+    desk.click("button.give-step-link[data-task=confirm_quote]")
+    url = desk.locator("#links .link-url").first.input_value()
+    phone = new_page(375, 812)
+    phone.goto(url)
+    expect(phone.locator("#decision-facts")).to_contain_text("860.00")
+    fits(phone)
+    phone.check("[name=quote_accepted][value=true]")
+    phone.fill("[name=customer_note]", "请尽快安排")
+    phone.click("main form button[type=submit]")
+    expect(phone.locator("#thanks")).to_be_visible()
+    assert case.open() == ["dispatch"]
