@@ -178,6 +178,7 @@ def engine_config(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -
         audit_keys_file=tmp_path / "audit_keys",
         audit_checkpoints_file=tmp_path / "audit-checkpoints.jsonl",
         link_secret="a test key for customer links",
+        public_url="http://localhost",  # the test client's address
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itsdangerous import BadSignature
 from itsdangerous import SignatureExpired
+from itsdangerous import URLSafeSerializer
 from itsdangerous import URLSafeTimedSerializer
 
 MAX_AGE_SECONDS = 400 * 24 * 3600  # no link lives longer than this, whatever its row says
@@ -43,5 +44,26 @@ def link_id_of(secret: str | bytes, purpose: str, token: str) -> int:
     except BadSignature:
         raise TokenRefused("invalid") from None
     if not isinstance(value, int) or isinstance(value, bool):
+        raise TokenRefused("invalid")
+    return value
+
+
+NAMEPLATE = "aftercare.nameplate"
+
+
+def sign_serial(secret: str | bytes, serial: str) -> str:
+    """The token of a unit's nameplate QR code: it names the serial number and never expires
+    (the label stays on the machine for its life); changing the secret key retires all labels."""
+    return URLSafeSerializer(secret, salt=NAMEPLATE).dumps(serial)
+
+
+def serial_of(secret: str | bytes, token: str) -> str:
+    if not token or len(token) > 300:
+        raise TokenRefused("invalid")
+    try:
+        value = URLSafeSerializer(secret, salt=NAMEPLATE).loads(token)
+    except BadSignature:
+        raise TokenRefused("invalid") from None
+    if not isinstance(value, str):
         raise TokenRefused("invalid")
     return value

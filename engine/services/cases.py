@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,18 +22,28 @@ from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
 from engine.domain.jsonsafe import json_safe
+from engine.domain.link_tokens import TokenRefused
+from engine.domain.link_tokens import serial_of
+from engine.domain.link_tokens import sign
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
+from engine.domain.nameplate_request import REQUEST_FORM
 from engine.domain.policy import SHIPPED
+from engine.store.archived_units import archived_unit
+from engine.store.case_notices import TRACK
+from engine.store.case_notices import TRACK_DAYS
+from engine.store.case_notices import new_link
 from engine.store.case_progress import save_progress
 from engine.store.case_progress import script_engine_for
 from engine.store.case_reads import CaseInfo
 from engine.store.case_reads import case_info
 from engine.store.case_writer import CASES
+from engine.store.case_writer import ITEMS
 from engine.store.case_writer import CaseRef
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
+from engine.store.customer_links import LinkRefused
 from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
@@ -74,12 +86,24 @@ def _allocate_number(connection: Connection, prefix: str, year: int) -> str:
 def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[str, Any]) -> CaseInfo:
     """Create a case on the newest version of ``process_key`` and run it to its first wait."""
     require(actor, Permission.START_CASES)
+    return _start(ctx, actor, process_key, data)
+
+
+def _start(
+    ctx: EngineContext,
+    actor: Actor,
+    process_key: str,
+    data: dict[str, Any],
+    then: Callable[[Connection, int, str, list[tuple[int, str]]], None] | None = None,
+) -> CaseInfo:
+    """``start_case`` past its permission; ``then(connection, case id, number, opened items)``
+    adds to the start's transaction. The customer's nameplate request starts as no staff role."""
     with ctx.uow(write=True) as uow:
         connection = uow.connection
         version = latest_version(connection, process_key)
         if not version.startable:
             raise NotAllowed(Message("process '%(process)s' is started only from another process", process=process_key))
-        if not actor.roles.intersection(version.starter_roles):
+        if then is None and not actor.roles.intersection(version.starter_roles):
             raise NotAllowed(
                 Message(
                     "starting '%(process)s' needs one of the roles %(roles)s",
@@ -120,6 +144,8 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             raise
         save_progress(ctx, uow, writer, runtime, actor)
         opened = writer.write()
+        if then is not None:
+            then(connection, case_id, number, opened)
         uow.commit()
         values = writer.values
         return CaseInfo(
@@ -136,6 +162,74 @@ def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[st
             opened=opened,
             process_name=version.name,
         )
+
+
+CUSTOMER_ACTOR = Actor(None, "customer", frozenset({"customer"}))  # the customer, by the nameplate
+NAMEPLATE_CHANNEL = "nameplate"  # the registration's channel option for a request from the QR code
+
+
+@dataclass(frozen=True)
+class NameplateUnit:
+    serial_number: str
+    model: str
+    under_warranty: bool | None  # today, in the company's time zone
+
+
+@dataclass(frozen=True)
+class NameplateReceipt:
+    case_number: str
+    tracking_token: str
+
+
+def nameplate_unit(ctx: EngineContext, token: str) -> NameplateUnit:
+    """The unit a nameplate QR code names; LinkRefused("invalid") for a forged or unknown one.
+
+    No actor: the label on the machine is the customer's credential for asking for service.
+    """
+    serial = _serial(ctx, token)
+    with ctx.uow() as uow:
+        unit = archived_unit(uow.session, serial)
+        if unit is None:
+            raise LinkRefused("invalid")
+        today = utcnow().astimezone(ZoneInfo(ctx.config.timezone)).date()
+        return NameplateUnit(unit.serial_number, unit.model, unit.under_warranty_on(today))
+
+
+def request_by_nameplate(ctx: EngineContext, token: str, data: dict[str, Any]) -> NameplateReceipt:
+    """A service request from the unit's nameplate: the case opens as the customer, the call
+    received now; the desk finds the registration filled in with the customer's words and the
+    archive's unit (a draft it checks and completes), and the customer gets a tracking link."""
+    unit = nameplate_unit(ctx, token)
+    request = forms.clean_form_data(REQUEST_FORM, data, ZoneInfo(ctx.config.timezone), utcnow())
+    secret = ctx.config.link_secret
+    issued: list[str] = []
+
+    def fill_in(connection: Connection, case_id: int, _number: str, opened: list[tuple[int, str]]) -> None:
+        draft = {
+            **{key: str(value) for key, value in request.items()},
+            "channel": NAMEPLATE_CHANNEL,
+            "product_model": unit.model,
+            "serial_number": unit.serial_number,
+            "request_kind": SHIPPED.fault_kind,
+        }
+        for item_id, bpmn_id in opened:
+            if bpmn_id == SHIPPED.request_kind.step:
+                connection.execute(update(ITEMS).where(ITEMS.c.id == item_id).values(draft=draft))
+        if secret:
+            link_id, _expires = new_link(connection, case_id, TRACK, None, TRACK_DAYS)
+            issued.append(sign(secret, TRACK, link_id))
+
+    case = _start(ctx, CUSTOMER_ACTOR, SHIPPED.service_process, {}, then=fill_in)
+    return NameplateReceipt(case.number, issued[0] if issued else "")
+
+
+def _serial(ctx: EngineContext, token: str) -> str:
+    if not ctx.config.link_secret:
+        raise LinkRefused("invalid")
+    try:
+        return serial_of(ctx.config.link_secret, token)
+    except TokenRefused:
+        raise LinkRefused("invalid") from None
 
 
 def get_case(ctx: EngineContext, actor: Actor, case_id: int) -> CaseInfo:

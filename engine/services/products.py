@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import datetime
 
+import segno
 from sqlalchemy import String
 from sqlalchemy import cast
 from sqlalchemy import func
@@ -17,6 +19,9 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
+from engine.domain.errors import NotAllowed
+from engine.domain.errors import NotFound
+from engine.domain.link_tokens import sign_serial
 from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
 from engine.domain.product_import import UNREADABLE
@@ -164,3 +169,18 @@ def customer_archive(ctx: EngineContext, actor: Actor, customer: str) -> Custome
             )
         )
         return CustomerArchive(customer, units, _cases_where(uow.session, SHIPPED.customer_field, customer))
+
+
+def nameplate_qr(ctx: EngineContext, actor: Actor, serial: str) -> bytes:
+    """The PNG QR code for a unit's nameplate: it opens the service request form for that unit
+    (``/c/r/<token>``); printed once, it serves the machine's whole life."""
+    require(actor, Permission.READ_ARCHIVE)
+    if not ctx.config.link_secret or not ctx.config.public_url:
+        raise NotAllowed(Message("nameplate codes need AFTERCARE_PUBLIC_URL: the address customers reach the site at"))
+    with ctx.uow() as uow:
+        if uow.session.get(DeliveredUnit, serial) is None:
+            raise NotFound(Message("the archive has no unit %(serial)s", serial=serial))
+    url = f"{ctx.config.public_url}/c/r/{sign_serial(ctx.config.link_secret, serial)}"
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=6, border=4)
+    return out.getvalue()

@@ -104,6 +104,7 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "outbox.list_messages": (P.MANAGE_NOTIFICATIONS, ()),
     "outbox.resend_message": (P.MANAGE_NOTIFICATIONS, (1,)),
     "products.list_units": (P.READ_ARCHIVE, (None, 1)),
+    "products.nameplate_qr": (P.READ_ARCHIVE, ("SN-1",)),
     "products.unit_archive": (P.READ_ARCHIVE, ("SN-1",)),
     "tasks.claim_task": (P.WORK_TASKS, (1,)),
     "tasks.complete_task": (P.WORK_TASKS, (1, {})),
@@ -139,6 +140,8 @@ WITHOUT_ACTOR = {
     "demo_data.load",  # make run's demo loader acts as its own system actor throughout
     "customer_links.tracking_view",  # a customer's signed link is their only credential
     "tasks.customer_step",  # … and for their step, the step's link
+    "cases.nameplate_unit",  # … and for asking for service, the unit's nameplate code
+    "cases.request_by_nameplate",
     "tasks.complete_by_link",
 }
 EVERY_ROLE = sorted({role.id for role in ROLES} | {SYSTEM_ROLE})

@@ -366,6 +366,7 @@ LABELS: dict[str, str] = {
     "来源渠道": "Channel",
     "来电/来函/来访": "Call, letter or visit",
     "来访": "Walk-in",
+    "铭牌扫码": "Nameplate QR code",
     "检验合格": "Passed inspection",
     "检验记录": "Inspection note",
     "涉及员工": "Staff involved",

@@ -14,6 +14,7 @@ CHANNELS = [
     ("email", "电子邮件"),
     ("web", "网站"),
     ("walk_in", "来访"),
+    ("nameplate", "铭牌扫码"),
 ]
 CATEGORY = [("own", "本公司产品"), ("partner", "合作伙伴产品"), ("agent", "代理产品"), ("competitor", "竞争对手产品")]
 PHONE_PATTERN = r"^[0-9+()\- ]{5,30}$"
