@@ -31,6 +31,8 @@ assets: $(ASSETS)
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d webapp/translations
 
+# The demo's customer links and nameplate codes point at the local server unless told otherwise.
+run: export AFTERCARE_PUBLIC_URL ?= http://127.0.0.1:5000
 run: $(STAMP) translations assets
 	$(BIN)/aftercare init-db
 	$(BIN)/aftercare load-processes processes

@@ -59,6 +59,9 @@ WEB: list[Row] = [
     ("POST", "/cases/{case}/links/{link}/withdraw", STAFF, 302, 403),  # withdrawing twice changes nothing
     ("GET", "/c/{link_token}", EVERYONE, 404, 404),  # public: a forged link opens nothing for anyone
     ("GET", "/c/s/{link_token}", EVERYONE, 404, 404),
+    ("GET", "/c/r/{link_token}", EVERYONE, 404, 404),
+    ("POST", "/c/r/{link_token}", EVERYONE, 404, 404),
+    ("GET", "/quality/products/{serial}/nameplate.png", ARCHIVE, 404, 403),  # SN-1 is not in the archive
     ("POST", "/c/s/{link_token}", EVERYONE, 404, 404),
     ("POST", "/cases/{case}/tasks/{task}/link", STAFF, 403, 403),  # the task is the desk's, not the customer's
     ("POST", "/cases/{case}/attachments", STAFF, 302, 403),
@@ -156,6 +159,7 @@ INVALID: dict[str, dict[str, Any]] = {
     "/cases/{case}/links": {},
     "/admin/outbox/{message}/resend": {},
     "/c/s/{link_token}": {},
+    "/c/r/{link_token}": {},
     "/cases/{case}/tasks/{task}/link": {},
     "/cases/{case}/links/{link}/withdraw": {},
     "/admin/users/new": {"username": "x y"},
@@ -228,8 +232,8 @@ def test_every_page_as_every_role(app, world) -> None:
     values, _tokens = world
     sessions: dict[str, tuple[Any, str]] = {}
     # Every role walks from one address: the public routes' refusal limit would answer 429
-    # after ten forged links (that limit has its own test).
-    app.extensions["public_limiter"] = PublicLimiter(max_refusals=1000)
+    # after ten forged links or sixty requests (those limits have their own test).
+    app.extensions["public_limiter"] = PublicLimiter(max_requests=10_000, max_refusals=10_000)
 
     def send(role: str, method: str, template: str) -> int:
         if role not in sessions:

@@ -13,6 +13,8 @@ from flask import render_template
 from flask import request
 
 from engine.domain.errors import InvalidData
+from engine.domain.nameplate_request import REQUEST_FORM
+from engine.services import cases
 from engine.services import customer_links
 from engine.services import tasks
 from webapp import engine_context
@@ -48,6 +50,29 @@ def track(token: str) -> tuple[str, int] | str:
     except customer_links.LinkRefused as refused:
         return _refused(address, refused)
     return render_template("portal/track.html", view=view)
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+def request_service(token: str) -> tuple[str, int] | str:
+    """The nameplate QR code's page: the customer asks for service on that unit."""
+    address = _allowed()
+    ctx = engine_context()
+    typed: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    try:
+        unit = cases.nameplate_unit(ctx, token)
+        if request.method == "POST":
+            typed = {key: value for key, value in request.form.items() if key != "csrf_token"}
+            try:
+                receipt = cases.request_by_nameplate(ctx, token, typed)
+            except InvalidData as err:
+                errors = err.errors
+            else:
+                return render_template("portal/received.html", receipt=receipt)
+    except customer_links.LinkRefused as refused:
+        return _refused(address, refused)
+    page = render_template("portal/request.html", unit=unit, form=REQUEST_FORM, values=typed, errors=errors)
+    return page, 422 if errors else 200
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])

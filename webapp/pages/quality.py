@@ -42,7 +42,7 @@ PAGE = 50
 
 
 # The product archive is open to more people than the rest of the quality pages.
-ARCHIVE_PAGES = {"quality.product_list", "quality.product_page", "quality.customer_page"}
+ARCHIVE_PAGES = {"quality.product_list", "quality.product_page", "quality.nameplate", "quality.customer_page"}
 
 
 @bp.before_request
@@ -347,7 +347,16 @@ def product_import() -> str | tuple[str, int] | Response:
 @bp.get("/products/<serial>")
 @login_required
 def product_page(serial: str) -> str:
-    return render_template("quality/product.html", archive=products.unit_archive(engine_context(), g.actor, serial))
+    ctx = engine_context()
+    archive = products.unit_archive(ctx, g.actor, serial)
+    return render_template("quality/product.html", archive=archive, nameplates=bool(ctx.config.public_url))
+
+
+@bp.get("/products/<serial>/nameplate.png")
+@login_required
+def nameplate(serial: str) -> Response:
+    png = products.nameplate_qr(engine_context(), g.actor, serial)
+    return Response(png, mimetype="image/png", headers={"Content-Disposition": f'inline; filename="{serial}.png"'})
 
 
 @bp.get("/customers/<path:customer>")
