@@ -64,9 +64,10 @@ def _url_of(database: str) -> str:
 class PostgresDatabases:
     """Test databases cloned from the migrated template, emptied and reused between tests.
 
-    Emptying one (TRUNCATE of every table, the template's reference rows written back) takes a
-    few milliseconds; cloning and dropping a database per test took half a second, a third of
-    the suite's time on PostgreSQL. A database whose reset fails is dropped, never reused.
+    Emptying one (every row deleted with the foreign-key triggers off, the sequences restarted,
+    the template's reference rows written back) takes about 17 ms; a TRUNCATE of the seventeen
+    tables took 115 ms, and cloning and dropping a database per test half a second. A database
+    whose reset fails is dropped, never reused.
     """
 
     def __init__(self, template: str) -> None:
@@ -79,7 +80,14 @@ class PostgresDatabases:
             tables = connection.scalars(
                 text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
             ).all()
-            self.truncate = "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+            sequences = connection.scalars(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+            ).all()
+            self.empty = [
+                "SET session_replication_role = replica",  # no foreign-key checks while emptying
+                *(f'DELETE FROM "{table}"' for table in tables),
+                *(f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences),
+            ]
             self.rows: dict[str, list[dict[str, object]]] = {}
             for table in tables:
                 found = [dict(row) for row in connection.execute(text(f'SELECT * FROM "{table}"')).mappings()]
@@ -105,12 +113,14 @@ class PostgresDatabases:
                 )
             engine = make_engine(_url_of(name))
             with engine.begin() as connection:
-                connection.execute(text(self.truncate))
+                for statement in self.empty:
+                    connection.execute(text(statement))
                 for table, rows in self.rows.items():
                     columns = list(rows[0])
                     names = ", ".join(f'"{c}"' for c in columns)
                     values = ", ".join(f":{c}" for c in columns)
                     connection.execute(text(f'INSERT INTO "{table}" ({names}) VALUES ({values})'), rows)
+                connection.execute(text("SET session_replication_role = DEFAULT"))
             engine.dispose()
         except Exception:  # noqa: BLE001 - a database in an unknown state is thrown away
             self.drop(name)
