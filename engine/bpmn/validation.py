@@ -517,10 +517,7 @@ def _field_properties(form_field: etree._Element) -> dict[str, str]:
 
 
 def _field_property(form_field: etree._Element, name: str) -> str | None:
-    for node in form_field.findall(f"{CAMUNDA}properties/{CAMUNDA}property"):
-        if node.get("id") == name:
-            return node.get("value") or ""
-    return None
+    return _field_properties(form_field).get(name)
 
 
 def dmn_problems(source: SourceFile) -> Iterator[Problem]:

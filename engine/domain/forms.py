@@ -54,6 +54,9 @@ DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 NUMERIC = {"integer", "decimal"}
 TRUE_WORDS = {"true", "on", "1", "yes"}
 FALSE_WORDS = {"false", "off", "0", "no", ""}
+# What a phone number and an e-mail address look like on every form that asks for them.
+PHONE_PATTERN = r"^[0-9+()\- ]{5,30}$"
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$"
 CHOICES = "choices"
 TOTAL_OF = "total_of"
 USER_ROLE = "user_role"

@@ -4,10 +4,10 @@ the customer types none of it. Checked like any task form (engine/domain/forms.p
 
 from __future__ import annotations
 
+from engine.domain.forms import EMAIL_PATTERN as EMAIL
+from engine.domain.forms import PHONE_PATTERN as PHONE
 from engine.domain.forms import form_field
 
-PHONE = r"^[0-9+()\- ]{5,30}$"
-EMAIL = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$"
 REQUIRED: dict[str, str | None] = {"required": None}
 
 REQUEST_FORM = {

@@ -164,7 +164,6 @@ def _start(
         )
 
 
-CUSTOMER_ACTOR = Actor(None, "customer", frozenset({"customer"}))  # the customer, by the nameplate
 NAMEPLATE_CHANNEL = "nameplate"  # the registration's channel option for a request from the QR code
 
 
@@ -219,7 +218,7 @@ def request_by_nameplate(ctx: EngineContext, token: str, data: dict[str, Any]) -
             link_id, _expires = new_link(connection, case_id, TRACK, None, TRACK_DAYS)
             issued.append(sign(secret, TRACK, link_id))
 
-    case = _start(ctx, CUSTOMER_ACTOR, SHIPPED.service_process, {}, then=fill_in)
+    case = _start(ctx, Actor.customer(), SHIPPED.service_process, {}, then=fill_in)
     return NameplateReceipt(case.number, issued[0] if issued else "")
 
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import Connection
 from sqlalchemy import select
 from sqlalchemy import update
 
+from engine.domain.actors import CUSTOMER_ROLE
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -26,12 +28,12 @@ from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
 from engine.domain.promise_clocks import ClockState
 from engine.store.case_clocks import clocks_of_cases
-from engine.store.case_notices import CUSTOMER
 from engine.store.case_notices import TASK
 from engine.store.case_notices import TASK_DAYS
 from engine.store.case_notices import TRACK
 from engine.store.case_notices import TRACK_DAYS
 from engine.store.case_notices import new_link
+from engine.store.case_writer import CaseRef
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
@@ -88,14 +90,9 @@ def issue_tracking_link(ctx: EngineContext, actor: Actor, case_id: int) -> Issue
         ref = load_case(uow.connection, case_id)
         if ref is None:
             raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
-        link_id, expires = new_link(uow.connection, case_id, TRACK, actor.user_id, TRACK_DAYS)
-        writer = CaseWriter(uow.connection, ref, keys=ctx.audit_keys)
-        writer.event(
-            actor, "customer_link_issued", data={"link": link_id, "purpose": TRACK, "expires_at": expires.isoformat()}
-        )
-        writer.write()
+        issued = _issue(uow.connection, ctx, actor, ref, secret, TRACK, TRACK_DAYS)
         uow.commit()
-        return IssuedLink(link_id, sign(secret, TRACK, link_id), expires)
+        return issued
 
 
 def issue_task_link(ctx: EngineContext, actor: Actor, case_id: int, item_id: int) -> IssuedLink:
@@ -108,15 +105,32 @@ def issue_task_link(ctx: EngineContext, actor: Actor, case_id: int, item_id: int
         item = uow.session.get(WorkItem, item_id)
         if ref is None or item is None or item.case_id != case_id:
             raise NotFound(Message("this case has no such step"))
-        if item.closed_at is not None or CUSTOMER not in (item.roles or []):
+        if item.closed_at is not None or CUSTOMER_ROLE not in (item.roles or []):
             raise NotAllowed(Message("only an open step of the customer can be answered by link"))
-        link_id, expires = new_link(uow.connection, case_id, TASK, actor.user_id, TASK_DAYS, item_id)
-        writer = CaseWriter(uow.connection, ref, keys=ctx.audit_keys)
-        data = {"link": link_id, "purpose": TASK, "step": item.bpmn_id, "expires_at": expires.isoformat()}
-        writer.event(actor, "customer_link_issued", data=data)
-        writer.write()
+        issued = _issue(uow.connection, ctx, actor, ref, secret, TASK, TASK_DAYS, (item.id, item.bpmn_id))
         uow.commit()
-        return IssuedLink(link_id, sign(secret, TASK, link_id), expires)
+        return issued
+
+
+def _issue(
+    connection: Connection,
+    ctx: EngineContext,
+    actor: Actor,
+    ref: CaseRef,
+    secret: str,
+    purpose: str,
+    days: int,
+    step: tuple[int, str] | None = None,
+) -> IssuedLink:
+    """A link row and its audit event, in the caller's transaction; ``step``: (item id, BPMN id)."""
+    link_id, expires = new_link(connection, ref.id, purpose, actor.user_id, days, step[0] if step else None)
+    data = {"link": link_id, "purpose": purpose, "expires_at": expires.isoformat()}
+    if step:
+        data["step"] = step[1]
+    writer = CaseWriter(connection, ref, keys=ctx.audit_keys)
+    writer.event(actor, "customer_link_issued", data=data)
+    writer.write()
+    return IssuedLink(link_id, sign(secret, purpose, link_id), expires)
 
 
 def withdraw_link(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) -> None:

@@ -32,7 +32,6 @@ from engine.domain.policy import SHIPPED
 from engine.store import case_notices
 from engine.store.archived_units import ArchivedUnit
 from engine.store.archived_units import archived_unit
-from engine.store.case_notices import CUSTOMER
 from engine.store.case_notices import TASK
 from engine.store.case_progress import mark_failed
 from engine.store.case_progress import open_case
@@ -297,9 +296,6 @@ def _complete(
         raise
 
 
-CUSTOMER_ACTOR = Actor(None, "customer", frozenset({CUSTOMER}))  # the customer, through a link
-
-
 @dataclass(frozen=True)
 class CustomerStep:
     """What a customer's step link shows: the step's form and the facts it is about."""
@@ -335,7 +331,7 @@ def complete_by_link(ctx: EngineContext, token: str, data: dict[str, Any]) -> Co
             raise LinkRefused("done")
         link_id = link.id
     try:
-        return _complete(ctx, CUSTOMER_ACTOR, item_id, data, link_id)
+        return _complete(ctx, Actor.customer(), item_id, data, link_id)
     except TaskNotReady:
         raise LinkRefused("done") from None
 

@@ -26,7 +26,6 @@ TRACK = "track"
 TRACK_DAYS = 90  # a tracking link outlives the one-month follow-up call
 TASK = "task"  # a link that answers one customer step
 TASK_DAYS = 14
-CUSTOMER = "customer"  # the role of the customer's steps
 EMAIL = "email"
 
 

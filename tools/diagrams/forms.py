@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from engine.domain.forms import EMAIL_PATTERN as EMAIL_PATTERN  # one home: the forms model
+from engine.domain.forms import PHONE_PATTERN as PHONE_PATTERN
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
 
 # Service zones of an arrival promise (engine/domain/service_settings.py ZONES).
 ZONES = [("city", "市区"), ("suburb", "郊区"), ("other", "其他地区"), ("special", "特殊情况")]
+
 CHANNELS = [
     ("phone", "电话"),
     ("letter", "信函"),
@@ -17,8 +20,6 @@ CHANNELS = [
     ("nameplate", "铭牌扫码"),
 ]
 CATEGORY = [("own", "本公司产品"), ("partner", "合作伙伴产品"), ("agent", "代理产品"), ("competitor", "竞争对手产品")]
-PHONE_PATTERN = r"^[0-9+()\- ]{5,30}$"
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$"
 RATING = [("very_satisfied", "很满意"), ("satisfied", "满意"), ("fair", "一般"), ("poor", "不满意")]
 
 
