@@ -42,19 +42,21 @@ run: $(STAMP) translations assets
 	  $(BIN)/aftercare worker --interval 30 & \
 	  $(BIN)/aftercare serve --host 127.0.0.1 --port 5000
 
-# Every test; the scenario tests again on SQLite with no workflow kept in memory between steps
-# (each one restored from the database); then the flow-coverage report of the scenario tests (fails below 100 %).
+# Every test, on every core (pytest-xdist; TEST_WORKERS=0 runs them in one process); the scenario
+# tests again on SQLite with no workflow kept in memory between steps (each one restored from the
+# database); then the flow-coverage report of the scenario tests (fails below 100 %).
+TEST_WORKERS ?= auto
 test: $(STAMP) translations assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
-	env -u AFTERCARE_TEST_POSTGRES_URL $(BIN)/python -m pytest -q tests/processes --cold-cache
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	env -u AFTERCARE_TEST_POSTGRES_URL $(BIN)/python -m pytest -q -n $(TEST_WORKERS) tests/processes --cold-cache
 	$(BIN)/python -m tools.flow_coverage
 
 # The scenario tests alone, and the share of each diagram's sequence flows they take.
 coverage-flows: $(STAMP) assets
-	$(BIN)/python -m pytest -q tests/processes
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) tests/processes
 	$(BIN)/python -m tools.flow_coverage
 
 # Redraw processes/*.bpmn and *.dmn from tools/diagrams (the shipped defaults).

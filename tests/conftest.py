@@ -32,6 +32,7 @@ from engine.services import users
 from engine.store.context import EngineContext
 from engine.store.db import make_engine
 from engine.store.models import User
+from tests import flow_steps
 from tests.actors import OWNER
 from tests.actors import SYSTEM
 from tools.browser import chromium
@@ -55,6 +56,11 @@ os.environ["AFTERCARE_CHECK_STATE_DUMP"] = "1"
 POSTGRES_URL = os.environ.get("AFTERCARE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 PG_TEMPLATE = "aftercare_test_template"
+
+
+def _worker() -> str:
+    """The pytest-xdist worker running this process ("gw0", "gw1", …), "main" without workers."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 def _url_of(database: str) -> str:
@@ -139,19 +145,20 @@ class PostgresDatabases:
 
 @pytest.fixture(scope="session")
 def postgres_databases() -> Iterator[PostgresDatabases]:
-    """Migrate one template database per run; tests take clones of it from a pool."""
+    """Migrate one template database per run (per worker); tests take clones of it from a pool."""
+    template = f"{PG_TEMPLATE}_{_worker()}"
     admin = make_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {PG_TEMPLATE}"))
-    ctx = EngineContext(EngineConfig(database_url=_url_of(PG_TEMPLATE)))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {template}"))
+    ctx = EngineContext(EngineConfig(database_url=_url_of(template)))
     installation.init_database(ctx, SYSTEM)
     ctx.dispose()
-    pool = PostgresDatabases(PG_TEMPLATE)
+    pool = PostgresDatabases(template)
     yield pool
     pool.close()
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)"))
+        connection.execute(text(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)"))
     admin.dispose()
 
 
@@ -167,6 +174,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Pa
     name = pool.take()
     yield _url_of(name)
     pool.give_back(name)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """On the pytest-xdist controller: a worker finished and sent the flows its scenarios took."""
+    flow_steps.TAKEN.update(tuple(step) for step in node.workeroutput.get("flow_steps", []))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:  # a worker: the controller writes the report's file
+        worker_output["flow_steps"] = sorted(flow_steps.TAKEN)
+    else:
+        flow_steps.write()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -35,6 +35,7 @@ def workbook(rows: list[list[object]]) -> bytes:
         ("units.csv", (HEADER + "SN-1,M," + "x" * 200_000 + ",C\n").encode()),  # a field past csv's limit
         ("units.csv", b"\xff\xfe not utf-8"),
     ],
+    ids=["not-a-zip", "cut-off-workbook", "field-past-csv-limit", "not-utf-8"],  # the same on every xdist worker
 )
 def test_an_unreadable_file_is_a_clear_refusal(ctx, name: str, data: bytes) -> None:
     with pytest.raises(InvalidData, match="could not be read"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -181,11 +182,17 @@ def test_a_wide_tree_is_stopped_at_the_task_count_bound(ctx, deploy, people, eng
     small.dispose()
 
 
-def test_a_script_that_spins_hits_the_cpu_limit(ctx, deploy, people) -> None:
+def test_a_script_that_spins_hits_the_cpu_limit(engine_config, deploy, people) -> None:
+    from engine.store.context import EngineContext
+
+    # A generous wall-clock limit, so that the CPU limit trips first even on a busy machine
+    # (the wall limit has its own tests in test_sandbox_process.py).
+    patient = EngineContext(dataclasses.replace(engine_config, script_wall_seconds=30.0))
     deploy({"spin.bpmn": diagrams.script_process("spins", "while True:\n    pass")}, allow_scripts=True)
     with pytest.raises(StepFailed, match="CPU time limit") as caught:
-        cases.start_case(ctx, people["quality"], "spins", {})
+        cases.start_case(patient, people["quality"], "spins", {})
     assert caught.value.element == "calc"
+    patient.dispose()
 
 
 def test_scripts_run_sandboxed_inside_the_process(ctx, deploy, people) -> None:

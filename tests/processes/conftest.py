@@ -1,13 +1,13 @@
 """Scenario tests run the shipped processes through the engine, one person per role.
 
 Every case a scenario leaves behind is read back after the test and the sequence flows it
-took are recorded; at the end of the run they are written to ``build/flow-coverage.json``,
-which ``python -m tools.flow_coverage`` turns into the per-diagram report (make coverage-flows).
+took are recorded (tests/flow_steps.py); at the end of the run they are written to
+``build/flow-coverage.json``, which ``python -m tools.flow_coverage`` turns into the per-diagram
+report (make coverage-flows).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -31,11 +31,11 @@ from engine.store.process_versions import CheckedSet
 from engine.store.process_versions import check_set
 from engine.store.process_versions import read_directory
 from engine.store.process_versions import store_set
+from tests import flow_steps
 from tests.actors import SYSTEM
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = ROOT / "processes"
-COVERAGE_FILE = ROOT / "build" / "flow-coverage.json"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Customers have no staff login: the service desk does their steps on their behalf.
 ROLES = (
@@ -54,7 +54,6 @@ ROLES = (
     "division_head",
     "general_manager",
 )
-_steps: set[tuple[str, str, str]] = set()
 
 
 class Scenario:
@@ -146,11 +145,4 @@ def record_flows(request: pytest.FixtureRequest) -> Iterator[None]:
         for case_id in ids:
             ref = load_case(uow.connection, case_id)
             if ref is not None:
-                _steps.update(taken_steps(load_runtime(ctx, uow.connection, ref).workflow))
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    if not _steps:
-        return
-    COVERAGE_FILE.parent.mkdir(exist_ok=True)
-    COVERAGE_FILE.write_text(json.dumps(sorted(_steps), ensure_ascii=False, indent=0), encoding="utf-8")
+                flow_steps.TAKEN.update(taken_steps(load_runtime(ctx, uow.connection, ref).workflow))
