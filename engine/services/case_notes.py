@@ -8,10 +8,7 @@ the file's SHA-256, so the trail shows who added what.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-
+from engine.domain import file_kinds
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -19,6 +16,7 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.store.case_notes import PREVIEWS
+from engine.store.case_notes import store_file
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
@@ -26,41 +24,6 @@ from engine.store.models import CaseAttachment
 from engine.store.models import CaseComment
 
 MAX_COMMENT = 4000
-MAX_FILE_BYTES = 10 * 1024 * 1024
-# kind → (content type served, file-name suffixes, magic prefixes)
-KINDS: dict[str, tuple[str, tuple[str, ...], tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (".pdf",), (b"%PDF-",)),
-    "png": ("image/png", (".png",), (b"\x89PNG\r\n\x1a\n",)),
-    "jpeg": ("image/jpeg", (".jpg", ".jpeg"), (b"\xff\xd8\xff",)),
-    "office": (
-        "application/octet-stream",
-        (".xlsx", ".docx", ".pptx"),
-        (b"PK\x03\x04",),
-    ),
-    "text": ("text/plain; charset=utf-8", (".txt", ".csv", ".log"), ()),
-}
-
-
-def _kind_of(filename: str, content: bytes) -> str | None:
-    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    for kind, (_type, suffixes, magics) in KINDS.items():
-        if suffix not in suffixes:
-            continue
-        if kind == "text":
-            try:
-                content.decode("utf-8")
-            except UnicodeDecodeError:
-                return None
-            return kind if b"\x00" not in content else None
-        return kind if any(content.startswith(magic) for magic in magics) else None
-    return None
-
-
-def safe_filename(name: str) -> str:
-    """Keep letters (Chinese too), digits, dots, dashes and underscores; no paths."""
-    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = re.sub(r"[^\w.\-]+", "_", name).strip("._") or "file"
-    return cleaned[-150:]
 
 
 def add_comment(ctx: EngineContext, actor: Actor, case_id: int, text: str) -> None:
@@ -81,35 +44,17 @@ def add_comment(ctx: EngineContext, actor: Actor, case_id: int, text: str) -> No
 
 def add_attachment(ctx: EngineContext, actor: Actor, case_id: int, filename: str, content: bytes) -> int:
     require(actor, Permission.ANNOTATE_CASES)
-    name = safe_filename(filename)
-    if not content or len(content) > MAX_FILE_BYTES:
-        raise InvalidData({"file": Message("a file has 1 byte to %(mb)s MB", mb=MAX_FILE_BYTES // (1024 * 1024))})
-    kind = _kind_of(name, content)
-    if kind is None:
-        allowed = ", ".join(suffix for _t, suffixes, _m in KINDS.values() for suffix in suffixes)
-        raise InvalidData({"file": Message("only these kinds of file are accepted: %(kinds)s", kinds=allowed)})
-    digest = hashlib.sha256(content).hexdigest()
+    name, content_type = file_kinds.checked(filename, content)
     with ctx.uow(write=True) as uow:
         case = load_case(uow.connection, case_id)
         if case is None:
             raise NotFound(Message("case %(case_id)s does not exist", case_id=case_id))
-        row = CaseAttachment(
-            case_id=case_id,
-            uploaded_by_id=actor.user_id,
-            uploaded_by=actor.username,
-            filename=name,
-            content_type=KINDS[kind][0],
-            size=len(content),
-            sha256=digest,
-            content=content,
-        )
-        uow.session.add(row)
-        uow.session.flush()
+        attachment_id, digest = store_file(uow.session, case_id, actor, name, content_type, content)
         writer = CaseWriter(uow.connection, case, keys=ctx.audit_keys)
         writer.event(actor, "attachment_added", data={"file": name, "size": len(content), "sha256": digest})
         writer.write()
         uow.commit()
-        return row.id
+        return attachment_id
 
 
 def attachment(ctx: EngineContext, actor: Actor, case_id: int, attachment_id: int) -> tuple[str, str, bytes]:

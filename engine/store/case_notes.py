@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.domain.actors import Actor
 from engine.store.models import CaseAttachment
 from engine.store.models import CaseComment
 
@@ -40,3 +42,23 @@ def notes_of(session: Session, case_id: int) -> list[Note]:
     found = [Note("comment", c.id, c.at, c.author, c.text) for c in comments]
     found += [Note("file", f.id, f.at, f.uploaded_by, f.filename, f.size, f.content_type) for f in files]
     return sorted(found, key=lambda note: (note.at, note.kind, note.id))
+
+
+def store_file(
+    session: Session, case_id: int, actor: Actor, name: str, content_type: str, content: bytes
+) -> tuple[int, str]:
+    """Keep a checked file with the case; (its id, its SHA-256). The caller writes the audit event."""
+    digest = hashlib.sha256(content).hexdigest()
+    row = CaseAttachment(
+        case_id=case_id,
+        uploaded_by_id=actor.user_id,
+        uploaded_by=actor.username,
+        filename=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        content=content,
+    )
+    session.add(row)
+    session.flush()
+    return row.id, digest

@@ -17,6 +17,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from engine.domain import file_kinds
 from engine.domain.errors import InvalidData
 from engine.services import audit
 from engine.services import case_notes
@@ -112,7 +113,7 @@ def show(case_id: int) -> str:
         links=page.links,
         link_days=customer_links.TRACK_DAYS,
         now=page.now,
-        max_mb=case_notes.MAX_FILE_BYTES // (1024 * 1024),
+        max_mb=file_kinds.MAX_FILE_BYTES // (1024 * 1024),
     )
 
 
@@ -159,7 +160,7 @@ def comment(case_id: int) -> Response:
 @login_required
 def upload(case_id: int) -> Response:
     upload = request.files.get("file")
-    name, content = (upload.filename or "", upload.stream.read(case_notes.MAX_FILE_BYTES + 1)) if upload else ("", b"")
+    name, content = (upload.filename or "", upload.stream.read(file_kinds.MAX_FILE_BYTES + 1)) if upload else ("", b"")
     try:
         case_notes.add_attachment(engine_context(), g.actor, case_id, name, content)
     except InvalidData as err:
