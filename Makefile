@@ -16,7 +16,7 @@ install: $(STAMP)
 
 # Browser bundles (Bootstrap theme, ECharts charts, bpmn-js viewer, studio modeler) from npm, built with esbuild; never committed.
 NPM_STAMP := node_modules/.installed
-ASSETS := webapp/static/dist/app.css webapp/static/dist/charts.js webapp/static/dist/viewer.js webapp/static/dist/modeler.js
+ASSETS := webapp/static/dist/app.css webapp/static/dist/charts.js webapp/static/dist/viewer.js webapp/static/dist/modeler.js webapp/static/dist/signature.js
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -41,7 +41,19 @@ HUMAN_TASKS = ("userTask", "manualTask")
 UNSUPPORTED = {
     "complexGateway": "complex gateways are not supported; use exclusive or inclusive gateways",
 }
-FORM_TYPES = {"string", "long", "boolean", "date", "datetime", "enum", "decimal", "double", "textarea", "rows"}
+FORM_TYPES = {
+    "string",
+    "long",
+    "boolean",
+    "date",
+    "datetime",
+    "enum",
+    "decimal",
+    "double",
+    "textarea",
+    "rows",
+    "signature",
+}
 DMN_OPERATORS = ("<", ">", "=", "!", " in ", "not ")
 
 

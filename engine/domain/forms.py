@@ -21,6 +21,11 @@ A number field with the property ``total_of`` = ``labour_fee+parts.amount`` is c
 blank it is the sum of the named number fields and of a rows field's column (``rows.column``);
 typed, it must agree. A field of type ``rows`` is a table of typed rows
 (engine/domain/form_rows.py).
+
+A field of type ``signature`` is drawn by the customer on a phone: it arrives as a PNG data URL
+(``data:image/png;base64,…``) and is cleaned to the image's bytes, which the completing service
+stores as a file of the case and replaces by its reference and SHA-256
+(engine/domain/signatures.py): the drawing never enters the process data.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.domain import form_rows
+from engine.domain import signatures
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 
@@ -49,6 +55,7 @@ TYPE_NAMES = {
     "datetime": "datetime",
     "enum": "enum",
     form_rows.ROWS: form_rows.ROWS,
+    signatures.SIGNATURE: signatures.SIGNATURE,
 }
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 NUMERIC = {"integer", "decimal"}
@@ -251,6 +258,8 @@ def _convert(field: dict[str, Any], raw: Any, zone: ZoneInfo = DEFAULT_ZONE) -> 
             return date.fromisoformat(str(raw).strip()).isoformat()
         except ValueError:
             raise ValueError(Message("must be a date (YYYY-MM-DD)")) from None
+    if kind == signatures.SIGNATURE:
+        return signatures.drawing(raw)
     if kind == "datetime":
         try:
             if len(str(raw).strip()) < len("2026-01-01T00:00"):

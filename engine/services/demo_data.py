@@ -32,11 +32,14 @@ CUSTOMERS = [
 ]
 
 # How far each demo case is taken: its process, then (role, form data) steps after the start.
-# Steps of the customer are done by the service desk on the customer's behalf.
+# Steps of the customer are done by the service desk on the customer's behalf, as answered by phone.
 TRIAGE = {"product_category": "own", "under_warranty": True, "has_contract": False, "misuse": False, "distance_km": 180}
 PAID_TRIAGE = {**TRIAGE, "under_warranty": False}
 UNRESOLVED = {"resolved": False, "guidance_note": "电话指导未能排除故障"}
-RATED = {field: "satisfied" for field in ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises")}
+RATED = {
+    **{field: "satisfied" for field in ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises")},
+    "answered_by": "phone",
+}
 STORIES: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
     ("registered", "service_request", []),
     ("registered", "service_request", []),

@@ -20,6 +20,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 
+from engine.domain import customer_answers
 from engine.domain import form_rows
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
@@ -31,6 +32,7 @@ from engine.domain.errors import NotAllowed
 from engine.domain.messages import Message
 from engine.domain.promise_clocks import ClockState
 from engine.domain.promise_clocks import next_at_stake
+from engine.domain.signatures import SIGNATURE
 from engine.store.case_clocks import clocks_of_cases
 from engine.store.case_reads import case_summary
 from engine.store.case_writer import ITEMS
@@ -319,16 +321,18 @@ def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> T
 
 
 def save_draft(ctx: EngineContext, actor: Actor, item_id: int, values: dict[str, Any]) -> None:
-    """Keep what was typed so far, unvalidated; the form shows it again until completion."""
+    """Keep what was typed so far, unvalidated; the form shows it again until completion. A
+    signature is never kept in a draft: it is given at the moment of answering."""
     require(actor, Permission.WORK_TASKS)
-    if any(not isinstance(value, str) or "\x00" in value or len(value) > 20_000 for value in values.values()):
-        raise InvalidData({"draft": Message("draft values must be text of at most 20 000 characters")})
     with ctx.uow(write=True) as uow:
         item = require_open_item(uow.connection, item_id)
         if not may_work_on(item, actor):
             raise NotAllowed(Message("task '%(task)s' is not open to you", task=item.name))
-        known = {f["id"] for f in item.form.get("fields", [])}
-        tables = {f["id"] for f in item.form.get("fields", []) if f["type"] == form_rows.ROWS}
+        fields = item.form.get("fields", [])
+        known = {f["id"] for f in fields if f["type"] != SIGNATURE} | set(customer_answers.DESK_KEYS)
+        tables = {f["id"] for f in fields if f["type"] == form_rows.ROWS}
         draft = {key: value for key, value in values.items() if key in known or key.partition("-")[0] in tables}
+        if any(not isinstance(value, str) or "\x00" in value or len(value) > 20_000 for value in draft.values()):
+            raise InvalidData({"draft": Message("draft values must be text of at most 20 000 characters")})
         uow.connection.execute(update(ITEMS).where(ITEMS.c.id == item.id).values(draft=draft))
         uow.commit()

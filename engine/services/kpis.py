@@ -25,6 +25,7 @@ from sqlalchemy import union
 from sqlalchemy.orm import Session
 
 from engine.bpmn.diagram_files import files_by_process
+from engine.domain import customer_answers
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -113,6 +114,7 @@ class Dashboard:
     engineers: list[EngineerRatings]
     complaints_by: dict[str, list[Bucket]]
     costs: list[MonthCost]
+    surveys: Surveys = field(default_factory=lambda: Surveys(Ratio(), {}, {}))
     option_names: dict[str, dict[str, str]] = field(default_factory=dict)  # Pareto → option id → name
     process_names: dict[str, str] = field(default_factory=dict)  # key → name of the newest version
     people: dict[str, str] = field(default_factory=dict)  # user name → display name (the engineers)
@@ -134,6 +136,17 @@ class Dashboard:
         if metric in ("on_time", "satisfaction", "complaint_rate"):
             ratio: Ratio = getattr(self, metric)
             return ratio.misses if bucket == "missed" else ratio.hits if bucket == "hit" else ratio.hits + ratio.misses
+        if metric == "response_rate":
+            response = self.surveys.response
+            if bucket in self.surveys.cases_by:  # the surveys answered (or closed) one way
+                return self.surveys.cases_by[bucket]
+            return (
+                response.misses
+                if bucket == "missed"
+                else response.hits
+                if bucket == "hit"
+                else [*response.hits, *response.misses]
+            )
         if metric in ("first_response", "resolution"):
             duration: Duration = getattr(self, metric)
             return duration.cases
@@ -265,13 +278,39 @@ def _on_time(services: list[int], clocks: dict[int, list[ClockState]]) -> Ratio:
     return ratio
 
 
-def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
+@dataclass(frozen=True)
+class Surveys:
+    """The satisfaction figure's ground: how many surveys were answered, and how.
+
+    ``response`` counts answered surveys (hits) against those closed unanswered (misses: not
+    reached, declined); ``answered_by`` counts the answered ones by channel (link, phone, paper,
+    or ``unrecorded`` for surveys entered before the channel was recorded)."""
+
+    response: Ratio
+    answered_by: dict[str, int]
+    cases_by: dict[str, list[int]]
+
+
+def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings], Surveys]:
+    """Satisfaction counts the answers the customer gave (through their link, by phone or on
+    the paper form, each marked); a survey closed unanswered counts only in the response rate."""
     step, items = POLICY.survey_step, POLICY.survey_items
-    ratio = Ratio()
+    ratio, response = Ratio(), Ratio()
+    channels: Counter[str] = Counter()
+    channel_cases: dict[str, list[int]] = defaultdict(list)
     per_engineer: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     engineer_cases: dict[str, list[int]] = defaultdict(list)
     dispatch, engineer_field = POLICY.engineer.step, POLICY.engineer.field
     for case_id, data, _at in facts.steps_in_period(step):
+        how = str(data.get(customer_answers.HOW) or "unrecorded")
+        if how in customer_answers.UNANSWERED:
+            response.misses.append(case_id)
+            channels[how] += 1
+            channel_cases[how].append(case_id)
+            continue
+        response.hits.append(case_id)
+        channels[how] += 1
+        channel_cases[how].append(case_id)
         answers = [data.get(item) for item in items if data.get(item)]
         satisfied = sum(answer in POLICY.satisfied_answers for answer in answers)
         ratio.count_hits += satisfied
@@ -293,7 +332,8 @@ def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings]]:
         )
         for name in sorted(engineer_cases)
     ]
-    return ratio, engineers
+    response.count_hits, response.count_all = len(response.hits), len(response.hits) + len(response.misses)
+    return ratio, engineers, Surveys(response, dict(channels), {key: sorted(ids) for key, ids in channel_cases.items()})
 
 
 def _complaints(facts: _Facts, services: list[int]) -> tuple[Ratio, dict[str, list[Bucket]]]:
@@ -375,7 +415,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         names = _option_names(uow.session)
         named = uow.session.execute(select(ProcessVersion.key, ProcessVersion.name).order_by(ProcessVersion.id))
         process_names = dict(named.tuples().all())
-        satisfaction, engineers = _satisfaction(facts)
+        satisfaction, engineers, surveys = _satisfaction(facts)
         listed = [e.engineer for e in engineers]
         shown = uow.session.execute(select(User.username, User.display_name).where(User.username.in_(listed)))
         people = dict(shown.tuples().all())
@@ -389,6 +429,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         period=period,
         on_time=_on_time(services, clocks),
         satisfaction=satisfaction,
+        surveys=surveys,
         complaint_rate=complaint_rate,
         first_response=first_response,
         resolution=resolution,

@@ -14,22 +14,29 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.domain import archive_check
+from engine.domain import customer_answers
+from engine.domain import file_kinds
 from engine.domain import forms
 from engine.domain import task_rules
+from engine.domain.actors import CUSTOMER_ROLE
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import acting_for
 from engine.domain.authz import require
 from engine.domain.authz import working_roles
+from engine.domain.customer_answers import SCAN
 from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import StepFailed
 from engine.domain.errors import TaskNotReady
+from engine.domain.file_kinds import Upload
 from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.policy import SHIPPED
 from engine.store import case_notices
+from engine.store.answer_files import keep_scan
+from engine.store.answer_files import keep_signatures
 from engine.store.archived_units import ArchivedUnit
 from engine.store.archived_units import archived_unit
 from engine.store.case_notices import TASK
@@ -101,6 +108,16 @@ class TaskPage:
     unit: ArchivedUnit | None = None  # the delivered unit the case's serial number names
     proposed: dict[str, Any] = field(default_factory=dict)  # field → the archive's answer (the warranty check)
     proposed_on: date | None = None  # the day of the call, on which the archive was read
+    # A customer's step the actor enters for the customer: how they may say the customer
+    # answered (engine/domain/customer_answers.py); empty when the actor is not standing in.
+    desk_choices: tuple[str, ...] = ()
+
+    @property
+    def form(self) -> dict[str, Any]:
+        """The form the page shows: a desk entry has no signature to draw."""
+        if not self.desk_choices:
+            return self.task.form
+        return customer_answers.desk_form(self.task.form, customer_answers.DeskEntry(customer_answers.PHONE))
 
     @property
     def proposal_lines(self) -> list[tuple[str, str]]:
@@ -127,8 +144,10 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
         facts = decision_facts(record, names)
         unit = archived_unit(session, (case.data or {}).get(SHIPPED.serial_number_field))
         day, proposed = _archive_proposals(ctx, item.bpmn_id, unit, case.data or {})
+        desk = acting_for(actor, item.roles) == CUSTOMER_ROLE
+        choices = customer_answers.desk_choices(item.bpmn_id == SHIPPED.survey_step) if desk else ()
         return TaskPage(
-            task, case_info(case), facts, bool(names), record, dict(draft or {}), pickers, unit, proposed, day
+            task, case_info(case), facts, bool(names), record, dict(draft or {}), pickers, unit, proposed, day, choices
         )
 
 
@@ -233,22 +252,32 @@ class Completion:
     next_for_actor: list[tuple[int, str]] = field(default_factory=list)  # (work item id, name) the actor may do now
 
 
-def complete_task(ctx: EngineContext, actor: Actor, item_id: int, data: dict[str, Any]) -> Completion:
+def complete_task(
+    ctx: EngineContext, actor: Actor, item_id: int, data: dict[str, Any], scan: Upload | None = None
+) -> Completion:
     """Validate the form, complete the task and advance the case.
 
-    Exactly one of two concurrent completions wins: writers are serialised (SQLite) or
-    version-checked (other databases), and the loser finds the task closed.
+    A customer's step done at the desk also says how the customer answered (``answered_by``,
+    ``contact_attempts``; engine/domain/customer_answers.py), with ``scan``, the paper form, when
+    they answered on paper. Exactly one of two concurrent completions wins: writers are
+    serialised (SQLite) or version-checked (other databases), and the loser finds the task closed.
     """
     require(actor, Permission.WORK_TASKS)
-    return _complete(ctx, actor, item_id, data)
+    return _complete(ctx, actor, item_id, data, scan=scan)
 
 
 def _complete(
-    ctx: EngineContext, actor: Actor, item_id: int, data: dict[str, Any], link_id: int | None = None
+    ctx: EngineContext,
+    actor: Actor,
+    item_id: int,
+    data: dict[str, Any],
+    link_id: int | None = None,
+    scan: Upload | None = None,
 ) -> Completion:
     """``complete_task`` past its permission; ``link_id``: the customer link that answers the
     step, spent in the same transaction (a second use finds it spent)."""
     case_id: int | None = None
+    scanned = file_kinds.checked(scan.filename, scan.content, SCAN, file_kinds.SCANS) if scan else None
     try:
         with ctx.uow(write=True) as uow:
             connection = uow.connection
@@ -260,7 +289,17 @@ def _complete(
                 raise NotAllowed(_refusal(connection, item))
             _check_separation(connection, item, actor)
             moment = utcnow()
-            cleaned = forms.clean_form_data(item.form, data, ZoneInfo(ctx.config.timezone), moment)
+            on_behalf = acting_for(actor, item.roles)
+            zone = ZoneInfo(ctx.config.timezone)
+            desk: customer_answers.DeskEntry | None = None
+            if on_behalf == CUSTOMER_ROLE:
+                survey = item.bpmn_id == SHIPPED.survey_step
+                cleaned, desk = customer_answers.clean_desk_entry(
+                    item.form, data, survey, scan is not None, zone, moment
+                )
+            else:
+                cleaned = forms.clean_form_data(item.form, data, zone, moment)
+            cleaned = keep_signatures(uow.session, item.case_id, actor, item.bpmn_id, item.form, cleaned, moment)
             _check_people(uow.session, item.form, cleaned)
             differing = _against_archive(ctx, uow.session, item, cleaned)
             cleaned = task_rules.stamped(item.rules, cleaned, moment)
@@ -268,12 +307,16 @@ def _complete(
             runtime.complete(item.task_id, cleaned)
             writer = CaseWriter(connection, item.case, open_items, keys=ctx.audit_keys)
             writer.close_item(item.id, "completed", actor.user_id)
-            on_behalf = acting_for(actor, item.roles)
             event_data = {**cleaned, "on_behalf_of": on_behalf} if on_behalf else dict(cleaned)
             if differing:
                 event_data[archive_check.OVERRIDE] = differing
             if link_id is not None:
                 event_data["by_customer_link"] = link_id
+                event_data[customer_answers.HOW] = customer_answers.LINK
+            if desk is not None:
+                event_data.update(desk.as_data())
+            if scan is not None and scanned is not None and desk is not None and desk.how == customer_answers.PAPER:
+                event_data[SCAN] = keep_scan(uow.session, item.case_id, actor, scan, *scanned)
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
             case_notices.after_completion(
                 connection,

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.domain import customer_answers
+from engine.domain import signatures
 from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import ProcessVersion
@@ -40,6 +42,11 @@ class RecordSection:
     at: datetime
     on_behalf_of: str | None
     values: list[RecordValue] = field(default_factory=list)
+    # A customer's step: how the answer came (engine/domain/customer_answers.py), the calls
+    # made before "not reached", and the scanned paper form's attachment id.
+    answered_by: str | None = None
+    attempts: int | None = None
+    scan_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
             value = submitted.get(form_field["id"])
             if value is None or value == "" or value == []:
                 continue
+            if signatures.is_signed(value):  # the page shows the image: it needs the case
+                value = {**value, "case_id": case.id}
             values.append(
                 RecordValue(
                     form_field["id"],
@@ -80,9 +89,21 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
             )
         if title is None and not values:
             continue
-        on_behalf = (event.data or {}).get("on_behalf_of")
+        data = event.data or {}
         by = names.get(event.actor, event.actor)
-        sections.append(RecordSection(title or "", by, event.at, on_behalf, values))
+        scan = data.get(customer_answers.SCAN) or {}
+        sections.append(
+            RecordSection(
+                title or "",
+                by,
+                event.at,
+                data.get("on_behalf_of"),
+                values,
+                data.get(customer_answers.HOW),
+                data.get(customer_answers.ATTEMPTS),
+                scan.get("attachment_id") if isinstance(scan, dict) else None,
+            )
+        )
     other = {key: value for key, value in (case.data or {}).items() if key not in asked and value not in (None, "")}
     return CaseRecord(sections, other)
 

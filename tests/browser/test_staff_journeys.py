@@ -62,7 +62,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Latin words a Chinese page may show: file formats and units, the product's own name for itself.
 # ERP: the company's ERP system, named so in the policy's own Chinese text.
-LATIN_ALLOWED = {"CSV", "XLSX", "PDF", "KB", "MB", "ERP"}
+LATIN_ALLOWED = {"CSV", "XLSX", "PDF", "PNG", "JPEG", "KB", "MB", "ERP"}
 # The page's words as people meet them: visible text, titles, placeholders, labels for screen
 # readers. Left out: the switch to the other language (named in that language, as is usual)
 # and bpmn-js's "Powered by bpmn.io" mark, which its licence keeps on every diagram.
@@ -165,13 +165,15 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(
         "arrived_at": "2026-03-03T10:00", "diagnosis": "密封圈老化", "tampered": False, "repaired": True,
         "whole_unit_checked": True,
     }, seen)  # fmt: skip
-    work(page, DESK, "feedback", {"feedback_signed_by": "李经理"}, seen)  # for the customer, by phone
+    work(
+        page, DESK, "feedback", {"answered_by": "phone", "feedback_signed_by": "李经理"}, seen
+    )  # for the customer, by phone
     work(page, OFFICE, "approve_leave", {"leave": "approved"}, seen)
     work(page, "wang", "trip_report", {"trip_report_text": "更换密封圈", "expenses": "860.00"}, seen)
     work(page, OFFICE, "verify", {"satisfaction_verified": True, "expenses_approved": True}, seen)
     work(page, DESK, "rate", {
-        "rating_attitude": "very_satisfied", "rating_skill": "satisfied", "rating_arrival": "satisfied",
-        "rating_promises": "satisfied",
+        "answered_by": "phone", "rating_attitude": "very_satisfied", "rating_skill": "satisfied",
+        "rating_arrival": "satisfied", "rating_promises": "satisfied",
     }, seen)  # fmt: skip
     listed, _total = case_views.list_cases(ctx, people["quality_office"], q=number)
     found = cases.get_case(ctx, SYSTEM, listed[0].id)

@@ -10,11 +10,15 @@ import pytest
 
 from engine.domain.errors import NotAllowed
 from engine.domain.periods import reporting_period
+from engine.services import customer_links
 from engine.services import kpis
+from engine.services import tasks
 from engine.services import timers
 from tests import quality_month
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
+from tests.processes.journeys import CALL
+from tests.processes.journeys import IN_WARRANTY
 from tests.processes.journeys import SATISFIED
 
 
@@ -127,3 +131,36 @@ def test_a_service_counts_in_the_month_it_ended_not_the_month_of_its_follow_up_c
     assert (board.on_time.hits, board.on_time.misses) == ([month.a], [month.b])  # wang reached B an hour late
     april = reporting_period(ctx.config.timezone, "2026-04-01", "2026-04-30")
     assert kpis.dashboard(ctx, staff["quality_manager"], april).on_time.count_all == 0
+
+
+def test_satisfaction_counts_only_answered_surveys_and_the_response_rate_counts_all(ctx, staff, start) -> None:  # noqa: F811
+    """S0 二十四: every call is surveyed. Four surveys: rated by the customer's link (all
+    satisfied), rated by phone at the desk (skill poor), not reached after three calls, declined.
+    Satisfaction: 4 + 3 satisfied of 8 answers = 87.5 %; response rate: 2 of 4 = 50 %."""
+
+    def surveyed():
+        case = start("service_request")
+        case.do("service_desk", "register", CALL)
+        case.do("quality_office", "triage", IN_WARRANTY)
+        case.do("tech_support", "guidance", {"resolved": True, "guidance_note": "复位后恢复"})
+        return case
+
+    by_link, by_phone, not_reached, declined = surveyed(), surveyed(), surveyed(), surveyed()
+    link = customer_links.issue_task_link(
+        ctx, staff["service_desk"], by_link.id, by_link.task("service_desk", "rate").id
+    )
+    tasks.complete_by_link(ctx, link.token, SATISFIED)
+    by_phone.do("service_desk", "rate", {**SATISFIED, "rating_skill": "poor", "answered_by": "phone"})
+    by_phone.do("quality_office", "poor_follow_up", {"follow_up_action": "回访致歉"})
+    not_reached.do("service_desk", "rate", {"answered_by": "not_reached", "contact_attempts": "3"})
+    declined.do("service_desk", "rate", {"answered_by": "declined"})
+
+    this_month = reporting_period(ctx.config.timezone, None, None)
+    board = kpis.dashboard(ctx, staff["quality_manager"], this_month)
+    assert (board.satisfaction.count_hits, board.satisfaction.count_all) == (7, 8)
+    assert (board.satisfaction.hits, board.satisfaction.misses) == ([by_link.id], [by_phone.id])
+    response = board.surveys.response
+    assert (response.count_hits, response.count_all, response.value) == (2, 4, 0.5)
+    assert board.surveys.answered_by == {"link": 1, "phone": 1, "not_reached": 1, "declined": 1}
+    assert board.cases_behind("response_rate", "missed") == sorted([not_reached.id, declined.id])
+    assert board.cases_behind("response_rate", "phone") == [by_phone.id]

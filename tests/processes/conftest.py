@@ -19,6 +19,8 @@ import time_machine
 from sqlalchemy import select
 
 from engine.bpmn.flow_coverage import taken_steps
+from engine.domain import customer_answers
+from engine.domain.actors import CUSTOMER_ROLE
 from engine.domain.actors import Actor
 from engine.services import cases
 from engine.services import tasks
@@ -73,11 +75,18 @@ class Scenario:
         return sorted(seen)
 
     def do(self, role: str, bpmn_id: str, data: dict[str, Any] | None = None) -> tasks.Completion:
-        """``role`` completes the open task ``bpmn_id``; fails when it is not open to that role."""
+        """``role`` completes the open task ``bpmn_id``; fails when it is not open to that role.
+
+        A customer's step the desk enters is an answer the customer gave by phone, unless the
+        scenario says how (``answered_by``): the clauses under test are the flow's, not the channel's.
+        """
         actor = self.staff[role]
         available = [t for t in tasks.list_tasks(self.ctx, actor) if t.case_id == self.id and t.bpmn_id == bpmn_id]
         assert available, f"{bpmn_id} is not open to {role}; open: {self.open()}"
-        return tasks.complete_task(self.ctx, actor, available[0].id, data or {})
+        data = dict(data or {})
+        if CUSTOMER_ROLE in available[0].roles and CUSTOMER_ROLE not in actor.roles:
+            data.setdefault(customer_answers.HOW, customer_answers.PHONE)
+        return tasks.complete_task(self.ctx, actor, available[0].id, data)
 
     def task(self, role: str, bpmn_id: str) -> tasks.TaskInfo:
         return next(

@@ -76,7 +76,8 @@ def check_the_workbook_holds_the_dashboards_figures(manager, month, ctx) -> None
     assert summary[0][:6] == ["服务及时率", "50.0%", "≥ 90%", "未达标", 1, 2]
     assert summary[1][:6] == ["满意度", "87.5%", "≥ 85%", "达标", 7, 8]
     assert summary[2][:6] == ["投诉率（服务责任）", "50.0%", "< 3%", "未达标", 1, 2]
-    assert summary[3][1] == 0.94 and summary[3][4] == 0.75
+    assert summary[3][:6] == ["调查答复率", "100.0%", None, None, 2, 2]  # A and B rated, none closed unanswered
+    assert summary[4][1] == 0.94 and summary[4][4] == 0.75
     engineers = [[cell.value for cell in row] for row in book["工程师评价"].iter_rows(min_row=2)]
     assert engineers == [["王工", 2, 2.5, 3, 3, 3]]
     costs = [[cell.value for cell in row] for row in book["外部损失"].iter_rows(min_row=2)]

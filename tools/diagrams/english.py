@@ -262,6 +262,7 @@ LABELS: dict[str, str] = {
     "客户意见": "Customer's comment",
     "客户投诉": "Complaint",
     "客户签字人": "Signed by (customer)",
+    "客户签名": "Customer's signature",
     "客户签收单号": "Customer receipt no.",
     "客户责任": "customer",
     "客户选择？": "Customer's choice?",

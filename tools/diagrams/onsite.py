@@ -171,6 +171,8 @@ def onsite_repair() -> Diagram:
         form=[
             Field("feedback_signed_by", "客户签字人", required=True, maxlength=80),
             Field("feedback_note", "客户意见", multiline=True, maxlength=2000),
+            # Drawn on the phone after the service (S2 7.2.6); a desk entry names the paper form instead.
+            Field("customer_signature", "客户签名", "signature", required=True),
         ],
     )
     d.user(

@@ -9,6 +9,10 @@ PLAIN_TEXT = {"type": "string", "pattern": "^[^\\u0000]*$"}  # NUL characters ar
 TIME = {"type": "string", "format": "date-time"}
 
 
+# The form field types of the FORM schema (engine/domain/forms.py TYPE_NAMES, as the API names them).
+FIELD_TYPES = ["text", "longtext", "integer", "decimal", "boolean", "date", "datetime", "enum", "rows", "signature"]
+
+
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -73,9 +77,10 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "string"},
             "type": {
                 "type": "string",
-                "enum": ["text", "longtext", "integer", "decimal", "boolean", "date", "datetime", "enum", "rows"],
+                "enum": FIELD_TYPES,
                 "description": "datetime: ISO 8601, local time of the installation unless an offset is given, "
-                "answered in UTC; rows: a list of objects, one key per column",
+                "answered in UTC; rows: a list of objects, one key per column; signature: a PNG data URL "
+                "(data:image/png;base64,…), answered as its stored file's reference and SHA-256",
             },
             "label": {"type": "string"},
             "required": {"type": "boolean"},

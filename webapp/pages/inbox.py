@@ -18,11 +18,13 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from engine.domain import file_kinds
 from engine.domain.authz import Permission
 from engine.domain.authz import can
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import TaskNotReady
+from engine.domain.file_kinds import Upload
 from engine.services import inbox
 from engine.services import tasks
 from webapp import engine_context
@@ -127,8 +129,12 @@ def complete(task_id: int) -> tuple[str, int] | Response:
         inbox.save_draft(ctx, g.actor, task_id, submitted)
         flash(_("Draft saved."), "success")
         return redirect(url_for("inbox.show", task_id=task_id))
+    upload = request.files.get("paper_scan")
+    scan = None
+    if upload and upload.filename:
+        scan = Upload(upload.filename, upload.stream.read(file_kinds.MAX_FILE_BYTES + 1))
     try:
-        done = tasks.complete_task(ctx, g.actor, task_id, submitted)
+        done = tasks.complete_task(ctx, g.actor, task_id, submitted, scan)
     except InvalidData as err:
         flash(_("Please correct the marked fields."), "error")
         return _task_form_again(task_id, submitted, err.errors, 422)

@@ -192,6 +192,7 @@ def summary_sheets(board: kpis.Dashboard, register: list[approvals.Approval]) ->
             board.target_text("complaint_rate"),
             board.met("complaint_rate"),
         ),
+        (_("Survey response rate"), board.surveys.response, "", None),
     ]
     summary = [
         [name, _percent(ratio.value), target, "" if met is None else (_("met") if met else _("missed")),
