@@ -110,14 +110,16 @@ def work(page: Page, user: str, task: str, values: dict[str, Any], language: One
     fits(page)
     if language:
         language.check(page)
-    page.click(f"li.task[data-task='{task}'] a")
+    with page.expect_navigation():  # measured on the task page, not on the inbox it leaves
+        page.click(f"li.task[data-task='{task}'] a")
     fits(page)
     if language:
         language.check(page)
     typed = fill(page, values)
     if language:  # from here on the case shows what was typed; option ids are never allowed
         language.allow(*typed)
-    page.click("main form button[value=complete]")
+    with page.expect_navigation():
+        page.click("main form button[value=complete]")
     expect(page.locator("p.flash.success")).to_be_visible()
     if language:
         language.check(page)
