@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from sqlalchemy import select
 from sqlalchemy import update
 
+from engine.domain import qr_codes
 from engine.domain.actors import CUSTOMER_ROLE
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
@@ -38,6 +39,7 @@ from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.customer_links import LinkRefused as LinkRefused
+from engine.store.customer_links import links_of
 from engine.store.customer_links import open_link
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
@@ -148,6 +150,23 @@ def withdraw_link(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) 
             writer.event(actor, "customer_link_withdrawn", data={"link": link.id, "purpose": link.purpose})
             writer.write()
         uow.commit()
+
+
+# Where each kind of link opens on the public site (webapp/pages/portal.py).
+PATHS = {TRACK: "/c/", TASK: "/c/s/"}
+
+
+def link_qr(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) -> bytes:
+    """A live link as a QR code: the engineer on site shows it, and the customer opens their
+    step on their own phone (or the engineer hands over the phone that shows the page)."""
+    require(actor, Permission.SEND_CUSTOMER_LINKS)
+    if not ctx.config.public_url:
+        raise NotAllowed(Message("QR codes need AFTERCARE_PUBLIC_URL: the address customers reach the site at"))
+    with ctx.uow() as uow:
+        found = [link for link in links_of(uow.session, case_id, _secret(ctx), utcnow()) if link.id == link_id]
+    if not found or found[0].token is None:
+        raise NotFound(Message("this case has no such live link"))
+    return qr_codes.png(f"{ctx.config.public_url}{PATHS[found[0].purpose]}{found[0].token}")
 
 
 def tracking_view(ctx: EngineContext, token: str) -> TrackingView:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
-import segno
 from sqlalchemy import String
 from sqlalchemy import cast
 from sqlalchemy import func
@@ -14,6 +12,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.domain import qr_codes
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -180,7 +179,4 @@ def nameplate_qr(ctx: EngineContext, actor: Actor, serial: str) -> bytes:
     with ctx.uow() as uow:
         if uow.session.get(DeliveredUnit, serial) is None:
             raise NotFound(Message("the archive has no unit %(serial)s", serial=serial))
-    url = f"{ctx.config.public_url}/c/r/{sign_serial(ctx.config.link_secret, serial)}"
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="png", scale=6, border=4)
-    return out.getvalue()
+    return qr_codes.png(f"{ctx.config.public_url}/c/r/{sign_serial(ctx.config.link_secret, serial)}")

@@ -1,5 +1,6 @@
 """The customer's pages on a phone in Chromium: the desk copies a link from the case page, the
-customer opens it signed out — follows the case and switches to English, or accepts a quote."""
+customer opens it signed out — follows the case and switches to English, or accepts a quote; the
+engineer hands over the phone and the customer signs the feedback form with a finger."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tests.browser.test_staff_journeys import fits
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
+from tests.processes.journeys import dispatch_and_repair
 from tests.processes.journeys import to_solution
 
 
@@ -51,3 +53,37 @@ def test_the_customer_accepts_the_quote_on_a_phone(staff, start, new_page) -> No
     phone.click("main form button[type=submit]")
     expect(phone.locator("#thanks")).to_be_visible()
     assert case.open() == ["dispatch"]
+
+
+def test_the_engineer_hands_over_the_phone_and_the_customer_signs_with_a_finger(staff, start, new_page) -> None:  # noqa: F811
+    """S2 7.2.6: after the repair the customer signs the feedback form on site."""
+    case = start("service_request")
+    to_solution(case, "onsite")
+    dispatch_and_repair(case)
+    phone = new_page(375, 812)  # the engineer's phone
+    sign_in(phone, "wang")
+    phone.goto(f"/cases/{case.id}")
+    phone.click("button.give-step-link[data-task=feedback]")
+    phone.click("#links details.handover summary")
+    expect(phone.locator("#links img.link-qr")).to_be_visible()
+    phone.click("#links a.handover-open")  # the customer now holds the phone
+    expect(phone.locator(".signature-pad[data-ready=true]")).to_be_visible()
+    fits(phone)
+    phone.fill("[name=feedback_signed_by]", "李经理")
+    box = phone.locator(".signature-canvas").bounding_box()
+    assert box and box["width"] > 300  # as wide as the phone allows
+    phone.mouse.move(box["x"] + 30, box["y"] + 60)
+    phone.mouse.down()
+    for step in range(1, 12):  # a stroke across the box
+        phone.mouse.move(box["x"] + 30 + 22 * step, box["y"] + 60 + (25 if step % 2 else -15), steps=3)
+    phone.mouse.up()
+    expect(phone.locator(".signature-pad")).to_have_attribute("data-signed", "true")
+    phone.click("main form button[type=submit]")
+    expect(phone.locator("#thanks")).to_be_visible()
+    assert case.open() == ["approve_leave"]
+    office = new_page()
+    sign_in(office, "quality_office")
+    office.goto(f"/cases/{case.id}")
+    image = office.locator("[data-field=customer_signature] figure.signature img")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth > 300")  # the drawing, at the phone's width

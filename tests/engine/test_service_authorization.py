@@ -100,6 +100,7 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "customer_links.issue_tracking_link": (P.SEND_CUSTOMER_LINKS, (1,)),
     "customer_links.withdraw_link": (P.SEND_CUSTOMER_LINKS, (1, 1)),
     "customer_links.issue_task_link": (P.SEND_CUSTOMER_LINKS, (1, 1)),
+    "customer_links.link_qr": (P.SEND_CUSTOMER_LINKS, (1, 1)),
     "outbox.deliver_due": (P.RUN_TIMERS, ({},)),
     "outbox.list_messages": (P.MANAGE_NOTIFICATIONS, ()),
     "outbox.resend_message": (P.MANAGE_NOTIFICATIONS, (1,)),

@@ -3,11 +3,14 @@ answered (S2 7.2.6; issue 15): the pages, what they keep when sent with mistakes
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
 
 from engine.services import customer_links
+from engine.services import users
+from tests.actors import SYSTEM
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.test_customer_answers import PDF_SCAN
@@ -15,6 +18,7 @@ from tests.processes.test_customer_answers import data_url
 from tests.processes.test_customer_answers import drawing
 from tests.processes.test_customer_answers import repaired
 from tests.processes.test_customer_answers import surveyed
+from tests.qr_codes import decode_png_qr
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 
@@ -98,3 +102,43 @@ def test_the_survey_desk_page_offers_not_reached_and_declined(
     response = board.split('id="survey-response"')[1].split("</ul>")[0]
     assert "0.0%" in response  # none of the one survey answered
     assert 'data-channel="not_reached"' in response and 'data-channel="phone"' not in response
+
+
+def test_a_client_of_the_api_enters_the_paper_form_with_its_scan(
+    app,
+    ctx,
+    staff,  # noqa: F811
+    start,  # noqa: F811
+) -> None:
+    case = repaired(start)
+    item = case.task("service_desk", "feedback")
+    token = users.create_token(ctx, SYSTEM, "service_desk")
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    path = f"/api/v1/tasks/{item.id}/complete"
+    paper = {"answered_by": "paper", "feedback_signed_by": "李经理"}
+    not_base64 = {"filename": "a.pdf", "content_base64": "%%"}
+    broken = api.post(path, headers=headers, json={"data": paper, "paper_scan": not_base64})
+    assert broken.status_code == 422 and "paper_scan" in broken.json["errors"]
+    scan = {"filename": "反馈表.pdf", "content_base64": base64.b64encode(PDF_SCAN).decode()}
+    done = api.post(path, headers=headers, json={"data": paper, "paper_scan": scan})
+    assert done.status_code == 200, done.json
+    assert case.open() == ["approve_leave"]
+
+
+def test_the_step_link_shows_as_a_qr_code_that_opens_the_customers_page(
+    app,
+    staff,  # noqa: F811
+    start,  # noqa: F811
+) -> None:
+    case = repaired(start)
+    item = case.task("service_desk", "feedback")
+    engineer = app.test_client()
+    sign_in(engineer, "wang")
+    token = csrf(engineer, f"/cases/{case.id}")
+    assert engineer.post(f"/cases/{case.id}/tasks/{item.id}/link", data={"csrf_token": token}).status_code == 302
+    page = engineer.get(f"/cases/{case.id}").get_data(as_text=True)
+    url = re.search(r'class="form-control form-control-sm link-url" readonly value="([^"]+)"', page).group(1)
+    qr = re.search(r'<img class="link-qr" src="([^"]+)"', page).group(1)
+    assert decode_png_qr(engineer.get(qr).data) == url
+    assert re.search(r'class="btn btn-sm btn-primary handover-open" href="([^"]+)"', page).group(1) == url

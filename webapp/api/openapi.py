@@ -202,6 +202,32 @@ DATA_BODY = {
     "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "object"}}}}},
 }
 
+# A customer's step entered at the desk from the paper form carries the form's scan.
+COMPLETE_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "data": {
+                        "type": "object",
+                        "description": "the form's values; a customer's step done at the desk also says "
+                        "answered_by (phone, paper; for the survey also not_reached with contact_attempts, "
+                        "or declined)",
+                    },
+                    "paper_scan": {
+                        "type": "object",
+                        "required": ["filename", "content_base64"],
+                        "properties": {"filename": {"type": "string"}, "content_base64": {"type": "string"}},
+                        "description": "with answered_by paper: the scanned form (PDF, PNG or JPEG)",
+                    },
+                },
+            }
+        }
+    },
+}
+
 
 def openapi_document() -> dict[str, Any]:
     task_list = {
@@ -411,7 +437,7 @@ def openapi_document() -> dict[str, Any]:
                 "post": {
                     "summary": "Complete a task with form data",
                     "parameters": [_id_param("task_id")],
-                    "requestBody": DATA_BODY,
+                    "requestBody": COMPLETE_BODY,
                     "responses": {
                         "200": _json(_ref("CaseDetail"), "the case after the step"),
                         **_errors(401, 403, 404, 409, 422),

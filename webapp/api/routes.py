@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from dataclasses import asdict
 from datetime import datetime
@@ -17,6 +19,8 @@ from werkzeug.exceptions import HTTPException
 
 from engine.domain.errors import EngineError
 from engine.domain.errors import InvalidData
+from engine.domain.file_kinds import Upload
+from engine.domain.messages import Message
 from engine.services import case_views
 from engine.services import cases
 from engine.services import processes
@@ -157,6 +161,20 @@ def _data_of(body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _scan_of(body: dict[str, Any]) -> Upload | None:
+    """The scanned paper form of a desk entry, sent as a file name and base64 content."""
+    scan = body.get("paper_scan")
+    if scan is None:
+        return None
+    if not isinstance(scan, dict) or not isinstance(scan.get("filename"), str):
+        raise InvalidData({"paper_scan": Message("must be an object with filename and content_base64")})
+    try:
+        content = base64.b64decode(str(scan.get("content_base64") or ""), validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidData({"paper_scan": Message("content_base64 must be base64")}) from None
+    return Upload(scan["filename"], content)
+
+
 def _task(task: tasks.TaskInfo) -> dict[str, Any]:
     keys = ("id", "case_id", "case_number", "name", "bpmn_id", "roles", "assignee", "due_at", "form")
     return _json({key: getattr(task, key) for key in keys})
@@ -276,5 +294,6 @@ def unclaim(task_id: int) -> Response:
 
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int) -> Response:
-    result = tasks.complete_task(engine_context(), g.actor, task_id, _data_of(_body()))
+    body = _body()
+    result = tasks.complete_task(engine_context(), g.actor, task_id, _data_of(body), _scan_of(body))
     return jsonify(_detail(result.case_id))

@@ -112,6 +112,7 @@ def show(case_id: int) -> str:
         promise_class=page.promise_class,
         links=page.links,
         link_days=customer_links.TRACK_DAYS,
+        public_url=bool(engine_context().config.public_url),
         now=page.now,
         max_mb=file_kinds.MAX_FILE_BYTES // (1024 * 1024),
     )
@@ -134,6 +135,14 @@ def give_step_link(case_id: int, task_id: int) -> Response:
         "success",
     )
     return redirect(url_for("cases.show", case_id=case_id) + "#customer-links")
+
+
+@bp.get("/<int:case_id>/links/<int:link_id>/qr.png")
+@login_required
+def link_qr(case_id: int, link_id: int) -> Response:
+    """The step link as a QR code, for the customer's own phone on site."""
+    png = customer_links.link_qr(engine_context(), g.actor, case_id, link_id)
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
 @bp.post("/<int:case_id>/links/<int:link_id>/withdraw")
