@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import threading
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterator
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from typing import cast
@@ -300,3 +304,44 @@ def smtp_server() -> Iterator[tuple[MailBox, int]]:
         yield box, port
     finally:
         controller.stop()
+
+
+class WebhookReceiver:
+    """A real HTTP server on loopback standing in for a chat vendor's webhook: it records each
+    call (path with query, headers, JSON body) and answers with ``answer`` and ``status``."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, str], Any]] = []
+        self.answer: dict[str, Any] = {"errcode": 0, "code": 0, "errmsg": "ok"}
+        self.status = 200
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"null")
+                receiver.calls.append((self.path, dict(self.headers.items()), body))
+                answer = json.dumps(receiver.answer).encode()
+                self.send_response(receiver.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet in tests
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()

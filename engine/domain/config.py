@@ -8,6 +8,9 @@ from dataclasses import field
 from datetime import time
 from pathlib import Path
 
+from engine.domain.chat_robots import ChatRobot
+from engine.domain.chat_robots import robots_from_json
+
 DEFAULT_WORKING_PERIODS: tuple[tuple[time, time], ...] = (
     (time(8, 30), time(12, 0)),
     (time(13, 30), time(17, 30)),
@@ -52,6 +55,9 @@ class EngineConfig:
     # The address customers reach the site at, for links in messages (AFTERCARE_PUBLIC_URL).
     public_url: str | None = None
     smtp: SmtpSettings | None = None  # None: e-mail stays in the outbox until a server is set
+    # Each team's chat robot (AFTERCARE_CHAT_ROBOTS, engine/domain/chat_robots.py); a team
+    # without one gets no chat messages.
+    chat_robots: dict[str, ChatRobot] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, instance_path: Path | None = None) -> EngineConfig:
@@ -69,6 +75,7 @@ class EngineConfig:
             ),
             public_url=(os.environ.get("AFTERCARE_PUBLIC_URL") or "").rstrip("/") or None,
             smtp=smtp_from_env(),
+            chat_robots=robots_from_json(os.environ.get("AFTERCARE_CHAT_ROBOTS")),
         )
 
 

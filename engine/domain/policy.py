@@ -91,6 +91,8 @@ class Policy:
     case_number_prefixes: dict[str, str] = field(default_factory=lambda: {"service_request": "SR", "complaint": "CP"})
     # Decision points: a string field whose id holds one of these words is the decision's comment.
     comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
+    # The team whose chat group hears when a customer answers their own step (by link).
+    customer_answer_team: str = "service_desk"
     # Steps the customer's tracking page leaves out: the company's own records and audits.
     private_steps: tuple[str, ...] = (
         "record_late_forward", "record_late_report", "record_leave", "verify", "approve_competitor",

@@ -23,6 +23,8 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
+from engine.store.chat_robots import CHAT
+from engine.store.chat_robots import ChatRobotSender
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.mail import SmtpSender
@@ -74,8 +76,12 @@ class OutboxRow:
 
 
 def _configured_senders(ctx: EngineContext) -> dict[str, Sender]:
-    """The channels this installation can deliver through (e-mail once an SMTP server is set)."""
-    return {"email": SmtpSender(ctx.config.smtp)} if ctx.config.smtp else {}
+    """The channels this installation can deliver through: e-mail once an SMTP server is set,
+    the teams' chat robots once any is configured."""
+    senders: dict[str, Sender] = {"email": SmtpSender(ctx.config.smtp)} if ctx.config.smtp else {}
+    if ctx.config.chat_robots:
+        senders[CHAT] = ChatRobotSender(ctx.config.chat_robots)
+    return senders
 
 
 def deliver_due(

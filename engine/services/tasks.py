@@ -328,6 +328,16 @@ def _complete(
                 ctx.config.link_secret,
                 ctx.config.public_url,
             )
+            if link_id is not None:
+                case_notices.customer_answered(
+                    connection,
+                    ctx.config.chat_robots,
+                    ctx.config.public_url,
+                    item.case_id,
+                    item.case.number,
+                    item.id,
+                    item.name,
+                )
             save_progress(ctx, uow, writer, runtime, actor)
             opened = writer.write()
             mine = _workable_now(uow.session, actor, [item_id for item_id, _ in opened])

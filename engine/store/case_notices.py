@@ -1,21 +1,25 @@
 """Messages a step of a case causes, queued in the step's own transaction (the outbox).
 
-So far one: when the service request's registration names the customer's e-mail
-(``Policy.customer_email``), the customer gets the case number and a tracking link. The key
-names the case and the event, so a retried or repeated registration queues nothing twice.
+When the service request's registration names the customer's e-mail (``Policy.customer_email``),
+the customer gets the case number and a tracking link; when a customer answers a step by link,
+the desk's chat group hears of it (``Policy.customer_answer_team``). The key names the case and
+the event, so a retried or repeated step queues nothing twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy import insert
 
+from engine.domain import team_messages
 from engine.domain.customer_messages import case_received
 from engine.domain.link_tokens import sign
 from engine.domain.policy import SHIPPED
+from engine.store.chat_robots import CHAT
 from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.models import CustomerLink
@@ -71,3 +75,21 @@ def after_completion(
         url = f"{public_url}/c/{sign(secret, TRACK, link_id)}"
     letter = case_received(case_number, url)
     queue(connection, f"case-{case_id}-received", EMAIL, address, letter.subject, letter.body, case_id)
+
+
+def customer_answered(
+    connection: Connection,
+    robots: Mapping[str, object],
+    public_url: str | None,
+    case_id: int,
+    case_number: str,
+    item_id: int,
+    step: str,
+) -> None:
+    """Tell the desk's chat group that the customer answered a step by link, when it has a robot."""
+    team = SHIPPED.customer_answer_team
+    if team not in robots:
+        return
+    case_url = f"{public_url}/cases/{case_id}" if public_url else None
+    note = team_messages.customer_answered(case_number, step, "link", case_url)
+    queue(connection, f"case-{case_id}-step-{item_id}-answered", CHAT, team, note.subject, note.body, case_id)
