@@ -1,14 +1,22 @@
 """The customer's e-mail when a service request is registered, through the outbox and a real
 SMTP server on loopback: queued with the registration, delivered by the worker, retried while
-the server is down, and recognisably the same message when a worker died before recording it."""
+the server is down, and recognisably the same message when a worker died before recording it —
+also a real worker process, killed the moment the server has its message."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import time_machine
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
+from sqlalchemy import update
 
 from engine.domain.config import SmtpSettings
 from engine.services import outbox
@@ -17,6 +25,7 @@ from engine.store.db import utcnow
 from engine.store.mail import SmtpSender
 from engine.store.models import OutboxMessage
 from engine.store.outbox import claim_due
+from tests.conftest import MailBox
 from tests.conftest import free_port
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
@@ -151,3 +160,59 @@ def test_a_message_given_up_after_its_retries_is_shown_to_the_admin_and_resent(
     assert client.post(f"/admin/outbox/{row.id}/resend", data={"csrf_token": token}).status_code == 302
     assert outbox.deliver_due(ctx, timers.TIMER_ACTOR, senders(port)) == outbox.Delivery(1, 0)
     assert len(box.messages) == 1
+
+
+class KillingMailBox(MailBox):
+    """A mail server that takes the message, then kills the worker process that sent it before
+    the worker can record it as sent (the crash the outbox must survive)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.worker_pid: int | None = None
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.worker_pid is not None and len(self.messages) == 1:
+            os.kill(self.worker_pid, signal.SIGKILL)
+        return answer
+
+
+def test_a_worker_process_killed_between_send_and_record_leaves_one_message_id_and_nothing_lost(
+    ctx,
+    engine_config,
+    staff,  # noqa: F811
+    start,  # noqa: F811
+    tmp_path,
+) -> None:
+    case = registered(ctx, start)
+    box, port = KillingMailBox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {
+        **os.environ,
+        "AFTERCARE_DATABASE_URL": engine_config.database_url,
+        "AFTERCARE_INSTANCE": str(tmp_path / "instance"),
+        "AFTERCARE_AUDIT_KEYS": str(engine_config.audit_keys_file),
+        "AFTERCARE_SMTP_HOST": "127.0.0.1",
+        "AFTERCARE_SMTP_PORT": str(port),
+        "AFTERCARE_SMTP_FROM": "service@example.com",
+    }
+    command = [sys.executable, "-m", "webapp.cli", "worker", "--once"]
+    try:
+        with subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as worker:
+            box.worker_pid = worker.pid
+            assert worker.wait(timeout=60) == -signal.SIGKILL  # killed with the message handed over
+        (waiting,) = outbox_rows(ctx)
+        assert waiting.sent_at is None and waiting.lease_until is not None  # not recorded, still leased
+        # The lease runs out (5 minutes, moved back here); the next worker process sends it again.
+        with ctx.uow(write=True) as uow:
+            uow.session.execute(update(OutboxMessage).values(lease_until=utcnow() - timedelta(seconds=1)))
+            uow.commit()
+        box.worker_pid = None
+        again = subprocess.run(command, env=env, capture_output=True, timeout=60, check=False)
+        assert again.returncode == 0, again.stdout + again.stderr
+    finally:
+        controller.stop()
+    assert len(box.messages) == 2  # at least once: the receiver sees the same Message-ID twice
+    assert {mail["Message-ID"] for mail in box.messages} == {f"<case-{case.id}-received@example.com>"}
+    assert outbox_rows(ctx)[0].sent_at is not None
