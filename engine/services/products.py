@@ -170,6 +170,30 @@ def customer_archive(ctx: EngineContext, actor: Actor, customer: str) -> Custome
         return CustomerArchive(customer, units, _cases_where(uow.session, SHIPPED.customer_field, customer))
 
 
+@dataclass(frozen=True)
+class Nameplate:
+    serial_number: str
+    model: str
+    png: bytes  # the QR code that opens the service request for this unit
+
+
+def nameplate_sheet(ctx: EngineContext, actor: Actor, q: str | None, page: int) -> tuple[list[Nameplate], int]:
+    """The nameplate codes of one page of the archive list (the same search and page), to print
+    as a label sheet; with the number of units the search finds."""
+    require(actor, Permission.READ_ARCHIVE)
+    secret, public = ctx.config.link_secret, ctx.config.public_url
+    if not secret or not public:
+        raise NotAllowed(Message("nameplate codes need AFTERCARE_PUBLIC_URL: the address customers reach the site at"))
+    units, total = list_units(ctx, actor, q, page)
+    plates = [
+        Nameplate(
+            unit.serial_number, unit.model, qr_codes.png(f"{public}/c/r/{sign_serial(secret, unit.serial_number)}", 4)
+        )
+        for unit in units
+    ]
+    return plates, total
+
+
 def nameplate_qr(ctx: EngineContext, actor: Actor, serial: str) -> bytes:
     """The PNG QR code for a unit's nameplate: it opens the service request form for that unit
     (``/c/r/<token>``); printed once, it serves the machine's whole life."""

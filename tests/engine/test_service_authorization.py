@@ -106,6 +106,7 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "outbox.resend_message": (P.MANAGE_NOTIFICATIONS, (1,)),
     "products.list_units": (P.READ_ARCHIVE, (None, 1)),
     "products.nameplate_qr": (P.READ_ARCHIVE, ("SN-1",)),
+    "products.nameplate_sheet": (P.READ_ARCHIVE, (None, 1)),
     "products.unit_archive": (P.READ_ARCHIVE, ("SN-1",)),
     "tasks.claim_task": (P.WORK_TASKS, (1,)),
     "tasks.complete_task": (P.WORK_TASKS, (1, {})),

@@ -63,6 +63,7 @@ WEB: list[Row] = [
     ("GET", "/c/r/{link_token}", EVERYONE, 404, 404),
     ("POST", "/c/r/{link_token}", EVERYONE, 404, 404),
     ("GET", "/quality/products/{serial}/nameplate.png", ARCHIVE, 404, 403),  # SN-1 is not in the archive
+    ("GET", "/quality/products/labels", ARCHIVE, 200, 403),  # a label sheet of the archive's first page
     ("POST", "/c/s/{link_token}", EVERYONE, 404, 404),
     ("POST", "/cases/{case}/tasks/{task}/link", STAFF, 403, 403),  # the task is the desk's, not the customer's
     ("POST", "/cases/{case}/attachments", STAFF, 302, 403),

@@ -4,6 +4,7 @@ desk finds filled in, and the customer gets the case number and a tracking link.
 
 from __future__ import annotations
 
+import base64
 import re
 
 from engine.services import audit
@@ -64,3 +65,18 @@ def test_a_forged_or_unknown_nameplate_opens_nothing(app, ctx, staff) -> None:  
     office = app.test_client()
     sign_in(office, "quality_manager")
     assert office.get("/quality/products/NO-SUCH/nameplate.png").status_code == 404
+
+
+def test_a_label_sheet_prints_the_code_of_every_unit_on_the_list_page(app, ctx, staff) -> None:  # noqa: F811
+    products.import_units(ctx, staff["quality_manager"], "units.csv", GOOD.encode())
+    office = app.test_client()
+    sign_in(office, "quality_manager")
+    listed = office.get("/quality/products?q=AWP").get_data(as_text=True)
+    sheet_url = re.search(r'href="([^"]+)" id="print-labels"', listed).group(1).replace("&amp;", "&")
+    sheet = office.get(sheet_url).get_data(as_text=True)
+    labels = re.findall(r'data-serial="([^"]+)">\s*<img src="data:image/png;base64,([^"]+)"', sheet)
+    assert sorted(serial for serial, _code in labels) == sorted([SERIAL, "AW2026-0999"])  # the two units of GOOD
+    for serial, code in labels:  # each label opens the request form of its own unit
+        path = decode_png_qr(base64.b64decode(code)).removeprefix("http://localhost")
+        assert serial in app.test_client().get(path).get_data(as_text=True)
+    assert "AWP-8" in sheet and "扫码报修" in sheet

@@ -3,6 +3,7 @@ where cases wait, product archive (docs/quality.md). Read by QUALITY_READERS onl
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,7 +43,10 @@ PAGE = 50
 
 
 # The product archive is open to more people than the rest of the quality pages.
-ARCHIVE_PAGES = {"quality.product_list", "quality.product_page", "quality.nameplate", "quality.customer_page"}
+ARCHIVE_PAGES = {
+    "quality.product_list", "quality.product_page", "quality.nameplate", "quality.nameplate_labels",
+    "quality.customer_page",
+}  # fmt: skip
 
 
 @bp.before_request
@@ -317,6 +321,7 @@ def product_list() -> str:
     return render_template(
         "quality/products.html", units=found, total=total, page=page, pages=pages, args=dict(request.args),
         problems=[], may_import=can(g.actor, Permission.IMPORT_PRODUCTS),
+        nameplates=bool(engine_context().config.public_url),
     )  # fmt: skip
 
 
@@ -339,10 +344,21 @@ def product_import() -> str | tuple[str, int] | Response:
         found, total = products.list_units(ctx, g.actor, None, 1)
         return render_template(
             "quality/products.html", units=found, total=total, page=1, pages=1, args={}, problems=problems,
-            may_import=True,
+            may_import=True, nameplates=False,
         ), 422  # fmt: skip
     flash(_("%(count)s products imported.", count=count), "success")
     return redirect(url_for("quality.product_list"))
+
+
+@bp.get("/products/labels")
+@login_required
+def nameplate_labels() -> str:
+    """A printable sheet of nameplate labels: the units of the archive page the user was on."""
+    q = request.args.get("q") or None
+    page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
+    plates, total = products.nameplate_sheet(engine_context(), g.actor, q, page)
+    codes = [(plate, base64.b64encode(plate.png).decode("ascii")) for plate in plates]
+    return render_template("quality/labels.html", codes=codes, total=total, page=page, args=dict(request.args))
 
 
 @bp.get("/products/<serial>")
