@@ -311,11 +311,16 @@ def waiting() -> str | tuple[str, int]:
     )
 
 
+def _archive_search() -> tuple[str | None, int]:
+    """The archive list's search text and page, as the list and its label sheet read them."""
+    page = request.args.get("page", "")
+    return request.args.get("q") or None, int(page) if page.isdigit() else 1
+
+
 @bp.get("/products")
 @login_required
 def product_list() -> str:
-    q = request.args.get("q") or None
-    page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
+    q, page = _archive_search()
     found, total = products.list_units(engine_context(), g.actor, q, page)
     pages = max(1, -(-total // products.PAGE_SIZE))
     return render_template(
@@ -354,8 +359,7 @@ def product_import() -> str | tuple[str, int] | Response:
 @login_required
 def nameplate_labels() -> str:
     """A printable sheet of nameplate labels: the units of the archive page the user was on."""
-    q = request.args.get("q") or None
-    page = int(request.args["page"]) if request.args.get("page", "").isdigit() else 1
+    q, page = _archive_search()
     plates, total = products.nameplate_sheet(engine_context(), g.actor, q, page)
     codes = [(plate, base64.b64encode(plate.png).decode("ascii")) for plate in plates]
     return render_template("quality/labels.html", codes=codes, total=total, page=page, args=dict(request.args))
