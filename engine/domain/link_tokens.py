@@ -15,6 +15,14 @@ from itsdangerous import URLSafeSerializer
 from itsdangerous import URLSafeTimedSerializer
 
 MAX_AGE_SECONDS = 400 * 24 * 3600  # no link lives longer than this, whatever its row says
+# Where each kind of token opens on the public site (webapp/pages/portal.py): following the
+# case, answering a step, asking for service from a nameplate.
+PORTAL_PATHS = {"track": "/c/", "task": "/c/s/", "nameplate": "/c/r/"}
+
+
+def portal_url(public_url: str, kind: str, token: str) -> str:
+    """The address a customer opens (in a message, behind a QR code) for a signed token."""
+    return f"{public_url}{PORTAL_PATHS[kind]}{token}"
 
 
 class TokenRefused(ValueError):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,10 +48,6 @@ def drawing(raw: Any) -> bytes:
     if not content.startswith(PNG_MAGIC) or len(content) > MAX_BYTES:
         raise ValueError(Message("must be a signature drawn on the screen"))
     return content
-
-
-def digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 def is_signed(value: Any) -> bool:

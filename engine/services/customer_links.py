@@ -24,6 +24,7 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
+from engine.domain.link_tokens import portal_url
 from engine.domain.link_tokens import sign
 from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
@@ -152,10 +153,6 @@ def withdraw_link(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) 
         uow.commit()
 
 
-# Where each kind of link opens on the public site (webapp/pages/portal.py).
-PATHS = {TRACK: "/c/", TASK: "/c/s/"}
-
-
 def link_qr(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) -> bytes:
     """A live link as a QR code: the engineer on site shows it, and the customer opens their
     step on their own phone (or the engineer hands over the phone that shows the page)."""
@@ -166,7 +163,7 @@ def link_qr(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) -> byt
         found = [link for link in links_of(uow.session, case_id, _secret(ctx), utcnow()) if link.id == link_id]
     if not found or found[0].token is None:
         raise NotFound(Message("this case has no such live link"))
-    return qr_codes.png(f"{ctx.config.public_url}{PATHS[found[0].purpose]}{found[0].token}")
+    return qr_codes.png(portal_url(ctx.config.public_url, found[0].purpose, found[0].token))
 
 
 def tracking_view(ctx: EngineContext, token: str) -> TrackingView:

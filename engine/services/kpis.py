@@ -60,6 +60,10 @@ class Ratio:
     def value(self) -> float | None:
         return self.count_hits / self.count_all if self.count_all else None
 
+    def cases(self, bucket: str) -> list[int]:
+        """The cases behind the numerator ("hit"), the rest ("missed"), or all."""
+        return self.misses if bucket == "missed" else self.hits if bucket == "hit" else self.hits + self.misses
+
 
 @dataclass(frozen=True)
 class Duration:
@@ -114,7 +118,7 @@ class Dashboard:
     engineers: list[EngineerRatings]
     complaints_by: dict[str, list[Bucket]]
     costs: list[MonthCost]
-    surveys: Surveys = field(default_factory=lambda: Surveys(Ratio(), {}, {}))
+    surveys: Surveys = field(default_factory=lambda: Surveys(Ratio(), {}))
     option_names: dict[str, dict[str, str]] = field(default_factory=dict)  # Pareto → option id → name
     process_names: dict[str, str] = field(default_factory=dict)  # key → name of the newest version
     people: dict[str, str] = field(default_factory=dict)  # user name → display name (the engineers)
@@ -135,18 +139,11 @@ class Dashboard:
         """The ids of the cases behind one number of the dashboard."""
         if metric in ("on_time", "satisfaction", "complaint_rate"):
             ratio: Ratio = getattr(self, metric)
-            return ratio.misses if bucket == "missed" else ratio.hits if bucket == "hit" else ratio.hits + ratio.misses
-        if metric == "response_rate":
-            response = self.surveys.response
-            if bucket in self.surveys.cases_by:  # the surveys answered (or closed) one way
-                return self.surveys.cases_by[bucket]
-            return (
-                response.misses
-                if bucket == "missed"
-                else response.hits
-                if bucket == "hit"
-                else [*response.hits, *response.misses]
-            )
+            return ratio.cases(bucket)
+        if metric == "response_rate":  # a channel's surveys, or the answered / unanswered ones
+            if bucket in (*customer_answers.ANSWERED, *customer_answers.UNANSWERED, "unrecorded"):
+                return self.surveys.cases_by.get(bucket, [])
+            return self.surveys.response.cases(bucket)
         if metric in ("first_response", "resolution"):
             duration: Duration = getattr(self, metric)
             return duration.cases
@@ -283,12 +280,15 @@ class Surveys:
     """The satisfaction figure's ground: how many surveys were answered, and how.
 
     ``response`` counts answered surveys (hits) against those closed unanswered (misses: not
-    reached, declined); ``answered_by`` counts the answered ones by channel (link, phone, paper,
-    or ``unrecorded`` for surveys entered before the channel was recorded)."""
+    reached, declined); ``cases_by`` holds the surveys of each channel (link, phone, paper,
+    ``unrecorded`` for surveys entered before the channel was recorded, not_reached, declined)."""
 
     response: Ratio
-    answered_by: dict[str, int]
     cases_by: dict[str, list[int]]
+
+    @property
+    def answered_by(self) -> dict[str, int]:
+        return {channel: len(cases) for channel, cases in self.cases_by.items()}
 
 
 def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings], Surveys]:
@@ -296,21 +296,17 @@ def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings], Surveys]
     the paper form, each marked); a survey closed unanswered counts only in the response rate."""
     step, items = POLICY.survey_step, POLICY.survey_items
     ratio, response = Ratio(), Ratio()
-    channels: Counter[str] = Counter()
     channel_cases: dict[str, list[int]] = defaultdict(list)
     per_engineer: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     engineer_cases: dict[str, list[int]] = defaultdict(list)
     dispatch, engineer_field = POLICY.engineer.step, POLICY.engineer.field
     for case_id, data, _at in facts.steps_in_period(step):
         how = str(data.get(customer_answers.HOW) or "unrecorded")
+        channel_cases[how].append(case_id)
         if how in customer_answers.UNANSWERED:
             response.misses.append(case_id)
-            channels[how] += 1
-            channel_cases[how].append(case_id)
             continue
         response.hits.append(case_id)
-        channels[how] += 1
-        channel_cases[how].append(case_id)
         answers = [data.get(item) for item in items if data.get(item)]
         satisfied = sum(answer in POLICY.satisfied_answers for answer in answers)
         ratio.count_hits += satisfied
@@ -333,7 +329,7 @@ def _satisfaction(facts: _Facts) -> tuple[Ratio, list[EngineerRatings], Surveys]
         for name in sorted(engineer_cases)
     ]
     response.count_hits, response.count_all = len(response.hits), len(response.hits) + len(response.misses)
-    return ratio, engineers, Surveys(response, dict(channels), {key: sorted(ids) for key, ids in channel_cases.items()})
+    return ratio, engineers, Surveys(response, {key: sorted(ids) for key, ids in channel_cases.items()})
 
 
 def _complaints(facts: _Facts, services: list[int]) -> tuple[Ratio, dict[str, list[Bucket]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
+from engine.domain.link_tokens import portal_url
 from engine.domain.link_tokens import sign_serial
 from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
@@ -177,30 +179,31 @@ class Nameplate:
     png: bytes  # the QR code that opens the service request for this unit
 
 
+def _nameplate_addresses(ctx: EngineContext) -> Callable[[str], str]:
+    """serial number → what its nameplate code holds (a never-expiring signature of it);
+    NotAllowed when this installation cannot make codes."""
+    secret, public = ctx.config.link_secret, ctx.config.public_url
+    if not secret or not public:
+        raise NotAllowed(Message("nameplate codes need AFTERCARE_PUBLIC_URL: the address customers reach the site at"))
+    return lambda serial: portal_url(public, "nameplate", sign_serial(secret, serial))
+
+
 def nameplate_sheet(ctx: EngineContext, actor: Actor, q: str | None, page: int) -> tuple[list[Nameplate], int]:
     """The nameplate codes of one page of the archive list (the same search and page), to print
     as a label sheet; with the number of units the search finds."""
     require(actor, Permission.READ_ARCHIVE)
-    secret, public = ctx.config.link_secret, ctx.config.public_url
-    if not secret or not public:
-        raise NotAllowed(Message("nameplate codes need AFTERCARE_PUBLIC_URL: the address customers reach the site at"))
+    address = _nameplate_addresses(ctx)
     units, total = list_units(ctx, actor, q, page)
-    plates = [
-        Nameplate(
-            unit.serial_number, unit.model, qr_codes.png(f"{public}/c/r/{sign_serial(secret, unit.serial_number)}", 4)
-        )
-        for unit in units
-    ]
-    return plates, total
+    codes = [qr_codes.png(address(unit.serial_number), scale=4) for unit in units]
+    return [Nameplate(unit.serial_number, unit.model, code) for unit, code in zip(units, codes, strict=True)], total
 
 
 def nameplate_qr(ctx: EngineContext, actor: Actor, serial: str) -> bytes:
     """The PNG QR code for a unit's nameplate: it opens the service request form for that unit
     (``/c/r/<token>``); printed once, it serves the machine's whole life."""
     require(actor, Permission.READ_ARCHIVE)
-    if not ctx.config.link_secret or not ctx.config.public_url:
-        raise NotAllowed(Message("nameplate codes need AFTERCARE_PUBLIC_URL: the address customers reach the site at"))
+    url = _nameplate_addresses(ctx)(serial)
     with ctx.uow() as uow:
         if uow.session.get(DeliveredUnit, serial) is None:
             raise NotFound(Message("the archive has no unit %(serial)s", serial=serial))
-    return qr_codes.png(f"{ctx.config.public_url}/c/r/{sign_serial(ctx.config.link_secret, serial)}")
+    return qr_codes.png(url)

@@ -315,7 +315,7 @@ def _complete(
                 event_data[customer_answers.HOW] = customer_answers.LINK
             if desk is not None:
                 event_data.update(desk.as_data())
-            if scan is not None and scanned is not None and desk is not None and desk.how == customer_answers.PAPER:
+            if scan and scanned and desk and desk.how == customer_answers.PAPER:
                 event_data[SCAN] = keep_scan(uow.session, item.case_id, actor, scan, *scanned)
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
             case_notices.after_completion(

@@ -17,6 +17,7 @@ from sqlalchemy import insert
 
 from engine.domain import team_messages
 from engine.domain.customer_messages import case_received
+from engine.domain.link_tokens import portal_url
 from engine.domain.link_tokens import sign
 from engine.domain.policy import SHIPPED
 from engine.store.chat_robots import CHAT
@@ -72,7 +73,7 @@ def after_completion(
     url = None
     if secret and public_url:
         link_id, _expires = new_link(connection, case_id, TRACK, by_id, TRACK_DAYS)
-        url = f"{public_url}/c/{sign(secret, TRACK, link_id)}"
+        url = portal_url(public_url, TRACK, sign(secret, TRACK, link_id))
     letter = case_received(case_number, url)
     queue(connection, f"case-{case_id}-received", EMAIL, address, letter.subject, letter.body, case_id)
 

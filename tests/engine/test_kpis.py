@@ -164,3 +164,4 @@ def test_satisfaction_counts_only_answered_surveys_and_the_response_rate_counts_
     assert board.surveys.answered_by == {"link": 1, "phone": 1, "not_reached": 1, "declined": 1}
     assert board.cases_behind("response_rate", "missed") == sorted([not_reached.id, declined.id])
     assert board.cases_behind("response_rate", "phone") == [by_phone.id]
+    assert board.cases_behind("response_rate", "paper") == []  # a channel nobody used opens no cases
