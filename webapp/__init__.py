@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webapp.pages import home
     from webapp.pages import inbox
     from webapp.pages import modeler
+    from webapp.pages import notifications
     from webapp.pages import portal
     from webapp.pages import quality
     from webapp.pages import settings
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(quality.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(notifications.bp)
     errors.init_app(app)
     security.init_app(app)
     app.register_error_handler(404, api.api_not_found)

@@ -22,6 +22,7 @@ from engine.domain.errors import InvalidRows
 from engine.services import audit
 from engine.services import calendar_days
 from engine.services import installation
+from engine.services import notifications
 from engine.services import outbox
 from engine.services import processes
 from engine.services import products
@@ -118,12 +119,18 @@ def demo_data() -> None:
 @click.option("--unsupervised", is_flag=True, help="Run the loop in this process, without a supervisor.")
 @with_appcontext
 def worker(once: bool, interval: float, unsupervised: bool) -> None:
-    """Fire due timers and deliver the outbox, once or forever (a supervisor restarts the loop
-    if it ever dies). E-mail goes out when AFTERCARE_SMTP_HOST is set; until then it waits."""
+    """Fire due timers, write the staff's reminders and deliver the outbox, once or forever (a
+    supervisor restarts the loop if it ever dies). E-mail goes out when AFTERCARE_SMTP_HOST is
+    set; until then it waits."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     ctx = engine_context()
 
     def deliver() -> None:
+        reminded = notifications.remind(ctx, timers.TIMER_ACTOR)
+        if reminded.due_soon or reminded.overdue or reminded.escalated:
+            logging.getLogger("aftercare.reminders").info("%s", reminded)
+        notifications.dispatch(ctx, timers.TIMER_ACTOR)
+        notifications.send_digests(ctx, timers.TIMER_ACTOR)
         done = outbox.deliver_due(ctx, timers.TIMER_ACTOR)
         if done.sent or done.failed:
             logging.getLogger("aftercare.outbox").info("sent %s, failed %s", done.sent, done.failed)

@@ -37,7 +37,8 @@ class Permission(StrEnum):
     OWN_PROFILE = "own_profile"  # one's own profile and API tokens
     INSTALL = "install"  # create or upgrade the schema and the roles (aftercare init-db)
     SEND_CUSTOMER_LINKS = "send_customer_links"  # give a customer a link to their case, or withdraw it
-    MANAGE_NOTIFICATIONS = "manage_notifications"  # the outbox: what was sent, what failed, resend
+    MANAGE_NOTIFICATIONS = "manage_notifications"  # the outbox and the message templates
+    READ_NOTICES = "read_notices"  # one's own notifications (the bell) and how to receive them
 
 
 # Customers act through signed links, never through staff views of cases.
@@ -84,6 +85,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.INSTALL: frozenset({SYSTEM}),
     Permission.SEND_CUSTOMER_LINKS: STAFF_ROLES,
     Permission.MANAGE_NOTIFICATIONS: ADMINS | {SYSTEM},
+    Permission.READ_NOTICES: STAFF_ROLES,
 }
 
 REFUSALS: dict[Permission, Message] = {
@@ -108,7 +110,8 @@ REFUSALS: dict[Permission, Message] = {
     Permission.OWN_PROFILE: Message("sign in first"),
     Permission.INSTALL: Message("the schema is set up from the command line (aftercare init-db)"),
     Permission.SEND_CUSTOMER_LINKS: Message("this needs a staff role"),
-    Permission.MANAGE_NOTIFICATIONS: Message("the outbox is kept by administrators"),
+    Permission.MANAGE_NOTIFICATIONS: Message("the outbox and the message templates are kept by administrators"),
+    Permission.READ_NOTICES: Message("this needs a staff role"),
 }
 
 

@@ -199,6 +199,24 @@ SHIPPED_PENALTIES = {"late_audit_per_day": 10.0, "leave_without_approval": 50.0}
 
 
 @dataclass(frozen=True)
+class Reminders:
+    """When the staff are reminded of their tasks (issue 15): ``due_soon`` before a task's due
+    time, and an overdue task escalated to its role's supervisor ``escalate_after`` past it."""
+
+    due_soon: Term = Term(4, "working_hours")
+    escalate_after: Term = Term(4, "working_hours")
+
+    def is_due_soon(self, due: datetime, now: datetime, calendar: WorkingCalendar) -> bool:
+        return now < due <= self.due_soon.due(now, calendar)
+
+    def escalates(self, due: datetime, now: datetime, calendar: WorkingCalendar) -> bool:
+        return self.escalate_after.due(due, calendar) <= now
+
+    def as_json(self) -> dict[str, Any]:
+        return {"due_soon": self.due_soon.as_json(), "escalate_after": self.escalate_after.as_json()}
+
+
+@dataclass(frozen=True)
 class ServiceSettings:
     terms: Mapping[str, Term | None] = field(default_factory=lambda: {n: i.default for n, i in TERMS.items()})
     arrival: ArrivalProfile = ArrivalProfile()
@@ -213,6 +231,7 @@ class ServiceSettings:
     dispatch_at_registration: bool = False
     # Classes of cases with promises of their own; the first that matches a case applies.
     classes: tuple[CaseClass, ...] = ()
+    reminders: Reminders = Reminders()
 
     def class_of(self, data: Mapping[str, Any]) -> CaseClass | None:
         """The class whose promises a case with ``data`` is held to, if any."""
@@ -259,6 +278,7 @@ class ServiceSettings:
             "working_hours": periods_text(self.working_hours),
             "dispatch_at_registration": self.dispatch_at_registration,
             "classes": [case_class.as_json() for case_class in self.classes],
+            "reminders": self.reminders.as_json(),
         }
 
 
@@ -312,6 +332,13 @@ def settings_from_json(body: Mapping[str, Any]) -> ServiceSettings:
             penalties[name] = _amount(f"penalties.{name}", value, problems) or 0.0
     classes = tuple(_classes(body.get("classes") or [], problems))
     working_hours = _periods("working_hours", body.get("working_hours"), problems)
+    raw_reminders = body.get("reminders") or {}
+    reminders = Reminders(
+        *(
+            _term(f"reminders.{name}", raw_reminders[name], problems) if raw_reminders.get(name) else default
+            for name, default in (("due_soon", Reminders.due_soon), ("escalate_after", Reminders.escalate_after))
+        )
+    )
     if problems:
         raise SettingsInvalid(problems)
     return ServiceSettings(
@@ -323,6 +350,7 @@ def settings_from_json(body: Mapping[str, Any]) -> ServiceSettings:
         dispatch_at_registration=bool(body.get("dispatch_at_registration", False)),
         classes=classes,
         working_hours=working_hours,
+        reminders=reminders,
     )
 
 

@@ -130,7 +130,7 @@ def _start(
             "updated_at": now,
         }
         case_id = INSERT_CASE.rows(connection, row)[0]["id"]
-        ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, GENESIS, None)
+        ref = CaseRef(case_id, number, RUNNING, 1, version.id, version.sha256, 0, GENESIS, None, actor.user_id)
         writer = CaseWriter(connection, ref, open_items={}, keys=ctx.audit_keys)
         writer.event(actor, "case_started", data={"data": data, "version": version.version})
         try:

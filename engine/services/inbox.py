@@ -33,6 +33,7 @@ from engine.domain.messages import Message
 from engine.domain.promise_clocks import ClockState
 from engine.domain.promise_clocks import next_at_stake
 from engine.domain.signatures import SIGNATURE
+from engine.domain.staff_notices import TASK_HANDED
 from engine.store.case_clocks import clocks_of_cases
 from engine.store.case_reads import case_summary
 from engine.store.case_writer import ITEMS
@@ -44,6 +45,9 @@ from engine.store.models import Case
 from engine.store.models import ProcessVersion
 from engine.store.models import User
 from engine.store.models import WorkItem
+from engine.store.notifications import notify
+from engine.store.notifications import reader_of
+from engine.store.notifications import unread_count
 from engine.store.work_items import TaskInfo
 from engine.store.work_items import may_work_on
 from engine.store.work_items import open_to_any
@@ -87,6 +91,7 @@ class InboxCounts:
     available: int
     mine: int
     overdue: int
+    notices: int = 0  # the bell: unread notifications that still concern me
 
 
 def _today(ctx: EngineContext, now: datetime) -> tuple[datetime, datetime]:
@@ -208,7 +213,8 @@ def inbox(
 
 
 def counts(ctx: EngineContext, actor: Actor) -> InboxCounts:
-    """For the navigation bar: what I may do, what is mine, and how much of it is overdue."""
+    """For the navigation bar: what I may do, what is mine, how much of it is overdue, and the
+    bell's unread notifications (one transaction for the bar of every page)."""
     require(actor, Permission.WORK_TASKS)
     now = utcnow()
     with ctx.uow() as uow:
@@ -219,7 +225,9 @@ def counts(ctx: EngineContext, actor: Actor) -> InboxCounts:
                 func.count(WorkItem.id).filter(WorkItem.due_at < now),
             ).where(visible_to(actor))
         ).one()
-    return InboxCounts(int(row[0]), int(row[1]), int(row[2]))
+        reader = reader_of(uow.connection, actor)
+        notices = unread_count(uow.connection, reader, now) if reader else 0
+    return InboxCounts(int(row[0]), int(row[1]), int(row[2]), notices)
 
 
 @dataclass(frozen=True)
@@ -316,6 +324,21 @@ def reassign(ctx: EngineContext, actor: Actor, item_id: int, username: str) -> T
             data={"to": target.username, "from_id": item.assignee_id},
         )
         writer.write()
+        notify(
+            uow.connection,
+            f"item-{item.id}-handed-{writer.seq}",
+            TASK_HANDED,
+            {
+                "number": item.case.number,
+                "task": item.name,
+                "due": item.due_at.isoformat() if item.due_at else None,
+                "by": actor.username,
+            },
+            user_id=target.id,
+            case_id=item.case_id,
+            item_id=item.id,
+            actor_id=actor.user_id,
+        )
         uow.commit()
         return task_info(item, target.username)
 

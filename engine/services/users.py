@@ -22,7 +22,10 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
+from engine.domain.message_templates import LANGUAGES
 from engine.domain.messages import Message
+from engine.domain.staff_notices import EMAIL_CHOICES
+from engine.domain.staff_notices import EMAIL_OFF
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import ApiToken
@@ -169,6 +172,8 @@ class UserInfo:
     email: str | None = None
     mobile: str | None = None
     must_change_password: bool = False
+    email_notices: str = EMAIL_OFF
+    language: str = LANGUAGES[0]
 
 
 def _info(user: User) -> UserInfo:
@@ -181,6 +186,8 @@ def _info(user: User) -> UserInfo:
         user.email,
         user.mobile,
         user.must_change_password,
+        user.email_notices,
+        user.language,
     )
 
 
@@ -213,8 +220,17 @@ EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}$")
 MOBILE = re.compile(r"^\+?[0-9][0-9 -]{4,28}$")
 
 
-def update_contact(ctx: EngineContext, actor: Actor, user_id: int, email: str, mobile: str) -> UserInfo:
-    """E-mail and mobile number, where notifications go; blank clears one."""
+def update_contact(
+    ctx: EngineContext,
+    actor: Actor,
+    user_id: int,
+    email: str,
+    mobile: str,
+    email_notices: str | None = None,
+    language: str | None = None,
+) -> UserInfo:
+    """E-mail and mobile number, where notifications go (blank clears one); and, when given, how
+    the person hears of their notifications beyond the bell and in which language."""
     require(actor, Permission.OWN_PROFILE if user_id == actor.user_id else Permission.MANAGE_USERS)
     email, mobile = email.strip(), mobile.strip()
     errors: dict[str, str] = {}
@@ -222,11 +238,21 @@ def update_contact(ctx: EngineContext, actor: Actor, user_id: int, email: str, m
         errors["email"] = Message("not an e-mail address")
     if mobile and not MOBILE.fullmatch(mobile):
         errors["mobile"] = Message("not a phone number (digits, spaces, dashes, a leading +)")
+    if email_notices is not None and email_notices not in EMAIL_CHOICES:
+        errors["email_notices"] = Message("choose how you hear of your notifications")
+    elif email_notices not in (None, EMAIL_OFF) and not email:
+        errors["email"] = Message("notifications by e-mail need an e-mail address")
+    if language is not None and language not in LANGUAGES:
+        errors["language"] = Message("choose a language")
     if errors:
         raise InvalidData(errors)
     with ctx.uow(write=True) as uow:
         user = _user(uow.session, user_id)
         user.email, user.mobile = email or None, mobile or None
+        if email_notices is not None:
+            user.email_notices = email_notices
+        if language is not None:
+            user.language = language
         uow.commit()
         return _info(user)
 

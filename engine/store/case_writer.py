@@ -9,6 +9,7 @@ the case row is updated only if its ``lock_version`` is still the one that was r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,8 @@ from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import ProcessVersion
 from engine.store.models import WorkItem
+from engine.store.notifications import INSERT_NOTICES
+from engine.store.notifications import step_notices
 
 CASES = table_of(Case)
 ITEMS = table_of(WorkItem)
@@ -54,6 +57,7 @@ class CaseRef:
     audit_seq: int
     audit_head: str
     next_timer_at: datetime | None
+    created_by_id: int | None = None  # who opened the case: told when its status changes
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ _CASE_COLUMNS = [
     CASES.c.audit_seq.label("c_audit_seq"),
     CASES.c.audit_head.label("c_audit_head"),
     CASES.c.next_timer_at.label("c_next_timer_at"),
+    CASES.c.created_by_id.label("c_created_by_id"),
 ]
 _ITEM_FIELDS = [name for name in OpenItem.__dataclass_fields__ if name != "case"]
 LOAD_CASE = Prepared(select(*_CASE_COLUMNS).join_from(CASES, VERSIONS).where(CASES.c.id == bindparam("case_id")))
@@ -176,6 +181,7 @@ class CaseWriter:
         self.open_after: OpenItems | None = None
         self.case_id = case.id
         self.number = case.number
+        self.opened_by_id = case.created_by_id
         self.version_id = case.process_version_id
         self.sha256 = case.process_sha256
         self.lock_version = case.lock_version
@@ -186,6 +192,9 @@ class CaseWriter:
         self.events: list[dict[str, Any]] = []
         self.closed: list[dict[str, Any]] = []
         self.new_items: list[dict[str, Any]] = []
+        # Called with (work item id, row) of each opened task once they are written: what the
+        # step tells the customer needs the new rows' ids (a link answers one task).
+        self.on_opened: list[Callable[[list[tuple[int, dict[str, Any]]]], None]] = []
 
     def set(self, **values: Any) -> None:
         self.values.update(values)
@@ -258,6 +267,23 @@ class CaseWriter:
         opened = [(INSERT_ITEM.rows(self.connection, row)[0]["id"], row["bpmn_id"]) for row in self.new_items]
         if self.events:
             INSERT_EVENTS.execute_many(self.connection, self.events)
+        new_status = values.get("status")
+        if opened or new_status is not None:
+            notices = step_notices(
+                self.case_id,
+                self.number,
+                zip((item_id for item_id, _ in opened), self.new_items, strict=True),
+                self.events[-1]["actor_id"] if self.events else None,
+                new_status,
+                self.opened_by_id,
+                self.seq,
+            )
+            if notices:
+                INSERT_NOTICES.execute_many(self.connection, notices)
+        if opened and self.on_opened:
+            rows = [(item_id, row) for (item_id, _bpmn), row in zip(opened, self.new_items, strict=True)]
+            for hook in self.on_opened:
+                hook(rows)
         if self.known_open is not None:
             self.open_after = self.open_item_ids()
             for (item_id, bpmn_id), row in zip(opened, self.new_items, strict=True):

@@ -48,9 +48,17 @@ class Outgoing:
 
 
 def queue(
-    connection: Connection, key: str, channel: str, recipient: str, subject: str, body: str, case_id: int | None
+    connection: Connection,
+    key: str,
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    case_id: int | None,
+    not_before: datetime | None = None,
 ) -> bool:
-    """Queue one message in the caller's transaction; False when its key was queued before."""
+    """Queue one message in the caller's transaction, to go out at once or from ``not_before``
+    (quiet hours); False when its key was queued before."""
     if connection.scalar(select(OUTBOX.c.id).where(OUTBOX.c.key == key)) is not None:
         return False
     now = utcnow()
@@ -64,7 +72,7 @@ def queue(
             case_id=case_id,
             created_at=now,
             attempts=0,
-            next_attempt_at=now,
+            next_attempt_at=max(now, not_before) if not_before else now,
         )
     )
     return True

@@ -11,10 +11,12 @@ from engine.services import cases
 from engine.services import tasks
 from engine.store import case_writer
 from engine.store import driver_sql
+from engine.store import notifications
 from engine.store.db import table_of
 from engine.store.driver_sql import Prepared
 from engine.store.models import AuditEvent
 from engine.store.models import Case
+from engine.store.models import Notification
 from engine.store.models import WorkItem
 from tests import diagrams
 
@@ -37,7 +39,7 @@ def test_every_insert_of_a_case_action_names_each_column_of_its_model(
         check(statement, keys)
 
     monkeypatch.setattr(driver_sql, "_refuse_skipped_defaults", recording)
-    for module in (cases, tasks, case_writer):
+    for module in (cases, tasks, case_writer, notifications):
         for value in vars(module).values():
             if isinstance(value, Prepared):
                 monkeypatch.setattr(value, "_compiled", {})
@@ -46,8 +48,9 @@ def test_every_insert_of_a_case_action_names_each_column_of_its_model(
     started = cases.start_case(ctx, desk, "two_steps", {})
     task = tasks.list_tasks(ctx, desk)[0]
     tasks.complete_task(ctx, desk, task.id, {"customer": "东方机械"})
-    assert started.id and {table for table, _keys in written} == {"cases", "work_items", "audit_events"}
-    for model in (Case, WorkItem, AuditEvent):
+    tables = {table for table, _keys in written}
+    assert started.id and tables == {"cases", "work_items", "audit_events", "notifications"}
+    for model in (Case, WorkItem, AuditEvent, Notification):
         table = table_of(model)
         columns = {column.name for column in table.columns}
         defaulted = {c.name for c in table.columns if c.default is not None and not c.primary_key}

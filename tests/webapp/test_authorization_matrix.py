@@ -75,6 +75,14 @@ WEB: list[Row] = [
     ("GET", "/admin/users", {"admin"}, 200, 403),
     ("GET", "/admin/outbox", {"admin"}, 200, 403),
     ("POST", "/admin/outbox/{message}/resend", {"admin"}, 404, 403),  # there is no such message
+    ("GET", "/admin/templates", {"admin"}, 200, 403),
+    ("GET", "/admin/templates/{template}/{language}", {"admin"}, 200, 403),
+    ("POST", "/admin/templates/{template}/{language}", {"admin"}, 422, 403),  # an empty wording
+    ("POST", "/admin/templates/{template}/{language}/reset", {"admin"}, 302, 403),  # nothing to reset
+    ("GET", "/notifications/", STAFF, 200, 403),
+    ("GET", "/notifications/count.json", STAFF, 200, 403),
+    ("POST", "/notifications/{notice}/open", STAFF, 404, 403),  # there is no such notification
+    ("POST", "/notifications/read", STAFF, 302, 403),
     ("GET", "/settings/service", {"process_owner", "admin"}, 200, 403),
     ("POST", "/settings/service", {"process_owner", "admin"}, 422, 403),
     ("POST", "/admin/users/{user}/password", {"admin"}, 422, 403),
@@ -160,6 +168,10 @@ INVALID: dict[str, dict[str, Any]] = {
     "/cases/{case}/attachments": {},  # no file
     "/cases/{case}/links": {},
     "/admin/outbox/{message}/resend": {},
+    "/admin/templates/{template}/{language}": {"action": "save", "subject": "", "body": ""},
+    "/admin/templates/{template}/{language}/reset": {},
+    "/notifications/{notice}/open": {},
+    "/notifications/read": {},
     "/c/s/{link_token}": {},
     "/c/r/{link_token}": {},
     "/cases/{case}/tasks/{task}/link": {},
@@ -185,6 +197,9 @@ def _template(rule: str) -> str:
         "path:customer": "customer",
         "int:link_id": "link",
         "int:message_id": "message",
+        "int:notice_id": "notice",
+        "template_key": "template",
+        "language": "language",
         "token": "link_token",
     }
     for name, placeholder in {**names, "key": "key"}.items():
@@ -213,7 +228,8 @@ def world(ctx, make_user, deploy):
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
     values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv", serial="SN-1", customer="东方机械")
     link = customer_links.issue_tracking_link(ctx, people["service_desk"], case.id)
-    values.update(link=link.id, link_token=link.token[:-4] + "AAAA", message=999)  # its signature altered
+    values.update(link=link.id, link_token=link.token[:-4] + "AAAA", message=999, notice=999)  # its signature altered
+    values.update(template="task_landed", language="en")
     values.update(live_link=customer_links.issue_tracking_link(ctx, people["service_desk"], case.id).id)
     tokens = {role: users.create_token(ctx, SYSTEM, f"u_{role}", "matrix") for role in people}
     return values, tokens

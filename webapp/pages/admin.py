@@ -15,6 +15,8 @@ from werkzeug.wrappers import Response
 
 from engine.domain.errors import InvalidData
 from engine.domain.roles import ROLES
+from engine.domain.staff_notices import EMAIL_LABELS
+from engine.services import message_templates
 from engine.services import outbox
 from engine.services import users
 from webapp import engine_context
@@ -126,7 +128,12 @@ def profile() -> tuple[str, int] | str:
         name = request.form.get("name", "").strip()[:80] or "web"
         token = users.create_token(ctx, g.actor, g.actor.username, name)
     user = users.own_account(ctx, g.actor)
-    values = {"email": user.email or "", "mobile": user.mobile or ""}
+    values = {
+        "email": user.email or "",
+        "mobile": user.mobile or "",
+        "email_notices": user.email_notices,
+        "language": user.language,
+    }
     return _profile_page(user, values, errors, token), status
 
 
@@ -134,9 +141,17 @@ def profile() -> tuple[str, int] | str:
 @login_required
 def contact() -> tuple[str, int] | Response:
     ctx = engine_context()
-    values = {"email": request.form.get("email", ""), "mobile": request.form.get("mobile", "")}
+    values = {name: request.form.get(name, "") for name in ("email", "mobile", "email_notices", "language")}
     try:
-        users.update_contact(ctx, g.actor, int(g.actor.user_id or 0), values["email"], values["mobile"])
+        users.update_contact(
+            ctx,
+            g.actor,
+            int(g.actor.user_id or 0),
+            values["email"],
+            values["mobile"],
+            values["email_notices"] or None,
+            values["language"] or None,
+        )
     except InvalidData as err:
         flash(_("Please correct the marked fields."), "error")
         return _profile_page(users.own_account(ctx, g.actor), values, err.errors), 422
@@ -176,4 +191,56 @@ def _profile_page(
     user: users.UserInfo, values: dict[str, str], errors: dict[str, str], token: str | None = None
 ) -> str:
     tokens = users.list_tokens(engine_context(), g.actor, user.id)
-    return render_template("admin/profile.html", user=user, values=values, errors=errors, token=token, tokens=tokens)
+    return render_template(
+        "admin/profile.html",
+        user=user,
+        values=values,
+        errors=errors,
+        token=token,
+        tokens=tokens,
+        email_choices=EMAIL_LABELS,
+    )
+
+
+@bp.get("/admin/templates")
+@login_required
+def template_list() -> str:
+    return render_template("admin/templates.html", found=message_templates.list_templates(engine_context(), g.actor))
+
+
+@bp.route("/admin/templates/<template_key>/<language>", methods=["GET", "POST"])
+@login_required
+def template_edit(template_key: str, language: str) -> tuple[str, int] | str | Response:
+    """Reword one message: preview fills it in with sample values; save keeps it."""
+    ctx = engine_context()
+    state = message_templates.template(ctx, g.actor, template_key, language)
+    values = {"subject": state.wording.subject, "body": state.wording.body}
+    shown, errors = None, {}
+    if request.method == "POST":
+        values = {"subject": request.form.get("subject", ""), "body": request.form.get("body", "")}
+        saving = request.form.get("action") == "save"
+        try:
+            if saving:
+                message_templates.save_template(ctx, g.actor, template_key, language, values["subject"], values["body"])
+                flash(_("Saved: the next message of this kind uses it."), "success")
+                return redirect(url_for("admin.template_edit", template_key=template_key, language=language))
+            shown = message_templates.preview(ctx, g.actor, template_key, language, values["subject"], values["body"])
+        except InvalidData as err:
+            flash(_("Please correct the marked fields."), "error")
+            errors = err.errors
+            return _template_page(state, values, errors, None), 422
+    return _template_page(state, values, errors, shown)
+
+
+def _template_page(
+    state: message_templates.TemplateState, values: dict[str, str], errors: dict[str, str], shown: object
+) -> str:
+    return render_template("admin/template_edit.html", state=state, values=values, errors=errors, shown=shown)
+
+
+@bp.post("/admin/templates/<template_key>/<language>/reset")
+@login_required
+def template_reset(template_key: str, language: str) -> Response:
+    if message_templates.reset_template(engine_context(), g.actor, template_key, language):
+        flash(_("The shipped wording is back in force."), "success")
+    return redirect(url_for("admin.template_edit", template_key=template_key, language=language))

@@ -107,6 +107,7 @@ def body_of(form: MultiDict[str, str]) -> dict[str, Any]:
         "six_day_week": form.get("six_day_week") == "true",
         "working_hours": form.get("working_hours", "").strip() or None,
         "dispatch_at_registration": form.get("dispatch_at_registration") == "true",
+        "reminders": {name: term(f"reminders.{name}") for name in ("due_soon", "escalate_after")},
     }
 
 
@@ -137,6 +138,8 @@ def form_of(body: dict[str, Any]) -> dict[str, str]:
         week = case_class.get("six_day_week")
         values[f"{prefix}.six_day_week"] = "" if week is None else str(bool(week)).lower()
     values["working_hours"] = body.get("working_hours") or ""
+    for name, term in (body.get("reminders") or {}).items():
+        values[f"reminders.{name}.amount"], values[f"reminders.{name}.unit"] = str(term["amount"]), term["unit"]
     for flag in ("six_day_week", "dispatch_at_registration"):
         if body.get(flag):
             values[flag] = "true"

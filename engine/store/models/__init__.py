@@ -8,6 +8,9 @@ from engine.store.models.cases import WorkItem as WorkItem
 from engine.store.models.customer_links import CustomerLink as CustomerLink
 from engine.store.models.notes import CaseAttachment as CaseAttachment
 from engine.store.models.notes import CaseComment as CaseComment
+from engine.store.models.notifications import MessageTemplate as MessageTemplate
+from engine.store.models.notifications import Notification as Notification
+from engine.store.models.notifications import NotificationRead as NotificationRead
 from engine.store.models.outbox import OutboxMessage as OutboxMessage
 from engine.store.models.people import ApiToken as ApiToken
 from engine.store.models.people import Role as Role

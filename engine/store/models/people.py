@@ -47,6 +47,10 @@ class User(Base):
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     email: Mapped[str | None] = mapped_column(String(200))
     mobile: Mapped[str | None] = mapped_column(String(30))
+    # How the person hears of their notifications beyond the bell: "off", "each" (an e-mail per
+    # event, held back outside working time) or "digest" (one e-mail each working morning).
+    email_notices: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
+    language: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN", server_default="zh_Hans_CN")
     # Set when an administrator resets the password: the next sign-in must choose a new one.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
