@@ -10,6 +10,7 @@ from pathlib import Path
 
 from engine.domain.chat_robots import ChatRobot
 from engine.domain.chat_robots import robots_from_json
+from engine.domain.text_messages import SmsGateway
 
 DEFAULT_WORKING_PERIODS: tuple[tuple[time, time], ...] = (
     (time(8, 30), time(12, 0)),
@@ -58,6 +59,9 @@ class EngineConfig:
     # Each team's chat robot (AFTERCARE_CHAT_ROBOTS, engine/domain/chat_robots.py); a team
     # without one gets no chat messages.
     chat_robots: dict[str, ChatRobot] = field(default_factory=dict)
+    # The company's SMS gateway webhook (AFTERCARE_SMS_WEBHOOK, engine/domain/text_messages.py);
+    # None: customers get no text messages.
+    sms: SmsGateway | None = None
 
     @classmethod
     def from_env(cls, instance_path: Path | None = None) -> EngineConfig:
@@ -76,7 +80,17 @@ class EngineConfig:
             public_url=(os.environ.get("AFTERCARE_PUBLIC_URL") or "").rstrip("/") or None,
             smtp=smtp_from_env(),
             chat_robots=robots_from_json(os.environ.get("AFTERCARE_CHAT_ROBOTS")),
+            sms=sms_from_env(),
         )
+
+
+def sms_from_env() -> SmsGateway | None:
+    url = os.environ.get("AFTERCARE_SMS_WEBHOOK")
+    if not url:
+        return None
+    if not url.startswith(("https://", "http://")):
+        raise ValueError("AFTERCARE_SMS_WEBHOOK must be an http(s) address")
+    return SmsGateway(url, os.environ.get("AFTERCARE_SMS_TOKEN") or None)
 
 
 def smtp_from_env() -> SmtpSettings | None:

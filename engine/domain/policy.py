@@ -64,6 +64,8 @@ class Policy:
     # Where intake records the customer's e-mail: registering it sends the case number and a
     # tracking link (engine/store/case_notices.py).
     customer_email: FieldAt = FieldAt("register", "contact_email")
+    # And the phone: a mobile number there gets the same messages as text (engine/domain/text_messages.py).
+    customer_phone: FieldAt = FieldAt("register", "contact_phone")
     # The step that decides warranty and category opens with the archive's answers; a different
     # choice needs the reason field (engine/domain/archive_check.py).
     archive_check: ArchiveCheck = ArchiveCheck(
@@ -93,6 +95,22 @@ class Policy:
     comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
     # The team whose chat group hears when a customer answers their own step (by link).
     customer_answer_team: str = "service_desk"
+    # What the customer is told by e-mail when a step of theirs opens, with a link that answers
+    # it (engine/domain/message_templates.py); any other customer step: "customer_step".
+    customer_step_letters: dict[str, str] = field(
+        default_factory=lambda: {
+            "confirm_quote": "quote_ready",
+            "confirm_fee": "quote_ready",
+            "feedback": "service_done",
+        }
+    )
+    quote_amount_fields: tuple[str, ...] = ("quote_amount", "fee_amount")
+    # When the on-site service step opens the engineer is on the way; its due time is the
+    # promised arrival the customer is told.
+    on_the_way_step: str = "service"
+    # The written answer every complaint ends with, as the customer reads it (e-mail and
+    # tracking page): the explanation when the company is not at fault, else what was done.
+    complaint_replies: tuple[FieldAt, ...] = (FieldAt("explain", "explanation"), FieldAt("carry_out", "result"))
     # Steps the customer's tracking page leaves out: the company's own records and audits.
     private_steps: tuple[str, ...] = (
         "record_late_forward", "record_late_report", "record_leave", "verify", "approve_competitor",

@@ -23,6 +23,7 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
+from engine.domain.text_messages import SMS
 from engine.store.chat_robots import CHAT
 from engine.store.chat_robots import ChatRobotSender
 from engine.store.context import EngineContext
@@ -35,6 +36,7 @@ from engine.store.outbox import claim_due
 from engine.store.outbox import mark_failed
 from engine.store.outbox import mark_sent
 from engine.store.outbox import resend
+from engine.store.text_messages import SmsSender
 
 LOG = logging.getLogger("aftercare.outbox")
 PAGE_SIZE = 50
@@ -77,10 +79,12 @@ class OutboxRow:
 
 def _configured_senders(ctx: EngineContext) -> dict[str, Sender]:
     """The channels this installation can deliver through: e-mail once an SMTP server is set,
-    the teams' chat robots once any is configured."""
+    the teams' chat robots once any is configured, text messages once an SMS gateway is."""
     senders: dict[str, Sender] = {"email": SmtpSender(ctx.config.smtp)} if ctx.config.smtp else {}
     if ctx.config.chat_robots:
         senders[CHAT] = ChatRobotSender(ctx.config.chat_robots)
+    if ctx.config.sms:
+        senders[SMS] = SmsSender(ctx.config.sms)
     return senders
 
 

@@ -318,16 +318,6 @@ def _complete(
             if scan and scanned and desk and desk.how == customer_answers.PAPER:
                 event_data[SCAN] = keep_scan(uow.session, item.case_id, actor, scan, *scanned)
             writer.event(actor, "task_completed", task=(item.task_id, item.bpmn_id, item.name), data=event_data)
-            case_notices.after_completion(
-                connection,
-                item.case_id,
-                item.case.number,
-                item.bpmn_id,
-                cleaned,
-                actor.user_id,
-                ctx.config.link_secret,
-                ctx.config.public_url,
-            )
             if link_id is not None:
                 case_notices.customer_answered(
                     connection,
@@ -339,6 +329,16 @@ def _complete(
                     item.name,
                 )
             save_progress(ctx, uow, writer, runtime, actor)
+            case_notices.after_completion(
+                connection,
+                ctx.config,
+                item.case_id,
+                item.case.number,
+                item.bpmn_id,
+                cleaned,
+                writer.values["data"],
+                actor.user_id,
+            )
             opened = writer.write()
             mine = _workable_now(uow.session, actor, [item_id for item_id, _ in opened])
             uow.commit()

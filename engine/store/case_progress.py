@@ -18,6 +18,7 @@ from engine.domain.actors import Actor
 from engine.domain.errors import StepFailed
 from engine.domain.jsonsafe import UnstorableData
 from engine.domain.jsonsafe import storable
+from engine.store import case_notices
 from engine.store.case_writer import CaseRef
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import OpenItems
@@ -97,6 +98,11 @@ def save_progress(ctx: EngineContext, uow: UnitOfWork, writer: CaseWriter, runti
         status=COMPLETED if completed else RUNNING,
     )
     sync_work_items(writer, runtime, known_role_aliases(ctx, writer.connection).get, actor)
+    writer.on_opened.append(
+        lambda opened: case_notices.steps_opened(
+            writer.connection, ctx.config, writer.case_id, writer.number, data, opened
+        )
+    )
     if completed:
         writer.event(actor, "case_completed", data={"data": data})
 

@@ -32,6 +32,10 @@ from engine.store.models import OutboxMessage
 from engine.store.models import User
 from engine.store.models import WorkItem
 from tests import diagrams
+from tests.processes.conftest import staff  # noqa: F401 - fixture
+from tests.processes.conftest import start  # noqa: F401 - fixture
+from tests.processes.journeys import OUT_OF_WARRANTY
+from tests.processes.journeys import to_solution
 
 WORKER = timers.TIMER_ACTOR
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -71,7 +75,7 @@ def team(ctx, make_user, deploy):
     return people
 
 
-def start(ctx, team):
+def open_case(ctx, team):
     return cases.start_case(ctx, team["desk"], "two_steps", {})
 
 
@@ -85,7 +89,7 @@ def test_escalation_reaches_the_narrowest_supervisor_and_customer_steps_are_chas
 
 
 def test_a_task_lands_with_every_holder_of_its_role_but_not_with_the_person_who_caused_it(ctx, team) -> None:
-    case = start(ctx, team)  # the desk starts; the first task is the desk's
+    case = open_case(ctx, team)  # the desk starts; the first task is the desk's
     assert notifications.unread(ctx, team["desk"]) == 0  # its own act
     assert notifications.unread(ctx, team["desk2"]) == 1
     assert subjects(ctx, team["desk2"]) == [f"New task {case.number}: Register call"]
@@ -98,7 +102,7 @@ def test_a_task_lands_with_every_holder_of_its_role_but_not_with_the_person_who_
 
 
 def test_a_handed_task_tells_its_new_holder_and_opening_marks_it_read(ctx, team) -> None:
-    start(ctx, team)
+    open_case(ctx, team)
     item = tasks.list_tasks(ctx, team["desk"])[0]
     inbox.reassign(ctx, team["office"], item.id, "desk2")
     page = notifications.notifications(ctx, team["desk2"], "en")
@@ -112,7 +116,7 @@ def test_a_handed_task_tells_its_new_holder_and_opening_marks_it_read(ctx, team)
 
 
 def test_the_person_who_opened_a_case_hears_when_it_is_completed(ctx, team) -> None:
-    case = start(ctx, team)
+    case = open_case(ctx, team)
     first = tasks.list_tasks(ctx, team["desk"])[0]
     tasks.complete_task(ctx, team["desk"], first.id, {"customer": "东方机械"})
     second = tasks.list_tasks(ctx, team["office"])[0]
@@ -124,7 +128,7 @@ def test_the_person_who_opened_a_case_hears_when_it_is_completed(ctx, team) -> N
 
 
 def test_reminders_before_and_after_the_due_time_and_the_escalation_after_the_delay(ctx, team) -> None:
-    start(ctx, team)
+    open_case(ctx, team)
     item = tasks.list_tasks(ctx, team["desk"])[0]
     # Shipped settings: 4 working hours of lead, escalation 4 working hours past due.
     due = MORNING + timedelta(hours=3)  # 12:00, within 4 working hours of 09:00
@@ -150,7 +154,7 @@ def test_the_lead_time_and_delay_are_settings(ctx, team) -> None:
     body = service_settings.current_settings(ctx, owner)[1].as_json()
     body["reminders"] = {"due_soon": {"amount": 1, "unit": "hours"}, "escalate_after": {"amount": 0, "unit": "hours"}}
     service_settings.save_settings(ctx, owner, body, "shorter reminders", 0)
-    start(ctx, team)
+    open_case(ctx, team)
     item = tasks.list_tasks(ctx, team["desk"])[0]
     set_due(ctx, item.id, MORNING + timedelta(hours=2))
     assert notifications.remind(ctx, WORKER, MORNING.astimezone(UTC)) == notifications.Reminded(0, 0, 0)
@@ -162,7 +166,7 @@ def test_the_lead_time_and_delay_are_settings(ctx, team) -> None:
 def test_e_mails_go_to_who_asked_held_back_to_the_next_working_morning(ctx, team) -> None:
     users.update_contact(ctx, team["desk2"], team["desk2"].user_id, "desk2@example.com", "", "each", "en")
     users.update_contact(ctx, team["office"], team["office"].user_id, "office@example.com", "", "each", "zh_Hans_CN")
-    case = start(ctx, team)
+    case = open_case(ctx, team)
     evening = datetime(2026, 11, 3, 20, 0, tzinfo=SHANGHAI)
     assert notifications.dispatch(ctx, WORKER, evening.astimezone(UTC)) == 1
     (mail,) = outbox_rows(ctx)
@@ -182,7 +186,7 @@ def test_e_mails_go_to_who_asked_held_back_to_the_next_working_morning(ctx, team
 @time_machine.travel(datetime(2026, 11, 3, 16, 0, tzinfo=SHANGHAI), tick=False)
 def test_the_digest_collects_the_unread_once_each_working_morning(ctx, team) -> None:
     users.update_contact(ctx, team["desk2"], team["desk2"].user_id, "desk2@example.com", "", "digest", "en")
-    case = start(ctx, team)
+    case = open_case(ctx, team)
     assert notifications.dispatch(ctx, WORKER) == 0  # the digest reader gets no single e-mail
     night = datetime(2026, 11, 4, 7, 0, tzinfo=SHANGHAI)
     assert notifications.send_digests(ctx, WORKER, night.astimezone(UTC)) == 0  # before working time
@@ -201,10 +205,32 @@ def test_nothing_is_e_mailed_without_an_address_and_the_choice_needs_one(ctx, te
 
 
 def test_mark_all_read_empties_the_bell(ctx, team) -> None:
-    start(ctx, team)
-    start(ctx, team)
+    open_case(ctx, team)
+    open_case(ctx, team)
     assert notifications.unread(ctx, team["desk2"]) == 2
     assert notifications.mark_all_read(ctx, team["desk2"]) == 2
     assert notifications.unread(ctx, team["desk2"]) == 0
     page = notifications.notifications(ctx, team["desk2"], "en")
     assert page.total == 2 and all(n.read for n in page.items)
+
+
+def test_a_quote_the_customer_leaves_unanswered_is_chased_by_the_desk_then_escalated(ctx, staff, start) -> None:  # noqa: F811
+    """S2 5.2.1.5: the customer answers the quote within its term; past it the desk chases, and
+    past the escalation delay the quality office hears of it."""
+    case = start("service_request")
+    to_solution(case, "onsite", OUT_OF_WARRANTY)
+    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "0", "quote_amount": ""})
+    item = case.task("service_desk", "confirm_quote")
+    set_due(ctx, item.id, MORNING)
+    assert notifications.remind(ctx, WORKER, (MORNING + timedelta(minutes=1)).astimezone(UTC)).overdue == 1
+    overdue = [n for n in notifications.notifications(ctx, staff["service_desk"], "en").items if n.event == "overdue"]
+    assert [n.work_item_id for n in overdue] == [item.id]
+    assert not [
+        n for n in notifications.notifications(ctx, staff["quality_office"], "en").items if n.event == "escalated"
+    ]
+    later = datetime(2026, 11, 3, 14, 31, tzinfo=SHANGHAI)  # 09:00 + 4 working hours (lunch 12:00-13:30)
+    assert notifications.remind(ctx, WORKER, later.astimezone(UTC)).escalated == 1
+    escalated = [
+        n for n in notifications.notifications(ctx, staff["quality_office"], "en").items if n.event == "escalated"
+    ]
+    assert [n.subject for n in escalated] == [f"Escalated {case.info.number}: 客户确认报价"]
