@@ -18,6 +18,10 @@ from engine.domain.actors import Actor
 from engine.domain.audit_chain import GENESIS
 from engine.domain.authz import Permission
 from engine.domain.authz import require
+from engine.domain.customer_complaint import CARRIED_OVER
+from engine.domain.customer_complaint import CASE_MODEL_FIELD
+from engine.domain.customer_complaint import COMPLAINT_FORM
+from engine.domain.customer_complaint import MODEL_FIELD
 from engine.domain.errors import NotAllowed
 from engine.domain.errors import NotFound
 from engine.domain.errors import StepFailed
@@ -44,6 +48,7 @@ from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.customer_links import LinkRefused
+from engine.store.customer_links import open_link
 from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
@@ -219,6 +224,35 @@ def request_by_nameplate(ctx: EngineContext, token: str, data: dict[str, Any]) -
             issued.append(sign(secret, TRACK, link_id))
 
     case = _start(ctx, Actor.customer(), SHIPPED.service_process, {}, then=fill_in)
+    return NameplateReceipt(case.number, issued[0] if issued else "")
+
+
+def complain_by_link(ctx: EngineContext, token: str, data: dict[str, Any]) -> NameplateReceipt:
+    """A complaint lodged from a case's tracking page: the complaint opens as the customer, its
+    registration filled in from the case complained about (who, how to reach them, which unit)
+    and the customer's words, for the desk to classify; the customer gets its number and a
+    tracking link of its own, where the written reply will stand."""
+    typed = forms.clean_form_data(COMPLAINT_FORM, data, ZoneInfo(ctx.config.timezone), utcnow())
+    with ctx.uow() as uow:
+        link = open_link(uow.session, ctx.config.link_secret, TRACK, token, utcnow())
+        about = uow.session.get_one(Case, link.case_id)
+        number, facts = about.number, dict(about.data or {})
+    secret = ctx.config.link_secret
+    issued: list[str] = []
+
+    def fill_in(connection: Connection, case_id: int, _number: str, opened: list[tuple[int, str]]) -> None:
+        draft = {name: str(facts[name]) for name in CARRIED_OVER if facts.get(name)}
+        if facts.get(CASE_MODEL_FIELD):
+            draft[MODEL_FIELD] = str(facts[CASE_MODEL_FIELD])
+        draft["complaint_text"] = f"（关于案件 {number}）{typed['complaint_text']}"
+        for item_id, bpmn_id in opened:
+            if bpmn_id == SHIPPED.complaint_class.step:
+                connection.execute(update(ITEMS).where(ITEMS.c.id == item_id).values(draft=draft))
+        if secret:
+            link_id, _expires = new_link(connection, case_id, TRACK, None, TRACK_DAYS)
+            issued.append(sign(secret, TRACK, link_id))
+
+    case = _start(ctx, Actor.customer(), SHIPPED.complaint_process, {}, then=fill_in)
     return NameplateReceipt(case.number, issued[0] if issued else "")
 
 

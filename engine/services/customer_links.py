@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy import Connection
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from engine.domain import qr_codes
 from engine.domain.actors import CUSTOMER_ROLE
@@ -77,6 +78,8 @@ class TrackingView:
     promises: list[ClockState]
     done: list[Step]  # steps done so far, oldest first
     now: datetime
+    reply: str | None = None  # a complaint's written answer, once given
+    may_complain: bool = False  # a service case the customer may complain about from this page
 
 
 def _secret(ctx: EngineContext) -> str:
@@ -166,6 +169,21 @@ def link_qr(ctx: EngineContext, actor: Actor, case_id: int, link_id: int) -> byt
     return qr_codes.png(portal_url(ctx.config.public_url, found[0].purpose, found[0].token))
 
 
+def _reply(session: Session, case_id: int) -> str | None:
+    """The complaint's written answer: the last completed reply step's field (Policy.complaint_replies)."""
+    steps = {at.step: at.field for at in SHIPPED.complaint_replies}
+    rows = session.execute(
+        select(AuditEvent.bpmn_id, AuditEvent.data)
+        .where(AuditEvent.case_id == case_id, AuditEvent.action == "task_completed", AuditEvent.bpmn_id.in_(steps))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    if rows is None:
+        return None
+    answer = (rows.data or {}).get(steps[rows.bpmn_id])
+    return str(answer) if answer else None
+
+
 def tracking_view(ctx: EngineContext, token: str) -> TrackingView:
     """The case a tracking token names, as its customer may see it; LinkRefused otherwise.
 
@@ -178,7 +196,9 @@ def tracking_view(ctx: EngineContext, token: str) -> TrackingView:
         link = open_link(session, ctx.config.link_secret, TRACK, token, now)
         link_id = link.id
         case = session.get_one(Case, link.case_id)
-        process = session.scalar(select(ProcessVersion.name).where(ProcessVersion.id == case.process_version_id))
+        process, key = session.execute(
+            select(ProcessVersion.name, ProcessVersion.key).where(ProcessVersion.id == case.process_version_id)
+        ).one()
         private = set(SHIPPED.private_steps)
         current = [
             name
@@ -200,7 +220,11 @@ def tracking_view(ctx: EngineContext, token: str) -> TrackingView:
         ]
         promises = clocks_of_cases(session, [case.id], ctx.settings(session), ctx.calendar(session)).get(case.id, [])
         seen = link.last_used_at
-        view = TrackingView(case.number, process or "", case.status, case.created_at, current, promises, done, now)
+        complaint = key == SHIPPED.complaint_process
+        reply = _reply(session, case.id)  # a complaint, or a service request that became one
+        view = TrackingView(
+            case.number, process or "", case.status, case.created_at, current, promises, done, now, reply, not complaint
+        )
     if seen is None or now - seen >= SEEN_EVERY:
         with ctx.uow(write=True) as uow:
             uow.connection.execute(update(CustomerLink).where(CustomerLink.id == link_id).values(last_used_at=now))

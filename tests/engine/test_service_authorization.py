@@ -155,6 +155,7 @@ WITHOUT_ACTOR = {
     "customer_links.tracking_view",  # a customer's signed link is their only credential
     "tasks.customer_step",  # … and for their step, the step's link
     "cases.nameplate_unit",  # … and for asking for service, the unit's nameplate code
+    "cases.complain_by_link",  # … and for a complaint, the tracking link of the case complained about
     "cases.request_by_nameplate",
     "tasks.complete_by_link",
 }

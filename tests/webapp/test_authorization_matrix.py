@@ -60,6 +60,7 @@ WEB: list[Row] = [
     ("POST", "/cases/{case}/links/{link}/withdraw", STAFF, 302, 403),  # withdrawing twice changes nothing
     ("GET", "/c/{link_token}", EVERYONE, 404, 404),  # public: a forged link opens nothing for anyone
     ("GET", "/c/s/{link_token}", EVERYONE, 404, 404),
+    ("POST", "/c/{link_token}/complaint", EVERYONE, 404, 404),
     ("GET", "/c/r/{link_token}", EVERYONE, 404, 404),
     ("POST", "/c/r/{link_token}", EVERYONE, 404, 404),
     ("GET", "/quality/products/{serial}/nameplate.png", ARCHIVE, 404, 403),  # SN-1 is not in the archive
@@ -173,6 +174,7 @@ INVALID: dict[str, dict[str, Any]] = {
     "/notifications/{notice}/open": {},
     "/notifications/read": {},
     "/c/s/{link_token}": {},
+    "/c/{link_token}/complaint": {"complaint_text": "x"},
     "/c/r/{link_token}": {},
     "/cases/{case}/tasks/{task}/link": {},
     "/cases/{case}/links/{link}/withdraw": {},

@@ -6,6 +6,7 @@ from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
 from tools.diagrams.english import INSTRUCTIONS
+from tools.diagrams.forms import EMAIL_PATTERN
 from tools.diagrams.forms import approval
 from tools.diagrams.forms import decision
 
@@ -56,6 +57,7 @@ def complaint() -> Diagram:
         form=[
             Field("customer", "客户单位", required=True, maxlength=200),
             Field("contact_phone", "联系电话", maxlength=30),
+            Field("contact_email", "电子邮箱（发送受理通知和查询链接）", maxlength=254, pattern=EMAIL_PATTERN),
             Field("order_no", "订单号", maxlength=60),
             Field("part_no", "零件号/产品型号", maxlength=100),
             Field("serial_number", "出厂编号", maxlength=100),

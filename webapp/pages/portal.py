@@ -49,7 +49,24 @@ def track(token: str) -> tuple[str, int] | str:
         view = customer_links.tracking_view(engine_context(), token)
     except customer_links.LinkRefused as refused:
         return _refused(address, refused)
-    return render_template("portal/track.html", view=view)
+    return render_template("portal/track.html", view=view, typed={}, errors={})
+
+
+@bp.post("/<token>/complaint")
+def complain(token: str) -> tuple[str, int] | str:
+    """A complaint about the tracked case, lodged from its tracking page."""
+    address = _allowed()
+    ctx = engine_context()
+    typed = {"complaint_text": request.form.get("complaint_text", "")}
+    try:
+        try:
+            receipt = cases.complain_by_link(ctx, token, typed)
+        except InvalidData as err:
+            view = customer_links.tracking_view(ctx, token)
+            return render_template("portal/track.html", view=view, typed=typed, errors=err.errors), 422
+    except customer_links.LinkRefused as refused:
+        return _refused(address, refused)
+    return render_template("portal/received.html", receipt=receipt, complaint=True)
 
 
 @bp.route("/r/<token>", methods=["GET", "POST"])
