@@ -72,6 +72,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/state_dump_bench.py
 	$(BIN)/python bench/sandbox_bench.py
+	$(BIN)/python bench/bell_bench.py
 
 clean:
 	rm -rf $(VENV) instance build node_modules webapp/static/dist .pytest_cache .ruff_cache

@@ -208,6 +208,24 @@ TEMPLATES: dict[str, TemplateInfo] = {
             },
         ),
         TemplateInfo(
+            "promise_broken",
+            STAFF,
+            Message("a promise to a customer is broken"),
+            {**_CASE, "promise": "arrival", "clause": "S2 5.1.1.3", "due": "2026-12-04 17:30", "kind": "late_arrival"},
+            {
+                "zh_Hans_CN": Wording(
+                    "承诺超期 {{ number }}：{{ promise }}",
+                    "案件 {{ number }} 对客户的承诺「{{ promise }}」（{{ clause }}）已于 {{ due }} 到期未兑现，"
+                    "计入违规登记：{{ kind }}。\n{{ url }}",
+                ),
+                "en": Wording(
+                    "Promise broken {{ number }}: {{ promise }}",
+                    "The promise \u201c{{ promise }}\u201d ({{ clause }}) to the customer of case {{ number }} "
+                    "was due at {{ due }} and is not kept; the breach register counts it as {{ kind }}.\n{{ url }}",
+                ),
+            },
+        ),
+        TemplateInfo(
             "digest",
             STAFF,
             Message("the daily digest"),

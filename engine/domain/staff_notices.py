@@ -24,7 +24,10 @@ ESCALATED = "escalated"
 CASE_CHANGED = "case_changed"
 CUSTOMER_ACTED = "customer_acted"
 BREACH = "breach"
-EVENTS = (TASK_LANDED, TASK_HANDED, DUE_SOON, OVERDUE, ESCALATED, CASE_CHANGED, CUSTOMER_ACTED, BREACH)
+PROMISE_BROKEN = "promise_broken"
+EVENTS = (
+    TASK_LANDED, TASK_HANDED, DUE_SOON, OVERDUE, ESCALATED, CASE_CHANGED, CUSTOMER_ACTED, BREACH, PROMISE_BROKEN,
+)  # fmt: skip
 BREACH_KEEPER = "quality_office"  # keeps the breach register (S2 7.2.7), hears of each breach
 
 # How a person hears of their notifications beyond the bell.

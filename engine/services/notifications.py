@@ -18,9 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
-from sqlalchemy import and_
-from sqlalchemy import exists
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
@@ -31,12 +30,13 @@ from engine.domain.authz import Permission
 from engine.domain.authz import require
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
+from engine.domain.service_settings import ServiceSettings
 from engine.domain.working_calendar import WorkingCalendar
+from engine.store.case_clocks import clocks_of_cases
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.message_wording import overrides
 from engine.store.models import Case
-from engine.store.models import Notification
 from engine.store.models import User
 from engine.store.models import WorkItem
 from engine.store.models.people import user_roles
@@ -54,6 +54,7 @@ from engine.store.notifications import visible_to
 from engine.store.outbox import queue
 
 PAGE_SIZE = 30
+DUE_SOON_TOLD, OVERDUE_TOLD, FINISHED = 1, 2, 3  # WorkItem.reminded
 EMAIL = "email"
 Words = Callable[[str], str]  # a process text (a task's name) in the reader's language
 
@@ -183,36 +184,54 @@ def remind(ctx: EngineContext, actor: Actor, now: datetime | None = None, limit:
         reminders = settings.reminders
         horizon = reminders.due_soon.due(now, calendar)
         counts = {"due_soon": 0, "overdue": 0, "escalated": 0}
-        for item, number, holder in _open_items_due_by(uow.session, horizon, limit):
+        late_cases: dict[int, str] = {}
+        for item, number, holder in _queue(uow.session, horizon, (0, DUE_SOON_TOLD), limit):
             due = item.due_at
             if due > now:
-                if reminders.is_due_soon(due, now, calendar):
+                if item.reminded < DUE_SOON_TOLD and reminders.is_due_soon(due, now, calendar):
                     counts["due_soon"] += _tell_holder(connection, item, number, staff_notices.DUE_SOON)
+                    _reached(connection, item.id, DUE_SOON_TOLD)
                 continue
+            late_cases[item.case_id] = number
             counts["overdue"] += _tell_holder(connection, item, number, staff_notices.OVERDUE)
             if (item.rules or {}).get("breach"):
                 _tell_breach(connection, item, number, holder)
-            if reminders.escalates(due, now, calendar):
-                counts["escalated"] += _escalate(connection, item, number, holder)
+            _reached(connection, item.id, OVERDUE_TOLD if _supervisors(item) else FINISHED)
+        # Escalations, oldest first: the delay only grows with the due time, so the first task
+        # not yet due for escalation ends the pass.
+        for item, number, holder in _queue(uow.session, now, (OVERDUE_TOLD,), limit):
+            if not reminders.escalates(item.due_at, now, calendar):
+                break
+            counts["escalated"] += _escalate(connection, item, number, holder)
+            _reached(connection, item.id, FINISHED)
+        _tell_broken_promises(uow.session, late_cases, settings, calendar, now)
         uow.commit()
     return Reminded(**counts)
 
 
-def _open_items_due_by(session: Session, horizon: datetime, limit: int) -> list[Any]:
-    """Open tasks due by ``horizon`` that still lack a reminder they may need (the escalation
-    is the last), soonest first."""
-    escalated = aliased(Notification)
+def _queue(session: Session, horizon: datetime, stages: tuple[int, ...], limit: int) -> list[Any]:
+    """Open tasks due by ``horizon`` at one of the reminder ``stages`` (``WorkItem.reminded``),
+    soonest first. A task moves on with each reminder and never comes back once finished, so
+    a backlog of old overdue tasks cannot hide new ones."""
     holder = aliased(User)
     query = (
         select(WorkItem, Case.number, holder.username)
         .join(Case, Case.id == WorkItem.case_id)
         .outerjoin(holder, holder.id == WorkItem.assignee_id)
-        .where(WorkItem.closed_at.is_(None), WorkItem.due_at.is_not(None), WorkItem.due_at <= horizon)
-        .where(~exists().where(and_(escalated.work_item_id == WorkItem.id, escalated.event == staff_notices.ESCALATED)))
+        .where(WorkItem.closed_at.is_(None), WorkItem.reminded.in_(stages), WorkItem.due_at <= horizon)
         .order_by(WorkItem.due_at)
         .limit(limit)
     )
     return list(session.execute(query).all())
+
+
+def _reached(connection: Connection, item_id: int, stage: int) -> None:
+    connection.execute(update(WorkItem).where(WorkItem.id == item_id).values(reminded=stage))
+
+
+def _supervisors(item: WorkItem) -> list[str]:
+    found = (staff_notices.supervisor_of(role) for role in staff_notices.told_roles(item.roles, reminder=True))
+    return list(dict.fromkeys(role for role in found if role))
 
 
 def _params(item: WorkItem, number: str) -> dict[str, Any]:
@@ -236,10 +255,7 @@ def _tell_holder(connection: Connection, item: WorkItem, number: str, event: str
 def _escalate(connection: Connection, item: WorkItem, number: str, holder: str | None) -> int:
     params = {**_params(item, number), "holder": holder or ", ".join(item.roles)}
     told = 0
-    for role in staff_notices.told_roles(item.roles, reminder=True):
-        supervisor = staff_notices.supervisor_of(role)
-        if supervisor is None:
-            continue
+    for supervisor in _supervisors(item):
         key = f"item-{item.id}-{staff_notices.ESCALATED}-{supervisor}"
         told += notify(
             connection,
@@ -267,6 +283,33 @@ def _tell_breach(connection: Connection, item: WorkItem, number: str, holder: st
         case_id=item.case_id,
         item_id=None,
     )
+
+
+def _tell_broken_promises(
+    session: Session, cases: dict[int, str], settings: ServiceSettings, calendar: WorkingCalendar, now: datetime
+) -> None:
+    """The register's keepers hear of each promise to the customer broken in a case with an
+    overdue task (a promise runs out with the step that keeps it: arrival with the on-site visit)."""
+    for case_id, states in clocks_of_cases(session, cases, settings, calendar).items():
+        for clock in states:
+            if not clock.late(now):
+                continue
+            params = {
+                "number": cases[case_id],
+                "promise": clock.term,
+                "clause": clock.clause,
+                "due": clock.due_at.isoformat(),
+                "kind": clock.kind,
+            }
+            key = f"case-{case_id}-promise-{clock.term}"
+            notify(
+                session.connection(),
+                key,
+                staff_notices.PROMISE_BROKEN,
+                params,
+                role=staff_notices.BREACH_KEEPER,
+                case_id=case_id,
+            )
 
 
 def dispatch(ctx: EngineContext, actor: Actor, now: datetime | None = None, limit: int = 200) -> int:

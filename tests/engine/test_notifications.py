@@ -234,3 +234,44 @@ def test_a_quote_the_customer_leaves_unanswered_is_chased_by_the_desk_then_escal
         n for n in notifications.notifications(ctx, staff["quality_office"], "en").items if n.event == "escalated"
     ]
     assert [n.subject for n in escalated] == [f"Escalated {case.info.number}: 客户确认报价"]
+
+
+def test_a_promise_to_the_customer_broken_is_told_to_the_quality_office_once(ctx, staff, start) -> None:  # noqa: F811
+    """S2 5.1.1.3: the engineer arrives within the promised time; a case whose on-site visit is
+    overdue has broken it, and the breach register's keepers hear of it."""
+    case = start("service_request")
+    to_solution(case, "onsite")
+    case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
+    case.do("engineer_wang", "prepare", {"plan_confirmed": True})
+    service = case.task("engineer_wang", "service")
+    assert service.due_at is not None
+    month_later = service.due_at + timedelta(days=30)
+    assert notifications.remind(ctx, WORKER, month_later).overdue == 1
+    broken = [
+        n for n in notifications.notifications(ctx, staff["quality_office"], "en").items if n.event == "promise_broken"
+    ]
+    assert f"Promise broken {case.info.number}: arrival" in [n.subject for n in broken]
+    notifications.remind(ctx, WORKER, month_later + timedelta(hours=1))
+    again = [
+        n for n in notifications.notifications(ctx, staff["quality_office"], "en").items if n.event == "promise_broken"
+    ]
+    assert len(again) == len(broken)  # each promise told once
+    assert not [
+        n for n in notifications.notifications(ctx, staff["dispatcher"], "en").items if n.event == "promise_broken"
+    ]
+
+
+def test_a_backlog_of_overdue_tasks_does_not_hide_a_new_one(ctx, team) -> None:
+    """Each pass takes at most ``limit`` tasks; a task told overdue leaves that queue, so the
+    next pass reaches the next task however many older ones wait for their escalation."""
+    open_case(ctx, team)
+    open_case(ctx, team)
+    older, newer = sorted(tasks.list_tasks(ctx, team["desk2"]), key=lambda item: item.id)
+    set_due(ctx, older.id, MORNING)
+    set_due(ctx, newer.id, MORNING + timedelta(minutes=30))
+    at = (MORNING + timedelta(hours=1)).astimezone(UTC)  # both overdue, neither due for escalation
+    assert notifications.remind(ctx, WORKER, at, limit=1).overdue == 1
+    assert notifications.remind(ctx, WORKER, at, limit=1).overdue == 1  # the newer one, not the older again
+    assert notifications.remind(ctx, WORKER, at, limit=1) == notifications.Reminded(0, 0, 0)
+    told = {n.work_item_id for n in notifications.notifications(ctx, team["desk2"], "en").items if n.event == "overdue"}
+    assert told == {older.id, newer.id}

@@ -13,7 +13,7 @@
       const response = await fetch(bell.dataset.countUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (!response.ok) return;
       const { unread } = await response.json();
-      badge.textContent = String(unread);
+      badge.textContent = unread >= 100 ? "99+" : String(unread);  // counted up to 100
       badge.hidden = unread === 0;
       bell.dataset.unread = String(unread);
     } catch (error) {

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
@@ -66,7 +67,10 @@ class WorkItem(Base):
     """
 
     __tablename__ = "work_items"
-    __table_args__ = (UniqueConstraint("case_id", "task_id"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "task_id"),
+        Index("ix_work_items_reminder_queue", "closed_at", "reminded", "due_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))  # indexed by the unique
     task_id: Mapped[str] = mapped_column(String(36))
@@ -84,6 +88,9 @@ class WorkItem(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str | None] = mapped_column(String(20))
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # How far the reminder worker has come with the task (engine/services/notifications.py):
+    # 0 nothing told, 1 due soon, 2 overdue, 3 finished (escalated, or nobody to escalate to).
+    reminded: Mapped[int] = mapped_column(Integer, server_default="0")
     case: Mapped[Case] = relationship(lazy="joined")
 
 

@@ -29,7 +29,8 @@ class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_user_id_created_at", "user_id", "created_at"),
-        Index("ix_notifications_role_created_at", "role", "created_at"),
+        # A role's rows about one task, or about none (work_item_id IS NULL), by time.
+        Index("ix_notifications_role_item_created_at", "role", "work_item_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     # The same event is never told twice (a repeated pass of the reminder worker finds its key).
@@ -37,8 +38,9 @@ class Notification(Base):
     event: Mapped[str] = mapped_column(String(30))  # engine.domain.staff_notices.EVENTS
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str | None] = mapped_column(String(40))  # when addressed to a role, not a person
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"), index=True)
+    # Not indexed: every step inserts rows here, and nothing looks them up by case or task.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # never told of it
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # escalations pass quiet hours
