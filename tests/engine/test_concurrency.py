@@ -7,11 +7,17 @@ import threading
 import pytest
 
 from engine.domain.errors import Conflict
+from engine.services import audit
 from engine.services import cases
+from engine.services import customer_links
 from engine.services import tasks
 from engine.store.context import EngineContext
 from tests import diagrams
 from tests.actors import SYSTEM
+from tests.processes.conftest import staff  # noqa: F401 - fixture
+from tests.processes.conftest import start  # noqa: F401 - fixture
+from tests.processes.journeys import OUT_OF_WARRANTY
+from tests.processes.journeys import to_solution
 
 
 @pytest.mark.parametrize("round_", range(3))
@@ -48,3 +54,39 @@ def test_concurrent_completion_has_exactly_one_winner(ctx, engine_config, deploy
     assert "already completed" in str(losers[0]) or "someone else changed this case" in str(losers[0])
     assert cases.get_case(ctx, SYSTEM, case.id).data["customer"] == winners[0]
     assert [t.bpmn_id for t in tasks.list_tasks(ctx, make_user("qo", "quality_office"))] == ["decide"]
+
+
+def test_a_step_link_answered_twice_at_once_has_exactly_one_winner(ctx, engine_config, staff, start) -> None:  # noqa: F811
+    """The customer sends the quote's answer from two phones at the same moment (or taps twice):
+    the link is spent in the answering transaction, so one answer stands and the other is told
+    the link was used or the case moved on."""
+    case = start("service_request")
+    to_solution(case, "onsite", OUT_OF_WARRANTY)
+    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "0", "quote_amount": ""})
+    item = case.task("service_desk", "confirm_quote")
+    link = customer_links.issue_task_link(ctx, staff["service_desk"], case.id, item.id)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, object] = {}
+
+    def attempt(answer: str) -> None:
+        own = EngineContext(engine_config)
+        try:
+            barrier.wait()
+            tasks.complete_by_link(own, link.token, {"quote_accepted": answer})
+            outcomes[answer] = "won"
+        except (Conflict, customer_links.LinkRefused) as err:
+            outcomes[answer] = err
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=attempt, args=(answer,)) for answer in ("true", "false")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    winners = [answer for answer, result in outcomes.items() if result == "won"]
+    assert len(winners) == 1 and len(outcomes) == 2, outcomes
+    assert case.data["quote_accepted"] is (winners[0] == "true")
+    events = audit.export_trail(ctx, SYSTEM, case.id)["events"]
+    completed = [e for e in events if e["action"] == "task_completed" and e["bpmn_id"] == "confirm_quote"]
+    assert len(completed) == 1

@@ -60,7 +60,9 @@ def test_the_customer_follows_their_case_by_mail_from_quote_to_signature(
     assert f"Please accept or refuse it by {answer_by}" in body
     (link,) = links_in(quote)
     page = app.test_client().get(link.removeprefix(PUBLIC))
-    assert page.status_code == 200 and "客户确认报价" in page.get_data(as_text=True)
+    shown = page.get_data(as_text=True)
+    assert page.status_code == 200 and "客户确认报价" in shown
+    assert 'id="answer-by"' in shown and "前答复" in shown  # the quote's validity, on the quote
 
     # The customer accepts through that link; the dispatcher sends an engineer.
     phone = app.test_client()
