@@ -487,6 +487,12 @@ def _form_problems(
         total_of = _field_property(form_field, forms.TOTAL_OF)
         if total_of is not None:
             yield from _total_problems(task, form_field, field_id, kind, total_of, problem)
+        answer = _field_property(form_field, forms.REQUIRED_UNLESS)
+        if answer is not None:
+            booleans = {other.get("id") for other in task.iter(f"{CAMUNDA}formField") if other.get("type") == "boolean"}
+            if answer.strip() not in booleans - {field_id}:
+                message = f"form field '{field_id}': required_unless names '{answer}', no yes/no field of this form"
+                yield problem(message, form_field)
 
 
 def _total_problems(

@@ -22,6 +22,9 @@ blank it is the sum of the named number fields and of a rows field's column (``r
 typed, it must agree. A field of type ``rows`` is a table of typed rows
 (engine/domain/form_rows.py).
 
+A field with the property ``required_unless`` = ``quote_accepted`` must be filled in when that
+yes/no field is answered no: a refusal gives its reason.
+
 A field of type ``signature`` is drawn by the customer on a phone: it arrives as a PNG data URL
 (``data:image/png;base64,…``) and is cleaned to the image's bytes, which the completing service
 stores as a file of the case and replaces by its reference and SHA-256
@@ -67,6 +70,7 @@ EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,}$"
 CHOICES = "choices"
 TOTAL_OF = "total_of"
 USER_ROLE = "user_role"
+REQUIRED_UNLESS = "required_unless"
 
 
 def total_parts(text: str) -> list[str]:
@@ -113,6 +117,8 @@ def form_field(
         yes, no = choice_labels(properties[CHOICES])
         field["choices"] = {"true": yes, "false": no}
         field["required"] = True
+    if properties.get(REQUIRED_UNLESS):
+        field[REQUIRED_UNLESS] = properties[REQUIRED_UNLESS].strip()
     if kind == "text" and properties.get(USER_ROLE):
         field["user_role"] = properties[USER_ROLE].strip()
     if kind in NUMERIC and properties.get(TOTAL_OF):
@@ -175,6 +181,9 @@ def clean_form_data(
     for field_id, field in fields.items():
         if "total_of" in field and field_id not in errors:
             _check_total(field, fields, cleaned, errors)
+        answer = field.get(REQUIRED_UNLESS)
+        if answer and cleaned.get(answer) is False and cleaned.get(field_id) in (None, "") and field_id not in errors:
+            errors[field_id] = Message("give your reason when the answer is no")
     if errors:
         raise InvalidData(errors)
     return cleaned

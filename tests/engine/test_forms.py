@@ -128,3 +128,17 @@ def test_more_rows_than_the_field_allows_or_rows_that_are_no_list_are_refused() 
     with pytest.raises(InvalidData) as refused:
         clean_form_data(PARTS_FORM, {"parts": [{"part_no": "A", "qty": 1, "colour": "red"}], "labour_fee": "1"})
     assert str(refused.value.errors["parts-0-colour"]) == "not a column of this table"
+
+
+def test_a_refusal_gives_its_reason_and_an_acceptance_need_not() -> None:
+    form = {
+        "fields": [
+            form_field("accepted", "boolean", "同意", None, {}, {"choices": "同意|拒绝"}, []),
+            form_field("note", "string", "意见", None, {}, {"required_unless": "accepted"}, []),
+        ]
+    }
+    assert clean_form_data(form, {"accepted": "true"}) == {"accepted": True}
+    with pytest.raises(InvalidData) as refused:
+        clean_form_data(form, {"accepted": "false", "note": "  "})
+    assert set(refused.value.errors) == {"note"}
+    assert clean_form_data(form, {"accepted": "false", "note": "太贵"}) == {"accepted": False, "note": "太贵"}

@@ -294,3 +294,16 @@ def test_a_rows_field_declares_typed_columns_and_a_total_may_sum_one() -> None:
 def test_a_bad_rows_field_is_refused_with_the_column_named(properties, message) -> None:
     messages = [p.message for p in problems_of({"a.bpmn": decide_with(_rows_field(*properties))})]
     assert messages == [f"rows field 'parts': {message}"]
+
+
+def test_a_reason_required_on_refusal_names_a_yes_no_field_of_its_form() -> None:
+    reason = (
+        '<camunda:formField id="reason" label="理由" type="string"><camunda:properties>'
+        '<camunda:property id="required_unless" value="{}"/></camunda:properties></camunda:formField>'
+    )
+    note = '<camunda:formField id="note" label="说明" type="string"/>'
+    assert problems_of({"a.bpmn": decide_with(choices("批准|驳回") + reason.format("approved"))}) == []
+    messages = [
+        p.message for p in problems_of({"a.bpmn": decide_with(choices("批准|驳回") + note + reason.format("note"))})
+    ]
+    assert messages == ["form field 'reason': required_unless names 'note', no yes/no field of this form"]

@@ -83,7 +83,7 @@ def test_customer_refusing_the_repair_fee_gets_the_goods_back_as_they_are(start)
         "reinspect",
         {**JOINT, "repairable": True, "parts_source": "own", "paid_repair": True, "responsibility": "customer"},
     )
-    case.do("service_desk", "confirm_fee", {"fee_accepted": False})
+    case.do("service_desk", "confirm_fee", {"fee_accepted": False, "customer_note": "不修了，原样退回"})
     case.do("warehouse", "return_as_is", {"shipping_no": "SF-002"})
     assert case.open() == ["rate"]
 

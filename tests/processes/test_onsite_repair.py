@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from engine.domain.errors import InvalidData
 from engine.store.models import AuditEvent
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import IN_WARRANTY
@@ -69,7 +70,10 @@ def test_out_of_warranty_fee_refused_and_not_approved_ends_without_service(start
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
     case.do("finance", "quote", QUOTE)
-    case.do("service_desk", "confirm_quote", {"quote_accepted": False})
+    with pytest.raises(InvalidData) as refused:  # S2 5.2.1.5: a refusal gives its reason
+        case.do("service_desk", "confirm_quote", {"quote_accepted": False})
+    assert set(refused.value.errors) == {"customer_note"}
+    case.do("service_desk", "confirm_quote", {"quote_accepted": False, "customer_note": "价格太高"})
     case.do("general_manager", "approve_unpaid", {"unpaid_approved": False})
     case.do("service_desk", "tell_no_service", {"refusal_note": "未同意付费，不安排服务"})
     # No service happened: no satisfaction survey and no follow-up call.

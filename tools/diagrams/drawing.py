@@ -67,6 +67,7 @@ class Field:
     choices: str | None = None  # a decision's two choices, "yes name|no name"
     total_of: str | None = None  # the fields this one is the sum of, "a+b"
     user_role: str | None = None  # the field names a person with this role (a picker)
+    required_unless: str | None = None  # required when this yes/no field is answered no
 
     def xml(self) -> str:
         attrs = f"id={quoteattr(self.id)} label={quoteattr(self.label)} type={quoteattr(self.type)}"
@@ -79,6 +80,7 @@ class Field:
         properties += [("choices", self.choices)] if self.choices else []
         properties += [("total_of", self.total_of)] if self.total_of else []
         properties += [("user_role", self.user_role)] if self.user_role else []
+        properties += [("required_unless", self.required_unless)] if self.required_unless else []
         if properties:
             inner += "<camunda:properties>"
             inner += "".join(f"<camunda:property id={quoteattr(k)} value={quoteattr(v)}/>" for k, v in properties)

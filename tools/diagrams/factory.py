@@ -85,7 +85,11 @@ def factory_repair() -> Diagram:
         "客户确认维修费 Customer confirms fee",
         "customer",
         7,
-        form=[decision("fee_accepted", "同意维修费", ACCEPT), Field("fee_amount", "维修费（元）", "decimal", min="0")],
+        form=[
+            decision("fee_accepted", "同意维修费", ACCEPT),
+            Field("fee_amount", "维修费（元）", "decimal", min="0"),
+            Field("customer_note", "客户意见", maxlength=1000, required_unless="fee_accepted"),
+        ],
         approval=True,
     )
     d.xor("gw_fee", "同意？", "customer", 8)

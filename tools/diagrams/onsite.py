@@ -62,7 +62,10 @@ def onsite_repair() -> Diagram:
         due="due('quote_answer', now())",
         doc=INSTRUCTIONS["confirm_quote"],
         properties={"facts": "labour_fee,parts_fee,quote_amount,quote_note", "done_at": "quote_answered_at"},
-        form=[decision("quote_accepted", "同意付费", ACCEPT), Field("customer_note", "客户意见", maxlength=1000)],
+        form=[
+            decision("quote_accepted", "同意付费", ACCEPT),
+            Field("customer_note", "客户意见", maxlength=1000, required_unless="quote_accepted"),
+        ],
         approval=True,
     )
     d.xor("gw_accepted", "同意？", "customer", 4)
