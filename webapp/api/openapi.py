@@ -101,6 +101,10 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {"true": {"type": "string"}, "false": {"type": "string"}},
             },
             "user_role": {"type": "string", "description": "names a user with this role (an active account)"},
+            "required_unless": {
+                "type": "string",
+                "description": "required when this yes/no field of the form is answered no (a refusal's reason)",
+            },
             "total_of": {
                 "type": "array",
                 "items": {"type": "string"},
