@@ -249,7 +249,7 @@ TEMPLATES: dict[str, TemplateInfo] = {
             "case_received",
             CUSTOMER,
             Message("to the customer: service request registered"),
-            {"number": "SR-2026-0042", "tracking_url": "https://service.example.com/p/track/…"},
+            {"number": "SR-2026-0042", "tracking_url": "https://service.example.com/c/…"},
             {
                 "zh_Hans_CN": Wording(
                     "您的服务请求已受理 {{ number }}",
@@ -275,7 +275,7 @@ TEMPLATES: dict[str, TemplateInfo] = {
                 "number": "SR-2026-0042",
                 "amount": "1 280.00",
                 "answer_by": "2026-12-07",
-                "link": "https://service.example.com/p/task/…",
+                "link": "https://service.example.com/c/s/…",
             },
             {
                 "zh_Hans_CN": Wording(
@@ -297,7 +297,7 @@ TEMPLATES: dict[str, TemplateInfo] = {
             {
                 "number": "SR-2026-0042",
                 "arrival": "2026-12-04 10:00",
-                "tracking_url": "https://service.example.com/p/track/…",
+                "tracking_url": "https://service.example.com/c/…",
             },
             {
                 "zh_Hans_CN": Wording(
@@ -318,7 +318,7 @@ TEMPLATES: dict[str, TemplateInfo] = {
             "service_done",
             CUSTOMER,
             Message("to the customer: the service is done, sign and rate"),
-            {"number": "SR-2026-0042", "task": "用户意见处理反馈", "link": "https://service.example.com/p/task/…"},
+            {"number": "SR-2026-0042", "task": "用户意见处理反馈", "link": "https://service.example.com/c/s/…"},
             {
                 "zh_Hans_CN": Wording(
                     "服务已完成，请确认 {{ number }}",
@@ -337,7 +337,7 @@ TEMPLATES: dict[str, TemplateInfo] = {
             "customer_step",
             CUSTOMER,
             Message("to the customer: a step waits for their answer"),
-            {"number": "SR-2026-0042", "task": "满意度调查", "link": "https://service.example.com/p/task/…"},
+            {"number": "SR-2026-0042", "task": "满意度调查", "link": "https://service.example.com/c/s/…"},
             {
                 "zh_Hans_CN": Wording(
                     "请您答复 {{ number }}：{{ task }}",
@@ -354,7 +354,7 @@ TEMPLATES: dict[str, TemplateInfo] = {
             "complaint_reply",
             CUSTOMER,
             Message("to the customer: the written reply to their complaint"),
-            {"number": "CP-2026-0007", "reply": "经核查……", "tracking_url": "https://service.example.com/p/track/…"},
+            {"number": "CP-2026-0007", "reply": "经核查……", "tracking_url": "https://service.example.com/c/…"},
             {
                 "zh_Hans_CN": Wording(
                     "投诉处理答复 {{ number }}",
