@@ -39,6 +39,10 @@ EMAIL_LABELS = {
     EMAIL_DIGEST: Message("also by e-mail, one digest each working morning"),
 }
 
+# Text messages to a person's mobile: never, or for the urgent ones (escalations) only.
+SMS_OFF, SMS_URGENT = "off", "urgent"
+SMS_CHOICES = (SMS_OFF, SMS_URGENT)
+
 STATUS_WORDS = {
     "running": {"zh_Hans_CN": "处理中", "en": "in progress"},
     "completed": {"zh_Hans_CN": "已办结", "en": "completed"},

@@ -31,6 +31,9 @@ from engine.domain.authz import require
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.service_settings import ServiceSettings
+from engine.domain.text_messages import SMS
+from engine.domain.text_messages import mobile_number
+from engine.domain.text_messages import text_of
 from engine.domain.working_calendar import WorkingCalendar
 from engine.store.case_clocks import clocks_of_cases
 from engine.store.context import EngineContext
@@ -346,17 +349,37 @@ def dispatch(ctx: EngineContext, actor: Actor, now: datetime | None = None, limi
                     row.case_id,
                     not_before=send_at,
                 )
+            if row.urgent and ctx.config.sms:
+                queued += _text_urgent(connection, row, zone, wording, ctx.config.public_url)
         mark_dispatched(connection, [row.id for row in rows], now)
         uow.commit()
     return queued
 
 
-def _recipients(connection: Connection, row: Any, choice: str) -> list[Any]:
-    """The active people a notification concerns who receive their notices by ``choice`` and
-    have an e-mail address; never the person whose act caused it."""
-    query = select(User.id, User.email, User.language, User.created_at).where(
-        User.active.is_(True), User.email_notices == choice, User.email.is_not(None), User.email != ""
-    )
+def _text_urgent(connection: Connection, row: Any, zone: ZoneInfo, wording: Any, public_url: str | None) -> int:
+    """An urgent notification as a text message to each person it concerns who asked for one:
+    its subject and link, at once."""
+    queued = 0
+    for person in _recipients(connection, row, staff_notices.SMS_URGENT, by_text=True):
+        number = mobile_number(person.mobile)
+        if number is None or not still_asks(connection, row.work_item_id, person.id):
+            continue
+        values = _links(_values_of(row, zone, person.language), row, public_url)
+        subject = message_templates.filled(row.event, person.language, values, wording).subject
+        text = text_of(subject, values["url"] or None)
+        queued += queue(connection, f"notice-{row.id}-sms-{person.id}", SMS, number, subject, text, row.case_id)
+    return queued
+
+
+def _recipients(connection: Connection, row: Any, choice: str, by_text: bool = False) -> list[Any]:
+    """The active people a notification concerns who receive their notices by ``choice`` (of
+    e-mail, or of text messages) and have the address for it; never the person whose act
+    caused it."""
+    query = select(User.id, User.email, User.mobile, User.language, User.created_at).where(User.active.is_(True))
+    if by_text:
+        query = query.where(User.sms_notices == choice, User.mobile.is_not(None))
+    else:
+        query = query.where(User.email_notices == choice, User.email.is_not(None), User.email != "")
     if row.user_id is not None:
         query = query.where(User.id == row.user_id)
     else:

@@ -26,6 +26,10 @@ from engine.domain.message_templates import LANGUAGES
 from engine.domain.messages import Message
 from engine.domain.staff_notices import EMAIL_CHOICES
 from engine.domain.staff_notices import EMAIL_OFF
+from engine.domain.staff_notices import SMS_CHOICES
+from engine.domain.staff_notices import SMS_OFF
+from engine.domain.staff_notices import SMS_URGENT
+from engine.domain.text_messages import mobile_number
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import ApiToken
@@ -174,6 +178,7 @@ class UserInfo:
     must_change_password: bool = False
     email_notices: str = EMAIL_OFF
     language: str = LANGUAGES[0]
+    sms_notices: str = SMS_OFF
 
 
 def _info(user: User) -> UserInfo:
@@ -188,6 +193,7 @@ def _info(user: User) -> UserInfo:
         user.must_change_password,
         user.email_notices,
         user.language,
+        user.sms_notices,
     )
 
 
@@ -228,6 +234,7 @@ def update_contact(
     mobile: str,
     email_notices: str | None = None,
     language: str | None = None,
+    sms_notices: str | None = None,
 ) -> UserInfo:
     """E-mail and mobile number, where notifications go (blank clears one); and, when given, how
     the person hears of their notifications beyond the bell and in which language."""
@@ -244,6 +251,10 @@ def update_contact(
         errors["email"] = Message("notifications by e-mail need an e-mail address")
     if language is not None and language not in LANGUAGES:
         errors["language"] = Message("choose a language")
+    if sms_notices is not None and sms_notices not in SMS_CHOICES:
+        errors["sms_notices"] = Message("choose whether escalations come as text messages")
+    elif sms_notices == SMS_URGENT and not mobile_number(mobile):
+        errors["mobile"] = Message("text messages need a mobile number")
     if errors:
         raise InvalidData(errors)
     with ctx.uow(write=True) as uow:
@@ -253,6 +264,8 @@ def update_contact(
             user.email_notices = email_notices
         if language is not None:
             user.language = language
+        if sms_notices is not None:
+            user.sms_notices = sms_notices
         uow.commit()
         return _info(user)
 

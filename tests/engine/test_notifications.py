@@ -6,6 +6,7 @@ e-mails each person as they chose: each event (held back outside working time) o
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -21,6 +22,7 @@ from engine.domain.actors import Actor
 from engine.domain.errors import InvalidData
 from engine.domain.staff_notices import supervisor_of
 from engine.domain.staff_notices import told_roles
+from engine.domain.text_messages import SmsGateway
 from engine.services import cases
 from engine.services import inbox
 from engine.services import notifications
@@ -275,3 +277,20 @@ def test_a_backlog_of_overdue_tasks_does_not_hide_a_new_one(ctx, team) -> None:
     assert notifications.remind(ctx, WORKER, at, limit=1) == notifications.Reminded(0, 0, 0)
     told = {n.work_item_id for n in notifications.notifications(ctx, team["desk2"], "en").items if n.event == "overdue"}
     assert told == {older.id, newer.id}
+
+
+@time_machine.travel(datetime(2026, 11, 3, 20, 0, tzinfo=SHANGHAI), tick=False)
+def test_an_escalation_also_goes_as_text_to_who_asked_for_it(ctx, team) -> None:
+    ctx.config = replace(ctx.config, sms=SmsGateway("https://sms.example.com/send"), public_url="https://s.example.com")
+    users.update_contact(ctx, team["office"], team["office"].user_id, "", "139 0000 1111", None, "en", "urgent")
+    with pytest.raises(InvalidData) as refused:  # a landline takes no text
+        users.update_contact(ctx, team["desk2"], team["desk2"].user_id, "", "021-1234 5678", None, None, "urgent")
+    assert set(refused.value.errors) == {"mobile"}
+    case = open_case(ctx, team)
+    item = tasks.list_tasks(ctx, team["desk"])[0]
+    set_due(ctx, item.id, datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI))
+    notifications.remind(ctx, WORKER)
+    assert notifications.dispatch(ctx, WORKER) == 1  # the overdue notice is no text; the escalation is
+    (text,) = [m for m in outbox_rows(ctx) if m.channel == "sms"]
+    assert text.recipient == "13900001111"
+    assert text.body == f"Escalated {case.number}: Register call：https://s.example.com/tasks/{item.id}"

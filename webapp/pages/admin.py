@@ -16,6 +16,8 @@ from werkzeug.wrappers import Response
 from engine.domain.errors import InvalidData
 from engine.domain.roles import ROLES
 from engine.domain.staff_notices import EMAIL_LABELS
+from engine.domain.staff_notices import SMS_OFF
+from engine.domain.staff_notices import SMS_URGENT
 from engine.services import message_templates
 from engine.services import outbox
 from engine.services import users
@@ -133,6 +135,7 @@ def profile() -> tuple[str, int] | str:
         "mobile": user.mobile or "",
         "email_notices": user.email_notices,
         "language": user.language,
+        "sms_notices": user.sms_notices,
     }
     return _profile_page(user, values, errors, token), status
 
@@ -142,6 +145,7 @@ def profile() -> tuple[str, int] | str:
 def contact() -> tuple[str, int] | Response:
     ctx = engine_context()
     values = {name: request.form.get(name, "") for name in ("email", "mobile", "email_notices", "language")}
+    values["sms_notices"] = SMS_URGENT if request.form.get("sms_notices") == SMS_URGENT else SMS_OFF
     try:
         users.update_contact(
             ctx,
@@ -151,6 +155,7 @@ def contact() -> tuple[str, int] | Response:
             values["mobile"],
             values["email_notices"] or None,
             values["language"] or None,
+            values["sms_notices"],
         )
     except InvalidData as err:
         flash(_("Please correct the marked fields."), "error")

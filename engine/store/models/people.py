@@ -51,6 +51,8 @@ class User(Base):
     # event, held back outside working time) or "digest" (one e-mail each working morning).
     email_notices: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     language: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN", server_default="zh_Hans_CN")
+    # "urgent": escalations also go as a text message to the mobile (with an SMS gateway); "off".
+    sms_notices: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     # Set when an administrator resets the password: the next sign-in must choose a new one.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
