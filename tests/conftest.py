@@ -60,6 +60,9 @@ os.environ["AFTERCARE_CHECK_STATE_DUMP"] = "1"
 POSTGRES_URL = os.environ.get("AFTERCARE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 PG_TEMPLATE = "aftercare_test_template"
+# For modules about pages, forms and messages, where the database is incidental: the engine's
+# queries behind them run on both backends in tests/engine and tests/processes.
+SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 def _worker() -> str:
@@ -68,7 +71,12 @@ def _worker() -> str:
 
 
 def _url_of(database: str) -> str:
-    return make_url(str(POSTGRES_URL)).set(database=database).render_as_string(hide_password=False)
+    """A test database's URL. Its sessions commit without waiting for the WAL flush
+    (``synchronous_commit=off``): a commit still happens in order and is seen by every other
+    session at once, only a crash of the server could lose the last ones, which no test does."""
+    url = make_url(str(POSTGRES_URL)).set(database=database)
+    url = url.update_query_dict({"options": "-c synchronous_commit=off"})
+    return url.render_as_string(hide_password=False)
 
 
 class PostgresDatabases:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import SQLITE_ONLY
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 
 def test_only_admins_see_user_administration(app, make_user) -> None:

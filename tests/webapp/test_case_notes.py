@@ -12,8 +12,11 @@ from engine.services import case_notes
 from engine.services import cases
 from engine.store.models import AuditEvent
 from tests import diagrams
+from tests.conftest import SQLITE_ONLY
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

@@ -12,6 +12,7 @@ from engine.domain.link_tokens import link_id_of
 from engine.services import customer_links
 from engine.services import users
 from tests.actors import SYSTEM
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.test_customer_answers import PDF_SCAN
@@ -23,6 +24,8 @@ from tests.qr_codes import decode_png_qr
 from tests.webapp.test_customer_tracking import SECRET
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 
 def test_the_customer_draws_the_signature_on_the_step_page_and_the_case_shows_it(

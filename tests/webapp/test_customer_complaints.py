@@ -11,12 +11,15 @@ from engine.services import customer_links
 from engine.services import outbox
 from engine.services import tasks
 from engine.services import timers
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import Scenario
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
 from tests.webapp.test_customer_mail import senders
 from tests.webapp.test_pages import csrf
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 PUBLIC = "https://service.example.com"
 ADDRESS = "zhao.plant@example.com"

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from engine.domain.actors import Actor
 from engine.services import outbox
 from engine.services import timers
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
@@ -20,6 +21,8 @@ from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import UNRESOLVED
 from tests.webapp.test_customer_mail import senders
 from tests.webapp.test_pages import csrf
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 PUBLIC = "https://service.example.com"
 ADDRESS = "li.buyer@example.com"

@@ -15,6 +15,7 @@ from engine.domain.link_tokens import sign
 from engine.services import audit
 from engine.services import case_notes
 from engine.services import customer_links
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import SHANGHAI
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
@@ -23,6 +24,8 @@ from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import to_solution
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 SECRET = "a test key for customer links"  # tests/conftest.py's engine_config
 

@@ -10,9 +10,12 @@ import time_machine
 from engine.services import cases
 from engine.services import tasks
 from tests import diagrams
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 ARRIVAL = diagrams.definitions(
     "visit",

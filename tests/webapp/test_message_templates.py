@@ -10,8 +10,11 @@ import html
 from engine.services import cases
 from engine.services import notifications
 from tests import diagrams
+from tests.conftest import SQLITE_ONLY
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 PAGE = "/admin/templates/task_landed/en"
 

@@ -9,6 +9,7 @@ import re
 
 from engine.services import audit
 from engine.services import products
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
@@ -16,6 +17,8 @@ from tests.qr_codes import decode_png_qr
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
 from tests.webapp.test_product_archive import GOOD
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 SERIAL = CALL["serial_number"]  # AWP-12, warranty to 2027-05-31 in GOOD
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tests.conftest import SQLITE_ONLY
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 
 def typed(page_fields: dict[str, str], **changes: str) -> dict[str, str]:

@@ -11,8 +11,11 @@ from engine.store.models import AuditEvent
 from engine.store.models import ProcessDraft
 from tests import diagrams
 from tests.actors import SYSTEM
+from tests.conftest import SQLITE_ONLY
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 SOURCE = diagrams.linear().decode()
 BROKEN = diagrams.linear(condition="approved ==").decode()

@@ -6,9 +6,12 @@ import io
 
 from engine.services import cases
 from tests import diagrams
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import PROCESSES
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 
 def test_process_owners_see_versions_live_version_and_cases_per_version(app, ctx, make_user, deploy) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from engine.services import tasks
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -14,6 +15,8 @@ from tests.processes.journeys import to_solution
 from tests.processes.test_exchange_refund import confirmed
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+pytestmark = SQLITE_ONLY  # pages and messages: the database is incidental (tests/conftest.py)
 
 
 def facts_of(page: str) -> dict[str, str]:
