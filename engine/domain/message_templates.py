@@ -10,7 +10,6 @@ it may reach nothing but the values listed for it. Rendering goes through Jinja'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -452,7 +451,3 @@ def preview(key: str, wording: Wording) -> Wording:
     return Wording(
         _STRICT.from_string(wording.subject).render(samples), _STRICT.from_string(wording.body).render(samples)
     )
-
-
-def keys_for(audience: str) -> Iterable[str]:
-    return (key for key, info in TEMPLATES.items() if info.audience == audience)

@@ -52,6 +52,7 @@ from engine.store.notifications import notices_for
 from engine.store.notifications import notify
 from engine.store.notifications import reader_of
 from engine.store.notifications import still_asks
+from engine.store.notifications import undispatched
 from engine.store.notifications import unread_count
 from engine.store.notifications import visible_to
 from engine.store.outbox import queue
@@ -108,10 +109,8 @@ def _values_of(row: Any, zone: ZoneInfo, language: str, words: Words | None = No
     """A notification's parameters as its template shows them: times in the company's zone,
     a status in words, the task's name in the reader's language."""
     values = dict(row.params or {})
-    for name in ("due",):
-        moment = values.get(name)
-        if isinstance(moment, str) and moment:
-            values[name] = datetime.fromisoformat(moment).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    if values.get("due"):
+        values["due"] = datetime.fromisoformat(str(values["due"])).astimezone(zone).strftime("%Y-%m-%d %H:%M")
     if "status" in values:
         values["status"] = staff_notices.status_word(str(values["status"]), language)
     if words is not None and values.get("task"):
@@ -324,11 +323,7 @@ def dispatch(ctx: EngineContext, actor: Actor, now: datetime | None = None, limi
     queued = 0
     with ctx.uow(write=True) as uow:
         connection = uow.connection
-        rows = list(
-            connection.execute(
-                select(NOTICES).where(NOTICES.c.dispatched_at.is_(None)).order_by(NOTICES.c.id).limit(limit)
-            )
-        )
+        rows = undispatched(connection, limit)
         if not rows:
             return 0
         calendar, zone, wording = ctx.calendar(connection), ZoneInfo(ctx.config.timezone), overrides(connection)

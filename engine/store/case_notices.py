@@ -100,10 +100,10 @@ def _tell(
     values: dict[str, Any],
     link: str | None,
     case_id: int,
+    wording: Mapping[tuple[str, str], message_templates.Wording],
 ) -> None:
     """Queue one message to the customer: the whole letter by e-mail, its Chinese subject and
     link by text message."""
-    wording = overrides(connection)
     if customer.email:
         letter = message_templates.for_customer(template, values, wording)
         queue(connection, key, EMAIL, customer.email, letter.subject, letter.body, case_id)
@@ -131,14 +131,16 @@ def after_completion(
         if customer:
             url = _link(connection, config, case_id, TRACK, TRACK_DAYS, by_id=by_id) if links else None
             values = {"number": case_number, "tracking_url": url}
-            _tell(connection, customer, f"case-{case_id}-received", "case_received", values, url, case_id)
+            wording = overrides(connection)
+            _tell(connection, customer, f"case-{case_id}-received", "case_received", values, url, case_id, wording)
         return
     reply = next((cleaned.get(at.field) for at in SHIPPED.complaint_replies if at.step == bpmn_id), None)
     customer = _Customer.of(data, config)
     if reply and customer:
         url = _link(connection, config, case_id, TRACK, TRACK_DAYS, by_id=by_id) if links else None
         values = {"number": case_number, "reply": str(reply), "tracking_url": url}
-        _tell(connection, customer, f"case-{case_id}-reply", "complaint_reply", values, url, case_id)
+        wording = overrides(connection)
+        _tell(connection, customer, f"case-{case_id}-reply", "complaint_reply", values, url, case_id, wording)
 
 
 def steps_opened(
@@ -157,6 +159,7 @@ def steps_opened(
     if not customer or not (config.link_secret and config.public_url):
         return
     zone = ZoneInfo(config.timezone)
+    wording: Mapping[tuple[str, str], message_templates.Wording] | None = None
     for item_id, row in opened:
         due = row.get("due_at")
         when = due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if isinstance(due, datetime) else None
@@ -172,7 +175,10 @@ def steps_opened(
             values = {"number": case_number, "arrival": when, "tracking_url": link}
         else:
             continue
-        _tell(connection, customer, f"case-{case_id}-item-{item_id}-{template}", template, values, link, case_id)
+        wording = overrides(connection) if wording is None else wording  # read once per step
+        _tell(
+            connection, customer, f"case-{case_id}-item-{item_id}-{template}", template, values, link, case_id, wording
+        )
 
 
 def _money(value: object) -> str | None:
