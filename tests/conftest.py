@@ -37,6 +37,7 @@ from engine.store.context import EngineContext
 from engine.store.db import make_engine
 from engine.store.models import User
 from tests import flow_steps
+from tests import shipped
 from tests.actors import OWNER
 from tests.actors import SYSTEM
 from tools.browser import chromium
@@ -79,8 +80,13 @@ def _url_of(database: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+# Tables whose rows are never changed once written (a deployed version is immutable): a reused
+# database keeps the template's rows of these and loses only the ones a test added.
+KEPT = ("process_versions",)
+
+
 class PostgresDatabases:
-    """Test databases cloned from the migrated template, emptied and reused between tests.
+    """Test databases cloned from a template (migrated; or staffed too), emptied and reused between tests.
 
     Emptying one (every row deleted with the foreign-key triggers off, the sequences restarted,
     the template's reference rows written back) takes about 17 ms; a TRUNCATE of the seventeen
@@ -98,18 +104,24 @@ class PostgresDatabases:
             tables = connection.scalars(
                 text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
             ).all()
-            sequences = connection.scalars(
-                text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+            sequences = connection.execute(
+                text("SELECT sequencename, coalesce(last_value, 0) FROM pg_sequences WHERE schemaname = 'public'")
             ).all()
+            kept = {
+                table: connection.scalar(text(f'SELECT max(id) FROM "{table}"')) for table in KEPT if table in tables
+            }
             self.empty = [
                 "SET session_replication_role = replica",  # no foreign-key checks while emptying
-                *(f'DELETE FROM "{table}"' for table in tables),
-                *(f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences),
+                *(f'DELETE FROM "{table}"' for table in tables if table not in kept),
+                *(f'DELETE FROM "{table}" WHERE id > {last or 0}' for table, last in kept.items()),
+                *(f'ALTER SEQUENCE "{sequence}" RESTART WITH {last + 1}' for sequence, last in sequences),
             ]
-            self.rows: dict[str, list[dict[str, object]]] = {}
+            # The template's rows per table as one JSON array, written back whole by
+            # json_populate_recordset: any column type survives, in one statement per table.
+            self.rows: dict[str, str] = {}
             for table in tables:
-                found = [dict(row) for row in connection.execute(text(f'SELECT * FROM "{table}"')).mappings()]
-                if found:
+                found = connection.scalar(text(f'SELECT json_agg(t)::text FROM "{table}" AS t'))
+                if found is not None and table not in kept:
                     self.rows[table] = found
         engine.dispose()
 
@@ -130,16 +142,20 @@ class PostgresDatabases:
                     {"name": name},
                 )
             engine = make_engine(_url_of(name))
-            with engine.begin() as connection:
-                for statement in self.empty:
-                    connection.execute(text(statement))
-                for table, rows in self.rows.items():
-                    columns = list(rows[0])
-                    names = ", ".join(f'"{c}"' for c in columns)
-                    values = ", ".join(f":{c}" for c in columns)
-                    connection.execute(text(f'INSERT INTO "{table}" ({names}) VALUES ({values})'), rows)
-                connection.execute(text("SET session_replication_role = DEFAULT"))
-            engine.dispose()
+            try:
+                with engine.begin() as connection:
+                    for statement in self.empty:
+                        connection.execute(text(statement))
+                    for table, rows in self.rows.items():
+                        connection.execute(
+                            text(
+                                f'INSERT INTO "{table}" SELECT * FROM json_populate_recordset(NULL::"{table}", :rows)'
+                            ),
+                            {"rows": rows},
+                        )
+                    connection.execute(text("SET session_replication_role = DEFAULT"))
+            finally:
+                engine.dispose()
         except Exception:  # noqa: BLE001 - a database in an unknown state is thrown away
             self.drop(name)
             return
@@ -155,16 +171,15 @@ class PostgresDatabases:
         self.admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_databases() -> Iterator[PostgresDatabases]:
-    """Migrate one template database per run (per worker); tests take clones of it from a pool."""
-    template = f"{PG_TEMPLATE}_{_worker()}"
+def _postgres_template(name: str, fill: Callable[[EngineContext], None]) -> Iterator[PostgresDatabases]:
+    """A template database made by ``fill`` once per run (per worker), and the pool of its clones."""
+    template = f"{name}_{_worker()}"
     admin = make_engine(str(POSTGRES_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {template} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {template}"))
     ctx = EngineContext(EngineConfig(database_url=_url_of(template)))
-    installation.init_database(ctx, SYSTEM)
+    fill(ctx)
     ctx.dispose()
     pool = PostgresDatabases(template)
     yield pool
@@ -174,15 +189,54 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
     admin.dispose()
 
 
+def _migrated(ctx: EngineContext) -> None:
+    installation.init_database(ctx, SYSTEM)
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases]:
+    """Migrate one template database per run (per worker); tests take clones of it from a pool."""
+    yield from _postgres_template(PG_TEMPLATE, _migrated)
+
+
+@pytest.fixture(scope="session")
+def postgres_staffed_databases(fixture_password_hash: str) -> Iterator[PostgresDatabases]:
+    """Like ``postgres_databases``, with the shipped processes and the scenario staff stored."""
+
+    def staffed(ctx: EngineContext) -> None:
+        _migrated(ctx)
+        shipped.deploy_shipped(ctx)
+        shipped.add_staff(ctx, fixture_password_hash)
+
+    yield from _postgres_template(f"{PG_TEMPLATE}_staffed", staffed)
+
+
+@pytest.fixture(scope="session")
+def staffed_template(migrated_template: Path, fixture_password_hash: str) -> Path:
+    """The migrated SQLite template with the shipped processes and the scenario staff stored.
+
+    Asked for by the ``staff`` fixture of the scenario tests; ``db_url`` then hands out copies
+    of this template (or clones of its PostgreSQL twin) instead of the bare migrated one.
+    """
+    path = migrated_template.with_name("staffed.db")
+    shutil.copy(migrated_template, path)
+    ctx = EngineContext(EngineConfig(database_url=f"sqlite:///{path}"))
+    shipped.deploy_shipped(ctx)
+    shipped.add_staff(ctx, fixture_password_hash)
+    ctx.dispose()  # closes the last connection, which folds the write-ahead log into the file
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Path) -> Iterator[str]:
     """A migrated database for one test: a SQLite file, and PostgreSQL too when configured."""
+    staffed = "staffed_template" in request.fixturenames
     if request.param == "sqlite":
         path = tmp_path / "aftercare.db"
-        shutil.copy(migrated_template, path)
+        shutil.copy(request.getfixturevalue("staffed_template") if staffed else migrated_template, path)
         yield f"sqlite:///{path}"
         return
-    pool: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    pool: PostgresDatabases = request.getfixturevalue("postgres_staffed_databases" if staffed else "postgres_databases")
     name = pool.take()
     yield _url_of(name)
     pool.give_back(name)

@@ -24,11 +24,13 @@ PASSWORD = "correct horse"
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, migrated_template: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, migrated_template: Path) -> str:
     """Browser tests run on SQLite only: they prove what people see and do, which does not
-    depend on the database; every engine and page test runs on PostgreSQL too."""
+    depend on the database; every engine and page test runs on PostgreSQL too. With the
+    scenario ``staff``, a copy of the staffed template (tests/conftest.py)."""
+    staffed = "staffed_template" in request.fixturenames
     path = tmp_path / "aftercare.db"
-    shutil.copy(migrated_template, path)
+    shutil.copy(request.getfixturevalue("staffed_template") if staffed else migrated_template, path)
     return f"sqlite:///{path}"
 
 

@@ -29,33 +29,12 @@ from engine.store.case_progress import load_runtime
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.models import Case
-from engine.store.process_versions import CheckedSet
-from engine.store.process_versions import check_set
-from engine.store.process_versions import read_directory
-from engine.store.process_versions import store_set
 from tests import flow_steps
 from tests.actors import SYSTEM
+from tests.shipped import PROCESSES  # noqa: F401 - imported from here by other modules
+from tests.shipped import staff_of
 
-ROOT = Path(__file__).resolve().parents[2]
-PROCESSES = ROOT / "processes"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Customers have no staff login: the service desk does their steps on their behalf.
-ROLES = (
-    "service_desk",
-    "quality_office",
-    "tech_support",
-    "dispatcher",
-    "engineer",
-    "workshop",
-    "inspector",
-    "purchasing",
-    "warehouse",
-    "sales",
-    "finance",
-    "quality_manager",
-    "division_head",
-    "general_manager",
-)
 
 
 class Scenario:
@@ -110,26 +89,10 @@ class Scenario:
             return timers.fire_due_timers(self.ctx)
 
 
-_SHIPPED: list[CheckedSet] = []  # the shipped set, checked and built once per run
-
-
-def deploy_shipped(ctx: EngineContext) -> None:
-    """The shipped processes deployed into a fresh database, as ``load-processes`` does.
-
-    Checking and building the set is the same for every fresh database, so it is done once;
-    each test still stores it in its own database (store_set refuses if that one is not fresh).
-    """
-    if not _SHIPPED:
-        _SHIPPED.append(check_set(ctx, read_directory(PROCESSES), allow_scripts=True))
-    store_set(ctx, _SHIPPED[0], SYSTEM)
-
-
 @pytest.fixture
-def staff(ctx: EngineContext, make_user: Any) -> dict[str, Actor]:
-    deploy_shipped(ctx)
-    people = {role: make_user(role, role) for role in ROLES}
-    people["engineer_wang"] = make_user("wang", "engineer")
-    return people
+def staff(ctx: EngineContext, staffed_template: Path) -> dict[str, Actor]:
+    """One person per role (``tests/shipped.py``), in a database with the shipped processes."""
+    return staff_of(ctx)
 
 
 @pytest.fixture
