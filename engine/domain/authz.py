@@ -39,6 +39,8 @@ class Permission(StrEnum):
     SEND_CUSTOMER_LINKS = "send_customer_links"  # give a customer a link to their case, or withdraw it
     MANAGE_NOTIFICATIONS = "manage_notifications"  # the outbox and the message templates
     READ_NOTICES = "read_notices"  # one's own notifications (the bell) and how to receive them
+    READ_CUSTOMERS = "read_customers"  # the customer master: companies, sites, contacts, agreements
+    MANAGE_CUSTOMERS = "manage_customers"  # add, change and import customers and their agreements
 
 
 # Customers act through signed links, never through staff views of cases.
@@ -63,6 +65,9 @@ QUALITY_READERS = frozenset({"quality_manager", "general_manager", "division_hea
 ARCHIVE_READERS = QUALITY_READERS | {"quality_office", "service_desk"}
 PROCESS_OWNERS = frozenset({"process_owner", "admin"})
 ADMINS = frozenset({"admin"})
+# Who keeps customer records: the desk takes the calls, sales signs the agreements, the quality
+# office keeps the archive (S2 9.1), and their managers.
+CUSTOMER_KEEPERS = frozenset({"service_desk", "sales", "quality_office", "quality_manager", "admin"})
 
 GRANTS: dict[Permission, frozenset[str]] = {
     Permission.WORK_TASKS: STAFF_ROLES,
@@ -86,6 +91,8 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.SEND_CUSTOMER_LINKS: STAFF_ROLES,
     Permission.MANAGE_NOTIFICATIONS: ADMINS | {SYSTEM},
     Permission.READ_NOTICES: STAFF_ROLES,
+    Permission.READ_CUSTOMERS: STAFF_ROLES | {SYSTEM},
+    Permission.MANAGE_CUSTOMERS: CUSTOMER_KEEPERS | {SYSTEM},
 }
 
 REFUSALS: dict[Permission, Message] = {
@@ -112,6 +119,10 @@ REFUSALS: dict[Permission, Message] = {
     Permission.SEND_CUSTOMER_LINKS: Message("this needs a staff role"),
     Permission.MANAGE_NOTIFICATIONS: Message("the outbox and the message templates are kept by administrators"),
     Permission.READ_NOTICES: Message("this needs a staff role"),
+    Permission.READ_CUSTOMERS: Message("this needs a staff role"),
+    Permission.MANAGE_CUSTOMERS: Message(
+        "customer records are kept by the service desk, sales, the quality office and administrators"
+    ),
 }
 
 

@@ -74,7 +74,8 @@ def read_table(name: str, data: bytes) -> list[dict[str, Any]]:
     return [dict(zip(header, row, strict=False)) for row in values[1 : MAX_ROWS + 2]]
 
 
-def _date(value: Any) -> date | None:
+def parse_date(value: Any) -> date | None:
+    """A cell as a date: empty → None, a spreadsheet date, or ISO text; ValueError otherwise."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -134,7 +135,7 @@ def check_rows(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[R
         item["notes"] = texts["notes"] or None
         for column in ("delivered_on", "warranty_end", "contract_end"):
             try:
-                item[column] = _date(values[column])
+                item[column] = parse_date(values[column])
             except ValueError:
                 problems.append(RowProblem(number, column, "must be a date (YYYY-MM-DD)"))
         try:

@@ -49,6 +49,7 @@ from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
 from engine.store.customer_links import LinkRefused
 from engine.store.customer_links import open_link
+from engine.store.customer_records import link_case
 from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
@@ -148,6 +149,7 @@ def _start(
             uow.commit()
             raise
         save_progress(ctx, uow, writer, runtime, actor)
+        link_case(connection, writer, data, writer.values["data"])
         opened = writer.write()
         if then is not None:
             then(connection, case_id, number, opened)

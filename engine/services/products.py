@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import String
 from sqlalchemy import cast
@@ -28,26 +27,16 @@ from engine.domain.policy import SHIPPED
 from engine.domain.product_import import UNREADABLE
 from engine.domain.product_import import check_rows
 from engine.domain.product_import import read_table
+from engine.store.case_outcomes import CaseOutcome
+from engine.store.case_outcomes import outcomes
 from engine.store.context import EngineContext
+from engine.store.customer_records import link_units
 from engine.store.db import utcnow
-from engine.store.models import AuditEvent
 from engine.store.models import Case
 from engine.store.models import DeliveredUnit
 from engine.store.models import ProcessVersion
 
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class CaseOutcome:
-    id: int
-    number: str
-    process: str
-    status: str
-    opened: datetime
-    serial_number: str | None
-    outcome: str  # what was done: the solution chosen, solved by phone, …
-    rating: str | None  # satisfied answers of the survey, e.g. "3/4"
 
 
 @dataclass(frozen=True)
@@ -86,6 +75,8 @@ def import_units(ctx: EngineContext, actor: Actor, name: str, data: bytes) -> in
                 setattr(unit, column, value)
             unit.updated_at = utcnow()
             session.add(unit)
+        session.flush()
+        link_units(uow.connection)
         uow.commit()
     return len(clean)
 
@@ -120,34 +111,7 @@ def _cases_where(session: Session, field: str, value: str) -> list[CaseOutcome]:
         .where(cast(Case.data, String).like(f"%{_escaped(value)}%", escape="\\"))
         .order_by(Case.created_at)
     ).all()
-    matching = [(case, key) for case, key in rows if (case.data or {}).get(field) == value]
-    survey_step, items = SHIPPED.survey_step, SHIPPED.survey_items
-    ratings: dict[int, str] = {}
-    if matching:
-        surveys = session.execute(
-            select(AuditEvent.case_id, AuditEvent.data).where(
-                AuditEvent.case_id.in_([case.id for case, _key in matching]),
-                AuditEvent.action == "task_completed",
-                AuditEvent.bpmn_id == survey_step,
-            )
-        )
-        for case_id, data in surveys:
-            answers = [data.get(item) for item in items if (data or {}).get(item)]
-            satisfied = sum(answer in SHIPPED.satisfied_answers for answer in answers)
-            ratings[case_id] = f"{satisfied}/{len(answers)}"
-    return [
-        CaseOutcome(
-            case.id,
-            case.number,
-            key,
-            case.status,
-            case.created_at,
-            (case.data or {}).get(SHIPPED.serial_number_field),
-            SHIPPED.outcome(case.data or {}),
-            ratings.get(case.id),
-        )
-        for case, key in matching
-    ]
+    return outcomes(session, [(case, key) for case, key in rows if (case.data or {}).get(field) == value])
 
 
 def _escaped(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,6 +57,9 @@ from engine.store.context import EngineContext
 from engine.store.customer_links import LinkRefused
 from engine.store.customer_links import open_link
 from engine.store.customer_links import spend_link
+from engine.store.customer_records import CustomerCard
+from engine.store.customer_records import customer_card
+from engine.store.customer_records import link_case
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
 from engine.store.models import Case
@@ -111,6 +115,8 @@ class TaskPage:
     # A customer's step the actor enters for the customer: how they may say the customer
     # answered (engine/domain/customer_answers.py); empty when the actor is not standing in.
     desk_choices: tuple[str, ...] = ()
+    # The customer master's record of the case's customer (engine/store/customer_records.py).
+    customer: CustomerCard | None = None
 
     @property
     def form(self) -> dict[str, Any]:
@@ -146,8 +152,21 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
         day, proposed = _archive_proposals(ctx, item.bpmn_id, unit, case.data or {})
         desk = acting_for(actor, item.roles) == CUSTOMER_ROLE
         choices = customer_answers.desk_choices(item.bpmn_id == SHIPPED.survey_step) if desk else ()
+        today = datetime.now(ZoneInfo(ctx.config.timezone)).date()
+        customer = customer_card(session, case.customer_id, case.site_id, today)
         return TaskPage(
-            task, case_info(case), facts, bool(names), record, dict(draft or {}), pickers, unit, proposed, day, choices
+            task,
+            case_info(case),
+            facts,
+            bool(names),
+            record,
+            dict(draft or {}),
+            pickers,
+            unit,
+            proposed,
+            day,
+            choices,
+            customer,
         )
 
 
@@ -329,6 +348,7 @@ def _complete(
                     item.name,
                 )
             save_progress(ctx, uow, writer, runtime, actor)
+            link_case(connection, writer, cleaned, writer.values["data"])
             case_notices.after_completion(
                 connection,
                 ctx.config,

@@ -6,6 +6,10 @@ from engine.store.models.cases import Case as Case
 from engine.store.models.cases import CaseCounter as CaseCounter
 from engine.store.models.cases import WorkItem as WorkItem
 from engine.store.models.customer_links import CustomerLink as CustomerLink
+from engine.store.models.customers import Customer as Customer
+from engine.store.models.customers import CustomerContact as CustomerContact
+from engine.store.models.customers import CustomerSite as CustomerSite
+from engine.store.models.customers import ServiceAgreement as ServiceAgreement
 from engine.store.models.notes import CaseAttachment as CaseAttachment
 from engine.store.models.notes import CaseComment as CaseComment
 from engine.store.models.notifications import MessageTemplate as MessageTemplate

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON
+from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
@@ -25,7 +26,9 @@ class DeliveredUnit(Base):
     serial_number: Mapped[str] = mapped_column(String(80), primary_key=True)
     model: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(20))
-    customer: Mapped[str] = mapped_column(String(200), index=True)
+    customer: Mapped[str] = mapped_column(String(200), index=True)  # as the delivery list names it
+    # The customer master's record of that customer, when its code or name matches.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"), index=True)
     delivered_on: Mapped[date | None]
     warranty_end: Mapped[date | None]
     contract_end: Mapped[date | None]  # the end of the unit's maintenance contract, if it has one
