@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webapp.pages import admin
     from webapp.pages import auth
     from webapp.pages import cases
+    from webapp.pages import customers
     from webapp.pages import home
     from webapp.pages import inbox
     from webapp.pages import modeler
@@ -63,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(customers.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(studio.bp)

@@ -16,6 +16,7 @@ from engine.domain.roles import ROLES
 from engine.services import case_notes
 from engine.services import cases
 from engine.services import customer_links
+from engine.services import customers
 from engine.services import tasks
 from engine.services import users
 from tests import diagrams
@@ -36,6 +37,7 @@ STARTERS = {"service_desk", "quality_office"}
 OWNERS = {"process_owner", "admin"}  # the lanes of the test diagram may start it
 QUALITY = {"quality_manager", "general_manager", "division_head", "admin"}
 ARCHIVE = QUALITY | {"quality_office", "service_desk"}  # the warranty check needs the product archive
+KEEPERS = {"service_desk", "sales", "quality_office", "quality_manager", "admin"}  # of customer records
 
 # (method, path template, allowed roles, status when allowed, status when refused [per role])
 Row = tuple[str, str, set[str], int, int | dict[str, int]]
@@ -117,6 +119,16 @@ WEB: list[Row] = [
     ("POST", "/quality/products", {"quality_manager", "admin"}, 422, 403),  # no file
     ("GET", "/quality/products/{serial}", ARCHIVE, 200, 403),
     ("GET", "/quality/customers/{customer}", ARCHIVE, 200, 403),
+    ("GET", "/customers/", STAFF, 200, 403),
+    ("GET", "/customers/lookup.json", STAFF, 200, 403),
+    ("POST", "/customers/import", KEEPERS, 422, 403),  # no file
+    ("GET", "/customers/new", KEEPERS, 200, 403),
+    ("POST", "/customers/new", KEEPERS, 422, 403),
+    ("GET", "/customers/{customer_id}", STAFF, 200, 403),
+    ("GET", "/customers/{customer_id}/edit", KEEPERS, 200, 403),
+    ("POST", "/customers/{customer_id}/edit", KEEPERS, 422, 403),
+    ("POST", "/customers/{customer_id}/{part}", KEEPERS, 422, 403),  # nothing filled in
+    ("POST", "/customers/{customer_id}/{part}/{part_id}/remove", KEEPERS, 404, 403),  # no such contact
     ("GET", "/quality/breaches.{kind}", QUALITY, 200, 403),
     ("GET", "/quality/approvals.csv", QUALITY, 200, 403),
     ("GET", "/quality/approvals.xlsx", QUALITY, 200, 403),
@@ -165,6 +177,11 @@ INVALID: dict[str, dict[str, Any]] = {
     "/studio/new": {"key": "1 bad", "name": "x"},
     "/studio/{key}/migrate": {},
     "/quality/products": {},
+    "/customers/import": {},
+    "/customers/new": {"code": "", "name": "x", "class": "key"},
+    "/customers/{customer_id}/edit": {"code": "", "name": "x", "class": "key"},
+    "/customers/{customer_id}/{part}": {},
+    "/customers/{customer_id}/{part}/{part_id}/remove": {},
     "/cases/{case}/comments": {"comment": ""},  # empty: refused as invalid, nothing stored
     "/cases/{case}/attachments": {},  # no file
     "/cases/{case}/links": {},
@@ -200,6 +217,9 @@ def _template(rule: str) -> str:
         "int:link_id": "link",
         "int:message_id": "message",
         "int:notice_id": "notice",
+        "int:customer_id": "customer_id",
+        "any(site, contact, agreement):part": "part",
+        "int:part_id": "part_id",
         "template_key": "template",
         "language": "language",
         "token": "link_token",
@@ -232,6 +252,8 @@ def world(ctx, make_user, deploy):
     link = customer_links.issue_tracking_link(ctx, people["service_desk"], case.id)
     values.update(link=link.id, link_token=link.token[:-4] + "AAAA", message=999, notice=999)  # its signature altered
     values.update(template="task_landed", language="en")
+    customer_id = customers.save_customer(ctx, SYSTEM, None, {"code": "C1", "name": "东方机械", "class": "key"})
+    values.update(customer_id=customer_id, part="contact", part_id=999)
     values.update(live_link=customer_links.issue_tracking_link(ctx, people["service_desk"], case.id).id)
     tokens = {role: users.create_token(ctx, SYSTEM, f"u_{role}", "matrix") for role in people}
     return values, tokens
