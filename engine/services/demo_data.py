@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine.domain.actors import Actor
 from engine.domain.roles import ROLES
 from engine.services import cases
+from engine.services import customers
 from engine.services import products
 from engine.services import tasks
 from engine.services import users
@@ -125,6 +126,8 @@ def load(ctx: EngineContext) -> Iterator[str]:
         for role in ROLES
     }
     yield f"demo users: {', '.join(people)} (password {DEMO_PASSWORD})"
+    master = customers.import_customers(ctx, LOADER, "demo-customers.csv", _demo_customers())
+    yield f"{master.added} demo customers with sites, contacts and agreements"
     count = products.import_units(ctx, LOADER, "demo-products.csv", _demo_products())
     yield f"{count} demo products in the archive"
     for index, (label, process, steps) in enumerate(STORIES):
@@ -142,6 +145,32 @@ def load(ctx: EngineContext) -> Iterator[str]:
         if label == "cancelled":
             cases.cancel_case(ctx, people["quality_office"], case.id, "客户撤回报修")
         yield f"{case.number}: {label}"
+
+
+# The class of each demo customer (S4 1.(2): key customers are visited twice a year).
+CUSTOMER_CLASSES = ("key", "key", "ordinary", "partner", "agent", "ordinary")
+ZONES = (("city", 25), ("suburb", 80), ("remote", 650), ("city", 15), ("suburb", 120), ("remote", 1400))
+
+
+def _demo_customers() -> bytes:
+    """The demo companies of ``CUSTOMERS``: a site and a contact each (fictional numbers in the
+    reserved 010-0000 range), and a maintenance contract in force for the first two."""
+    today = date.today()
+    lines = [
+        "code,name,class,site,address,zone,distance_km,contact,title,phone,email,"
+        "agreement,agreement_kind,scope,models,starts_on,ends_on"
+    ]
+    for index, (customer, model, _serial, _fault) in enumerate(CUSTOMERS):
+        zone, distance = ZONES[index]
+        contract = ",,,,,"  # none
+        if index < 2:
+            start, end = today - timedelta(days=200), today + timedelta(days=165)
+            contract = f'MC-DEMO-{index + 1:02d},maintenance_contract,"maintenance, repair",{model},{start},{end}'
+        lines.append(
+            f"C{index + 1:03d},{customer},{CUSTOMER_CLASSES[index]},总部,示例路 {index + 1} 号,{zone},{distance},"
+            f"示例联系人{index + 1},设备科,010-0000 00{index + 1:02d},contact{index + 1}@example.com,{contract}"
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _demo_products() -> bytes:

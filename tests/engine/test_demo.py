@@ -12,6 +12,8 @@ from engine.services import processes
 from engine.services import products
 from engine.services import users
 from engine.store.models import Case
+from engine.store.models import Customer
+from engine.store.models import DeliveredUnit
 from tests.actors import SYSTEM
 from tests.processes.test_shipped_diagrams import PROCESSES
 
@@ -19,8 +21,9 @@ from tests.processes.test_shipped_diagrams import PROCESSES
 def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:
     processes.load_directory(ctx, SYSTEM, PROCESSES)
     lines = list(demo_data.load(ctx))
-    assert len(lines) == 1 + 1 + 12  # users, products, cases
-    assert lines[1] == f"{len(demo_data.CUSTOMERS)} demo products in the archive"
+    assert len(lines) == 1 + 1 + 1 + 12  # users, customers, products, cases
+    assert lines[1] == f"{len(demo_data.CUSTOMERS)} demo customers with sites, contacts and agreements"
+    assert lines[2] == f"{len(demo_data.CUSTOMERS)} demo products in the archive"
     archived, _total = products.list_units(
         ctx, users.authenticate(ctx, "quality_manager", demo_data.DEMO_PASSWORD), None, 1
     )
@@ -29,7 +32,15 @@ def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:
         actor = users.authenticate(ctx, role.id, demo_data.DEMO_PASSWORD)
         assert actor is not None and actor.roles == {role.id}
     with ctx.uow() as uow:
-        statuses = Counter(case.status for case in uow.session.scalars(select(Case)))
+        found = list(uow.session.scalars(select(Case)))
+        statuses = Counter(case.status for case in found)
+        names = dict(uow.session.execute(select(Customer.id, Customer.name)).all())
+        # Every registered case is tied to the customer master's record of the company it names.
+        registered = [case for case in found if (case.data or {}).get("customer")]
+        assert registered and all(names.get(case.customer_id) == case.data["customer"] for case in registered)
+        # Each archive unit is tied to its customer too.
+        units = uow.session.scalars(select(DeliveredUnit))
+        assert all(names.get(unit.customer_id) == unit.customer for unit in units)
     assert statuses == {"running": 10, "completed": 1, "cancelled": 1}
     again = list(demo_data.load(ctx))
     assert len(again) == 1 and "already present" in again[0] and demo_data.DEMO_PASSWORD in again[0]
