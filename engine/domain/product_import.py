@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from engine.domain.errors import InvalidData
 from engine.domain.errors import RowProblem
 from engine.domain.messages import Message
 
@@ -72,6 +73,17 @@ def read_table(name: str, data: bytes) -> list[dict[str, Any]]:
         return []
     header = [str(cell or "").strip() for cell in values[0]]
     return [dict(zip(header, row, strict=False)) for row in values[1 : MAX_ROWS + 2]]
+
+
+def read_upload(name: str, data: bytes) -> list[dict[str, Any]]:
+    """The rows of an uploaded table, or InvalidData on the file field: not a .csv/.xlsx, or
+    unreadable (the product archive and the customer master import through this)."""
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise InvalidData({"file": Message("choose a .csv or .xlsx file")})
+    try:
+        return read_table(name, data)
+    except UNREADABLE as err:
+        raise InvalidData({"file": Message("the file could not be read: %(error)s", error=str(err))}) from None
 
 
 def parse_date(value: Any) -> date | None:

@@ -27,8 +27,7 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
 from engine.domain.errors import NotFound
 from engine.domain.messages import Message
-from engine.domain.product_import import UNREADABLE
-from engine.domain.product_import import read_table
+from engine.domain.product_import import read_upload
 from engine.store.case_outcomes import CaseOutcome
 from engine.store.case_outcomes import customer_cases
 from engine.store.context import EngineContext
@@ -285,12 +284,7 @@ def import_customers(ctx: EngineContext, actor: Actor, name: str, data: bytes) -
     any problem refuses the whole file. Units of the archive that name an imported customer by
     code or name are tied to it."""
     require(actor, Permission.MANAGE_CUSTOMERS)
-    if not name.lower().endswith((".csv", ".xlsx")):
-        raise InvalidData({"file": Message("choose a .csv or .xlsx file")})
-    try:
-        rows = read_table(name, data)
-    except UNREADABLE as err:
-        raise InvalidData({"file": Message("the file could not be read: %(error)s", error=str(err))}) from None
+    rows = read_upload(name, data)
     checked, problems = check_rows(rows)
     if problems:
         raise InvalidRows(problems)

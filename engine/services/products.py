@@ -24,9 +24,8 @@ from engine.domain.link_tokens import portal_url
 from engine.domain.link_tokens import sign_serial
 from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
-from engine.domain.product_import import UNREADABLE
 from engine.domain.product_import import check_rows
-from engine.domain.product_import import read_table
+from engine.domain.product_import import read_upload
 from engine.store.case_outcomes import CaseOutcome
 from engine.store.case_outcomes import outcomes
 from engine.store.context import EngineContext
@@ -56,12 +55,7 @@ class CustomerArchive:
 def import_units(ctx: EngineContext, actor: Actor, name: str, data: bytes) -> int:
     """Add or update units from a CSV/XLSX table; every problem refuses the whole file."""
     require(actor, Permission.IMPORT_PRODUCTS)
-    if not name.lower().endswith((".csv", ".xlsx")):
-        raise InvalidData({"file": Message("choose a .csv or .xlsx file")})
-    try:
-        rows = read_table(name, data)
-    except UNREADABLE as err:
-        raise InvalidData({"file": Message("the file could not be read: %(error)s", error=str(err))}) from None
+    rows = read_upload(name, data)
     clean, problems = check_rows(rows)
     if problems:
         raise InvalidRows(problems)
