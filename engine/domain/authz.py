@@ -41,6 +41,7 @@ class Permission(StrEnum):
     READ_NOTICES = "read_notices"  # one's own notifications (the bell) and how to receive them
     READ_CUSTOMERS = "read_customers"  # the customer master: companies, sites, contacts, agreements
     MANAGE_CUSTOMERS = "manage_customers"  # add, change and import customers and their agreements
+    MANAGE_FORMS = "manage_forms"  # the wording of the printed forms
 
 
 # Customers act through signed links, never through staff views of cases.
@@ -93,6 +94,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.READ_NOTICES: STAFF_ROLES,
     Permission.READ_CUSTOMERS: STAFF_ROLES | {SYSTEM},
     Permission.MANAGE_CUSTOMERS: CUSTOMER_KEEPERS | {SYSTEM},
+    Permission.MANAGE_FORMS: ADMINS | {SYSTEM},
 }
 
 REFUSALS: dict[Permission, Message] = {
@@ -123,6 +125,7 @@ REFUSALS: dict[Permission, Message] = {
     Permission.MANAGE_CUSTOMERS: Message(
         "customer records are kept by the service desk, sales, the quality office and administrators"
     ),
+    Permission.MANAGE_FORMS: Message("the printed forms are worded by administrators"),
 }
 
 

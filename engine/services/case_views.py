@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn.diagram_files import processes_in
+from engine.domain import printed_forms
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -26,6 +27,7 @@ from engine.domain.errors import NotFound
 from engine.domain.messages import Message
 from engine.domain.periods import local_day
 from engine.domain.policy import SHIPPED
+from engine.domain.printed_forms import FormOffer
 from engine.domain.promise_clocks import ClockState
 from engine.domain.promise_clocks import clock_states
 from engine.domain.service_settings import CaseClass
@@ -57,6 +59,7 @@ from engine.store.models.cases import CANCELLED
 from engine.store.models.cases import COMPLETED
 from engine.store.models.cases import ERROR
 from engine.store.models.cases import RUNNING
+from engine.store.pdf_documents import printed_numbers
 from engine.store.uow import UnitOfWork
 from engine.store.work_items import TaskInfo
 from engine.store.work_items import task_info
@@ -268,6 +271,7 @@ class CasePage:
     now: datetime  # when the page was read (a running clock is judged against it)
     promise_class: CaseClass | None = None  # the class of cases whose own promises this one is held to
     links: list[LinkInfo] = field(default_factory=list)  # the links its customer was given
+    forms: list[FormOffer] = field(default_factory=list)  # the paper forms it can print
 
 
 def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
@@ -285,7 +289,9 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
         diagrams, notes = _diagrams(ctx, uow, case_id), notes_of(session, case_id)
         now = utcnow()
         links = links_of(session, case_id, ctx.config.link_secret, now)
-        return CasePage(detail, record, diagrams, notes, groups, unit, clocks, now, promise_class, links)
+        recorded = {value.field_id for section in record.sections for value in section.values}
+        forms = printed_forms.offers(recorded, printed_numbers(uow.connection, case_id))
+        return CasePage(detail, record, diagrams, notes, groups, unit, clocks, now, promise_class, links, forms)
 
 
 def _clocks(ctx: EngineContext, session: Session, case: Case, events: list[AuditEvent]) -> list[ClockState]:

@@ -19,6 +19,8 @@ from engine.store.models.outbox import OutboxMessage as OutboxMessage
 from engine.store.models.people import ApiToken as ApiToken
 from engine.store.models.people import Role as Role
 from engine.store.models.people import User as User
+from engine.store.models.printed import FormTemplate as FormTemplate
+from engine.store.models.printed import PrintedDocument as PrintedDocument
 from engine.store.models.processes import ProcessDraft as ProcessDraft
 from engine.store.models.processes import ProcessVersion as ProcessVersion
 from engine.store.models.products import DeliveredUnit as DeliveredUnit
