@@ -58,7 +58,14 @@ WEB: list[Row] = [
     ("GET", "/cases/new", STAFF, 200, 403),
     ("POST", "/cases/{case}/comments", STAFF, 302, 403),
     ("POST", "/cases/{case}/links", STAFF, 302, 403),  # gives the customer one more link
-    ("GET", "/cases/{case}/links/{live_link}/qr.png", STAFF, 200, 403),  # a link nobody withdraws here
+    ("GET", "/cases/{case}/links/{live_link}/qr.png", STAFF, 200, 403),
+    (
+        "GET",
+        "/cases/{case}/forms/{form}.pdf",
+        STAFF,
+        404,
+        403,
+    ),  # the test case has nothing to print  # a link nobody withdraws here
     ("POST", "/cases/{case}/links/{link}/withdraw", STAFF, 302, 403),  # withdrawing twice changes nothing
     ("GET", "/c/{link_token}", EVERYONE, 404, 404),  # public: a forged link opens nothing for anyone
     ("GET", "/c/s/{link_token}", EVERYONE, 404, 404),
@@ -132,6 +139,10 @@ WEB: list[Row] = [
     ("GET", "/quality/breaches.{kind}", QUALITY, 200, 403),
     ("GET", "/quality/approvals.csv", QUALITY, 200, 403),
     ("GET", "/quality/approvals.xlsx", QUALITY, 200, 403),
+    ("GET", "/admin/forms", {"admin"}, 200, 403),
+    ("GET", "/admin/forms/{form}", {"admin"}, 200, 403),
+    ("POST", "/admin/forms/{form}", {"admin"}, 422, 403),  # a template with a loop
+    ("POST", "/admin/forms/{form}/reset", {"admin"}, 302, 403),  # nothing changed: nothing to reset
     ("GET", "/profile", EVERYONE, 200, 200),
     ("POST", "/profile", EVERYONE, 200, 200),
     ("GET", "/auth/login", EVERYONE, 200, 200),
@@ -198,6 +209,8 @@ INVALID: dict[str, dict[str, Any]] = {
     "/admin/users/new": {"username": "x y"},
     "/settings/service": {"note": ""},
     "/admin/users/{user}": {"roles": []},
+    "/admin/forms/{form}": {"action": "save", "source": "{% for x in form %}{% endfor %}"},
+    "/admin/forms/{form}/reset": {},
 }
 
 
@@ -220,6 +233,7 @@ def _template(rule: str) -> str:
         "int:customer_id": "customer_id",
         "any(site, contact, agreement):part": "part",
         "int:part_id": "part_id",
+        "form_key": "form",
         "template_key": "template",
         "language": "language",
         "token": "link_token",
@@ -253,7 +267,7 @@ def world(ctx, make_user, deploy):
     values.update(link=link.id, link_token=link.token[:-4] + "AAAA", message=999, notice=999)  # its signature altered
     values.update(template="task_landed", language="en")
     customer_id = customers.save_customer(ctx, SYSTEM, None, {"code": "C1", "name": "东方机械", "class": "key"})
-    values.update(customer_id=customer_id, part="contact", part_id=999)
+    values.update(customer_id=customer_id, part="contact", part_id=999, form="service_report")
     values.update(live_link=customer_links.issue_tracking_link(ctx, people["service_desk"], case.id).id)
     tokens = {role: users.create_token(ctx, SYSTEM, f"u_{role}", "matrix") for role in people}
     return values, tokens

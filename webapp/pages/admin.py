@@ -20,6 +20,7 @@ from engine.domain.staff_notices import SMS_OFF
 from engine.domain.staff_notices import SMS_URGENT
 from engine.services import message_templates
 from engine.services import outbox
+from engine.services import printed_forms
 from engine.services import users
 from webapp import engine_context
 from webapp.pages.auth import login_required
@@ -249,3 +250,38 @@ def template_reset(template_key: str, language: str) -> Response:
     if message_templates.reset_template(engine_context(), g.actor, template_key, language):
         flash(_("The shipped wording is back in force."), "success")
     return redirect(url_for("admin.template_edit", template_key=template_key, language=language))
+
+
+@bp.get("/admin/forms")
+@login_required
+def form_list() -> str:
+    return render_template("admin/forms.html", found=printed_forms.form_wordings(engine_context(), g.actor))
+
+
+@bp.route("/admin/forms/<form_key>", methods=["GET", "POST"])
+@login_required
+def form_edit(form_key: str) -> tuple[str, int] | str | Response:
+    """A printed form's template: preview it as a PDF with sample values, save it."""
+    ctx = engine_context()
+    wording = printed_forms.form_wording(ctx, g.actor, form_key)
+    source = wording.source
+    if request.method == "POST":
+        source = request.form.get("source", "")
+        try:
+            if request.form.get("action") == "preview":
+                pdf = printed_forms.preview_form(ctx, g.actor, form_key, source)
+                return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": "inline"})
+            printed_forms.save_form_wording(ctx, g.actor, form_key, source)
+        except InvalidData as err:
+            return render_template("admin/form_edit.html", wording=wording, source=source, errors=err.errors), 422
+        flash(_("Saved: the next print of this form uses it."), "success")
+        return redirect(url_for("admin.form_edit", form_key=form_key))
+    return render_template("admin/form_edit.html", wording=wording, source=source, errors={})
+
+
+@bp.post("/admin/forms/<form_key>/reset")
+@login_required
+def form_reset(form_key: str) -> Response:
+    if printed_forms.reset_form_wording(engine_context(), g.actor, form_key):
+        flash(_("The shipped form prints again."), "success")
+    return redirect(url_for("admin.form_edit", form_key=form_key))

@@ -24,6 +24,7 @@ from engine.services import case_notes
 from engine.services import case_views
 from engine.services import cases
 from engine.services import customer_links
+from engine.services import printed_forms
 from engine.services import processes
 from webapp import engine_context
 from webapp.exports import csv_download
@@ -111,10 +112,23 @@ def show(case_id: int) -> str:
         clocks=page.clocks,
         promise_class=page.promise_class,
         links=page.links,
+        forms=page.forms,
         link_days=customer_links.TRACK_DAYS,
         public_url=bool(engine_context().config.public_url),
         now=page.now,
         max_mb=file_kinds.MAX_FILE_BYTES // (1024 * 1024),
+    )
+
+
+@bp.get("/<int:case_id>/forms/<form_key>.pdf")
+@login_required
+def printed_form(case_id: int, form_key: str) -> Response:
+    """A paper form of the case as a numbered PDF (numbered on its first print)."""
+    document = printed_forms.print_form(engine_context(), g.actor, case_id, form_key)
+    return Response(
+        document.content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{document.filename}"', "Cache-Control": "no-store"},
     )
 
 
