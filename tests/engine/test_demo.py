@@ -15,7 +15,11 @@ from engine.store.models import Case
 from engine.store.models import Customer
 from engine.store.models import DeliveredUnit
 from tests.actors import SYSTEM
+from tests.conftest import SQLITE_ONLY
 from tests.processes.test_shipped_diagrams import PROCESSES
+
+# make run's demo data is loaded on SQLite; the services it calls run on PostgreSQL elsewhere.
+pytestmark = SQLITE_ONLY
 
 
 def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:

@@ -16,6 +16,7 @@ from engine.services import printed_forms as printing
 from engine.store.pdf_documents import inline_only
 from engine.store.pdf_documents import pdf_of
 from tests.actors import SYSTEM
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -47,6 +48,7 @@ def _printed(ctx: Any, case_id: int, key: str, *values: str) -> printing.Printed
     return document
 
 
+@SQLITE_ONLY  # the rendering; the numbering runs on both databases below
 def test_an_on_site_repair_prints_its_quote_service_report_and_feedback_form(ctx, start) -> None:  # noqa: F811
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
@@ -63,6 +65,7 @@ def test_an_on_site_repair_prints_its_quote_service_report_and_feedback_form(ctx
     _printed(ctx, case.id, "feedback_form", number, "李经理", "液压系统漏油")
 
 
+@SQLITE_ONLY  # the rendering; the numbering runs on both databases below
 def test_a_factory_repair_prints_its_entrusted_repair_order_and_repair_record(ctx, start) -> None:  # noqa: F811
     case = returned(start)
     case.do(
@@ -77,11 +80,13 @@ def test_a_factory_repair_prints_its_entrusted_repair_order_and_repair_record(ct
     _printed(ctx, case.id, "repair_record", "AW2026-0101", "3.5", "油泵", "SF-001")
 
 
+@SQLITE_ONLY  # the rendering; the numbering runs on both databases below
 def test_an_exchange_prints_its_quality_exchange_notice(ctx, start) -> None:  # noqa: F811
     case = confirmed(start)
     _printed(ctx, case.id, "exchange_notice", "AWP-12整机1台", "18,000.00", "TH-2026-007")
 
 
+@SQLITE_ONLY  # the rendering; the numbering runs on both databases below
 def test_a_complaint_prints_its_handling_sheet(ctx, start) -> None:  # noqa: F811
     case = start("complaint")
     case.do("service_desk", "register", COMPLAINT)
@@ -98,6 +103,7 @@ def test_a_complaint_prints_its_handling_sheet(ctx, start) -> None:  # noqa: F81
     )
 
 
+@SQLITE_ONLY  # the rendering; the numbering runs on both databases below
 def test_a_maintenance_contract_prints_its_due_notice(ctx, start) -> None:  # noqa: F811
     contract = {"customer": "北辰示例油田设备", "contract_no": "WB-2026-09", "contract_end": "2027-06-30"}
     case = start("contract_renewal", contract, role="sales")
@@ -121,6 +127,7 @@ def test_a_reprint_keeps_its_number_and_the_next_case_gets_the_next_one(ctx, sta
     assert [o.number for o in printing.forms_of_case(ctx, SYSTEM, first.id)] == [printed]
 
 
+@SQLITE_ONLY  # the rendering; the numbering runs on both databases below
 def test_a_form_the_case_has_nothing_for_and_an_unknown_form_are_refused(ctx, start) -> None:  # noqa: F811
     case = start(
         "contract_renewal", {"customer": "北辰", "contract_no": "WB-1", "contract_end": "2027-06-30"}, role="sales"

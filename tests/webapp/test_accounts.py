@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import SQLITE_ONLY
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+# About pages and sign-in, not the database: their queries run on PostgreSQL in tests/engine.
+pytestmark = SQLITE_ONLY
 
 NEW = "a much better passphrase"
 

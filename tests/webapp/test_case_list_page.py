@@ -11,6 +11,7 @@ from datetime import datetime
 import time_machine
 from openpyxl import load_workbook
 
+from tests.conftest import SQLITE_ONLY
 from tests.processes.conftest import SHANGHAI
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
@@ -19,6 +20,9 @@ from tests.processes.journeys import IN_WARRANTY
 from tests.processes.journeys import to_solution
 from tests.webapp.test_pages import csrf
 from tests.webapp.test_pages import sign_in
+
+# About pages and sign-in, not the database: their queries run on PostgreSQL in tests/engine.
+pytestmark = SQLITE_ONLY
 
 
 def numbers(page: str) -> list[str]:

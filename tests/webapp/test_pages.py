@@ -10,6 +10,10 @@ from sqlalchemy import select
 from engine.services import cases
 from engine.store.models import User
 from tests import diagrams
+from tests.conftest import SQLITE_ONLY
+
+# About pages and sign-in, not the database: their queries run on PostgreSQL in tests/engine.
+pytestmark = SQLITE_ONLY
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
