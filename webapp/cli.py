@@ -21,6 +21,7 @@ from engine.domain.errors import InvalidProcess
 from engine.domain.errors import InvalidRows
 from engine.services import audit
 from engine.services import calendar_days
+from engine.services import cases
 from engine.services import installation
 from engine.services import notifications
 from engine.services import outbox
@@ -113,19 +114,30 @@ def demo_data() -> None:
         click.echo(line)
 
 
+# The care plan (visits, renewal notices) changes by the day: looking every quarter hour is plenty.
+CARE_EVERY_SECONDS = 900
+
+
 @cli.command("worker")
 @click.option("--once", is_flag=True, help="Run a single pass and exit.")
 @click.option("--interval", default=15.0, show_default=True, help="Seconds between passes.")
 @click.option("--unsupervised", is_flag=True, help="Run the loop in this process, without a supervisor.")
 @with_appcontext
 def worker(once: bool, interval: float, unsupervised: bool) -> None:
-    """Fire due timers, write the staff's reminders and deliver the outbox, once or forever (a
-    supervisor restarts the loop if it ever dies). E-mail goes out when AFTERCARE_SMTP_HOST is
-    set; until then it waits."""
+    """Fire due timers, start planned care, write the staff's reminders and deliver the outbox,
+    once or forever (a supervisor restarts the loop if it ever dies). E-mail goes out when
+    AFTERCARE_SMTP_HOST is set; until then it waits."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     ctx = engine_context()
 
+    planned = [float("-inf")]  # when the care plan was last looked at (monotonic seconds)
+
     def deliver() -> None:
+        if time.monotonic() - planned[0] >= CARE_EVERY_SECONDS:
+            planned[0] = time.monotonic()
+            started = cases.start_care_cases(ctx, timers.TIMER_ACTOR)
+            if started:
+                logging.getLogger("aftercare.care").info("started %s planned case(s)", started)
         reminded = notifications.remind(ctx, timers.TIMER_ACTOR)
         if reminded.due_soon or reminded.overdue or reminded.escalated:
             logging.getLogger("aftercare.reminders").info("%s", reminded)

@@ -101,6 +101,11 @@ TERMS: dict[str, TermInfo] = {
     "follow_up_call": TermInfo(Message("make the follow-up call"), "S3 五", Term(2, "working_days")),
     "renewal_notice": TermInfo(Message("renewal notice before a contract ends"), "S0 二十", Term(1, "months")),
     "renewal_visit": TermInfo(Message("send the renewal notice"), "S0 二十", Term(5, "working_days")),
+    "visit_key": TermInfo(Message("visit a key customer at least every"), "S2 职责 (6)", Term(6, "months")),
+    "visit_other": TermInfo(
+        Message("visit any other customer at least every"), "S2 职责 (6); 10.2", Term(12, "months")
+    ),
+    "visit_findings": TermInfo(Message("follow up what a visit found"), "S4 (5) 2)", None),
     "complaint_register": TermInfo(Message("register a complaint"), "S2 7.1.3", Term(4, "working_hours")),
     "complaint_contact": TermInfo(Message("first contact on a complaint"), "S4 4.(2)", Term(2, "working_hours")),
     "complaint_simple": TermInfo(Message("settle a simple complaint"), "S2/11 3.12", Term(1, "working_days")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from sqlalchemy import Connection
 from sqlalchemy import bindparam
 from sqlalchemy import insert
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from engine.bpmn.runtime import CaseRuntime
 from engine.domain import forms
@@ -33,6 +35,7 @@ from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.nameplate_request import REQUEST_FORM
 from engine.domain.policy import SHIPPED
+from engine.store import care_plan
 from engine.store.archived_units import archived_unit
 from engine.store.case_notices import TRACK
 from engine.store.case_notices import TRACK_DAYS
@@ -294,3 +297,32 @@ def cancel_case(ctx: EngineContext, actor: Actor, case_id: int, reason: str) -> 
         writer.write()
         uow.commit()
         return case_info(session.get_one(Case, case_id))
+
+
+CARE_ACTOR = Actor.system("care-planner")
+
+
+def start_care_cases(ctx: EngineContext, actor: Actor) -> int:
+    """Start the planned cases that are due (engine/store/care_plan.py): each customer's visit
+    a month before its date, each running maintenance contract's renewal notice. Each starts
+    in its own transaction with its record, so two workers start it once: the second one's
+    insert of the same record fails and its case is rolled back."""
+    require(actor, Permission.RUN_TIMERS)
+    zone = ZoneInfo(ctx.config.timezone)
+    today = datetime.now(zone).date()
+    with ctx.uow() as uow:
+        due = care_plan.due_care(uow.connection, ctx.settings(uow.connection), zone, today)
+    started = 0
+    for item in due:
+
+        def record(connection: Connection, case_id: int, _number: str, _opened: object, item: Any = item) -> None:
+            care_plan.record_start(connection, item, case_id)
+
+        try:
+            _start(ctx, CARE_ACTOR, item.process, item.data, then=record)
+        except IntegrityError:
+            continue  # another worker started it a moment ago
+        except NotFound:
+            continue  # the process is not deployed here: nothing to start
+        started += 1
+    return started

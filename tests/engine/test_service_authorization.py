@@ -98,6 +98,8 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "products.customer_archive": (P.READ_ARCHIVE, ("东方机械",)),
     "customers.list_customers": (P.READ_CUSTOMERS, (None, None, 1)),
     "printed_forms.forms_of_case": (P.READ_CASES, (1,)),
+    "care.care_calendar": (P.READ_CUSTOMERS, ()),
+    "cases.start_care_cases": (P.RUN_TIMERS, ()),
     "printed_forms.print_form": (P.READ_CASES, (1, "service_report")),
     "printed_forms.form_wordings": (P.MANAGE_FORMS, ()),
     "printed_forms.form_wording": (P.MANAGE_FORMS, ("quote",)),

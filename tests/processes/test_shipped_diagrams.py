@@ -50,9 +50,10 @@ def test_the_shipped_set_validates_without_problems() -> None:
         "satisfaction_survey",
         "follow_up",
         "contract_renewal",
+        "customer_visit",
     }
     startable = {process.key for process in built if process.startable}
-    assert startable == {"service_request", "complaint", "contract_renewal"}
+    assert startable == {"service_request", "complaint", "contract_renewal", "customer_visit"}
 
 
 @pytest.mark.parametrize("path", DIAGRAMS, ids=[p.name for p in DIAGRAMS])

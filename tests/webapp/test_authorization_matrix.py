@@ -128,6 +128,7 @@ WEB: list[Row] = [
     ("GET", "/quality/customers/{customer}", ARCHIVE, 200, 403),
     ("GET", "/customers/", STAFF, 200, 403),
     ("GET", "/customers/lookup.json", STAFF, 200, 403),
+    ("GET", "/customers/visits", STAFF, 200, 403),
     ("POST", "/customers/import", KEEPERS, 422, 403),  # no file
     ("GET", "/customers/new", KEEPERS, 200, 403),
     ("POST", "/customers/new", KEEPERS, 422, 403),

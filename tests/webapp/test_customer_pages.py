@@ -96,3 +96,17 @@ def test_the_registration_finds_the_caller_and_the_next_step_shows_the_customer(
     card = office.get(task).get_data(as_text=True)
     assert 'id="customer-card"' in card and "华东示例重工有限公司" in card
     assert re.search(r'id="agreements-in-force">MC-2026-01', card)
+
+
+def test_the_planned_visits_show_each_engineers_visits_and_those_falling_due(app, ctx, staff) -> None:  # noqa: F811
+    with time_machine.travel(datetime(2025, 9, 1, 9, 0, tzinfo=SHANGHAI), tick=False):
+        customers.save_customer(ctx, SYSTEM, None, {"code": "C2", "name": "普通示例客户", "class": "ordinary"})
+    with time_machine.travel(datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI), tick=False):
+        customers.save_customer(ctx, SYSTEM, None, {"code": "C1", "name": "重点示例客户", "class": "key"})
+    with time_machine.travel(datetime(2026, 6, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        assert cases.start_care_cases(ctx, cases.CARE_ACTOR) == 1  # the key customer's, due 5 July
+        client, _token = _desk(app)
+        page = client.get("/customers/visits").get_data(as_text=True)
+    under_way, coming = page.split('id="coming-visits"')
+    assert "重点示例客户" in under_way and "2026-07-05" in under_way
+    assert "普通示例客户" in coming and "2026-09-01" in coming and "重点示例客户" not in coming

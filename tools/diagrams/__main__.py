@@ -10,6 +10,7 @@ from pathlib import Path
 from tools.diagrams.after_service import contract_renewal
 from tools.diagrams.after_service import follow_up
 from tools.diagrams.after_service import satisfaction_survey
+from tools.diagrams.care import customer_visit
 from tools.diagrams.complaint import complaint
 from tools.diagrams.decisions import TABLES
 from tools.diagrams.drawing import ENGLISH
@@ -28,6 +29,7 @@ DIAGRAMS = [
     satisfaction_survey,
     follow_up,
     contract_renewal,
+    customer_visit,
 ]
 
 

@@ -29,6 +29,7 @@ from engine.domain.customer_master import ZONES
 from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
 from engine.domain.messages import Message
+from engine.services import care
 from engine.services import customers
 from webapp import engine_context
 from webapp.i18n import flash_invalid
@@ -86,6 +87,14 @@ def import_file() -> tuple[str, int] | Response:
         "success",
     )  # fmt: skip
     return redirect(url_for("customers.index"))
+
+
+@bp.get("/visits")
+@login_required
+def visits() -> str:
+    """The planned visits: each engineer's ahead, and every customer's next one falling due."""
+    calendar = care.care_calendar(engine_context(), g.actor)
+    return render_template("customers/visits.html", calendar=calendar, **CHOICES)
 
 
 @bp.get("/lookup.json")

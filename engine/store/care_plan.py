@@ -1,0 +1,112 @@
+"""What proactive care is due: customers' visits by their class, maintenance contracts' renewal
+notices (engine/store/models/care.py records what was started).
+
+A customer is visited every ``visit_key`` (key customers) or ``visit_other`` (the rest) of the
+service settings, counted from its last planned visit, or from when it entered the master;
+the visit's case opens ``VISIT_LEAD_DAYS`` before its date, for the dispatcher to plan. A
+maintenance contract still running gets its renewal case at once; that process waits itself
+until a month before the end (S0 二十).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from engine.domain.service_settings import ServiceSettings
+from engine.domain.service_settings import Term
+from engine.domain.working_calendar import add_months
+from engine.store.db import table_of
+from engine.store.db import utcnow
+from engine.store.models import CareStart
+from engine.store.models import Customer
+from engine.store.models import ServiceAgreement
+
+STARTS = table_of(CareStart)
+CUSTOMERS = table_of(Customer)
+AGREEMENTS = table_of(ServiceAgreement)
+VISIT, RENEWAL = "visit", "renewal"
+VISIT_PROCESS, RENEWAL_PROCESS = "customer_visit", "contract_renewal"
+VISIT_LEAD_DAYS = 30
+MAINTENANCE = "maintenance_contract"
+
+
+@dataclass(frozen=True)
+class DueCare:
+    kind: str
+    subject_id: int
+    due_on: date
+    process: str
+    data: dict[str, Any]
+    customer: str
+    customer_kind: str
+
+
+def _after(start: date, term: Term) -> date:
+    if term.unit == "months":
+        return add_months(start, int(term.amount))  # type: ignore[arg-type]
+    days = term.amount if term.unit in ("days", "working_days") else term.amount / 24
+    return start + timedelta(days=max(1.0, float(days)))
+
+
+def next_visits(connection: Connection, settings: ServiceSettings, zone: ZoneInfo, today: date) -> list[DueCare]:
+    """Each customer's next visit, earliest first (none for a class the company does not visit).
+    One whose date has passed unplanned (the worker was stopped) is due today: visits missed
+    are caught up once, not one case per missed interval."""
+    last = dict(
+        connection.execute(
+            select(STARTS.c.subject_id, func.max(STARTS.c.due_on))
+            .where(STARTS.c.kind == VISIT)
+            .group_by(STARTS.c.subject_id)
+        )
+        .tuples()
+        .all()
+    )
+    found = []
+    for row in connection.execute(select(CUSTOMERS.c.id, CUSTOMERS.c.name, CUSTOMERS.c.kind, CUSTOMERS.c.created_at)):
+        term = settings.term("visit_key" if row.kind == "key" else "visit_other")
+        if term is None:
+            continue
+        since = last.get(row.id) or row.created_at.astimezone(zone).date()
+        due = max(_after(since, term), today)
+        data = {"customer": row.name, "visit_due": due.isoformat()}
+        found.append(DueCare(VISIT, row.id, due, VISIT_PROCESS, data, row.name, row.kind))
+    return sorted(found, key=lambda item: (item.due_on, item.subject_id))
+
+
+def due_care(connection: Connection, settings: ServiceSettings, zone: ZoneInfo, today: date) -> list[DueCare]:
+    """The planned cases to start now: visits due within the lead time, renewals not started."""
+    visits = next_visits(connection, settings, zone, today)
+    due = [item for item in visits if item.due_on <= today + timedelta(VISIT_LEAD_DAYS)]
+    started = select(STARTS.c.id).where(
+        and_(STARTS.c.kind == RENEWAL, STARTS.c.subject_id == AGREEMENTS.c.id, STARTS.c.due_on == AGREEMENTS.c.ends_on)
+    )
+    contracts = connection.execute(
+        select(AGREEMENTS.c.id, AGREEMENTS.c.number, AGREEMENTS.c.ends_on, CUSTOMERS.c.name, CUSTOMERS.c.kind)
+        .join_from(AGREEMENTS, CUSTOMERS)
+        .where(AGREEMENTS.c.kind == MAINTENANCE, AGREEMENTS.c.ends_on >= today, ~started.exists())
+        .order_by(AGREEMENTS.c.ends_on)
+    )
+    for row in contracts:
+        data = {"customer": row.name, "contract_no": row.number, "contract_end": row.ends_on.isoformat()}
+        due.append(DueCare(RENEWAL, row.id, row.ends_on, RENEWAL_PROCESS, data, row.name, row.kind))
+    return due
+
+
+def record_start(connection: Connection, item: DueCare, case_id: int) -> None:
+    """In the new case's transaction: a second worker starting the same item fails on the
+    unique key and its case is rolled back with it."""
+    connection.execute(
+        insert(STARTS).values(
+            kind=item.kind, subject_id=item.subject_id, due_on=item.due_on, case_id=case_id, started_at=utcnow()
+        )
+    )

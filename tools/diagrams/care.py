@@ -1,0 +1,79 @@
+"""customer_visit: the visits a customer is owed (S2 10.2 and the after-sales office's duty
+(6): key customers at least every half year, others at least yearly; S4 (5) 1): a visit report)."""
+
+from __future__ import annotations
+
+from tools.diagrams.drawing import Diagram
+from tools.diagrams.drawing import Field
+from tools.diagrams.forms import decision
+
+
+def customer_visit() -> Diagram:
+    d = Diagram(
+        "customer_visit",
+        "客户走访 Customer visit",
+        "SPEC 'Proactive care' (S2 10.2; S2 售后服务部门职责 (6); S4 (5) 1)): key customers are visited at least "
+        "every half year and others at least yearly, to learn how the products are used and to hear the "
+        "customer's opinion of design, assembly and workmanship (S0 4). Started by the worker from the customer "
+        "master when a visit falls due; the dispatcher plans it, the engineer visits and writes the report, and "
+        "the quality office follows up what the visit found.",
+        lanes=[("dispatcher", 1), ("engineer", 1), ("quality_office", 1)],
+        starters="quality_office,dispatcher",
+    )
+    d.start(
+        "start",
+        "走访到期",
+        "dispatcher",
+        0,
+        form=[
+            Field("customer", "客户单位", required=True, maxlength=200),
+            Field("visit_due", "应走访日期", "date", required=True),
+        ],
+    )
+    d.user(
+        "plan_visit",
+        "安排走访 Plan the visit",
+        "dispatcher",
+        1,
+        due="visit_due",
+        form=[
+            Field("engineer", "走访人员", required=True, maxlength=80, user_role="engineer"),
+            Field("planned_on", "计划走访日期", "date", required=True),
+            Field("visit_plan", "走访安排", multiline=True, maxlength=1000),
+        ],
+    )
+    d.user(
+        "visit",
+        "走访客户 Visit the customer",
+        "engineer",
+        2,
+        due="planned_on",
+        form=[
+            Field("visited_on", "走访日期", "date", required=True),
+            Field("met", "接待人", maxlength=100),
+            Field("usage", "产品使用情况", required=True, multiline=True, maxlength=2000),
+            Field("opinions", "用户意见（设计、装配、工艺等）", multiline=True, maxlength=2000),
+            Field("visit_report", "走访报告", required=True, multiline=True, maxlength=4000),
+            decision("issues_found", "发现需处理的问题"),
+        ],
+    )
+    d.nodes["visit"].attrs["camunda:assignee"] = "engineer"
+    d.xor("gw_issues", "有问题？", "engineer", 3)
+    d.user(
+        "follow_up_issues",
+        "问题跟进 Follow up the findings",
+        "quality_office",
+        4,
+        due="due('visit_findings', now())",
+        form=[Field("issue_action", "处理措施及反馈部门", required=True, multiline=True, maxlength=2000)],
+    )
+    d.xor("gw_done", "", "engineer", 5)
+    d.end("end", "已走访", "engineer", 6)
+    d.flow("start", "plan_visit")
+    d.flow("plan_visit", "visit")
+    d.flow("visit", "gw_issues")
+    d.flow("gw_issues", "follow_up_issues", "issues_found == True", "有")
+    d.default("gw_issues", d.flow("gw_issues", "gw_done", name="无"))
+    d.flow("follow_up_issues", "gw_done")
+    d.flow("gw_done", "end")
+    return d
