@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
-from sqlalchemy import bindparam
 from sqlalchemy import insert
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -50,14 +49,13 @@ from engine.store.case_writer import CaseRef
 from engine.store.case_writer import CaseWriter
 from engine.store.case_writer import load_case
 from engine.store.context import EngineContext
+from engine.store.counters import next_count
 from engine.store.customer_links import LinkRefused
 from engine.store.customer_links import open_link
 from engine.store.customer_records import link_case
-from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.driver_sql import Prepared
 from engine.store.models import Case
-from engine.store.models import CaseCounter
 from engine.store.models.cases import CANCELLED
 from engine.store.models.cases import COMPLETED
 from engine.store.models.cases import ERROR
@@ -72,24 +70,12 @@ def _number_prefix(ctx: EngineContext, process_key: str) -> str:
     return configured or "".join(word[0] for word in process_key.split("_") if word).upper()[:4] or "C"
 
 
-COUNTERS = table_of(CaseCounter)
-NEXT_NUMBER = Prepared(
-    update(COUNTERS)
-    .where(COUNTERS.c.prefix == bindparam("b_prefix"), COUNTERS.c.year == bindparam("b_year"))
-    .values(last=COUNTERS.c.last + 1)
-    .returning(COUNTERS.c.last)
-)
 INSERT_CASE = Prepared(insert(CASES).returning(CASES.c.id))
 
 
 def _allocate_number(connection: Connection, prefix: str, year: int) -> str:
     """Next readable case number, e.g. ``SR-2026-000042``; runs inside the write transaction."""
-    rows = NEXT_NUMBER.rows(connection, {"b_prefix": prefix, "b_year": year})
-    last = rows[0]["last"] if rows else None
-    if last is None:
-        last = 1
-        connection.execute(insert(COUNTERS).values(prefix=prefix, year=year, last=last))
-    return f"{prefix}-{year}-{last:06d}"
+    return f"{prefix}-{year}-{next_count(connection, prefix, year):06d}"
 
 
 def start_case(ctx: EngineContext, actor: Actor, process_key: str, data: dict[str, Any]) -> CaseInfo:

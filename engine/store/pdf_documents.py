@@ -15,13 +15,12 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
+from engine.store.counters import next_count
 from engine.store.db import table_of
 from engine.store.db import utcnow
-from engine.store.models import CaseCounter
 from engine.store.models import PrintedDocument
 
 DOCUMENTS = table_of(PrintedDocument)
-COUNTERS = table_of(CaseCounter)
 
 
 def inline_only() -> Any:
@@ -53,16 +52,7 @@ def document_number(connection: Connection, case_id: int, form_key: str, prefix:
             update(DOCUMENTS).where(DOCUMENTS.c.id == row.id).values(last_printed_at=now, prints=DOCUMENTS.c.prints + 1)
         )
         return str(row.number)
-    counter = f"F:{prefix}"  # printed forms count apart from case numbers
-    last = connection.execute(
-        update(COUNTERS)
-        .where(COUNTERS.c.prefix == counter, COUNTERS.c.year == year)
-        .values(last=COUNTERS.c.last + 1)
-        .returning(COUNTERS.c.last)
-    ).scalar()
-    if last is None:
-        last = 1
-        connection.execute(insert(COUNTERS).values(prefix=counter, year=year, last=last))
+    last = next_count(connection, f"F:{prefix}", year)  # printed forms count apart from case numbers
     number = f"{prefix}-{year}-{last:04d}"
     connection.execute(
         insert(DOCUMENTS).values(
