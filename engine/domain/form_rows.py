@@ -7,12 +7,14 @@ properties of the field, one per column, in order::
     column.qty        = integer|数量|required
     column.unit_price = decimal|单价
     column.amount     = decimal|金额|=qty*unit_price
+    column.kind       = enum|类别|required|options=labour:工时,parts:配件
     max_rows          = 20
 
-A column is ``type|label`` with optional flags: ``required``, and ``=a*b`` for a value computed
+A column is ``type|label`` with optional flags: ``required``; ``=a*b`` for a value computed
 as the product of other number columns of the row (left blank it is filled in; typed, it must
-agree). A number field elsewhere on the form sums a column with ``total_of`` =
-``parts.amount`` (engine/domain/forms.py), so a total is never typed twice.
+agree); for an ``enum`` column ``options=id:name,…``, the choices it is picked from. A number
+field elsewhere on the form sums a column with ``total_of`` = ``parts.amount``
+(engine/domain/forms.py), so a total is never typed twice.
 
 Rows arrive as a JSON list of objects (the API) or as flat keys ``<field>-<n>-<column>`` (an
 HTML form, n from 0); blank rows are dropped. A cell's error is reported under its flat key,
@@ -33,10 +35,12 @@ COLUMN = "column."
 MAX_ROWS = "max_rows"
 DEFAULT_MAX_ROWS = 50
 LIMIT_ROWS = 500  # no form may ask for more rows than this
-COLUMN_TYPES = ("text", "integer", "decimal", "date")
+COLUMN_TYPES = ("text", "integer", "decimal", "date", "enum")
 NUMBER_COLUMNS = ("integer", "decimal")
 REQUIRED_FLAG = "required"
+OPTIONS_FLAG = "options="
 MAX_CELL_CHARS = 500
+CENT = Decimal("0.01")
 
 # convert(column, raw) → the typed value, None when blank; ValueError(message) when malformed
 Convert = Callable[[dict[str, Any], Any], Any]
@@ -62,13 +66,38 @@ def columns_of(properties: dict[str, str]) -> list[dict[str, Any]]:
         for flag in parts[2:]:
             if flag.startswith("="):
                 column["product_of"] = [name.strip() for name in flag[1:].split("*") if name.strip()]
+            elif flag.startswith(OPTIONS_FLAG):
+                column["options"] = _options(column_id, flag[len(OPTIONS_FLAG) :])
             elif flag and flag != REQUIRED_FLAG:
-                raise ValueError(f"column '{column_id}': unknown flag '{flag}' (required, or =a*b)")
+                raise ValueError(f"column '{column_id}': unknown flag '{flag}' (required, =a*b or options=…)")
+        if kind == "enum" and not column.get("options"):
+            raise ValueError(f"column '{column_id}' is a choice: give its options=id:name,…")
         columns.append(column)
     if not columns:
         raise ValueError("a rows field needs at least one column property 'column.<id>' = 'type|label'")
     _check_products(columns)
     return columns
+
+
+def _options(column_id: str, text: str) -> list[dict[str, str]]:
+    options = []
+    for part in text.split(","):
+        option_id, _colon, name = part.partition(":")
+        if not option_id.strip().isidentifier():
+            raise ValueError(f"column '{column_id}': option '{part}' must be id:name with an identifier id")
+        options.append({"id": option_id.strip(), "name": name.strip() or option_id.strip()})
+    return options
+
+
+def named_cells(columns: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with each choice cell shown by its option's name (the record, a printed form)."""
+    names = {c["id"]: {o["id"]: o["name"] for o in c["options"]} for c in columns if c.get("options")}
+    if not names:
+        return rows
+    return [
+        {key: names[key].get(str(value), value) if key in names else value for key, value in row.items()}
+        for row in rows
+    ]
 
 
 def _check_products(columns: list[dict[str, Any]]) -> None:
@@ -177,6 +206,8 @@ def _complete_row(
             product = Decimal(1)
             for factor in factors:
                 product *= Decimal(str(typed[factor]))
+            if product == product.quantize(CENT):
+                product = product.quantize(CENT)  # money reads as money: 1.3 × 200 = 260.00
             given = typed.get(column_id)
             if given is None:
                 typed[column_id] = product if column["type"] == "decimal" else int(product)

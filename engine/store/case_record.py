@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain import customer_answers
+from engine.domain import form_rows
 from engine.domain import signatures
 from engine.store.models import AuditEvent
 from engine.store.models import Case
@@ -136,4 +137,6 @@ def _shown(form_field: dict[str, Any], value: Any) -> Any:
     if form_field.get("type") == "enum":
         names = {option["id"]: option.get("name") or option["id"] for option in form_field.get("options", [])}
         return names.get(str(value), value)
+    if form_field.get("type") == form_rows.ROWS and isinstance(value, list):
+        return form_rows.named_cells(form_field.get("columns", []), value)
     return value

@@ -33,5 +33,5 @@ def test_a_second_parts_line_is_added_priced_and_totalled(ctx, make_user, deploy
     page.click("main form button[value=complete]")
     expect(page.locator(".alert, .flash").first).to_be_visible()
     data = cases.get_case(ctx, engineer, case.id).data
-    assert [row["amount"] for row in data["parts"]] == ["361.0", "48"]  # 2 × 180.5, 4 × 12
-    assert data["parts_fee"] == "409.0"
+    assert [row["amount"] for row in data["parts"]] == ["361.00", "48.00"]  # 2 × 180.5, 4 × 12
+    assert data["parts_fee"] == "409.00"

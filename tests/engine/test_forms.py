@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.domain import form_rows
 from engine.domain.errors import InvalidData
 from engine.domain.forms import clean_form_data
 from engine.domain.forms import form_field
@@ -114,7 +115,7 @@ def test_each_bad_cell_is_named_by_its_row_and_column() -> None:
         "parts-2-part_no": "this field is required",
         "parts-3-amount": "must equal %(parts)s = %(total)s",
     }  # each under the name of the input it is about, the blank row counted
-    assert str(errors["parts-3-amount"]) == "must equal 数量 × 单价 = 48"
+    assert str(errors["parts-3-amount"]) == "must equal 数量 × 单价 = 48.00"
 
 
 def test_more_rows_than_the_field_allows_or_rows_that_are_no_list_are_refused() -> None:
@@ -128,6 +129,41 @@ def test_more_rows_than_the_field_allows_or_rows_that_are_no_list_are_refused() 
     with pytest.raises(InvalidData) as refused:
         clean_form_data(PARTS_FORM, {"parts": [{"part_no": "A", "qty": 1, "colour": "red"}], "labour_fee": "1"})
     assert str(refused.value.errors["parts-0-colour"]) == "not a column of this table"
+
+
+LINES_FORM = {
+    "fields": [
+        form_field(
+            "lines",
+            "rows",
+            "明细",
+            None,
+            {},
+            {"column.kind": "enum|类别|required|options=labour:工时费,parts:配件", "column.qty": "decimal|数量"},
+            [],
+        )
+    ]
+}
+
+
+def test_a_choice_column_takes_one_of_its_options_and_names_the_rest() -> None:
+    cleaned = clean_form_data(LINES_FORM, {"lines-0-kind": "parts", "lines-0-qty": "2"}, SHANGHAI)
+    assert cleaned["lines"] == [{"kind": "parts", "qty": Decimal(2)}]
+    with pytest.raises(InvalidData) as refused:
+        clean_form_data(LINES_FORM, {"lines-0-kind": "配件", "lines-1-kind": "travel"}, SHANGHAI)
+    assert {key: error.msgid for key, error in refused.value.errors.items()} == {
+        "lines-0-kind": "choose one of the listed options",  # the id, not the name shown
+        "lines-1-kind": "choose one of the listed options",
+    }
+
+
+def test_a_choice_column_without_options_is_refused_when_the_form_is_read() -> None:
+    with pytest.raises(ValueError, match="give its options"):
+        form_rows.columns_of({"column.kind": "enum|类别"})
+    with pytest.raises(ValueError, match="id:name with an identifier id"):
+        form_rows.columns_of({"column.kind": "enum|类别|options=1st:一"})
+    columns = form_rows.columns_of({"column.kind": "enum|类别|options=labour:工时费,parts:配件"})
+    assert form_rows.named_cells(columns, [{"kind": "parts", "qty": 2}]) == [{"kind": "配件", "qty": 2}]
 
 
 def test_a_refusal_gives_its_reason_and_an_acceptance_need_not() -> None:

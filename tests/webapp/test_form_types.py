@@ -133,9 +133,9 @@ def test_parts_are_entered_as_rows_a_wrong_cell_is_shown_again_and_the_record_sh
     data = cases.get_case(ctx, engineer, case.id).data
     assert data["parts"] == [
         {"part_no": "YB-32", "qty": 2, "unit_price": "180.50", "amount": "361.00"},
-        {"part_no": "MS-8", "qty": 4, "unit_price": "12", "amount": "48"},
+        {"part_no": "MS-8", "qty": 4, "unit_price": "12", "amount": "48.00"},
     ]
     assert data["parts_fee"] == "409.00"  # 2 × 180.50 + 4 × 12
     record = client.get(f"/cases/{case.id}").get_data(as_text=True)
     table = record.split('data-field="parts">')[1].split("</table>")[0]
-    assert "<th>零件号</th>" in table and "<td>MS-8</td><td>4</td><td>12</td><td>48</td>" in table
+    assert "<th>零件号</th>" in table and "<td>MS-8</td><td>4</td><td>12</td><td>48.00</td>" in table

@@ -12,7 +12,7 @@ document.addEventListener("click", (event) => {
   if (count >= Number(fieldset.dataset.maxRows || 50)) return;
   const row = last.cloneNode(true);
   row.querySelector(".row-number").textContent = String(count + 1);
-  for (const input of row.querySelectorAll("input")) {
+  for (const input of row.querySelectorAll("input, select")) {
     input.name = input.name.replace(/-\d+-(\w+)$/, `-${count}-$1`);
     input.value = "";
     input.classList.remove("is-invalid");
@@ -20,7 +20,7 @@ document.addEventListener("click", (event) => {
   }
   for (const message of row.querySelectorAll("p.error")) message.remove();
   body.appendChild(row);
-  row.querySelector("input")?.focus();
+  row.querySelector("input, select")?.focus();
 });
 
 document.addEventListener("input", (event) => {
