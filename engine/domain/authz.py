@@ -42,6 +42,7 @@ class Permission(StrEnum):
     READ_CUSTOMERS = "read_customers"  # the customer master: companies, sites, contacts, agreements
     MANAGE_CUSTOMERS = "manage_customers"  # add, change and import customers and their agreements
     MANAGE_FORMS = "manage_forms"  # the wording of the printed forms
+    MANAGE_FEES = "manage_fees"  # the fee table and the parts price list (S2 2.5: finance prices)
 
 
 # Customers act through signed links, never through staff views of cases.
@@ -95,6 +96,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.READ_CUSTOMERS: STAFF_ROLES | {SYSTEM},
     Permission.MANAGE_CUSTOMERS: CUSTOMER_KEEPERS | {SYSTEM},
     Permission.MANAGE_FORMS: ADMINS | {SYSTEM},
+    Permission.MANAGE_FEES: ADMINS | {"finance", SYSTEM},
 }
 
 REFUSALS: dict[Permission, Message] = {
@@ -126,6 +128,7 @@ REFUSALS: dict[Permission, Message] = {
         "customer records are kept by the service desk, sales, the quality office and administrators"
     ),
     Permission.MANAGE_FORMS: Message("the printed forms are worded by administrators"),
+    Permission.MANAGE_FEES: Message("the fee table is kept by finance and administrators"),
 }
 
 

@@ -7,8 +7,6 @@ numbers were in force on which day, who set them and why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -24,18 +22,11 @@ from engine.domain.service_settings import SHIPPED_SETTINGS
 from engine.domain.service_settings import ServiceSettings
 from engine.domain.service_settings import SettingsInvalid
 from engine.domain.service_settings import settings_from_json
+from engine.domain.setting_changes import SavedVersion
+from engine.domain.setting_changes import changes
 from engine.store.context import EngineContext
 from engine.store.models import SettingsVersion
 from engine.store.models import User
-
-
-@dataclass(frozen=True)
-class SavedVersion:
-    version: int
-    saved_at: datetime
-    saved_by: str
-    note: str
-    changes: list[tuple[str, Any, Any]]  # (setting, before, after) against the version before
 
 
 def current_settings(ctx: EngineContext, actor: Actor) -> tuple[int, ServiceSettings]:
@@ -84,29 +75,8 @@ def settings_history(ctx: EngineContext, actor: Actor) -> list[SavedVersion]:
             .outerjoin(User, User.id == SettingsVersion.saved_by_id)
             .order_by(SettingsVersion.version)
         ).all()
-    history, before = [], _flat(SHIPPED_SETTINGS.as_json())
+    history, before = [], SHIPPED_SETTINGS.as_json()
     for row, username in rows:
-        after = _flat(row.body)
-        changes = [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
-        history.append(
-            SavedVersion(row.version, row.saved_at, username or "?", row.note, [c for c in changes if c[1] != c[2]])
-        )
-        before = after
+        history.append(SavedVersion(row.version, row.saved_at, username or "?", row.note, changes(before, row.body)))
+        before = row.body
     return history[::-1]
-
-
-def _flat(body: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"terms": {"forward": {"amount": 4, …}}}`` as ``{"terms.forward": "4 working_hours"}``."""
-    flat: dict[str, Any] = {}
-    for key, value in body.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and set(value) >= {"amount", "unit"}:
-            limit = f" up to {value['up_to_km']} km" if value.get("up_to_km") is not None else ""
-            flat[name] = f"{value['amount']} {value['unit']}{limit}"
-        elif isinstance(value, dict):
-            flat.update(_flat(value, name + "."))
-        elif isinstance(value, list):
-            flat.update(_flat({str(index + 1): item for index, item in enumerate(value)}, name + "."))
-        else:
-            flat[name] = value
-    return flat

@@ -12,6 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain.config import EngineConfig
+from engine.domain.fee_table import SHIPPED_FEES
+from engine.domain.fee_table import FeeTable
+from engine.domain.fee_table import fees_from_json
 from engine.domain.service_settings import SHIPPED_SETTINGS
 from engine.domain.service_settings import ServiceSettings
 from engine.domain.service_settings import settings_from_json
@@ -81,6 +84,16 @@ class EngineContext:
             return settings_from_json(body) if body else SHIPPED_SETTINGS
 
         return self.cached("settings", load)
+
+    def fees(self, connection: Connection | Session) -> FeeTable:
+        """The fee table in force: the latest saved version, else the shipped example rates."""
+        from engine.store.models import FeeVersion
+
+        def load() -> FeeTable:
+            body = connection.execute(select(FeeVersion.body).order_by(FeeVersion.version.desc()).limit(1)).scalar()
+            return fees_from_json(body) if body else SHIPPED_FEES
+
+        return self.cached("fees", load)
 
     def dispose(self) -> None:
         self.live_workflows.clear()

@@ -1,5 +1,5 @@
-"""The service settings page: the company's promises, targets and penalties (process owners
-and administrators), each save a new version with its reason."""
+"""The settings pages, each save a new version with its reason: the company's promises, targets
+and penalties (process owners and administrators) and the fee table (finance)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,19 @@ from werkzeug.wrappers import Response
 
 from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
+from engine.domain.fee_table import RULE_CLAUSES
+from engine.domain.fee_table import RULE_NAMES
+from engine.domain.fee_table import SKILL_NAMES
+from engine.domain.fee_table import WORK_NAMES
+from engine.domain.fee_table import FeeTable
+from engine.domain.fee_table import parse_price_list
+from engine.domain.fee_table import price_list_text
 from engine.domain.service_settings import CLASS_TERMS
 from engine.domain.service_settings import PENALTIES
 from engine.domain.service_settings import TERMS
 from engine.domain.service_settings import UNITS
 from engine.domain.service_settings import ZONES
+from engine.services import fees as fee_service
 from engine.services import service_settings
 from webapp import engine_context
 from webapp.pages.auth import login_required
@@ -152,3 +160,73 @@ def _share(percent: str) -> float | str:
         return float(percent) / 100
     except ValueError:
         return percent
+
+
+TRAVEL_ROWS = 6  # distance bands the fee form offers (blank rows are left out)
+
+
+@bp.route("/fees", methods=["GET", "POST"])
+@login_required
+def fees() -> tuple[str, int] | str | Response:
+    ctx = engine_context()
+    version, table = fee_service.current_fees(ctx, g.actor)
+    if request.method == "POST":
+        form = request.form
+        try:
+            saved = fee_service.save_fees(
+                ctx, g.actor, fee_body_of(form), form.get("note", ""), int(form.get("based_on") or 0)
+            )
+        except InvalidData as err:
+            flash(_("Please correct the marked fields."), "error")
+            return _fee_page(version, form, err.errors), 422
+        except Conflict as err:
+            flash(str(err), "error")
+            return _fee_page(version, form, {}), 409
+        flash(_("Fee table saved as version %(version)s.", version=saved), "success")
+        return redirect(url_for("settings.fees"))
+    return _fee_page(version, fee_form_of(table), {})
+
+
+def _fee_page(version: int, values: MultiDict[str, str] | dict[str, str], errors: dict[str, Any]) -> str:
+    return render_template(
+        "settings/fees.html",
+        version=version,
+        values=values,
+        errors=errors,
+        works=WORK_NAMES,
+        skills=SKILL_NAMES,
+        rules=RULE_NAMES,
+        clauses=RULE_CLAUSES,
+        travel_rows=TRAVEL_ROWS,
+        history=fee_service.fee_history(engine_context(), g.actor),
+    )
+
+
+def fee_body_of(form: MultiDict[str, str]) -> dict[str, Any]:
+    """The fee table as typed: blank travel rows are no band; the price list one part a line."""
+    travel = []
+    for row in range(1, TRAVEL_ROWS + 1):
+        fee = form.get(f"travel.{row}.fee", "").strip()
+        if fee:
+            travel.append({"up_to_km": form.get(f"travel.{row}.up_to_km", "").strip() or None, "fee": fee})
+    return {
+        "labour": {
+            work: {skill: form.get(f"labour.{work}.{skill}", "") for skill in SKILL_NAMES} for work in WORK_NAMES
+        },
+        "travel": travel,
+        "rules": {name: form.get(f"rules.{name}", "") for name in RULE_NAMES},
+        "parts": parse_price_list(form.get("parts", "")),
+    }
+
+
+def fee_form_of(table: FeeTable) -> dict[str, str]:
+    """The table in force as the form's fields (the inverse of ``fee_body_of``)."""
+    values = {
+        f"labour.{work}.{skill}": str(rate) for work, rates in table.labour.items() for skill, rate in rates.items()
+    }
+    for row, (limit, fee) in enumerate(table.travel, start=1):
+        values[f"travel.{row}.up_to_km"] = "" if limit is None else str(limit)
+        values[f"travel.{row}.fee"] = str(fee)
+    values.update({f"rules.{name}": f"{value.normalize():f}" for name, value in table.rules.items()})
+    values["parts"] = price_list_text(table)
+    return values

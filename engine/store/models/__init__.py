@@ -25,4 +25,5 @@ from engine.store.models.printed import PrintedDocument as PrintedDocument
 from engine.store.models.processes import ProcessDraft as ProcessDraft
 from engine.store.models.processes import ProcessVersion as ProcessVersion
 from engine.store.models.products import DeliveredUnit as DeliveredUnit
+from engine.store.models.settings import FeeVersion as FeeVersion
 from engine.store.models.settings import SettingsVersion as SettingsVersion

@@ -29,3 +29,18 @@ class SettingsVersion(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FeeVersion(Base):
+    """A saved version of the fee table (engine/domain/fee_table.py); the highest is in force.
+
+    Never updated, like the service settings: a quote's prices can be traced to the table
+    that was in force when finance priced it.
+    """
+
+    __tablename__ = "fee_versions"
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
