@@ -30,7 +30,8 @@ KIND_NAMES = {
 }
 ZONES = ("city", "suburb", "remote")
 ZONE_NAMES = {"city": Message("city"), "suburb": Message("suburb"), "remote": Message("remote")}
-AGREEMENT_KINDS = ("maintenance_contract", "technical_agreement", "agency_agreement")
+MAINTENANCE_CONTRACT = "maintenance_contract"  # the agreement that makes a call contract service (type B)
+AGREEMENT_KINDS = (MAINTENANCE_CONTRACT, "technical_agreement", "agency_agreement")
 AGREEMENT_NAMES = {
     "maintenance_contract": Message("maintenance contract"),
     "technical_agreement": Message("technical agreement"),

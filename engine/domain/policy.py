@@ -73,6 +73,10 @@ class Policy:
         "archive_note",
         (("under_warranty", "warranty"), ("has_contract", "contract"), ("product_category", "category")),
     )
+    # A call answered as contract service must be covered by the customer's maintenance contract
+    # (the customer master, engine/store/customer_records.py): (the warranty check's field, the
+    # kind of work a fault call asks for, customer_master.SCOPE).
+    contract_check: tuple[str, str] = ("has_contract", "repair")
     # What lists show of a case's data (never the whole of it: a list stays small).
     summary_fields: tuple[str, ...] = (
         "customer", "serial_number", "product_model", "part_no", "model", "priority", "request_kind", "complaint_class",
@@ -82,8 +86,9 @@ class Policy:
     record_groups: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("customer", ("customer", "contact_person", "contact_phone", "address", "channel")),
         ("product", ("product_model", "part_no", "serial_number", "product_category", "under_warranty")),
-        ("money", ("labour_fee", "parts_fee", "quote_amount", "quote_accepted", "fee_amount", "amount",
-                   "amount_collected", "refund_amount", "expenses", "external_cost", "invoice_no")),
+        ("money", ("quote_amount", "quote_accepted", "fee_amount", "fee_accepted", "amount", "invoice_amount",
+                   "invoice_no", "amount_collected", "partner_amount", "partner_bill_no", "refund_amount", "expenses",
+                   "external_cost")),
         ("ratings", ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises", "rating_comment")),
     )  # fmt: skip
     # What a case came to, read from its data in this order (product and customer archive).

@@ -58,6 +58,7 @@ FORMS = {
             ("feedback_signed_by", "customer_signature"),
         ),
         PrintedForm("quote", "报价单", "Quotation", "BJ", "S0 六、十；S2 7.2.4", ("quote_amount", "fee_amount")),
+        PrintedForm("invoice", "收费结算单", "Invoice", "FP", "S0 二.2、十三；S2 2.5", ("invoice_no",)),
         PrintedForm("repair_order", "委托维修单", "Entrusted repair order", "WT", "S3 2.2", ("received_qty",)),
         PrintedForm(
             "repair_record", "产品修理原始记录卡", "Repair record card", "XL", "S3 2.2；S0 十二", ("repair_hours",)
@@ -196,7 +197,17 @@ SAMPLE = {
     "left_at": "2026-03-03T06:00:00+00:00",
     "receipt_no": "QS-0101", "feedback_note": "处理及时", "feedback_signed_by": "李经理",
     "rating_attitude": "满意", "rating_skill": "满意", "rating_arrival": "满意", "rating_promises": "满意",
-    "labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": "860.00", "quote_note": "更换密封圈",
+    "quote_lines": [
+        {"kind": "工时费", "item": "工程师", "qty": "1.3", "unit_price": "200.00", "amount": "260.00"},
+        {"kind": "差旅费", "item": "120 km", "qty": "1", "unit_price": "600.00", "amount": "600.00"},
+    ],
+    "invoice_lines": [
+        {"kind": "工时费", "item": "工程师", "qty": "1.3", "unit_price": "200.00", "amount": "260.00"},
+        {"kind": "差旅费", "item": "120 km", "qty": "1", "unit_price": "600.00", "amount": "600.00"},
+        {"kind": "配件", "item": "MS-8", "qty": "2", "unit_price": "12.00", "amount": "24.00"},
+    ],
+    "invoice_amount": "884.00", "invoice_no": "FP-0001", "amount_collected": "884.00", "collected_on": "2026-03-20",
+    "quote_amount": "860.00", "quote_note": "更换密封圈",
     "quote_accepted": True, "customer_note": "同意", "received_qty": 2, "matches_list": True,
     "participants": "质量、技术、检验、生产", "root_cause": "油泵磨损", "repairable": True, "paid_repair": False,
     "repair_order_no": "WX-01", "repair_hours": "3.5", "repair_parts": "油泵", "passed": True,
@@ -208,12 +219,17 @@ SAMPLE = {
     "corrective_action": "复紧全部在库产品", "preventive_action": "增加扭矩检验", "result": "已更换三台",
     "effective": True, "external_cost": "4500.00", "contract_no": "WB-2026-09", "contract_end": "2027-06-30",
 }  # fmt: skip
-DECIMALS = {"labour_fee", "parts_fee", "quote_amount", "amount", "external_cost"}
+DECIMALS = {"quote_amount", "invoice_amount", "amount_collected", "amount", "external_cost"}
+# The priced lines' columns as the shipped forms label them (tools/diagrams/forms.py priced_lines).
+LINE_COLUMNS = (("kind", "类别"), ("item", "技能/零件号/说明"), ("qty", "数量"), ("unit_price", "单价（元）"),
+                ("amount", "金额（元）"))  # fmt: skip
 
 
 def sample_facts() -> dict[str, Fact]:
     return {
-        key: Fact(value, "decimal" if key in DECIMALS else "boolean" if isinstance(value, bool) else "text")
+        key: Fact(value, "rows", LINE_COLUMNS)
+        if isinstance(value, list)
+        else Fact(value, "decimal" if key in DECIMALS else "boolean" if isinstance(value, bool) else "text")
         for key, value in SAMPLE.items()
     }
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.domain import separation
+from engine.domain.fee_table import WORKS
 from engine.domain.messages import Message
 
 BREACH = "breach"
@@ -41,6 +42,7 @@ BREACH_COUNT = "breach.count"
 COUNTS = ("working_hours", "working_days")
 FACTS = "facts"
 DONE_AT = "done_at"
+PRICING = "pricing"
 
 
 def facts_of(properties: Mapping[str, Any]) -> list[str]:
@@ -59,6 +61,9 @@ def rules_of(properties: Mapping[str, Any]) -> dict[str, Any]:
     done_at = str(properties.get(DONE_AT) or "").strip()
     if done_at:
         rules["done_at"] = done_at
+    pricing = str(properties.get(PRICING) or "").strip()
+    if pricing:
+        rules["pricing"] = pricing
     return rules
 
 
@@ -82,4 +87,6 @@ def problems(properties: Mapping[str, str], task_ids: set[str], has_due_date: bo
             found.append(f"facts must name form fields (letters, digits, _), not '{name}'")
     if DONE_AT in properties and not properties[DONE_AT].strip().isidentifier():
         found.append(f"done_at must name a case-data field (letters, digits, _), not '{properties[DONE_AT]}'")
+    if PRICING in properties and properties[PRICING].strip() not in WORKS:
+        found.append(f"pricing must be one of {', '.join(WORKS)}, not '{properties[PRICING]}'")
     return found

@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.domain.actors import Actor
+from engine.domain.fee_table import SHIPPED_FEES
 from engine.domain.roles import ROLES
 from engine.services import cases
 from engine.services import customers
+from engine.services import fees
 from engine.services import products
 from engine.services import tasks
 from engine.services import users
@@ -72,6 +74,27 @@ STORIES: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
         ],
     ),
     (
+        "on-site repair, quoted from the fee table, awaiting the customer",
+        "service_request",
+        [
+            ("service_desk", {}),
+            ("quality_office", PAID_TRIAGE),
+            ("tech_support", UNRESOLVED),
+            ("quality_office", {"solution": "onsite"}),
+            (
+                "finance",
+                {
+                    "quote_lines": [
+                        {"kind": "labour", "item": "工程师", "qty": "4", "unit_price": "200"},
+                        {"kind": "travel", "item": "180 km", "qty": "1", "unit_price": "600"},
+                        {"kind": "parts", "item": "YB-32", "qty": "1", "unit_price": "1280"},
+                    ],
+                    "quote_note": "更换液压油泵",
+                },
+            ),
+        ],
+    ),
+    (
         "on-site repair, dispatched",
         "service_request",
         [
@@ -106,6 +129,16 @@ STORIES: list[tuple[str, str, list[tuple[str, dict[str, Any]]]]] = [
     ("cancelled", "service_request", []),
 ]
 
+# The demo price list (fictional part numbers and prices).
+PARTS = [
+    ("YB-32", "液压油泵", "1280.00"),
+    ("MS-8", "密封圈", "12.50"),
+    ("YG-100", "升降油缸", "3600.00"),
+    ("KG-DL", "断路器模块", "860.00"),
+    ("PR-GL", "打印机定影组件", "420.00"),
+    ("DJ-5", "驱动电机", "2150.00"),
+]
+
 REGISTER_DEFAULTS = {
     "channel": "phone",
     "contact_phone": "010-0000 0000",
@@ -128,6 +161,12 @@ def load(ctx: EngineContext) -> Iterator[str]:
     yield f"demo users: {', '.join(people)} (password {DEMO_PASSWORD})"
     master = customers.import_customers(ctx, LOADER, "demo-customers.csv", _demo_customers())
     yield f"{master.added} demo customers with sites, contacts and agreements"
+    table = {
+        **SHIPPED_FEES.as_json(),
+        "parts": [{"part_no": no, "name": name, "price": price} for no, name, price in PARTS],
+    }
+    fees.save_fees(ctx, LOADER, table, "演示价格表", based_on=0)
+    yield f"a fee table with {len(PARTS)} demo parts"
     count = products.import_units(ctx, LOADER, "demo-products.csv", _demo_products())
     yield f"{count} demo products in the archive"
     for index, (label, process, steps) in enumerate(STORIES):

@@ -18,6 +18,7 @@ from engine.domain import archive_check
 from engine.domain import customer_answers
 from engine.domain import file_kinds
 from engine.domain import forms
+from engine.domain import quotes
 from engine.domain import task_rules
 from engine.domain.actors import CUSTOMER_ROLE
 from engine.domain.actors import Actor
@@ -58,6 +59,7 @@ from engine.store.customer_links import LinkRefused
 from engine.store.customer_links import open_link
 from engine.store.customer_links import spend_link
 from engine.store.customer_records import CustomerCard
+from engine.store.customer_records import contract_refusal
 from engine.store.customer_records import customer_card
 from engine.store.customer_records import link_case
 from engine.store.db import utcnow
@@ -160,7 +162,7 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
             facts,
             bool(names),
             record,
-            dict(draft or {}),
+            _priced_opening(ctx, session, item, case.data or {}, dict(draft or {})),
             pickers,
             unit,
             proposed,
@@ -194,7 +196,38 @@ def _against_archive(
     _day, proposed = _archive_proposals(ctx, item.bpmn_id, unit, data)
     differing = archive_check.overrides(proposed, cleaned, item.form)
     archive_check.require_reason(CHECK, differing, cleaned)
+    field_id, work = SHIPPED.contract_check
+    if cleaned.get(field_id) is True:
+        customer_id = session.scalar(select(Case.customer_id).where(Case.id == item.case_id))
+        day = archive_check.day_of_call(CHECK, data, ZoneInfo(ctx.config.timezone), utcnow())
+        refusal = contract_refusal(session, customer_id, day, data.get("product_model"), work)
+        if refusal is not None:
+            raise InvalidData({field_id: refusal})
     return differing
+
+
+def _priced_opening(
+    ctx: EngineContext, session: Session, item: OpenItem, data: dict[str, Any], draft: dict[str, Any]
+) -> dict[str, Any]:
+    """A priced step's draft opens with the fee table's lines (an invoice: the quote's) until
+    something was typed into them."""
+    work = (item.rules or {}).get(quotes.PRICING)
+    field_id = quotes.lines_field(item.form)
+    if not work or not field_id or field_id in draft or any(key.startswith(f"{field_id}-") for key in draft):
+        return draft
+    lines = quotes.opening_lines(ctx.fees(session), field_id, quotes.facts_of(data, work, field_id), data)
+    return {**draft, field_id: [{key: str(value) for key, value in line.items()} for line in lines]}
+
+
+def _check_prices(ctx: EngineContext, session: Session, item: OpenItem, cleaned: dict[str, Any]) -> None:
+    """A priced step's lines against the fee table in force (engine/domain/quotes.py)."""
+    work = (item.rules or {}).get(quotes.PRICING)
+    field_id = quotes.lines_field(item.form)
+    if not work or not field_id:
+        return
+    data = session.scalar(select(Case.data).where(Case.id == item.case_id)) or {}
+    facts = quotes.facts_of(data, work, field_id)
+    quotes.check(ctx.fees(session), facts, cleaned.get(field_id) or [], field_id)
 
 
 def _picker_fields(form: dict[str, Any]) -> list[dict[str, Any]]:
@@ -321,6 +354,7 @@ def _complete(
             cleaned = keep_signatures(uow.session, item.case_id, actor, item.bpmn_id, item.form, cleaned, moment)
             _check_people(uow.session, item.form, cleaned)
             differing = _against_archive(ctx, uow.session, item, cleaned)
+            _check_prices(ctx, uow.session, item, cleaned)
             cleaned = task_rules.stamped(item.rules, cleaned, moment)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)

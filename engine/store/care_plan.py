@@ -22,6 +22,7 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from engine.domain.customer_master import MAINTENANCE_CONTRACT
 from engine.domain.service_settings import ServiceSettings
 from engine.domain.service_settings import Term
 from engine.domain.working_calendar import add_months
@@ -37,7 +38,7 @@ AGREEMENTS = table_of(ServiceAgreement)
 VISIT, RENEWAL = "visit", "renewal"
 VISIT_PROCESS, RENEWAL_PROCESS = "customer_visit", "contract_renewal"
 VISIT_LEAD_DAYS = 30
-MAINTENANCE = "maintenance_contract"
+MAINTENANCE = MAINTENANCE_CONTRACT
 
 
 @dataclass(frozen=True)

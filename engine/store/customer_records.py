@@ -20,8 +20,10 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from engine.domain.customer_master import MAINTENANCE_CONTRACT
 from engine.domain.customer_master import CustomerRow
 from engine.domain.customer_master import phone_key
+from engine.domain.messages import Message
 from engine.domain.policy import SHIPPED
 from engine.store.case_writer import CaseWriter
 from engine.store.db import table_of
@@ -197,3 +199,32 @@ def customer_card(session: Session, customer_id: int | None, site_id: int | None
     contacts = [c for c in customer.contacts if site is None or c.site_id in (None, site.id)]
     agreements = [a for a in customer.agreements if a.covers(day)]
     return CustomerCard(customer.id, customer.code, customer.name, customer.kind, site, contacts, agreements)
+
+
+def contract_refusal(
+    session: Session, customer_id: int | None, day: date, model: str | None, work: str
+) -> Message | None:
+    """Why a call cannot be served under a maintenance contract (type B, S0 六), or None.
+
+    Only a customer of the master is checked: its contracts must be in force on the day of the
+    call, name the unit's model (or none) and have ``work`` in their scope; a customer the master
+    does not know is taken at the caller's word (and the archive's).
+    """
+    customer = session.get(Customer, customer_id) if customer_id is not None else None
+    if customer is None:
+        return None
+    contracts = [a for a in customer.agreements if a.kind == MAINTENANCE_CONTRACT]
+    if any(a.covers(day, model or None, work) for a in contracts):
+        return None
+    running = [a for a in contracts if a.covers(day)]
+    if not running:
+        return Message("%(customer)s has no maintenance contract in force on %(day)s", customer=customer.name, day=day)
+    scopes = "; ".join(f"{a.number}: {', '.join(a.scope) or '—'}" for a in running)
+    return Message(
+        "the maintenance contract of %(customer)s does not cover %(work)s for %(model)s (%(scopes)s): "
+        "the service is paid unless the contract is amended",
+        customer=customer.name,
+        work=work,
+        model=model or "—",
+        scopes=scopes,
+    )

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.browser.test_staff_journeys import fits
+from tests.priced import QUOTE_860
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -38,7 +39,7 @@ def test_the_customer_follows_the_case_on_a_phone(staff, start, new_page) -> Non
 def test_the_customer_accepts_the_quote_on_a_phone(staff, start, new_page) -> None:  # noqa: F811
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": ""})
+    case.do("finance", "quote", QUOTE_860)
     desk = new_page()
     sign_in(desk, "service_desk")
     desk.goto(f"/cases/{case.id}")

@@ -25,6 +25,7 @@ from engine.services import timers
 from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import OutboxMessage
+from tests.priced import QUOTE_860
 from tests.processes.conftest import Scenario
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
@@ -50,7 +51,7 @@ def robot_ctx(engine_config, webhook_receiver, request):
 def answered_by_link(ctx, staff, start) -> Scenario:  # noqa: F811
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": ""})
+    case.do("finance", "quote", QUOTE_860)
     item = case.task("service_desk", "confirm_quote")
     link = customer_links.issue_task_link(ctx, staff["service_desk"], case.id, item.id)
     tasks.complete_by_link(ctx, link.token, {"quote_accepted": "true"})

@@ -14,6 +14,7 @@ from engine.services import tasks
 from engine.store.context import EngineContext
 from tests import diagrams
 from tests.actors import SYSTEM
+from tests.priced import QUOTE_300
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -62,7 +63,7 @@ def test_a_step_link_answered_twice_at_once_has_exactly_one_winner(ctx, engine_c
     the link was used or the case moved on."""
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "0", "quote_amount": ""})
+    case.do("finance", "quote", QUOTE_300)
     item = case.task("service_desk", "confirm_quote")
     link = customer_links.issue_task_link(ctx, staff["service_desk"], case.id, item.id)
     barrier = threading.Barrier(2)

@@ -25,9 +25,10 @@ pytestmark = SQLITE_ONLY
 def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:
     processes.load_directory(ctx, SYSTEM, PROCESSES)
     lines = list(demo_data.load(ctx))
-    assert len(lines) == 1 + 1 + 1 + 12  # users, customers, products, cases
+    assert len(lines) == 1 + 1 + 1 + 1 + 13  # users, customers, fee table, products, cases
     assert lines[1] == f"{len(demo_data.CUSTOMERS)} demo customers with sites, contacts and agreements"
-    assert lines[2] == f"{len(demo_data.CUSTOMERS)} demo products in the archive"
+    assert lines[2] == f"a fee table with {len(demo_data.PARTS)} demo parts"
+    assert lines[3] == f"{len(demo_data.CUSTOMERS)} demo products in the archive"
     archived, _total = products.list_units(
         ctx, users.authenticate(ctx, "quality_manager", demo_data.DEMO_PASSWORD), None, 1
     )
@@ -45,6 +46,8 @@ def test_demo_data_creates_users_and_cases_in_varied_states_once(ctx) -> None:
         # Each archive unit is tied to its customer too.
         units = uow.session.scalars(select(DeliveredUnit))
         assert all(names.get(unit.customer_id) == unit.customer for unit in units)
-    assert statuses == {"running": 10, "completed": 1, "cancelled": 1}
+    assert statuses == {"running": 11, "completed": 1, "cancelled": 1}
+    quoted = next(case for case in found if (case.data or {}).get("quote_amount"))
+    assert quoted.data["quote_amount"] == "2680.00"  # 4 h × 200 + 600 travel (180 km) + the 1280 pump
     again = list(demo_data.load(ctx))
     assert len(again) == 1 and "already present" in again[0] and demo_data.DEMO_PASSWORD in again[0]

@@ -34,6 +34,7 @@ from engine.store.models import OutboxMessage
 from engine.store.models import User
 from engine.store.models import WorkItem
 from tests import diagrams
+from tests.priced import QUOTE_300
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -221,7 +222,7 @@ def test_a_quote_the_customer_leaves_unanswered_is_chased_by_the_desk_then_escal
     past the escalation delay the quality office hears of it."""
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "0", "quote_amount": ""})
+    case.do("finance", "quote", QUOTE_300)
     item = case.task("service_desk", "confirm_quote")
     set_due(ctx, item.id, MORNING)
     assert notifications.remind(ctx, WORKER, (MORNING + timedelta(minutes=1)).astimezone(UTC)).overdue == 1

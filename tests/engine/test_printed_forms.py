@@ -17,6 +17,8 @@ from engine.store.pdf_documents import inline_only
 from engine.store.pdf_documents import pdf_of
 from tests.actors import SYSTEM
 from tests.conftest import SQLITE_ONLY
+from tests.priced import QUOTE_860
+from tests.priced import invoice
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -49,7 +51,7 @@ def _printed(ctx: Any, case_id: int, key: str, *values: str) -> printing.Printed
 
 
 @SQLITE_ONLY  # the rendering; the numbering runs on both databases below
-def test_an_on_site_repair_prints_its_quote_service_report_and_feedback_form(ctx, start) -> None:  # noqa: F811
+def test_an_on_site_repair_prints_its_quote_service_report_feedback_form_and_invoice(ctx, start) -> None:  # noqa: F811
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
     assert printing.forms_of_case(ctx, SYSTEM, case.id) == []  # nothing quoted or serviced yet
@@ -60,9 +62,12 @@ def test_an_on_site_repair_prints_its_quote_service_report_and_feedback_form(ctx
     offered = [offer.key for offer in printing.forms_of_case(ctx, SYSTEM, case.id)]
     assert offered == ["service_report", "feedback_form", "quote"]
     number = case.info.number
-    _printed(ctx, case.id, "quote", number, "华东示例重工有限公司", "AWP-12", "300.00", "560.00", "860.00")
+    _printed(ctx, case.id, "quote", number, "华东示例重工有限公司", "AWP-12", "260.00", "600.00", "860.00")
     _printed(ctx, case.id, "service_report", number, "AW2026-0101", "液压系统漏油", "密封圈老化", "2026-03-0310:00")
     _printed(ctx, case.id, "feedback_form", number, "李经理", "液压系统漏油")
+    case.do("finance", "invoice", invoice(QUOTE_860, "FP-0009", "860.00") | {"collected_on": "2026-03-20"})
+    assert [offer.key for offer in printing.forms_of_case(ctx, SYSTEM, case.id)][-1] == "invoice"
+    _printed(ctx, case.id, "invoice", number, "FP-0009", "260.00", "600.00", "860.00", "2026-03-20")
 
 
 @SQLITE_ONLY  # the rendering; the numbering runs on both databases below

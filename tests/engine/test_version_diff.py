@@ -91,7 +91,9 @@ def test_each_changed_facet_is_named_with_its_old_and_new_value() -> None:
             FacetChange("camunda:dueDate", "due('quote', now())", "add_working_hours(now(), 4)"),
             FacetChange("camunda:formField[quote_note]/camunda:constraint[required]", None, "✓"),
         ),
-        "lane_finance": (FacetChange("flowNodeRef", "invoice, quote", "quote"),),  # … for the service desk's
+        "lane_finance": (
+            FacetChange("flowNodeRef", "bill_partner, invoice, quote", "bill_partner, quote"),
+        ),  # … for the service desk's
         "lane_service_desk": (
             FacetChange("flowNodeRef", "end_no_service, tell_no_service", "end_no_service, invoice, tell_no_service"),
         ),

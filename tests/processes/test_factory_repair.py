@@ -6,6 +6,7 @@ from datetime import datetime
 
 import time_machine
 
+from tests.priced import FACTORY_1200
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import to_solution
 
@@ -48,8 +49,10 @@ def test_paid_repair_of_a_purchased_part_is_confirmed_first_and_repaired_again_o
         "reinspect",
         {**JOINT, "repairable": True, "parts_source": "purchased", "paid_repair": True, "responsibility": "customer"},
     )
-    assert case.open() == ["confirm_fee"]
-    case.do("service_desk", "confirm_fee", {"fee_accepted": True, "fee_amount": "1200"})  # on the customer's behalf
+    assert case.open() == ["price_repair"]
+    case.do("finance", "price_repair", FACTORY_1200)
+    assert case.data["fee_amount"] == "1200.00"  # 8 h × 150
+    case.do("service_desk", "confirm_fee", {"fee_accepted": True})  # on the customer's behalf
     case.do("purchasing", "supplier_repair", {"supplier": "示例液压件厂", "supplier_paid": True})
     case.do("inspector", "inspect", {"passed": False, "inspection_note": "仍有渗漏"})
     assert case.open() == ["supplier_repair"]
@@ -83,6 +86,7 @@ def test_customer_refusing_the_repair_fee_gets_the_goods_back_as_they_are(start)
         "reinspect",
         {**JOINT, "repairable": True, "parts_source": "own", "paid_repair": True, "responsibility": "customer"},
     )
+    case.do("finance", "price_repair", FACTORY_1200)
     case.do("service_desk", "confirm_fee", {"fee_accepted": False, "customer_note": "不修了，原样退回"})
     case.do("warehouse", "return_as_is", {"shipping_no": "SF-002"})
     assert case.open() == ["rate"]

@@ -9,6 +9,8 @@ import time_machine
 
 from engine.domain.errors import InvalidData
 from engine.store.models import AuditEvent
+from tests.priced import QUOTE_860
+from tests.priced import invoice
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import IN_WARRANTY
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -17,7 +19,7 @@ from tests.processes.journeys import rate_and_follow_up
 from tests.processes.journeys import report_and_verify
 from tests.processes.journeys import to_solution
 
-QUOTE = {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": "860.00"}
+QUOTE = {**QUOTE_860, "quote_amount": "860.00"}
 
 
 def finish_on_site(case) -> None:
@@ -35,7 +37,7 @@ def test_paid_service_is_quoted_confirmed_dispatched_and_invoiced(start) -> None
     dispatch_and_repair(case)
     finish_on_site(case)
     assert case.open() == ["invoice"]
-    case.do("finance", "invoice", {"invoice_no": "FP-0001", "amount_collected": "860.00"})
+    case.do("finance", "invoice", invoice(QUOTE_860))
     rate_and_follow_up(case)
     assert case.status == "completed"
 

@@ -19,6 +19,7 @@ from engine.domain.service_settings import SHIPPED_SETTINGS
 from engine.services import case_views
 from engine.services import service_settings
 from tests.actors import SYSTEM
+from tests.priced import QUOTE_300
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import CALL
 from tests.processes.journeys import IN_WARRANTY
@@ -162,7 +163,7 @@ def test_the_arrival_promise_stands_still_while_the_customer_weighs_the_quote(st
         case = start("service_request")
         to_solution(case, "onsite", OUT_OF_WARRANTY)
     with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False):
-        case.do("finance", "quote", {"labour_fee": "300", "parts_fee": "0", "quote_amount": "300"})
+        case.do("finance", "quote", {**QUOTE_300, "quote_amount": "300"})
     with time_machine.travel(at(2026, 3, 4, 10, 0), tick=False):
         case.do("service_desk", "confirm_quote", {"quote_accepted": True})
         case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})

@@ -11,6 +11,8 @@ from datetime import timedelta
 import time_machine
 
 from engine.services import products
+from tests.priced import QUOTE_860
+from tests.priced import invoice
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
@@ -35,14 +37,14 @@ def test_a_paid_repair_shows_customer_product_money_and_ratings_at_the_head(app,
     products.import_units(ctx, staff["quality_manager"], "units.csv", units.encode())
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": ""})
+    case.do("finance", "quote", QUOTE_860)
     with time_machine.travel(datetime.now(UTC) + timedelta(hours=2, seconds=1)):  # the customer takes 2 hours
         case.do("service_desk", "confirm_quote", {"quote_accepted": True})
         dispatch_and_repair(case)
         case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})
         case.do("quality_office", "approve_leave", {"leave": "approved"})
         report_and_verify(case)
-        case.do("finance", "invoice", {"invoice_no": "FP-0001", "amount_collected": "860.00"})
+        case.do("finance", "invoice", invoice(QUOTE_860))
         rate_and_follow_up(case)
         client = app.test_client()
         sign_in(client, "quality_office")
@@ -55,15 +57,15 @@ def test_a_paid_repair_shows_customer_product_money_and_ratings_at_the_head(app,
     assert group(page, "product")["产品型号"] == "AWP-12"
     assert group(page, "product")["出厂编号"] == CALL["serial_number"]
     assert group(page, "product")["在保修期内"] == "否"
-    # The total was left blank and computed from its parts: 300 + 560.
+    # The total was left blank and computed from its lines: 260 + 600.
     money = group(page, "money")
-    assert (money["服务费（元）"], money["配件费（元）"], money["报价合计（元）"]) == ("300.00", "560.00", "860.00")
+    assert money["报价合计（元）"] == "860.00" and money["发票金额（元）"] == "860.00"
     assert money["同意付费"] == "同意" and money["发票号"] == "FP-0001" and money["收款金额（元）"] == "860.00"
     assert group(page, "ratings")["服务态度"] == "满意"
     # The archive's word beside the caller's: warranty ended on 2025-03-01.
     archive = page.split('id="archive-unit"')[1].split("</section>")[0]
     assert "2025-03-01" in archive and 'id="warranty-state">今日已过保修期' in archive
-    for variable in ("labour_fee", "rating_attitude", "under_warranty"):
+    for variable in ("quote_amount", "rating_attitude", "under_warranty"):
         assert f"<dt>{variable}</dt>" not in page
     # The promises the case kept: forwarded and contacted at once; the engineer's recorded
     # arrival is long before the 24 hours the 120 km allow; the service ended (the same day)

@@ -14,6 +14,8 @@ from engine.domain.actors import Actor
 from engine.services import outbox
 from engine.services import timers
 from tests.conftest import SQLITE_ONLY
+from tests.priced import QUOTE_300
+from tests.priced import QUOTE_860
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
@@ -48,7 +50,7 @@ def test_the_customer_follows_their_case_by_mail_from_quote_to_signature(
     case.do("quality_office", "triage", OUT_OF_WARRANTY)
     case.do("tech_support", "guidance", UNRESOLVED)
     case.do("quality_office", "choose_way", {"solution": "onsite"})
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": ""})
+    case.do("finance", "quote", QUOTE_860)
     outbox.deliver_due(ctx, timers.TIMER_ACTOR, senders(port))
     received, quote = box.messages
     number = case.info.number
@@ -118,5 +120,5 @@ def test_no_mail_without_the_customers_address(
     case.do("quality_office", "triage", OUT_OF_WARRANTY)
     case.do("tech_support", "guidance", UNRESOLVED)
     case.do("quality_office", "choose_way", {"solution": "onsite"})
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "0", "quote_amount": ""})
+    case.do("finance", "quote", QUOTE_300)
     assert outbox.list_messages(ctx, Actor.system("test"))[1] == 0

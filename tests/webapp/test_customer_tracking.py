@@ -16,6 +16,7 @@ from engine.services import audit
 from engine.services import case_notes
 from engine.services import customer_links
 from tests.conftest import SQLITE_ONLY
+from tests.priced import QUOTE_860
 from tests.processes.conftest import SHANGHAI
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
@@ -124,7 +125,7 @@ def quoted_case(start):  # noqa: F811
     """A paid on-site repair whose quote waits for the customer (S2 7.2.4)."""
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": ""})
+    case.do("finance", "quote", QUOTE_860)
     assert case.open() == ["confirm_quote"]
     return case
 
@@ -148,7 +149,7 @@ def test_the_customer_confirms_the_quote_by_link_and_the_link_is_spent(
     customer = app.test_client()
     shown = customer.get(url).get_data(as_text=True)
     facts = shown.split('id="decision-facts"')[1].split("</dl>")[0]
-    assert "860.00" in facts and "300.00" in facts  # the quote the customer answers: 300 + 560
+    assert "860.00" in facts and "260.00" in facts  # the quote the customer answers: 260 + 600
     assert 'name="quote_accepted"' in shown and "wang" not in shown
     # Sent without a choice: shown again with the message; nothing recorded, the link still good.
     form_token = csrf(customer, url)

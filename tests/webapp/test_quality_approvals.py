@@ -14,13 +14,14 @@ from engine.domain.errors import NotAllowed
 from engine.domain.periods import reporting_period
 from engine.services import approvals
 from engine.store.db import utcnow
+from tests.priced import QUOTE_860
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import to_solution
 from tests.webapp.test_pages import sign_in
 
-QUOTE = {"labour_fee": "300.00", "parts_fee": "560.00", "quote_amount": "860.00"}
+QUOTE = {**QUOTE_860, "quote_amount": "860.00"}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import re
 
 from engine.services import tasks
 from tests.conftest import SQLITE_ONLY
+from tests.priced import QUOTE_860
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -76,13 +77,13 @@ def test_an_approval_left_unchosen_is_refused_and_the_form_comes_back(app, ctx, 
 def test_the_general_manager_sees_the_refused_fee_and_the_customers_note(app, ctx, staff, start) -> None:  # noqa: F811
     case = start("service_request")
     to_solution(case, "onsite", OUT_OF_WARRANTY)
-    case.do("finance", "quote", {"labour_fee": "300.00", "parts_fee": "560.00", "quote_note": "更换油泵"})
+    case.do("finance", "quote", {**QUOTE_860, "quote_note": "更换油泵"})
     case.do("service_desk", "confirm_quote", {"quote_accepted": False, "customer_note": "认为应保修"})
     item = open_task(ctx, staff["general_manager"], case.id, "approve_unpaid")
     client = app.test_client()
     sign_in(client, "general_manager")
     page = client.get(f"/tasks/{item}").get_data(as_text=True)
-    # The total was left blank by finance and computed from its parts: 300 + 560.
+    # The total was left blank by finance and computed from its lines: 260 + 600.
     assert facts_of(page) == {
         "报价合计（元）": "860.00",
         "报价说明": "更换油泵",
@@ -99,10 +100,12 @@ def test_a_quote_total_that_is_not_the_sum_of_its_parts_is_refused(app, ctx, sta
     client = app.test_client()
     sign_in(client, "finance")
     token = csrf(client, f"/tasks/{item}")
-    typed = {"csrf_token": token, "action": "complete", "labour_fee": "300", "parts_fee": "560", "quote_amount": "800"}
+    typed = {"csrf_token": token, "action": "complete", "quote_amount": "800"}
+    for n, line in enumerate(QUOTE_860["quote_lines"]):
+        typed.update({f"quote_lines-{n}-{column}": value for column, value in line.items()})
     refused = client.post(f"/tasks/{item}", data=typed)
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 422 and "服务费（元） + 配件费（元） = 860" in page
+    assert refused.status_code == 422 and "= 860" in page, page
     assert 'id="f-quote_amount" name="quote_amount" value="800" aria-invalid="true"' in page
     assert 'value="800" aria-invalid="true" aria-describedby="error-quote_amount" autofocus' in page
 

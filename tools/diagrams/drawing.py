@@ -68,6 +68,8 @@ class Field:
     total_of: str | None = None  # the fields this one is the sum of, "a+b"
     user_role: str | None = None  # the field names a person with this role (a picker)
     required_unless: str | None = None  # required when this yes/no field is answered no
+    columns: tuple[tuple[str, str], ...] = ()  # a rows field's (column id, "type|label|flags")
+    max_rows: int | None = None
 
     def xml(self) -> str:
         attrs = f"id={quoteattr(self.id)} label={quoteattr(self.label)} type={quoteattr(self.type)}"
@@ -81,6 +83,8 @@ class Field:
         properties += [("total_of", self.total_of)] if self.total_of else []
         properties += [("user_role", self.user_role)] if self.user_role else []
         properties += [("required_unless", self.required_unless)] if self.required_unless else []
+        properties += [(f"column.{column}", spec) for column, spec in self.columns]
+        properties += [("max_rows", str(self.max_rows))] if self.max_rows else []
         if properties:
             inner += "<camunda:properties>"
             inner += "".join(f"<camunda:property id={quoteattr(k)} value={quoteattr(v)}/>" for k, v in properties)

@@ -93,7 +93,16 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
         "解决方式超期：质量经理督办，并记录延误。",
         "The solution is late: the quality manager chases it and the delay is recorded.",
     ),
-    "quote": ("保修期外：由财务核定服务费和配件费。", "Out of warranty: fees and parts priced by finance."),
+    "quote": (
+        "保修期外：财务按收费标准逐项报价（工时、差旅、配件）；代理产品配件至少加价 10%，合作方供件收 10% 手续费，竞品保证 20% 以上利润。",
+        "Out of warranty: finance prices the quote line by line from the fee table (labour, travel, parts); an agent's "
+        "parts at least 10 % above the list, 10 % handling on parts the partner supplies, at least 20 % margin on a "
+        "competitor's product.",
+    ),
+    "price_repair": (
+        "有偿返厂维修：财务按收费标准逐项报价，客户确认后维修。",
+        "Paid factory repair: finance prices it line by line from the fee table; the repair starts once the customer agrees.",
+    ),
     "confirm_quote": (
         "客户确认报价；客服专员可代客户登记。",
         "The customer confirms the quote; the service desk may record it on the customer's behalf.",
@@ -135,11 +144,37 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
         "质量室在 5 个工作日内电话核实满意度并审核费用。",
         "Within 5 working days the quality office verifies satisfaction and audits expenses.",
     ),
-    "invoice": ("有偿服务：开票并收款。", "Paid service: invoice and collect the fee."),
+    "invoice": (
+        "有偿服务：按报价和实际用件开票并登记收款。",
+        "Paid service: invoice from the quote and the parts actually used, and record the collection.",
+    ),
+    "bill_partner": (
+        "合作伙伴产品的保修服务：服务后向合作伙伴收取相关费用。",
+        "Warranty service on a partner's product: bill the partner for it after the service.",
+    ),
 }
 
 # Field labels, option and choice names, event and gateway names.
 LABELS: dict[str, str] = {
+    "报价明细": "Quote lines",
+    "发票明细": "Invoice lines",
+    "结算明细": "Billing lines",
+    "类别": "Kind",
+    "工时费": "Labour",
+    "差旅费": "Travel",
+    "配件": "Parts",
+    "合作方配件": "Parts the partner supplies",
+    "手续费": "Handling fee",
+    "成本": "Cost",
+    "利润": "Margin",
+    "技能/零件号/说明": "Skill / part no. / description",
+    "单价（元）": "Unit price (CNY)",
+    "发票金额（元）": "Invoice amount (CNY)",
+    "收款日期": "Collected on",
+    "结算金额（元）": "Billed amount (CNY)",
+    "结算单号": "Billing no.",
+    "向合作伙伴结算 Bill the partner": "Bill the partner",
+    "维修报价 Price the repair": "Price the repair",
     "转交超时": "Forwarding overdue",
     "方案超时": "Solution overdue",
     "报告超时": "Report overdue",
@@ -219,6 +254,7 @@ LABELS: dict[str, str] = {
     "可修复": "Repairable",
     "可修复？": "Repairable?",
     "合作伙伴": "partner",
+    "有偿/合作伙伴？": "Paid or partner?",
     "合作伙伴产品": "Partner product",
     "合作伙伴产品？": "Partner product?",
     "合同到期日": "Contract expiry date",

@@ -9,6 +9,9 @@ from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import ACCEPT
 from tools.diagrams.forms import approval
 from tools.diagrams.forms import decision
+from tools.diagrams.forms import invoice_form
+from tools.diagrams.forms import partner_bill_form
+from tools.diagrams.forms import priced_lines
 
 MAX_REPAIRS = 3
 
@@ -31,6 +34,7 @@ def factory_repair() -> Diagram:
             ("warehouse", 2),
             ("service_desk", 1),
             ("customer", 1),
+            ("finance", 2),
             ("quality_office", 2),
             ("workshop", 1),
             ("purchasing", 1),
@@ -81,13 +85,27 @@ def factory_repair() -> Diagram:
     d.xor("gw_repairable", "可修复？", "quality_office", 6)
     d.xor("gw_paid", "有偿？", "quality_office", 7)
     d.user(
+        "price_repair",
+        "维修报价 Price the repair",
+        "finance",
+        7,
+        due="due('quote', now())",
+        doc=INSTRUCTIONS["price_repair"],
+        properties={"done_at": "quote_sent_at", "pricing": "factory", "facts": "root_cause,parts_source"},
+        form=[
+            priced_lines("quote_lines", "报价明细"),
+            Field("fee_amount", "维修费（元）", "decimal", min="0", total_of="quote_lines.amount"),
+            Field("quote_note", "报价说明", multiline=True, maxlength=1000),
+        ],
+    )
+    d.user(
         "confirm_fee",
         "客户确认维修费 Customer confirms fee",
         "customer",
         7,
+        properties={"facts": "quote_lines,fee_amount,quote_note", "done_at": "quote_answered_at"},
         form=[
             decision("fee_accepted", "同意维修费", ACCEPT),
-            Field("fee_amount", "维修费（元）", "decimal", min="0"),
             Field("customer_note", "客户意见", maxlength=1000, required_unless="fee_accepted"),
         ],
         approval=True,
@@ -140,7 +158,28 @@ def factory_repair() -> Diagram:
         doc=INSTRUCTIONS["ship_back"],
         form=[Field("shipping_no", "发运单号", required=True, maxlength=60)],
     )
-    d.end("end_repaired", "已修复发回", "warehouse", 17)
+    d.xor("gw_bill", "有偿/合作伙伴？", "warehouse", 17)
+    d.user(
+        "invoice",
+        "开票收费 Invoice",
+        "finance",
+        18,
+        doc=INSTRUCTIONS["invoice"],
+        properties={"pricing": "factory", "facts": "quote_lines,fee_amount,repair_hours,repair_parts"},
+        form=invoice_form(),
+    )
+    d.user(
+        "bill_partner",
+        "向合作伙伴结算 Bill the partner",
+        "finance",
+        18,
+        row=1,
+        doc=INSTRUCTIONS["bill_partner"],
+        properties={"pricing": "factory", "facts": "root_cause,repair_hours,repair_parts"},
+        form=partner_bill_form(),
+    )
+    d.xor("gw_billed", "", "warehouse", 19)
+    d.end("end_repaired", "已修复发回", "warehouse", 20)
     d.call("exchange", "退换货 Exchange/refund", "quality_office", 16, "exchange_refund", row=1)
     d.xor("gw_exchanged_in", "", "quality_office", 15, row=1)
     d.end("end_exchanged", "转退换货", "quality_office", 17, row=1)
@@ -189,7 +228,8 @@ def factory_repair() -> Diagram:
     d.flow("init_attempts", "gw_repairable")
     d.flow("gw_repairable", "gw_paid", "repairable == True", "可修复")
     d.default("gw_repairable", d.flow("gw_repairable", "tell_unrepairable", name="不可修复"))
-    d.flow("gw_paid", "confirm_fee", "paid_repair == True", "有偿")
+    d.flow("gw_paid", "price_repair", "paid_repair == True", "有偿")
+    d.flow("price_repair", "confirm_fee")
     d.default("gw_paid", d.flow("gw_paid", "gw_repair_in", name="免费"))
     d.flow("confirm_fee", "gw_fee")
     d.flow("gw_fee", "gw_repair_in", "fee_accepted == True", "同意")
@@ -205,7 +245,13 @@ def factory_repair() -> Diagram:
     d.flow("gw_passed", "ship_back", "passed == True", "合格")
     d.flow("gw_passed", "gw_repair_in", f"repair_attempts < {MAX_REPAIRS}", "返修")
     d.default("gw_passed", d.flow("gw_passed", "gw_exchanged_in", name=f"{MAX_REPAIRS} 次不合格"))
-    d.flow("ship_back", "end_repaired")
+    d.flow("ship_back", "gw_bill")
+    d.flow("gw_bill", "invoice", "paid_repair == True", "有偿")
+    d.flow("gw_bill", "bill_partner", "paid_repair != True and product_category == 'partner'", "合作伙伴")
+    d.default("gw_bill", d.flow("gw_bill", "gw_billed", name="免费"))
+    d.flow("invoice", "gw_billed")
+    d.flow("bill_partner", "gw_billed")
+    d.flow("gw_billed", "end_repaired")
     d.flow("gw_exchanged_in", "exchange")
     d.flow("exchange", "end_exchanged")
     d.flow("tell_unrepairable", "gw_responsibility")

@@ -43,3 +43,54 @@ def decision(field_id: str, label: str, choices: str = YES_NO) -> Field:
 
 def rating(field_id: str, label: str) -> Field:
     return choice(field_id, label, RATING, required=True)
+
+
+# engine/domain/quotes.py KINDS, with the names the policy's forms use.
+LINE_KINDS = [
+    ("labour", "工时费"),
+    ("travel", "差旅费"),
+    ("parts", "配件"),
+    ("partner_parts", "合作方配件"),
+    ("handling", "手续费"),
+    ("cost", "成本"),
+    ("margin", "利润"),
+]
+
+
+def priced_lines(field_id: str, label: str) -> Field:
+    """A quote's or invoice's lines, priced against the fee table (engine/domain/quotes.py)."""
+    return Field(
+        field_id,
+        label,
+        "rows",
+        required=True,
+        columns=(
+            ("kind", "enum|类别|required|options=" + ",".join(f"{key}:{name}" for key, name in LINE_KINDS)),
+            ("item", "text|技能/零件号/说明"),
+            ("qty", "decimal|数量|required"),
+            ("unit_price", "decimal|单价（元）|required"),
+            ("amount", "decimal|金额（元）|=qty*unit_price"),
+        ),
+        max_rows=30,
+    )
+
+
+def invoice_form() -> list[Field]:
+    """The invoice of a paid repair: its lines (the quote's, corrected by the parts actually
+    used), the invoice number and the collection (S0 十三; S2 2.5)."""
+    return [
+        priced_lines("invoice_lines", "发票明细"),
+        Field("invoice_amount", "发票金额（元）", "decimal", min="0", total_of="invoice_lines.amount"),
+        Field("invoice_no", "发票号", required=True, maxlength=60),
+        Field("amount_collected", "收款金额（元）", "decimal", required=True, min="0"),
+        Field("collected_on", "收款日期", "date"),
+    ]
+
+
+def partner_bill_form() -> list[Field]:
+    """Warranty work on a partner's product billed to the partner afterwards (S2 5.1.2)."""
+    return [
+        priced_lines("partner_lines", "结算明细"),
+        Field("partner_amount", "结算金额（元）", "decimal", min="0", total_of="partner_lines.amount"),
+        Field("partner_bill_no", "结算单号", required=True, maxlength=60),
+    ]

@@ -11,6 +11,9 @@ from tools.diagrams.forms import APPROVE
 from tools.diagrams.forms import ZONES
 from tools.diagrams.forms import approval
 from tools.diagrams.forms import decision
+from tools.diagrams.forms import invoice_form
+from tools.diagrams.forms import partner_bill_form
+from tools.diagrams.forms import priced_lines
 
 
 def onsite_repair() -> Diagram:
@@ -46,11 +49,10 @@ def onsite_repair() -> Diagram:
         2,
         due="due('quote', now())",
         doc=INSTRUCTIONS["quote"],
-        properties={"done_at": "quote_sent_at"},
+        properties={"done_at": "quote_sent_at", "pricing": "onsite"},
         form=[
-            Field("labour_fee", "服务费（元）", "decimal", required=True, min="0"),
-            Field("parts_fee", "配件费（元）", "decimal", required=True, min="0"),
-            Field("quote_amount", "报价合计（元）", "decimal", min="0", total_of="labour_fee+parts_fee"),
+            priced_lines("quote_lines", "报价明细"),
+            Field("quote_amount", "报价合计（元）", "decimal", min="0", total_of="quote_lines.amount"),
             Field("quote_note", "报价说明", multiline=True, maxlength=1000),
         ],
     )
@@ -61,7 +63,7 @@ def onsite_repair() -> Diagram:
         3,
         due="due('quote_answer', now())",
         doc=INSTRUCTIONS["confirm_quote"],
-        properties={"facts": "labour_fee,parts_fee,quote_amount,quote_note", "done_at": "quote_answered_at"},
+        properties={"facts": "quote_lines,quote_amount,quote_note", "done_at": "quote_answered_at"},
         form=[
             decision("quote_accepted", "同意付费", ACCEPT),
             Field("customer_note", "客户意见", maxlength=1000, required_unless="quote_accepted"),
@@ -264,10 +266,18 @@ def onsite_repair() -> Diagram:
         "finance",
         19,
         doc=INSTRUCTIONS["invoice"],
-        form=[
-            Field("invoice_no", "发票号", required=True, maxlength=60),
-            Field("amount_collected", "收款金额（元）", "decimal", required=True, min="0"),
-        ],
+        properties={"pricing": "onsite", "facts": "quote_lines,quote_amount,quote_accepted,parts_returned"},
+        form=invoice_form(),
+    )
+    d.user(
+        "bill_partner",
+        "向合作伙伴结算 Bill the partner",
+        "finance",
+        19,
+        row=1,
+        doc=INSTRUCTIONS["bill_partner"],
+        properties={"pricing": "onsite", "facts": "partner_notified,trip_report_text,expenses,parts_returned"},
+        form=partner_bill_form(),
     )
     d.xor("gw_done", "", "quality_office", 20, row=1)
     d.end("end", "完成", "quality_office", 21, row=1)
@@ -310,8 +320,10 @@ def onsite_repair() -> Diagram:
     d.flow("record_late_audit", "end_late_audit")
     d.flow("verify", "gw_invoice")
     d.flow("gw_invoice", "invoice", "service_type == 'A' and quote_accepted == True", "收费")
+    d.flow("gw_invoice", "bill_partner", "service_type != 'A' and product_category == 'partner'", "合作伙伴")
     d.default("gw_invoice", d.flow("gw_invoice", "gw_done", name="免费"))
     d.flow("invoice", "gw_done")
+    d.flow("bill_partner", "gw_done")
     d.flow("gw_done", "end")
     d.close_columns(9)  # preparation follows dispatch (the arrival deadline is a setting, not a step)
     return d
