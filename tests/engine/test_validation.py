@@ -280,9 +280,12 @@ def test_a_rows_field_declares_typed_columns_and_a_total_may_sum_one() -> None:
         ((), "a rows field needs at least one column property 'column.<id>' = 'type|label'"),
         (
             (("column.qty", "money|数量"),),
-            "column 'qty' has unknown type 'money' (one of text, integer, decimal, date)",
+            "column 'qty' has unknown type 'money' (one of text, integer, decimal, date, enum)",
         ),
-        ((("column.qty", "integer|数量|optional"),), "column 'qty': unknown flag 'optional' (required, or =a*b)"),
+        (
+            (("column.qty", "integer|数量|optional"),),
+            "column 'qty': unknown flag 'optional' (required, =a*b or options=…)",
+        ),
         (
             (("column.a", "text|名称"), ("column.b", "decimal|金额|=a*a")),
             "column 'b' multiplies 'a', no other number column",
