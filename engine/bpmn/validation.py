@@ -53,6 +53,7 @@ FORM_TYPES = {
     "textarea",
     "rows",
     "signature",
+    "files",
 }
 DMN_OPERATORS = ("<", ">", "=", "!", " in ", "not ")
 

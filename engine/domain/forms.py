@@ -29,6 +29,10 @@ A field of type ``signature`` is drawn by the customer on a phone: it arrives as
 (``data:image/png;base64,…``) and is cleaned to the image's bytes, which the completing service
 stores as a file of the case and replaces by its reference and SHA-256
 (engine/domain/signatures.py): the drawing never enters the process data.
+
+A field of type ``files`` takes files with the answer (receipts behind a claim): each is checked
+like a case attachment and cleaned to its name, type and bytes, which the completing service
+stores as files of the case and replaces by their references (engine/domain/form_files.py).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from decimal import InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.domain import form_files
 from engine.domain import form_rows
 from engine.domain import signatures
 from engine.domain.errors import InvalidData
@@ -59,6 +64,7 @@ TYPE_NAMES = {
     "enum": "enum",
     form_rows.ROWS: form_rows.ROWS,
     signatures.SIGNATURE: signatures.SIGNATURE,
+    form_files.FILES: form_files.FILES,
 }
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 NUMERIC = {"integer", "decimal"}
@@ -269,6 +275,8 @@ def _convert(field: dict[str, Any], raw: Any, zone: ZoneInfo = DEFAULT_ZONE) -> 
             raise ValueError(Message("must be a date (YYYY-MM-DD)")) from None
     if kind == signatures.SIGNATURE:
         return signatures.drawing(raw)
+    if kind == form_files.FILES:
+        return form_files.uploads(raw)
     if kind == "datetime":
         try:
             if len(str(raw).strip()) < len("2026-01-01T00:00"):

@@ -37,6 +37,7 @@ from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.policy import SHIPPED
 from engine.store import case_notices
+from engine.store.answer_files import keep_files
 from engine.store.answer_files import keep_scan
 from engine.store.answer_files import keep_signatures
 from engine.store.archived_units import ArchivedUnit
@@ -352,6 +353,7 @@ def _complete(
             else:
                 cleaned = forms.clean_form_data(item.form, data, zone, moment)
             cleaned = keep_signatures(uow.session, item.case_id, actor, item.bpmn_id, item.form, cleaned, moment)
+            cleaned = keep_files(uow.session, item.case_id, actor, item.form, cleaned)
             _check_people(uow.session, item.form, cleaned)
             differing = _against_archive(ctx, uow.session, item, cleaned)
             _check_prices(ctx, uow.session, item, cleaned)

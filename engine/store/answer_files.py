@@ -1,4 +1,4 @@
-"""The files a customer's answer brings: drawn signatures and the scanned paper form.
+"""The files an answer brings: drawn signatures, the scanned paper form, a files field's papers.
 
 Both are kept as files of the case (case_attachments) in the answer's own transaction; the
 process data and the audit event keep only their references and SHA-256 (engine/domain/signatures.py).
@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.domain import form_files
 from engine.domain import signatures
 from engine.domain.actors import Actor
 from engine.domain.file_kinds import Upload
@@ -39,3 +40,20 @@ def keep_scan(
     """Store the scanned paper form; its reference for the audit event."""
     attachment_id, digest = store_file(session, case_id, actor, name, content_type, scan.content)
     return {"attachment_id": attachment_id, "file": name, "sha256": digest}
+
+
+def keep_files(
+    session: Session, case_id: int, actor: Actor, form: dict[str, Any], cleaned: dict[str, Any]
+) -> dict[str, Any]:
+    """``cleaned`` with each files field's papers stored and replaced by their references."""
+    kept = dict(cleaned)
+    for field_id in form_files.files_fields(form):
+        incoming = kept.get(field_id)
+        if not isinstance(incoming, list) or form_files.is_kept(incoming):
+            continue
+        references = []
+        for item in incoming:
+            attachment_id, digest = store_file(session, case_id, actor, item.name, item.content_type, item.content)
+            references.append({"attachment_id": attachment_id, "file": item.name, "sha256": digest})
+        kept[field_id] = references
+    return kept

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.domain import customer_answers
+from engine.domain import form_files
 from engine.domain import form_rows
 from engine.domain import signatures
 from engine.store.models import AuditEvent
@@ -79,6 +80,8 @@ def case_record(session: Session, case: Case, events: list[AuditEvent]) -> CaseR
                 continue
             if signatures.is_signed(value):  # the page shows the image: it needs the case
                 value = {**value, "case_id": case.id}
+            elif form_files.is_kept(value):  # the page links each file: it needs the case
+                value = [{**item, "case_id": case.id} for item in value]
             values.append(
                 RecordValue(
                     form_field["id"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ import pytest
 
 from engine.domain import form_rows
 from engine.domain.errors import InvalidData
+from engine.domain.file_kinds import Upload
 from engine.domain.forms import clean_form_data
 from engine.domain.forms import form_field
 
@@ -178,3 +180,36 @@ def test_a_refusal_gives_its_reason_and_an_acceptance_need_not() -> None:
         clean_form_data(form, {"accepted": "false", "note": "  "})
     assert set(refused.value.errors) == {"note"}
     assert clean_form_data(form, {"accepted": "false", "note": "太贵"}) == {"accepted": False, "note": "太贵"}
+
+
+RECEIPTS = {"fields": [form_field("receipts", "files", "票据", None, {"required": None}, {}, [])]}
+TICKET = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_files_come_from_a_web_form_or_as_base64_and_are_checked_by_their_bytes() -> None:
+    sent = [
+        Upload("车票.png", TICKET),
+        {"filename": "hotel.pdf", "content_base64": base64.b64encode(b"%PDF-1.4").decode()},
+    ]
+    kept = clean_form_data(RECEIPTS, {"receipts": sent})["receipts"]
+    assert [(item.name, item.content_type) for item in kept] == [
+        ("车票.png", "image/png"),
+        ("hotel.pdf", "application/pdf"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        ([], "this field is required"),
+        ([Upload("", b"")], "this field is required"),  # a file input left empty
+        ([Upload("ticket.png", b"MZ\x90\x00")], "ticket.png: only these kinds of file are accepted"),  # not a PNG
+        ([{"filename": "a.pdf", "content_base64": "not base64!"}], "content_base64 must be base64"),
+        (["a.pdf"], "must be files: objects with filename and content_base64"),
+        ([Upload(f"{n}.png", TICKET) for n in range(21)], "at most 20 files"),
+    ],
+)
+def test_files_that_are_not_receipts_are_refused_with_the_reason(sent: list, message: str) -> None:
+    with pytest.raises(InvalidData) as refused:
+        clean_form_data(RECEIPTS, {"receipts": sent})
+    assert str(refused.value.errors["receipts"]).startswith(message)

@@ -10,7 +10,19 @@ TIME = {"type": "string", "format": "date-time"}
 
 
 # The form field types of the FORM schema (engine/domain/forms.py TYPE_NAMES, as the API names them).
-FIELD_TYPES = ["text", "longtext", "integer", "decimal", "boolean", "date", "datetime", "enum", "rows", "signature"]
+FIELD_TYPES = [
+    "text",
+    "longtext",
+    "integer",
+    "decimal",
+    "boolean",
+    "date",
+    "datetime",
+    "enum",
+    "rows",
+    "signature",
+    "files",
+]
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -80,7 +92,9 @@ SCHEMAS: dict[str, Any] = {
                 "enum": FIELD_TYPES,
                 "description": "datetime: ISO 8601, local time of the installation unless an offset is given, "
                 "answered in UTC; rows: a list of objects, one key per column; signature: a PNG data URL "
-                "(data:image/png;base64,…), answered as its stored file's reference and SHA-256",
+                "(data:image/png;base64,…), answered as its stored file's reference and SHA-256; files: a list of "
+                "{filename, content_base64} (PDF, PNG, JPEG, Office; at most 20), answered as the stored files' "
+                "references, names and SHA-256",
             },
             "label": {"type": "string"},
             "required": {"type": "boolean"},

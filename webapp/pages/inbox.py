@@ -133,8 +133,14 @@ def complete(task_id: int) -> tuple[str, int] | Response:
     scan = None
     if upload and upload.filename:
         scan = Upload(upload.filename, upload.stream.read(file_kinds.MAX_FILE_BYTES + 1))
+    # A files field's papers (receipts) go in with the answer; the browser cannot show them again.
+    papers = {
+        key: [Upload(item.filename or "", item.stream.read(file_kinds.MAX_FILE_BYTES + 1)) for item in items]
+        for key, items in request.files.lists()
+        if key != "paper_scan"
+    }
     try:
-        done = tasks.complete_task(ctx, g.actor, task_id, submitted, scan)
+        done = tasks.complete_task(ctx, g.actor, task_id, {**submitted, **papers}, scan)
     except InvalidData as err:
         flash(_("Please correct the marked fields."), "error")
         return _task_form_again(task_id, submitted, err.errors, 422)
