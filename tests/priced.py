@@ -20,3 +20,39 @@ FACTORY_1200 = {"quote_lines": [{"kind": "labour", "item": "engineer", "qty": "8
 def invoice(lines: dict[str, Any], number: str = "FP-0001", collected: str = "860.00") -> dict[str, Any]:
     """An invoice of the quoted lines, collected in full."""
     return {"invoice_lines": lines["quote_lines"], "invoice_no": number, "amount_collected": collected}
+
+
+# A trip claim (S2 7.2.7): 480 + 300 + 80 = 860 yuan; the audit approves it in full unless cut.
+CLAIM_860 = [
+    {"kind": "transport", "item": "高铁往返", "amount": "480"},
+    {"kind": "lodging", "item": "2 晚", "amount": "300"},
+    {"kind": "allowance", "item": "2 天", "amount": "80"},
+]
+CLAIM_300 = [{"kind": "transport", "item": "自驾油费", "amount": "300"}]
+
+
+def claim(report: str, lines: list[dict[str, str]] = CLAIM_860) -> dict[str, Any]:
+    """The engineer's trip report with its claim lines."""
+    return {"trip_report_text": report, "expense_lines": lines}
+
+
+def audited(lines: list[dict[str, str]] = CLAIM_860, **cuts: tuple[str, str]) -> list[dict[str, str]]:
+    """The audit rows of a claim: every line approved in full, except those cut by index
+    (``line_1=("200", "reason")``)."""
+    rows = []
+    for index, line in enumerate(lines):
+        approved, reason = cuts.get(f"line_{index}", (line["amount"], ""))
+        rows.append({**line, "claimed": line["amount"], "approved": approved, "reason": reason})
+    return rows
+
+
+def verified(lines: list[dict[str, str]] = CLAIM_860, approved: bool = True, **cuts: tuple[str, str]) -> dict[str, Any]:
+    """The quality office's verification with the audit of the claim."""
+    rows = audited(lines, **cuts)
+    for row in rows:
+        row.pop("amount")
+    return {"satisfaction_verified": True, "expenses_approved": approved, "expense_audit": rows}
+
+
+def reimbursed(amount: str = "860.00", voucher: str = "BX-0001") -> dict[str, Any]:
+    return {"reimbursed_amount": amount, "reimbursement_voucher": voucher, "reimbursed_on": "2026-03-12"}

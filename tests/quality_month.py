@@ -25,6 +25,9 @@ from datetime import datetime
 import time_machine
 
 from engine.services import timers
+from tests.priced import claim
+from tests.priced import reimbursed
+from tests.priced import verified
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import CALL
 from tests.processes.journeys import IN_WARRANTY
@@ -91,9 +94,10 @@ def _repair(
         case.do("quality_office", "approve_leave", {"leave": "approved"})
     # Due three working days after the engineer left: Friday 6 March; late: Wednesday 11 March.
     with at(month, 11 if late_report else day + 2, 9):
-        case.do("engineer_wang", "trip_report", {"trip_report_text": "更换密封圈", "expenses": "860.00"})
+        case.do("engineer_wang", "trip_report", claim("更换密封圈"))
     with at(month, 11 if late_report else day + 3, 10):
-        case.do("quality_office", "verify", {"satisfaction_verified": True, "expenses_approved": True})
+        case.do("quality_office", "verify", verified())
+        case.do("finance", "reimburse", reimbursed())
         if not rated:
             case.do("service_desk", "rate", ratings)
     if rated:

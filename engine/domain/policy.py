@@ -88,7 +88,7 @@ class Policy:
         ("product", ("product_model", "part_no", "serial_number", "product_category", "under_warranty")),
         ("money", ("quote_amount", "quote_accepted", "fee_amount", "fee_accepted", "amount", "invoice_amount",
                    "invoice_no", "amount_collected", "partner_amount", "partner_bill_no", "refund_amount", "expenses",
-                   "external_cost")),
+                   "approved_expenses", "reimbursed_amount", "external_cost")),
         ("ratings", ("rating_attitude", "rating_skill", "rating_arrival", "rating_promises", "rating_comment")),
     )  # fmt: skip
     # What a case came to, read from its data in this order (product and customer archive).

@@ -10,7 +10,11 @@ work item: separation of duties (engine/domain/separation.py) and the deadline b
   its form (without it the page shows every step that led to the task);
 - ``done_at`` = ``field``: the moment the task is completed is written into the case data under
   that name, so a later promise can count from it (the solution is decided within 8 working
-  hours of *forwarding*, S2 7.2.2, however long phone guidance took in between).
+  hours of *forwarding*, S2 7.2.2, however long phone guidance took in between);
+- ``pricing`` = ``onsite`` or ``factory``: the step's lines are priced from the fee table
+  (engine/domain/quotes.py);
+- ``audits`` = ``field``: the step audits the claim in that earlier rows field line by line
+  (engine/domain/expense_audit.py).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ KIND_LABELS = {
     "late_forwarding": Message("late forwarding of information"),
     "late_trip_report": Message("late trip report"),
     "late_expense_audit": Message("late expense audit"),
+    "cut_expenses": Message("expenses cut in the audit"),
     # The promise clocks' (Policy.clocks): late_<term> unless the clock names its kind.
     "late_arrival": Message("late arrival on site"),
     "late_contact": Message("late contact with the customer"),
@@ -43,6 +48,7 @@ COUNTS = ("working_hours", "working_days")
 FACTS = "facts"
 DONE_AT = "done_at"
 PRICING = "pricing"
+AUDITS = "audits"
 
 
 def facts_of(properties: Mapping[str, Any]) -> list[str]:
@@ -64,6 +70,9 @@ def rules_of(properties: Mapping[str, Any]) -> dict[str, Any]:
     pricing = str(properties.get(PRICING) or "").strip()
     if pricing:
         rules["pricing"] = pricing
+    audits = str(properties.get(AUDITS) or "").strip()
+    if audits:
+        rules["audits"] = audits
     return rules
 
 
@@ -89,4 +98,6 @@ def problems(properties: Mapping[str, str], task_ids: set[str], has_due_date: bo
         found.append(f"done_at must name a case-data field (letters, digits, _), not '{properties[DONE_AT]}'")
     if PRICING in properties and properties[PRICING].strip() not in WORKS:
         found.append(f"pricing must be one of {', '.join(WORKS)}, not '{properties[PRICING]}'")
+    if AUDITS in properties and not properties[AUDITS].strip().isidentifier():
+        found.append(f"audits must name the claim's rows field (letters, digits, _), not '{properties[AUDITS]}'")
     return found

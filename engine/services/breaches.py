@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import and_
 from sqlalchemy import or_
@@ -20,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
+from engine.domain import expense_audit
+from engine.domain import task_rules
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -47,10 +50,17 @@ class Breach:
     done_at: datetime | None  # None: still open
     late_hours: float
     late_days: int | None  # when the task counts begun working days
+    amount: Decimal | None = None  # yuan: the configured fine, or the expenses an audit cut
+    note: str = ""  # what was cut, and why
 
     @property
     def open(self) -> bool:
         return self.done_at is None
+
+
+# The fines of the service settings (penalties) counted per late working day, by breach kind.
+FINE_PER_DAY = {"late_expense_audit": "late_audit_per_day"}
+CUT_EXPENSES = "cut_expenses"  # an audited claim's lines cut (S2 7.2.7, 8.4), against the claimant
 
 
 # How long before a promise's due time its case may have been opened: the longest term (a
@@ -82,7 +92,9 @@ def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Brea
             )
             .order_by(WorkItem.due_at, WorkItem.id)
         ).all()
-        promised = _broken_promises(uow.session, period, now, ctx.settings(uow.connection), calendar)
+        settings = ctx.settings(uow.connection)
+        promised = _broken_promises(uow.session, period, now, settings, calendar)
+        cut = _cut_expenses(uow.session, period)
     found = []
     for item, number, completed_by, held_by in rows:
         rules = item.rules or {}
@@ -91,6 +103,8 @@ def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Brea
         done = item.closed_at
         person = completed_by or held_by or ("/".join(item.roles) if item.roles else "?")
         end = done or now
+        days = calendar.working_days_late(item.due_at, end) if rules.get("breach_count") == "working_days" else None
+        fine = settings.penalties.get(FINE_PER_DAY.get(rules["breach"], ""))
         found.append(
             Breach(
                 kind=rules["breach"],
@@ -101,12 +115,64 @@ def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Brea
                 due_at=item.due_at,
                 done_at=done,
                 late_hours=round(calendar.working_hours_between(item.due_at, end), 2),
-                late_days=calendar.working_days_late(item.due_at, end)
-                if rules.get("breach_count") == "working_days"
-                else None,
+                late_days=days,
+                amount=Decimal(str(fine)) * days if fine and days else None,
             )
         )
-    return sorted(found + promised, key=lambda b: (b.due_at, b.case_number))
+    return sorted(found + promised + cut, key=lambda b: (b.due_at, b.case_number))
+
+
+def _cut_expenses(session: Session, period: Period) -> list[Breach]:
+    """Each audit finished in the period that cut claimed expenses, against whoever claimed
+    them (the step whose form holds the audited claim), with the amount and the reasons."""
+    audits = [
+        (item, number, data or {})
+        for item, number, data in session.execute(
+            select(WorkItem, Case.number, Case.data)
+            .join(Case, Case.id == WorkItem.case_id)
+            .where(
+                WorkItem.rules.is_not(None),
+                WorkItem.outcome == "completed",
+                WorkItem.closed_at >= period.start,
+                WorkItem.closed_at < period.end,
+            )
+        ).all()
+        if (item.rules or {}).get(task_rules.AUDITS)
+        and expense_audit.cut_lines(data.get(expense_audit.AUDIT_LINES) or [])
+    ]
+    if not audits:
+        return []
+    claim_steps: dict[int, str] = {}
+    rows = session.execute(
+        select(WorkItem.case_id, WorkItem.bpmn_id, WorkItem.form)
+        .where(WorkItem.case_id.in_({item.case_id for item, _n, _d in audits}), WorkItem.outcome == "completed")
+        .order_by(WorkItem.id)
+    )
+    claims = {item.case_id: item.rules[task_rules.AUDITS] for item, _n, _d in audits}
+    for case_id, bpmn_id, form in rows:
+        if claims[case_id] in {f["id"] for f in (form or {}).get("fields", [])}:
+            claim_steps.setdefault(case_id, bpmn_id)
+    people = responsible_for(session, claim_steps.items())
+    found = []
+    for item, number, data in audits:
+        lines = expense_audit.cut_lines(data[expense_audit.AUDIT_LINES])
+        who = people.get((item.case_id, claim_steps.get(item.case_id, "")))
+        found.append(
+            Breach(
+                kind=CUT_EXPENSES,
+                case_id=item.case_id,
+                case_number=number,
+                task=who.task if who else "",
+                person=who.person if who else "?",
+                due_at=item.closed_at,
+                done_at=item.closed_at,
+                late_hours=0.0,
+                late_days=None,
+                amount=sum((amount for _item, amount, _reason in lines), Decimal(0)),
+                note="; ".join(f"{what} −{amount}: {reason}" for what, amount, reason in lines),
+            )
+        )
+    return found
 
 
 def _broken_promises(
@@ -146,10 +212,14 @@ def _broken_promises(
     return found
 
 
-def by_person(breaches: list[Breach]) -> list[tuple[str, int, int]]:
-    """(person, breaches, late days counted) — the figures recorded against each person."""
+def by_person(breaches: list[Breach]) -> list[tuple[str, int, int, Decimal]]:
+    """(person, breaches, late days counted, yuan: fines and cut expenses) — the figures
+    recorded against each person."""
     counts: Counter[str] = Counter(b.person for b in breaches)
     days: Counter[str] = Counter()
+    amounts: dict[str, Decimal] = {}
     for breach in breaches:
         days[breach.person] += breach.late_days or 0
-    return sorted(((person, count, days[person]) for person, count in counts.items()), key=lambda r: (-r[1], r[0]))
+        amounts[breach.person] = amounts.get(breach.person, Decimal(0)) + (breach.amount or 0)
+    rows = [(person, count, days[person], amounts[person]) for person, count in counts.items()]
+    return sorted(rows, key=lambda r: (-r[1], r[0]))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.domain import archive_check
 from engine.domain import customer_answers
+from engine.domain import expense_audit
 from engine.domain import file_kinds
 from engine.domain import forms
 from engine.domain import quotes
@@ -163,7 +164,7 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
             facts,
             bool(names),
             record,
-            _priced_opening(ctx, session, item, case.data or {}, dict(draft or {})),
+            _opening_lines(ctx, session, item, case.data or {}, dict(draft or {})),
             pickers,
             unit,
             proposed,
@@ -207,28 +208,41 @@ def _against_archive(
     return differing
 
 
-def _priced_opening(
+def _opening_lines(
     ctx: EngineContext, session: Session, item: OpenItem, data: dict[str, Any], draft: dict[str, Any]
 ) -> dict[str, Any]:
-    """A priced step's draft opens with the fee table's lines (an invoice: the quote's) until
-    something was typed into them."""
-    work = (item.rules or {}).get(quotes.PRICING)
-    field_id = quotes.lines_field(item.form)
-    if not work or not field_id or field_id in draft or any(key.startswith(f"{field_id}-") for key in draft):
+    """A priced step's draft opens with the fee table's lines (an invoice: the quote's), an audit
+    step's with the claimed lines, until something was typed into them."""
+    rules = item.rules or {}
+    if rules.get(task_rules.AUDITS):
+        field_id = expense_audit.audit_field(item.form)
+        lines = expense_audit.opening(data.get(rules[task_rules.AUDITS]) or [])
+    elif rules.get(quotes.PRICING):
+        field_id = quotes.lines_field(item.form)
+        facts = quotes.facts_of(data, rules[quotes.PRICING], field_id or "")
+        lines = quotes.opening_lines(ctx.fees(session), field_id or "", facts, data) if field_id else []
+    else:
         return draft
-    lines = quotes.opening_lines(ctx.fees(session), field_id, quotes.facts_of(data, work, field_id), data)
+    if not field_id or field_id in draft or any(key.startswith(f"{field_id}-") for key in draft):
+        return draft
     return {**draft, field_id: [{key: str(value) for key, value in line.items()} for line in lines]}
 
 
-def _check_prices(ctx: EngineContext, session: Session, item: OpenItem, cleaned: dict[str, Any]) -> None:
-    """A priced step's lines against the fee table in force (engine/domain/quotes.py)."""
-    work = (item.rules or {}).get(quotes.PRICING)
+def _checked_lines(ctx: EngineContext, session: Session, item: OpenItem, cleaned: dict[str, Any]) -> dict[str, Any]:
+    """A priced step's lines against the fee table in force (engine/domain/quotes.py); an audit
+    step's rows against the claim (engine/domain/expense_audit.py). Other steps pass untouched,
+    without reading the case."""
+    rules = item.rules or {}
+    work, claim = rules.get(quotes.PRICING), rules.get(task_rules.AUDITS)
     field_id = quotes.lines_field(item.form)
-    if not work or not field_id:
-        return
+    if not claim and not (work and field_id):
+        return cleaned
     data = session.scalar(select(Case.data).where(Case.id == item.case_id)) or {}
-    facts = quotes.facts_of(data, work, field_id)
-    quotes.check(ctx.fees(session), facts, cleaned.get(field_id) or [], field_id)
+    if claim:
+        return expense_audit.audited(data.get(claim) or [], cleaned)
+    assert work and field_id
+    quotes.check(ctx.fees(session), quotes.facts_of(data, work, field_id), cleaned.get(field_id) or [], field_id)
+    return cleaned
 
 
 def _picker_fields(form: dict[str, Any]) -> list[dict[str, Any]]:
@@ -356,7 +370,7 @@ def _complete(
             cleaned = keep_files(uow.session, item.case_id, actor, item.form, cleaned)
             _check_people(uow.session, item.form, cleaned)
             differing = _against_archive(ctx, uow.session, item, cleaned)
-            _check_prices(ctx, uow.session, item, cleaned)
+            cleaned = _checked_lines(ctx, uow.session, item, cleaned)
             cleaned = task_rules.stamped(item.rules, cleaned, moment)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)

@@ -17,8 +17,15 @@ from tests.browser.conftest import sign_in
 from tests.processes.conftest import PROCESSES
 
 # One person per role, named as people are (a raw role id on a page is then a defect, not a name).
-PEOPLE = {"service_desk": "zhou", "quality_office": "qian", "tech_support": "sun", "dispatcher": "zhao"}
-DESK, OFFICE, SUPPORT, DISPATCHER = PEOPLE.values()
+PEOPLE = {
+    "service_desk": "zhou",
+    "quality_office": "qian",
+    "tech_support": "sun",
+    "dispatcher": "zhao",
+    "finance": "wu",
+}
+DESK, OFFICE, SUPPORT, DISPATCHER, FINANCE = PEOPLE.values()
+RECEIPT = {"name": "ticket.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64}
 
 
 @pytest.fixture
@@ -44,6 +51,8 @@ def fill(page: Page, values: dict[str, Any]) -> list[str]:
             page.check(f"main form [name='{name}'][value='{str(value).lower()}']")
         elif kind == "input:checkbox":
             control.set_checked(bool(value))
+        elif kind == "input:file":
+            control.set_input_files(value)
         elif kind.startswith("select"):
             control.select_option(str(value))
         else:
@@ -62,7 +71,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 WORD = re.compile(r"[A-Za-z]{2,}")
 # Latin words a Chinese page may show: file formats and units, the product's own name for itself.
 # ERP: the company's ERP system, named so in the policy's own Chinese text.
-LATIN_ALLOWED = {"CSV", "XLSX", "PDF", "PNG", "JPEG", "KB", "MB", "ERP"}
+LATIN_ALLOWED = {"CSV", "XLSX", "PDF", "PNG", "JPEG", "KB", "MB", "ERP", "Office"}
 # The page's words as people meet them: visible text, titles, placeholders, labels for screen
 # readers. Left out: the switch to the other language (named in that language, as is usual)
 # and bpmn-js's "Powered by bpmn.io" mark, which its licence keeps on every diagram.
@@ -138,7 +147,7 @@ REGISTER = {
     [("zh_Hans_CN", 375, 812), ("en", 1440, 900)],  # a phone at the customer's site; a desk
     ids=["chinese-phone", "english-desk"],
 )
-def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(
+def test_an_onsite_repair_from_intake_to_the_survey_by_six_people(
     ctx, people, new_page, language: str, width: int, height: int
 ) -> None:
     page = new_page(width, height)
@@ -146,7 +155,7 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(
     if language == "en":  # Chinese is the default; the choice is kept across every sign-in that follows
         page.click("#lang-en")
     seen = OneLanguage(language)
-    seen.allow(*PEOPLE.values(), "wang")  # people's names
+    seen.allow(*PEOPLE.values(), "wang", RECEIPT["name"])  # people's names, the receipt's file
     sign_in(page, DESK)
     page.goto("/cases/new/service_request")
     seen.check(page)
@@ -171,8 +180,14 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(
         page, DESK, "feedback", {"answered_by": "phone", "feedback_signed_by": "李经理"}, seen
     )  # for the customer, by phone
     work(page, OFFICE, "approve_leave", {"leave": "approved"}, seen)
-    work(page, "wang", "trip_report", {"trip_report_text": "更换密封圈", "expenses": "860.00"}, seen)
-    work(page, OFFICE, "verify", {"satisfaction_verified": True, "expenses_approved": True}, seen)
+    work(page, "wang", "trip_report", {
+        "trip_report_text": "更换密封圈", "expense_lines-0-kind": "transport", "expense_lines-0-item": "高铁往返",
+        "expense_lines-0-amount": "480", "receipts": RECEIPT,
+    }, seen)  # fmt: skip
+    work(page, OFFICE, "verify", {"satisfaction_verified": True, "expenses_approved": True}, seen)  # in full
+    work(page, FINANCE, "reimburse", {
+        "reimbursed_amount": "480.00", "reimbursement_voucher": "BX-0001", "reimbursed_on": "2026-03-12",
+    }, seen)  # fmt: skip
     work(page, DESK, "rate", {
         "answered_by": "phone", "rating_attitude": "very_satisfied", "rating_skill": "satisfied",
         "rating_arrival": "satisfied", "rating_promises": "satisfied",
@@ -181,6 +196,7 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(
     found = cases.get_case(ctx, SYSTEM, listed[0].id)
     assert found.status == "running" and found.next_timer_at is not None  # the follow-up call in a month
     assert found.data["rating_attitude"] == "very_satisfied"
+    assert [item["file"] for item in found.data["receipts"]] == ["ticket.png"]  # kept with the case
     sign_in(page, OFFICE)
     for path in (f"/cases/{found.id}", "/cases/", "/tasks/board"):  # the record, the list, the board
         page.goto(path)
@@ -196,6 +212,9 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_five_people(
     assert ("Inbox" if language == "en" else "待办") in text
     main = page.locator("main").bounding_box()
     assert main and main["width"] >= 0.9 * width  # full width on a desk, no empty third
+    receipt = page.locator("#record a.record-file, a.record-file").first
+    assert receipt.inner_text() == "ticket.png"
+    assert page.request.get(receipt.get_attribute("href") or "").body() == RECEIPT["buffer"]
     lanes = page.locator(".diagram-canvas").first.inner_text()  # the lane written "service_desk"
     assert ("Service desk" if language == "en" else "客服专员") in lanes and "service_desk" not in lanes
     assert seen.found == {}, "\n".join(f"{url}: {sorted(words)}" for url, words in seen.found.items())

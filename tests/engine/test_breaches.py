@@ -3,11 +3,17 @@ begun working day counted), recorded against the person responsible."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from engine.domain.periods import reporting_period
 from engine.services import breaches
 from tests import quality_month
+from tests.priced import CLAIM_300
+from tests.priced import claim
+from tests.priced import reimbursed
+from tests.priced import verified
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
@@ -35,7 +41,7 @@ def test_the_known_months_late_arrival_and_trip_report_are_recorded_against_the_
     # Monday and on Tuesday, 0.5 h on Wednesday.
     assert (report.due_at, report.done_at) == (moment(3, 6, 15), moment(3, 11, 9))
     assert report.late_hours == 2.5 + 7.5 + 7.5 + 0.5 and report.late_days is None
-    assert breaches.by_person([arrival, report]) == [("wang", 2, 0)]
+    assert breaches.by_person([arrival, report]) == [("wang", 2, 0, Decimal(0))]
     assert register(ctx, staff["quality_manager"], "2026-04-01", "2026-04-30") == []
 
 
@@ -60,16 +66,26 @@ def test_late_forwarding_and_a_late_audit_counted_per_working_day(ctx, staff, st
         case.do("service_desk", "feedback", {"feedback_signed_by": "客户代表"})
         case.do("quality_office", "approve_leave", {"leave": "approved"})
     with at(3, 3, 9):
-        case.do("engineer_wang", "trip_report", {"trip_report_text": "更换", "expenses": "300.00"})
+        case.do("engineer_wang", "trip_report", claim("更换", CLAIM_300))
     # The audit is due five working days later (Tuesday 10 March 09:00), done on Thursday 10:00.
+    # The audit cuts the 300 yuan of fuel to 200: the rest was a detour (S2 8.4).
     with at(3, 12, 10):
-        case.do("quality_office", "verify", {"satisfaction_verified": True, "expenses_approved": True})
+        case.do("quality_office", "verify", verified(CLAIM_300, line_0=("200", "绕行")))
+        case.do("finance", "reimburse", reimbursed("200.00"))
     found = {b.kind: b for b in register(ctx, staff["quality_manager"])}
-    assert set(found) == {"late_forwarding", "late_expense_audit"}
+    assert set(found) == {"late_forwarding", "late_expense_audit", "cut_expenses"}
     forwarding = found["late_forwarding"]
     assert (forwarding.person, forwarding.due_at, forwarding.late_hours) == ("service_desk", moment(3, 2, 14, 30), 1.5)
+    assert forwarding.amount is None  # no fine is configured for it
     audit = found["late_expense_audit"]
     assert (audit.person, audit.due_at, audit.late_days) == ("quality_office", moment(3, 10, 9), 3)
+    assert audit.amount == Decimal(30)  # 10 yuan for each late day (S2 7.2.7): 3 × 10
+    cut = found["cut_expenses"]
+    assert (cut.person, cut.task, cut.amount) == ("wang", "出差报告", Decimal(100))  # 300 claimed − 200 approved
+    assert "绕行" in cut.note
+    people = {person: (count, days, amount) for person, count, days, amount in breaches.by_person(list(found.values()))}
+    assert people["wang"] == (1, 0, Decimal(100))
+    assert people["quality_office"] == (1, 3, Decimal(30))
 
 
 def test_an_open_late_task_is_recorded_against_its_holder_or_roles(ctx, staff, start) -> None:  # noqa: F811

@@ -92,7 +92,11 @@ def test_each_changed_facet_is_named_with_its_old_and_new_value() -> None:
             FacetChange("camunda:formField[quote_note]/camunda:constraint[required]", None, "✓"),
         ),
         "lane_finance": (
-            FacetChange("flowNodeRef", "bill_partner, invoice, quote", "bill_partner, quote"),
+            FacetChange(
+                "flowNodeRef",
+                "bill_partner, end, gw_done, gw_invoice, gw_reimburse, invoice, quote, reimburse",
+                "bill_partner, end, gw_done, gw_invoice, gw_reimburse, quote, reimburse",
+            ),
         ),  # … for the service desk's
         "lane_service_desk": (
             FacetChange("flowNodeRef", "end_no_service, tell_no_service", "end_no_service, invoice, tell_no_service"),

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from tests.priced import claim
+from tests.priced import reimbursed
+from tests.priced import verified
 from tests.processes.conftest import Scenario
 
 CALL = {
@@ -62,5 +65,6 @@ def dispatch_and_repair(case: Scenario, repaired: bool = True, distance: int = 1
 
 
 def report_and_verify(case: Scenario) -> None:
-    case.do("engineer_wang", "trip_report", {"trip_report_text": "更换密封圈", "expenses": "860.00"})
-    case.do("quality_office", "verify", {"satisfaction_verified": True, "expenses_approved": True})
+    case.do("engineer_wang", "trip_report", claim("更换密封圈"))
+    case.do("quality_office", "verify", verified())
+    case.do("finance", "reimburse", reimbursed())

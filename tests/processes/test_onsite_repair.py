@@ -9,8 +9,12 @@ import time_machine
 
 from engine.domain.errors import InvalidData
 from engine.store.models import AuditEvent
+from tests.priced import CLAIM_300
 from tests.priced import QUOTE_860
+from tests.priced import claim
 from tests.priced import invoice
+from tests.priced import reimbursed
+from tests.priced import verified
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import IN_WARRANTY
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -175,9 +179,10 @@ def test_leaving_without_approval_and_late_reports_are_recorded(start) -> None:
     assert case.open() == ["record_late_report", "trip_report"]
     case.do("quality_manager", "record_late_report", {"breach_note": "出差报告超期"})
     with time_machine.travel(datetime(2026, 3, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
-        case.do("engineer_wang", "trip_report", {"trip_report_text": "补交", "expenses": "500"})
+        case.do("engineer_wang", "trip_report", claim("补交", CLAIM_300))
     assert case.fire_timers_at(datetime(2026, 3, 12, 10, 1, tzinfo=SHANGHAI)) == 1  # 5 working days
     assert case.open() == ["record_late_audit", "verify"]
     case.do("quality_manager", "record_late_audit", {"breach_note": "审核超期"})
-    case.do("quality_office", "verify", {"satisfaction_verified": True, "expenses_approved": True})
+    case.do("quality_office", "verify", verified(CLAIM_300))
+    case.do("finance", "reimburse", reimbursed("300.00"))
     assert case.open() == ["rate"]

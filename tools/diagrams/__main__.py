@@ -43,6 +43,17 @@ def main() -> None:
 
 # The texts of a diagram a page may show: names, labels, option names, the names of choices.
 SHOWN = re.compile(r'(?:name|label)="([^"]*)"|<camunda:property id="choices" value="([^"]*)"')
+COLUMN = re.compile(r'<camunda:property id="column\.[^"]*" value="([^"]*)"')
+
+
+def column_texts(spec: str) -> list[str]:
+    """A rows column's label and its options' names (``enum|类别|options=a:名,b:名``)."""
+    parts = unescape(spec).split("|")
+    texts = parts[1:2]
+    for part in parts[2:]:
+        if part.startswith("options="):
+            texts += [option.partition(":")[2] for option in part[len("options=") :].split(",")]
+    return texts
 
 
 def write_catalogue(files: list[Path], path: Path) -> Path:
@@ -54,6 +65,8 @@ def write_catalogue(files: list[Path], path: Path) -> Path:
             name, choices = match.groups()
             texts = choices.split("|") if choices else [unescape(name or "")]
             wanted.update(text for text in texts if re.search(r"[\u3400-\u9fff]", text))
+        for match in COLUMN.finditer(file.read_text(encoding="utf-8")):
+            wanted.update(text for text in column_texts(match.group(1)) if re.search(r"[\u3400-\u9fff]", text))
     english = {**LABELS, **ENGLISH}
     missing = sorted(wanted - set(english))
     if missing:

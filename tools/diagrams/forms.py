@@ -94,3 +94,59 @@ def partner_bill_form() -> list[Field]:
         Field("partner_amount", "结算金额（元）", "decimal", min="0", total_of="partner_lines.amount"),
         Field("partner_bill_no", "结算单号", required=True, maxlength=60),
     ]
+
+
+# A trip claim's lines (S2 7.2.7: 出差报告, 费用报销单 with its receipts; S2 8.4: nothing else).
+EXPENSE_KINDS = [("transport", "交通费"), ("lodging", "住宿费"), ("allowance", "出差补助"), ("other", "其他")]
+EXPENSE_KIND_COLUMN = "enum|类别|required|options=" + ",".join(f"{key}:{name}" for key, name in EXPENSE_KINDS)
+
+
+def expense_claim_form() -> list[Field]:
+    """The engineer's claim: its lines, their total and the receipts as files."""
+    return [
+        Field(
+            "expense_lines",
+            "费用明细",
+            "rows",
+            required=True,
+            columns=(
+                ("kind", EXPENSE_KIND_COLUMN),
+                ("item", "text|说明"),
+                ("amount", "decimal|金额（元）|required"),
+            ),
+            max_rows=40,
+        ),
+        Field("expenses", "费用合计（元）", "decimal", min="0", total_of="expense_lines.amount"),
+        Field("receipts", "票据", "files"),
+    ]
+
+
+def expense_audit_form() -> list[Field]:
+    """The quality office's audit of the claim, line by line (engine/domain/expense_audit.py)."""
+    return [
+        decision("expenses_approved", "费用审核", APPROVE),
+        Field(
+            "expense_audit",
+            "逐项审核",
+            "rows",
+            required=True,
+            columns=(
+                ("kind", EXPENSE_KIND_COLUMN),
+                ("item", "text|说明"),
+                ("claimed", "decimal|报销金额（元）|required"),
+                ("approved", "decimal|核准金额（元）|required"),
+                ("reason", "text|核减理由"),
+            ),
+            max_rows=40,
+        ),
+        Field("approved_expenses", "核准合计（元）", "decimal", min="0", total_of="expense_audit.approved"),
+    ]
+
+
+def reimbursement_form() -> list[Field]:
+    """Finance pays the approved amount back to the engineer."""
+    return [
+        Field("reimbursed_amount", "实报金额（元）", "decimal", required=True, min="0"),
+        Field("reimbursement_voucher", "报销凭证号", required=True, maxlength=60),
+        Field("reimbursed_on", "报销日期", "date", required=True),
+    ]

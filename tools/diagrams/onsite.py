@@ -7,13 +7,15 @@ from tools.diagrams.drawing import Field
 from tools.diagrams.drawing import choice
 from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import ACCEPT
-from tools.diagrams.forms import APPROVE
 from tools.diagrams.forms import ZONES
 from tools.diagrams.forms import approval
 from tools.diagrams.forms import decision
+from tools.diagrams.forms import expense_audit_form
+from tools.diagrams.forms import expense_claim_form
 from tools.diagrams.forms import invoice_form
 from tools.diagrams.forms import partner_bill_form
 from tools.diagrams.forms import priced_lines
+from tools.diagrams.forms import reimbursement_form
 
 
 def onsite_repair() -> Diagram:
@@ -29,7 +31,7 @@ def onsite_repair() -> Diagram:
         "working days and verification within 5, late ones recorded; invoice for paid service.",
         lanes=[
             ("customer", 1),
-            ("finance", 1),
+            ("finance", 2),
             ("general_manager", 1),
             ("quality_office", 2),
             ("dispatcher", 1),
@@ -215,7 +217,7 @@ def onsite_repair() -> Diagram:
         properties={"breach": "late_trip_report"},
         form=[
             Field("trip_report_text", "出差报告", required=True, multiline=True, maxlength=4000),
-            Field("expenses", "费用（元）", "decimal", required=True, min="0"),
+            *expense_claim_form(),
             Field("parts_returned", "退回/更换件", multiline=True, maxlength=2000),
         ],
     )
@@ -241,10 +243,12 @@ def onsite_repair() -> Diagram:
             "separation.not_same_as": "trip_report",
             "breach": "late_expense_audit",
             "breach.count": "working_days",
+            "audits": "expense_lines",
+            "facts": "trip_report_text,expense_lines,expenses,receipts",
         },
         form=[
             Field("satisfaction_verified", "已电话核实满意度", "boolean", required=True),
-            decision("expenses_approved", "费用审核", APPROVE),
+            *expense_audit_form(),
             Field("audit_note", "审核意见", multiline=True, maxlength=1000),
         ],
         approval=True,
@@ -259,12 +263,23 @@ def onsite_repair() -> Diagram:
         form=[Field("breach_note", "记录（每超一日）", multiline=True, maxlength=1000)],
     )
     d.end("end_late_audit", "已记录", "quality_manager", 19, row=1)
-    d.xor("gw_invoice", "有偿？", "quality_office", 18, row=1)
+    d.xor("gw_reimburse", "有核准费用？", "finance", 18)
+    d.user(
+        "reimburse",
+        "费用报销 Reimburse the expenses",
+        "finance",
+        19,
+        row=1,
+        doc=INSTRUCTIONS["reimburse"],
+        properties={"facts": "expense_audit,approved_expenses,audit_note,receipts"},
+        form=reimbursement_form(),
+    )
+    d.xor("gw_invoice", "有偿？", "finance", 20)
     d.user(
         "invoice",
         "开票收费 Invoice",
         "finance",
-        19,
+        21,
         doc=INSTRUCTIONS["invoice"],
         properties={"pricing": "onsite", "facts": "quote_lines,quote_amount,quote_accepted,parts_returned"},
         form=invoice_form(),
@@ -273,14 +288,14 @@ def onsite_repair() -> Diagram:
         "bill_partner",
         "向合作伙伴结算 Bill the partner",
         "finance",
-        19,
+        21,
         row=1,
         doc=INSTRUCTIONS["bill_partner"],
         properties={"pricing": "onsite", "facts": "partner_notified,trip_report_text,expenses,parts_returned"},
         form=partner_bill_form(),
     )
-    d.xor("gw_done", "", "quality_office", 20, row=1)
-    d.end("end", "完成", "quality_office", 21, row=1)
+    d.xor("gw_done", "", "finance", 22)
+    d.end("end", "完成", "finance", 23)
 
     d.flow("start", "gw_paid")
     d.flow("gw_paid", "quote", "service_type == 'A'", "有偿")
@@ -318,7 +333,10 @@ def onsite_repair() -> Diagram:
     d.flow("trip_report", "verify")
     d.flow("late_audit", "record_late_audit")
     d.flow("record_late_audit", "end_late_audit")
-    d.flow("verify", "gw_invoice")
+    d.flow("verify", "gw_reimburse")
+    d.flow("gw_reimburse", "reimburse", "approved_expenses > 0", "报销")
+    d.default("gw_reimburse", d.flow("gw_reimburse", "gw_invoice", name="无"))
+    d.flow("reimburse", "gw_invoice")
     d.flow("gw_invoice", "invoice", "service_type == 'A' and quote_accepted == True", "收费")
     d.flow("gw_invoice", "bill_partner", "service_type != 'A' and product_category == 'partner'", "合作伙伴")
     d.default("gw_invoice", d.flow("gw_invoice", "gw_done", name="免费"))

@@ -250,11 +250,11 @@ def _breach_table(found: list[breaches.Breach]) -> tuple[list[str], list[list[An
 
     header = [
         _("Breach"), _("Case"), _("Task"), _("Responsible"), _("Due"), _("Done"), _("Working hours late"),
-        _("Working days late"),
+        _("Working days late"), _("Amount (yuan)"), _("Note"),
     ]  # fmt: skip
     rows = [
         [translate(KIND_LABELS.get(b.kind, b.kind)), b.case_number, b.task, b.person, local(b.due_at),
-         local(b.done_at), b.late_hours, b.late_days]
+         local(b.done_at), b.late_hours, b.late_days, b.amount, b.note]
         for b in found
     ]  # fmt: skip
     return header, rows
