@@ -38,15 +38,6 @@ PARTNER_LINES = "partner_lines"  # warranty work billed to the partner afterward
 LINE_FIELDS = (LINES, INVOICE_LINES, PARTNER_LINES)
 PRICING = "pricing"  # the user-task property naming the work a step prices (onsite, factory)
 KINDS = ("labour", "travel", "parts", "partner_parts", "handling", "cost", "margin")
-KIND_NAMES = {
-    "labour": Message("labour"),
-    "travel": Message("travel"),
-    "parts": Message("parts"),
-    "partner_parts": Message("parts supplied by the partner"),
-    "handling": Message("handling fee"),
-    "cost": Message("cost"),
-    "margin": Message("margin"),
-}
 CENT = Decimal("0.01")
 
 

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy import select
-
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
-from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
 from engine.domain.fee_table import SHIPPED_FEES
 from engine.domain.fee_table import FeesInvalid
@@ -19,17 +15,18 @@ from engine.domain.fee_table import FeeTable
 from engine.domain.fee_table import fees_from_json
 from engine.domain.messages import Message
 from engine.domain.setting_changes import SavedVersion
-from engine.domain.setting_changes import changes
 from engine.store.context import EngineContext
 from engine.store.models import FeeVersion
-from engine.store.models import User
+from engine.store.setting_versions import add_version
+from engine.store.setting_versions import latest_version
+from engine.store.setting_versions import version_history
 
 
 def current_fees(ctx: EngineContext, actor: Actor) -> tuple[int, FeeTable]:
     """The version number in force (0: the shipped example rates) and its table."""
     require(actor, Permission.MANAGE_FEES)
     with ctx.uow() as uow:
-        version = uow.session.scalar(select(func.max(FeeVersion.version))) or 0
+        version = latest_version(uow.session, FeeVersion)
         return version, ctx.fees(uow.session)
 
 
@@ -47,30 +44,14 @@ def save_fees(ctx: EngineContext, actor: Actor, body: dict[str, Any], note: str,
     if errors:
         raise InvalidData(errors)
     with ctx.uow(write=True) as uow:
-        latest = uow.session.scalar(select(func.max(FeeVersion.version))) or 0
-        if latest != based_on:
-            raise Conflict(
-                Message("version %(latest)s was saved meanwhile; reload and enter the change again", latest=latest)
-            )
-        uow.session.add(
-            FeeVersion(version=latest + 1, body=table.as_json(), note=note.strip()[:500], saved_by_id=actor.user_id)
-        )
+        version = add_version(uow.session, FeeVersion, table.as_json(), note, actor, based_on)
         uow.commit()
     ctx.forget_reference_data()
-    return latest + 1
+    return version
 
 
 def fee_history(ctx: EngineContext, actor: Actor) -> list[SavedVersion]:
     """Every saved version, newest first, each with the prices it changed."""
     require(actor, Permission.MANAGE_FEES)
     with ctx.uow() as uow:
-        rows = uow.session.execute(
-            select(FeeVersion, User.username)
-            .outerjoin(User, User.id == FeeVersion.saved_by_id)
-            .order_by(FeeVersion.version)
-        ).all()
-    history, before = [], SHIPPED_FEES.as_json()
-    for row, username in rows:
-        history.append(SavedVersion(row.version, row.saved_at, username or "?", row.note, changes(before, row.body)))
-        before = row.body
-    return history[::-1]
+        return version_history(uow.session, FeeVersion, SHIPPED_FEES.as_json())

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func
-from sqlalchemy import select
-
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
-from engine.domain.errors import Conflict
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 from engine.domain.service_settings import SHIPPED_SETTINGS
@@ -23,17 +19,18 @@ from engine.domain.service_settings import ServiceSettings
 from engine.domain.service_settings import SettingsInvalid
 from engine.domain.service_settings import settings_from_json
 from engine.domain.setting_changes import SavedVersion
-from engine.domain.setting_changes import changes
 from engine.store.context import EngineContext
 from engine.store.models import SettingsVersion
-from engine.store.models import User
+from engine.store.setting_versions import add_version
+from engine.store.setting_versions import latest_version
+from engine.store.setting_versions import version_history
 
 
 def current_settings(ctx: EngineContext, actor: Actor) -> tuple[int, ServiceSettings]:
     """The version number in force (0: the shipped defaults) and its settings."""
     require(actor, Permission.MANAGE_SETTINGS)
     with ctx.uow() as uow:
-        version = uow.session.scalar(select(func.max(SettingsVersion.version))) or 0
+        version = latest_version(uow.session, SettingsVersion)
         return version, ctx.settings(uow.session)
 
 
@@ -51,32 +48,14 @@ def save_settings(ctx: EngineContext, actor: Actor, body: dict[str, Any], note: 
     if errors:
         raise InvalidData(errors)
     with ctx.uow(write=True) as uow:
-        latest = uow.session.scalar(select(func.max(SettingsVersion.version))) or 0
-        if latest != based_on:
-            raise Conflict(
-                Message("version %(latest)s was saved meanwhile; reload and enter the change again", latest=latest)
-            )
-        uow.session.add(
-            SettingsVersion(
-                version=latest + 1, body=settings.as_json(), note=note.strip()[:500], saved_by_id=actor.user_id
-            )
-        )
+        version = add_version(uow.session, SettingsVersion, settings.as_json(), note, actor, based_on)
         uow.commit()
     ctx.forget_reference_data()
-    return latest + 1
+    return version
 
 
 def settings_history(ctx: EngineContext, actor: Actor) -> list[SavedVersion]:
     """Every saved version, newest first, each with what it changed."""
     require(actor, Permission.MANAGE_SETTINGS)
     with ctx.uow() as uow:
-        rows = uow.session.execute(
-            select(SettingsVersion, User.username)
-            .outerjoin(User, User.id == SettingsVersion.saved_by_id)
-            .order_by(SettingsVersion.version)
-        ).all()
-    history, before = [], SHIPPED_SETTINGS.as_json()
-    for row, username in rows:
-        history.append(SavedVersion(row.version, row.saved_at, username or "?", row.note, changes(before, row.body)))
-        before = row.body
-    return history[::-1]
+        return version_history(uow.session, SettingsVersion, SHIPPED_SETTINGS.as_json())

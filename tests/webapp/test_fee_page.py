@@ -72,7 +72,7 @@ def test_a_stale_form_cannot_overwrite_a_newer_version(app, make_user) -> None:
     first = client.post("/settings/fees", data={**shown, "csrf_token": csrf(client, "/settings/fees"), "note": "a"})
     assert first.status_code == 302
     stale = client.post("/settings/fees", data={**shown, "csrf_token": csrf(client, "/settings/fees"), "note": "b"})
-    assert stale.status_code == 409 and "version 1 was saved meanwhile" in stale.get_data(as_text=True)
+    assert stale.status_code == 409 and "其间已保存了第 1 版" in stale.get_data(as_text=True)  # in the page's language
 
 
 def test_a_quote_step_opens_with_the_tables_lines(app, ctx, staff, start) -> None:  # noqa: F811

@@ -100,7 +100,7 @@ def test_a_form_filled_before_someone_elses_save_is_refused(app, make_user) -> N
     refused = mine.post(
         "/settings/service", data={**stale, "csrf_token": csrf(mine, "/settings/service"), "note": "second"}
     )
-    assert refused.status_code == 409
+    assert refused.status_code == 409 and "其间已保存了第 1 版" in refused.get_data(as_text=True)
     assert 'value="second"' in refused.get_data(as_text=True)  # what was typed is still there
 
 

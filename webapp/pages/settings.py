@@ -3,6 +3,7 @@ and penalties (process owners and administrators) and the fee table (finance).""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -33,6 +34,7 @@ from engine.domain.service_settings import ZONES
 from engine.services import fees as fee_service
 from engine.services import service_settings
 from webapp import engine_context
+from webapp.i18n import translate
 from webapp.pages.auth import login_required
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -42,6 +44,28 @@ CLASS_ROWS = 4  # classes of cases with their own promises the form offers (blan
 TARGETS = ("on_time", "satisfaction", "complaint_rate")
 
 
+def _note_and_base(form: MultiDict[str, str]) -> tuple[str, int]:
+    """The reason for the change and the version the form was filled from."""
+    return form.get("note", ""), int(form.get("based_on") or 0)
+
+
+def _saved(
+    save: Callable[[], int], again: Callable[[dict[str, Any]], str], done: Callable[[int], str], endpoint: str
+) -> tuple[str, int] | Response:
+    """Save a versioned setting: the form again with every problem, or with the news that someone
+    saved meanwhile (nothing typed is lost); else back to the page with the version saved."""
+    try:
+        version = save()
+    except InvalidData as err:
+        flash(_("Please correct the marked fields."), "error")
+        return again(err.errors), 422
+    except Conflict as err:
+        flash(translate(err.args[0]), "error")
+        return again({}), 409
+    flash(done(version), "success")
+    return redirect(url_for(endpoint))
+
+
 @bp.route("/service", methods=["GET", "POST"])
 @login_required
 def service() -> tuple[str, int] | str | Response:
@@ -49,18 +73,12 @@ def service() -> tuple[str, int] | str | Response:
     version, settings = service_settings.current_settings(ctx, g.actor)
     if request.method == "POST":
         form = request.form
-        try:
-            saved = service_settings.save_settings(
-                ctx, g.actor, body_of(form), form.get("note", ""), int(form.get("based_on") or 0)
-            )
-        except InvalidData as err:
-            flash(_("Please correct the marked fields."), "error")
-            return _page(version, form, err.errors), 422
-        except Conflict as err:
-            flash(str(err), "error")
-            return _page(version, form, {}), 409
-        flash(_("Service settings saved as version %(version)s.", version=saved), "success")
-        return redirect(url_for("settings.service"))
+        return _saved(
+            lambda: service_settings.save_settings(ctx, g.actor, body_of(form), *_note_and_base(form)),
+            lambda errors: _page(version, form, errors),
+            lambda saved: _("Service settings saved as version %(version)s.", version=saved),
+            "settings.service",
+        )
     return _page(version, form_of(settings.as_json()), {})
 
 
@@ -172,18 +190,12 @@ def fees() -> tuple[str, int] | str | Response:
     version, table = fee_service.current_fees(ctx, g.actor)
     if request.method == "POST":
         form = request.form
-        try:
-            saved = fee_service.save_fees(
-                ctx, g.actor, fee_body_of(form), form.get("note", ""), int(form.get("based_on") or 0)
-            )
-        except InvalidData as err:
-            flash(_("Please correct the marked fields."), "error")
-            return _fee_page(version, form, err.errors), 422
-        except Conflict as err:
-            flash(str(err), "error")
-            return _fee_page(version, form, {}), 409
-        flash(_("Fee table saved as version %(version)s.", version=saved), "success")
-        return redirect(url_for("settings.fees"))
+        return _saved(
+            lambda: fee_service.save_fees(ctx, g.actor, fee_body_of(form), *_note_and_base(form)),
+            lambda errors: _fee_page(version, form, errors),
+            lambda saved: _("Fee table saved as version %(version)s.", version=saved),
+            "settings.fees",
+        )
     return _fee_page(version, fee_form_of(table), {})
 
 
