@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webapp.pages import inbox
     from webapp.pages import modeler
     from webapp.pages import notifications
+    from webapp.pages import parts
     from webapp.pages import portal
     from webapp.pages import quality
     from webapp.pages import settings
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(studio.bp)
     app.register_blueprint(modeler.bp)
     app.register_blueprint(quality.bp)
+    app.register_blueprint(parts.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(notifications.bp)

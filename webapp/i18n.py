@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint
@@ -110,6 +111,14 @@ def translate(message: object) -> str:
     return str(message)
 
 
+def quantity(value: object) -> str:
+    """A quantity without trailing zeros: 2, 0.5 (stored as 2.000, 0.500)."""
+    if isinstance(value, Decimal):
+        text = f"{value.normalize():f}"
+        return "0" if text in ("-0", "") else text
+    return str(value)
+
+
 def pt(text: object) -> object:
     """A process's own words (task names, labels, options) in the reader's language."""
     language = select_locale()
@@ -137,6 +146,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_timezone=timezone)
     app.jinja_env.filters["when"] = lambda value: format_datetime(value, "short") if isinstance(value, datetime) else ""
     app.jinja_env.filters["tr"] = translate
+    app.jinja_env.filters["number"] = quantity
     app.jinja_env.filters["event_label"] = event_label
     app.jinja_env.filters["pt"] = pt
     app.jinja_env.filters["promise_name"] = lambda term: translate(label_of(term))

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     MANAGE_CUSTOMERS = "manage_customers"  # add, change and import customers and their agreements
     MANAGE_FORMS = "manage_forms"  # the wording of the printed forms
     MANAGE_FEES = "manage_fees"  # the fee table and the parts price list (S2 2.5: finance prices)
+    READ_PARTS = "read_parts"  # the parts ledger: loans, accounts, re-inspections, stock moves
 
 
 # Customers act through signed links, never through staff views of cases.
@@ -65,6 +66,9 @@ SUPERVISES: dict[str, frozenset[str]] = {
 QUALITY_READERS = frozenset({"quality_manager", "general_manager", "division_head", "admin"})
 # The warranty check needs the archive: the quality office and the desk read it too.
 ARCHIVE_READERS = QUALITY_READERS | {"quality_office", "service_desk"}
+# The parts ledger: the warehouse keeps the stock, the quality office the loans and
+# re-inspections (S2 11.4–11.5), finance the paid parts; and their managers.
+PARTS_READERS = QUALITY_READERS | {"warehouse", "quality_office", "finance"}
 PROCESS_OWNERS = frozenset({"process_owner", "admin"})
 ADMINS = frozenset({"admin"})
 # Who keeps customer records: the desk takes the calls, sales signs the agreements, the quality
@@ -97,6 +101,7 @@ GRANTS: dict[Permission, frozenset[str]] = {
     Permission.MANAGE_CUSTOMERS: CUSTOMER_KEEPERS | {SYSTEM},
     Permission.MANAGE_FORMS: ADMINS | {SYSTEM},
     Permission.MANAGE_FEES: ADMINS | {"finance", SYSTEM},
+    Permission.READ_PARTS: PARTS_READERS,
 }
 
 REFUSALS: dict[Permission, Message] = {
@@ -129,6 +134,9 @@ REFUSALS: dict[Permission, Message] = {
     ),
     Permission.MANAGE_FORMS: Message("the printed forms are worded by administrators"),
     Permission.MANAGE_FEES: Message("the fee table is kept by finance and administrators"),
+    Permission.READ_PARTS: Message(
+        "the parts ledger is read by the warehouse, the quality office, finance and managers"
+    ),
 }
 
 

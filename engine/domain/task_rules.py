@@ -14,7 +14,9 @@ work item: separation of duties (engine/domain/separation.py) and the deadline b
 - ``pricing`` = ``onsite`` or ``factory``: the step's lines are priced from the fee table
   (engine/domain/quotes.py);
 - ``audits`` = ``field``: the step audits the claim in that earlier rows field line by line
-  (engine/domain/expense_audit.py).
+  (engine/domain/expense_audit.py);
+- ``stock`` = ``issue``, ``account``, ``inspect`` or ``transfer``: the step's part in a spare
+  parts loan, written to the parts ledger (engine/domain/parts_stock.py).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from engine.domain import parts_stock
 from engine.domain import separation
 from engine.domain.fee_table import WORKS
 from engine.domain.messages import Message
@@ -73,6 +76,9 @@ def rules_of(properties: Mapping[str, Any]) -> dict[str, Any]:
     audits = str(properties.get(AUDITS) or "").strip()
     if audits:
         rules["audits"] = audits
+    stock = str(properties.get(parts_stock.STOCK) or "").strip()
+    if stock:
+        rules["stock"] = stock
     return rules
 
 
@@ -100,4 +106,7 @@ def problems(properties: Mapping[str, str], task_ids: set[str], has_due_date: bo
         found.append(f"pricing must be one of {', '.join(WORKS)}, not '{properties[PRICING]}'")
     if AUDITS in properties and not properties[AUDITS].strip().isidentifier():
         found.append(f"audits must name the claim's rows field (letters, digits, _), not '{properties[AUDITS]}'")
+    stock = parts_stock.STOCK
+    if stock in properties and properties[stock].strip() not in parts_stock.STEPS:
+        found.append(f"stock must be one of {', '.join(parts_stock.STEPS)}, not '{properties[stock]}'")
     return found

@@ -19,6 +19,7 @@ from engine.domain import customer_answers
 from engine.domain import expense_audit
 from engine.domain import file_kinds
 from engine.domain import forms
+from engine.domain import parts_stock
 from engine.domain import quotes
 from engine.domain import task_rules
 from engine.domain.actors import CUSTOMER_ROLE
@@ -38,6 +39,7 @@ from engine.domain.messages import Message
 from engine.domain.messages import RoleList
 from engine.domain.policy import SHIPPED
 from engine.store import case_notices
+from engine.store import part_ledger
 from engine.store.answer_files import keep_files
 from engine.store.answer_files import keep_scan
 from engine.store.answer_files import keep_signatures
@@ -217,6 +219,9 @@ def _opening_lines(
     if rules.get(task_rules.AUDITS):
         field_id = expense_audit.audit_field(item.form)
         lines = expense_audit.opening(data.get(rules[task_rules.AUDITS]) or [])
+    elif rules.get(parts_stock.STOCK) == "inspect":
+        field_id = parts_stock.INSPECTED
+        lines = parts_stock.returned_opening(data.get(parts_stock.ACCOUNTED) or [])
     elif rules.get(quotes.PRICING):
         field_id = quotes.lines_field(item.form)
         facts = quotes.facts_of(data, rules[quotes.PRICING], field_id or "")
@@ -228,21 +233,26 @@ def _opening_lines(
     return {**draft, field_id: [{key: str(value) for key, value in line.items()} for line in lines]}
 
 
-def _checked_lines(ctx: EngineContext, session: Session, item: OpenItem, cleaned: dict[str, Any]) -> dict[str, Any]:
+def _checked_lines(
+    ctx: EngineContext, session: Session, item: OpenItem, cleaned: dict[str, Any]
+) -> tuple[dict[str, Any], list[parts_stock.Move]]:
     """A priced step's lines against the fee table in force (engine/domain/quotes.py); an audit
-    step's rows against the claim (engine/domain/expense_audit.py). Other steps pass untouched,
-    without reading the case."""
+    step's rows against the claim (engine/domain/expense_audit.py); a parts step's against the
+    loan, with the moves it writes to the parts ledger (engine/domain/parts_stock.py). Other
+    steps pass untouched, without reading the case."""
     rules = item.rules or {}
-    work, claim = rules.get(quotes.PRICING), rules.get(task_rules.AUDITS)
+    work, claim, stock = rules.get(quotes.PRICING), rules.get(task_rules.AUDITS), rules.get(parts_stock.STOCK)
     field_id = quotes.lines_field(item.form)
-    if not claim and not (work and field_id):
-        return cleaned
+    if not claim and not stock and not (work and field_id):
+        return cleaned, []
     data = session.scalar(select(Case.data).where(Case.id == item.case_id)) or {}
     if claim:
-        return expense_audit.audited(data.get(claim) or [], cleaned)
-    assert work and field_id
-    quotes.check(ctx.fees(session), quotes.facts_of(data, work, field_id), cleaned.get(field_id) or [], field_id)
-    return cleaned
+        cleaned = expense_audit.audited(data.get(claim) or [], cleaned)
+    if stock:
+        cleaned = parts_stock.checked(stock, data, cleaned)
+    if work and field_id:
+        quotes.check(ctx.fees(session), quotes.facts_of(data, work, field_id), cleaned.get(field_id) or [], field_id)
+    return cleaned, parts_stock.moves(stock, data, cleaned) if stock else []
 
 
 def _picker_fields(form: dict[str, Any]) -> list[dict[str, Any]]:
@@ -370,12 +380,13 @@ def _complete(
             cleaned = keep_files(uow.session, item.case_id, actor, item.form, cleaned)
             _check_people(uow.session, item.form, cleaned)
             differing = _against_archive(ctx, uow.session, item, cleaned)
-            cleaned = _checked_lines(ctx, uow.session, item, cleaned)
+            cleaned, moves = _checked_lines(ctx, uow.session, item, cleaned)
             cleaned = task_rules.stamped(item.rules, cleaned, moment)
             runtime, open_items = open_case(ctx, connection, item.case)
             runtime.complete(item.task_id, cleaned)
             writer = CaseWriter(connection, item.case, open_items, keys=ctx.audit_keys)
             writer.close_item(item.id, "completed", actor.user_id)
+            part_ledger.record(uow.session, item.case_id, item.name, actor, moves, moment)
             event_data = {**cleaned, "on_behalf_of": on_behalf} if on_behalf else dict(cleaned)
             if differing:
                 event_data[archive_check.OVERRIDE] = differing

@@ -140,7 +140,12 @@ def test_a_changed_open_step_gets_its_new_form_and_keeps_its_holder_and_draft(ct
 
     new_item = case.task("engineer_wang", "prepare")
     assert new_item.id == item.id
-    assert [f["id"] for f in new_item.form["fields"]] == ["plan_confirmed", "tools_packed", "parts_slip"]
+    assert [f["id"] for f in new_item.form["fields"]] == [
+        "plan_confirmed",
+        "tools_packed",
+        "parts_slip",
+        "parts_issued",
+    ]
     assert new_item.assignee == "wang"
     assert tasks.task_page(ctx, staff["engineer_wang"], new_item.id).draft == {"parts_slip": "JJ-7"}
     case.do("engineer_wang", "prepare", {"plan_confirmed": True, "tools_packed": True})

@@ -58,6 +58,8 @@ SERVICES: dict[str, tuple[Permission, tuple[Any, ...]]] = {
     "fees.current_fees": (P.MANAGE_FEES, ()),
     "fees.save_fees": (P.MANAGE_FEES, ({}, "why", 0)),
     "fees.fee_history": (P.MANAGE_FEES, ()),
+    "parts.parts_overview": (P.READ_PARTS, ()),
+    "parts.part_ledger": (P.READ_PARTS, ("P-1",)),
     "case_notes.add_attachment": (P.ANNOTATE_CASES, (1, "a.pdf", b"%PDF-1.4 x")),
     "case_notes.add_comment": (P.ANNOTATE_CASES, (1, "a comment")),
     "case_notes.attachment": (P.READ_CASES, (1, 1)),

@@ -38,6 +38,7 @@ OWNERS = {"process_owner", "admin"}  # the lanes of the test diagram may start i
 QUALITY = {"quality_manager", "general_manager", "division_head", "admin"}
 ARCHIVE = QUALITY | {"quality_office", "service_desk"}  # the warranty check needs the product archive
 KEEPERS = {"service_desk", "sales", "quality_office", "quality_manager", "admin"}  # of customer records
+PARTS_READERS = QUALITY | {"warehouse", "quality_office", "finance"}  # the parts ledger
 
 # (method, path template, allowed roles, status when allowed, status when refused [per role])
 Row = tuple[str, str, set[str], int, int | dict[str, int]]
@@ -96,6 +97,8 @@ WEB: list[Row] = [
     ("GET", "/settings/service", {"process_owner", "admin"}, 200, 403),
     ("POST", "/settings/service", {"process_owner", "admin"}, 422, 403),
     ("GET", "/settings/fees", {"finance", "admin"}, 200, 403),
+    ("GET", "/parts/", PARTS_READERS, 200, 403),
+    ("GET", "/parts/{part_no}", PARTS_READERS, 200, 403),
     ("POST", "/settings/fees", {"finance", "admin"}, 422, 403),
     ("POST", "/admin/users/{user}/password", {"admin"}, 422, 403),
     ("GET", "/profile/password", EVERYONE, 200, 200),
@@ -231,6 +234,7 @@ def _template(rule: str) -> str:
         "any(csv, xlsx):kind": "kind",
         "serial": "serial",
         "path:customer": "customer",
+        "path:part_no": "part_no",
         "int:link_id": "link",
         "int:message_id": "message",
         "int:notice_id": "notice",
@@ -267,6 +271,7 @@ def world(ctx, make_user, deploy):
     attachment = case_notes.add_attachment(ctx, people["service_desk"], case.id, "photo.png", PNG)
     values = {"case": case.id, "task": task.id, "user": people["engineer"].user_id, "key": "two_steps"}
     values.update(attachment=attachment, version=1, file="linear.bpmn", kind="csv", serial="SN-1", customer="东方机械")
+    values.update(part_no="SEAL-01")
     link = customer_links.issue_tracking_link(ctx, people["service_desk"], case.id)
     values.update(link=link.id, link_token=link.token[:-4] + "AAAA", message=999, notice=999)  # its signature altered
     values.update(template="task_landed", language="en")

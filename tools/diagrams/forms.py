@@ -150,3 +150,64 @@ def reimbursement_form() -> list[Field]:
         Field("reimbursement_voucher", "报销凭证号", required=True, maxlength=60),
         Field("reimbursed_on", "报销日期", "date", required=True),
     ]
+
+
+# The ERP-A/S loan slip and what comes back (S2 11.3–11.5; engine/domain/parts_stock.py).
+BASES = [("warranty", "保修"), ("paid", "有偿")]
+RESULTS = [("good", "合格"), ("faulty", "不合格"), ("scrap", "报废")]
+SOURCES = [("unused", "未使用"), ("removed", "换下件")]
+
+
+def _options(pairs: list[tuple[str, str]]) -> str:
+    return "options=" + ",".join(f"{key}:{name}" for key, name in pairs)
+
+
+def parts_issued_field() -> Field:
+    """The parts taken on the loan slip."""
+    return Field(
+        "parts_issued",
+        "借用配件",
+        "rows",
+        columns=(
+            ("part_no", "text|零件号|required"),
+            ("qty", "decimal|数量|required"),
+            ("basis", f"enum|保修/有偿|required|{_options(BASES)}"),
+        ),
+        max_rows=40,
+    )
+
+
+def parts_accounted_field() -> Field:
+    """Every part taken, accounted for after the trip; the damaged parts replaced, brought back."""
+    return Field(
+        "parts_accounted",
+        "配件使用及退回",
+        "rows",
+        columns=(
+            ("part_no", "text|零件号|required"),
+            ("used", "decimal|已使用"),
+            ("unused", "decimal|未使用退回"),
+            ("removed", "decimal|换下件退回"),
+        ),
+        max_rows=40,
+    )
+
+
+def reinspection_form() -> list[Field]:
+    """The quality office's re-inspection of what came back, with its certificate."""
+    return [
+        Field(
+            "reinspection",
+            "复验结果",
+            "rows",
+            required=True,
+            columns=(
+                ("part_no", "text|零件号|required"),
+                ("source", f"enum|来源|required|{_options(SOURCES)}"),
+                ("qty", "decimal|数量|required"),
+                ("result", f"enum|复验结论|required|{_options(RESULTS)}"),
+            ),
+            max_rows=40,
+        ),
+        Field("inspection_certificate", "检验结果证明编号", required=True, maxlength=60),
+    ]

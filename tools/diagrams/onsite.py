@@ -14,8 +14,11 @@ from tools.diagrams.forms import expense_audit_form
 from tools.diagrams.forms import expense_claim_form
 from tools.diagrams.forms import invoice_form
 from tools.diagrams.forms import partner_bill_form
+from tools.diagrams.forms import parts_accounted_field
+from tools.diagrams.forms import parts_issued_field
 from tools.diagrams.forms import priced_lines
 from tools.diagrams.forms import reimbursement_form
+from tools.diagrams.forms import reinspection_form
 
 
 def onsite_repair() -> Diagram:
@@ -28,7 +31,8 @@ def onsite_repair() -> Diagram:
         "promise (zone or distance, service settings); preparation; on-site diagnosis and repair, or take "
         "the unit back to the factory; "
         "feedback form signed by the customer; leaving approved by the quality office; trip report within 3 "
-        "working days and verification within 5, late ones recorded; invoice for paid service.",
+        "working days and verification within 5, late ones recorded; parts taken on the loan slip accounted "
+        "for, re-inspected and moved by the warehouse; invoice for paid service.",
         lanes=[
             ("customer", 1),
             ("finance", 2),
@@ -38,6 +42,7 @@ def onsite_repair() -> Diagram:
             ("engineer", 2),
             ("quality_manager", 2),
             ("service_desk", 1),
+            ("warehouse", 1),
         ],
         starters=None,
         startable=False,
@@ -127,9 +132,11 @@ def onsite_repair() -> Diagram:
         "engineer",
         9,
         doc=INSTRUCTIONS["prepare"],
+        properties={"stock": "issue"},
         form=[
             Field("plan_confirmed", "已与客户确认方案", "boolean", required=True),
             Field("parts_slip", "借件单号（ERP-A/S）", maxlength=60),
+            parts_issued_field(),
         ],
     )
     d.nodes["prepare"].attrs["camunda:assignee"] = "engineer"
@@ -214,11 +221,11 @@ def onsite_repair() -> Diagram:
         16,
         due="due('report', now())",
         doc=INSTRUCTIONS["trip_report"],
-        properties={"breach": "late_trip_report"},
+        properties={"breach": "late_trip_report", "stock": "account", "facts": "parts_slip,parts_issued"},
         form=[
             Field("trip_report_text", "出差报告", required=True, multiline=True, maxlength=4000),
             *expense_claim_form(),
-            Field("parts_returned", "退回/更换件", multiline=True, maxlength=2000),
+            parts_accounted_field(),
         ],
     )
     d.nodes["trip_report"].attrs["camunda:assignee"] = "engineer"
@@ -281,7 +288,10 @@ def onsite_repair() -> Diagram:
         "finance",
         21,
         doc=INSTRUCTIONS["invoice"],
-        properties={"pricing": "onsite", "facts": "quote_lines,quote_amount,quote_accepted,parts_returned"},
+        properties={
+            "pricing": "onsite",
+            "facts": "quote_lines,quote_amount,quote_accepted,parts_issued,parts_accounted",
+        },
         form=invoice_form(),
     )
     d.user(
@@ -291,11 +301,39 @@ def onsite_repair() -> Diagram:
         21,
         row=1,
         doc=INSTRUCTIONS["bill_partner"],
-        properties={"pricing": "onsite", "facts": "partner_notified,trip_report_text,expenses,parts_returned"},
+        properties={"pricing": "onsite", "facts": "partner_notified,trip_report_text,expenses,parts_accounted"},
         form=partner_bill_form(),
     )
     d.xor("gw_done", "", "finance", 22)
     d.end("end", "完成", "finance", 23)
+
+    d.close_columns(17, -1)  # room for the trip's two branches: the audit and the parts brought back
+    d.parallel("gw_trip", "engineer", 17)
+    d.xor("gw_parts", "有退回件？", "quality_office", 18, row=1)
+    d.user(
+        "reinspect_parts",
+        "退回件复验 Re-inspect the returned parts",
+        "quality_office",
+        19,
+        row=1,
+        doc=INSTRUCTIONS["reinspect_parts"],
+        properties={"stock": "inspect", "facts": "parts_slip,parts_issued,parts_accounted"},
+        form=reinspection_form(),
+    )
+    d.user(
+        "transfer_stock",
+        "子库存转移 Move the parts by the result",
+        "warehouse",
+        20,
+        doc=INSTRUCTIONS["transfer_stock"],
+        properties={"stock": "transfer", "facts": "parts_slip,reinspection,inspection_certificate"},
+        form=[
+            Field("stock_moved", "已按复验结果转移并归零借用单", "boolean", required=True),
+            Field("transfer_no", "转移单号", maxlength=60),
+        ],
+    )
+    d.xor("gw_parts_done", "", "warehouse", 21)
+    d.end("end_parts", "已归零", "warehouse", 22)
 
     d.flow("start", "gw_paid")
     d.flow("gw_paid", "quote", "service_type == 'A'", "有偿")
@@ -330,7 +368,14 @@ def onsite_repair() -> Diagram:
     d.flow("gw_report_in", "trip_report")
     d.flow("late_report", "record_late_report")
     d.flow("record_late_report", "end_late_report")
-    d.flow("trip_report", "verify")
+    d.flow("trip_report", "gw_trip")
+    d.flow("gw_trip", "verify")
+    d.flow("gw_trip", "gw_parts")
+    d.flow("gw_parts", "reinspect_parts", "parts_to_return == True", "有退回件")
+    d.default("gw_parts", d.flow("gw_parts", "gw_parts_done", name="无"))
+    d.flow("reinspect_parts", "transfer_stock")
+    d.flow("transfer_stock", "gw_parts_done")
+    d.flow("gw_parts_done", "end_parts")
     d.flow("late_audit", "record_late_audit")
     d.flow("record_late_audit", "end_late_audit")
     d.flow("verify", "gw_reimburse")

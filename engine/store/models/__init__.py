@@ -17,6 +17,7 @@ from engine.store.models.notifications import MessageTemplate as MessageTemplate
 from engine.store.models.notifications import Notification as Notification
 from engine.store.models.notifications import NotificationRead as NotificationRead
 from engine.store.models.outbox import OutboxMessage as OutboxMessage
+from engine.store.models.parts import PartMovement as PartMovement
 from engine.store.models.people import ApiToken as ApiToken
 from engine.store.models.people import Role as Role
 from engine.store.models.people import User as User
