@@ -43,8 +43,62 @@ def test_exchange_notice_is_approved_by_the_division_head_alone_for_small_amount
     case.do("warehouse", "ship_replacement", {"stock_out_no": "CK-100"})
     case.do("sales", "recover", {"recovered": True})
     case.do("quality_office", "disposition", {"disposition_choice": "restock"})
+    repaired_and_passed(case)
     case.do("warehouse", "restock", {"stock_in_no": "RK-100"})
     assert case.open() == ["rate"]
+
+
+REPAIR = {"recovered_repair": "更换液压缸密封件并试车", "recovered_repair_hours": "3"}
+
+
+def repaired_and_passed(case) -> None:
+    case.do("workshop", "repair_recovered", REPAIR)
+    case.do("inspector", "inspect_recovered", {"inspection_passed": True, "inspection_report_no": "JY-2026-12"})
+
+
+def test_the_recovered_unit_is_repaired_and_inspected_before_it_is_restocked(start) -> None:
+    """S3 2.3: recovered goods go back to stock only after repair and inspection."""
+    case = confirmed(start)
+    case.do("division_head", "approve_division", {"division_approved": True})
+    case.do("warehouse", "ship_replacement", {"stock_out_no": "CK-102"})
+    case.do("sales", "recover", {"recovered": True})
+    case.do("quality_office", "disposition", {"disposition_choice": "restock"})
+    assert case.open() == ["repair_recovered"]  # not straight to the warehouse
+    case.do("workshop", "repair_recovered", REPAIR)
+    assert case.open() == ["inspect_recovered"]
+    case.do("inspector", "inspect_recovered", {"inspection_passed": True, "inspection_report_no": "JY-2026-12"})
+    assert case.open() == ["restock"]
+    case.do("warehouse", "restock", {"stock_in_no": "RK-102"})
+    assert case.open() == ["rate"]
+    assert case.data["inspection_report_no"] == "JY-2026-12"
+
+
+def test_repaired_goods_that_fail_inspection_are_scrapped_only_with_approval(start) -> None:
+    case = confirmed(start)
+    case.do("division_head", "approve_division", {"division_approved": True})
+    case.do("warehouse", "ship_replacement", {"stock_out_no": "CK-103"})
+    case.do("sales", "recover", {"recovered": True})
+    case.do("quality_office", "disposition", {"disposition_choice": "restock"})
+    case.do("workshop", "repair_recovered", REPAIR)
+    failed = {"inspection_passed": False, "inspection_report_no": "JY-2026-13", "inspection_note": "泄漏试验不合格"}
+    case.do("inspector", "inspect_recovered", failed)
+    assert case.open() == ["approve_scrap"]  # nonconforming-product control
+    case.do("quality_manager", "approve_scrap", {"scrap_approved": True, "scrap_approved_comment": "不合格品报废"})
+    assert case.open() == ["rate"]
+
+
+def test_who_repaired_the_goods_does_not_pass_them(start, staff, make_user) -> None:
+    case = confirmed(start)
+    case.do("division_head", "approve_division", {"division_approved": True})
+    case.do("warehouse", "ship_replacement", {"stock_out_no": "CK-104"})
+    case.do("sales", "recover", {"recovered": True})
+    case.do("quality_office", "disposition", {"disposition_choice": "restock"})
+    staff["fitter"] = make_user("fitter", "workshop", "inspector")
+    case.do("fitter", "repair_recovered", REPAIR)
+    with pytest.raises(NotAllowed, match="separation of duties"):
+        case.do("fitter", "inspect_recovered", {"inspection_passed": True, "inspection_report_no": "JY-1"})
+    case.do("inspector", "inspect_recovered", {"inspection_passed": True, "inspection_report_no": "JY-1"})
+    assert case.open() == ["restock"]
 
 
 def test_refunds_also_need_the_general_manager(start) -> None:
@@ -82,6 +136,8 @@ def test_scrapping_not_approved_means_repair_and_restock(start) -> None:
     case.do("sales", "recover", {"recovered": True})
     case.do("quality_office", "disposition", {"disposition_choice": "scrap"})
     case.do("quality_manager", "approve_scrap", {"scrap_approved": False})
+    assert case.open() == ["repair_recovered"]
+    repaired_and_passed(case)
     assert case.open() == ["restock"]
 
 

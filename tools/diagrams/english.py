@@ -145,6 +145,14 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
         "Within 5 working days the quality office verifies satisfaction and audits the expenses line by line: "
         "a cut line needs its reason.",
     ),
+    "repair_recovered": (
+        "修复收回的不良品，写明修复内容和工时；修复后交检验。",
+        "Repair the recovered goods and record the work and hours; then they go to inspection.",
+    ),
+    "inspect_recovered": (
+        "检验修复后的产品：合格方可入库，不合格转报废审批。",
+        "Inspect the repaired goods: only passed goods are restocked; failed ones go to scrapping approval.",
+    ),
     "reinspect_parts": (
         "复验服务人员交回的未使用件和换下件，出具检验结果证明。",
         "Re-inspect the unused and the replaced parts the engineer handed back, and issue the inspection certificate.",
@@ -486,6 +494,11 @@ LABELS: dict[str, str] = {
     "费用审核": "Expense audit",
     "费用合计（元）": "Expenses total (yuan)",
     "借用配件": "Parts on loan",
+    "修复内容": "Repair work",
+    "修复工时（小时）": "Repair hours",
+    "检验结论": "Inspection result",
+    "检验报告编号": "Inspection report no.",
+    "不合格：报废审批": "Failed: scrapping approval",
     "零件号": "Part no.",
     "保修/有偿": "Warranty/paid",
     "保修": "Warranty",

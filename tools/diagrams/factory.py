@@ -274,14 +274,17 @@ def exchange_refund() -> Diagram:
         "regional sales representative confirms; the after-sales centre issues a 产品质量退换通知单; the "
         "division head approves, and for large amounts or refunds also the general manager (DMN "
         "approval_level); exchange: the warehouse ships the replacement; refund: finance pays back; sales "
-        "recovers the defective goods, which are restocked after repair and inspection or scrapped under "
-        "nonconforming-product control with approval.",
+        "recovers the defective goods, which the workshop repairs and an inspector (not the repairer) "
+        "passes before the warehouse restocks them; goods that fail or are not worth repairing are "
+        "scrapped under nonconforming-product control with the quality manager's approval.",
         lanes=[
             ("quality_office", 2),
             ("sales", 1),
             ("division_head", 1),
             ("general_manager", 1),
             ("warehouse", 1),
+            ("workshop", 1),
+            ("inspector", 1),
             ("finance", 1),
             ("quality_manager", 1),
             ("service_desk", 1),
@@ -394,12 +397,40 @@ def exchange_refund() -> Diagram:
         form=[choice("disposition_choice", "处置", [("restock", "修复检验后入库"), ("scrap", "报废")], required=True)],
     )
     d.xor("gw_disposition", "处置方式？", "quality_office", 17)
-    d.xor("gw_restock_in", "", "warehouse", 19)
+    d.xor("gw_restock_in", "", "workshop", 19)
+    d.user(
+        "repair_recovered",
+        "修复不良品 Repair the recovered goods",
+        "workshop",
+        20,
+        doc=INSTRUCTIONS["repair_recovered"],
+        properties={"facts": "exchange_reason,notice_items,recover_note,inspection_note"},
+        form=[
+            Field("recovered_repair", "修复内容", required=True, multiline=True, maxlength=2000),
+            Field("recovered_repair_hours", "修复工时（小时）", "decimal", required=True, min="0"),
+        ],
+    )
+    d.user(
+        "inspect_recovered",
+        "修复品检验 Inspect the repaired goods",
+        "inspector",
+        21,
+        doc=INSTRUCTIONS["inspect_recovered"],
+        # Whoever repaired the goods does not pass them (nonconforming-product control, S3 2.3).
+        properties={"separation.not_same_as": "repair_recovered", "facts": "recovered_repair,notice_items"},
+        form=[
+            decision("inspection_passed", "检验结论", "合格|不合格"),
+            Field("inspection_report_no", "检验报告编号", required=True, maxlength=60),
+            Field("inspection_note", "检验记录", multiline=True, maxlength=2000),
+        ],
+    )
+    d.xor("gw_inspected", "合格？", "inspector", 22)
     d.user(
         "restock",
         "修复入库 Restock",
         "warehouse",
-        20,
+        23,
+        properties={"facts": "recovered_repair,inspection_report_no"},
         form=[Field("stock_in_no", "入库单号", required=True, maxlength=60)],
     )
     d.xor("gw_scrap", "批准？", "quality_manager", 19)
@@ -409,11 +440,11 @@ def exchange_refund() -> Diagram:
         "quality_manager",
         18,
         form=approval("scrap_approved"),
-        properties={"facts": "exchange_reason,notice_items,recover_note,disposition_choice"},
+        properties={"facts": "exchange_reason,notice_items,recover_note,disposition_choice,inspection_note"},
         approval=True,
     )
-    d.xor("gw_done", "", "quality_office", 21, row=1)
-    d.end("end", "完成", "quality_office", 22, row=1)
+    d.xor("gw_done", "", "quality_office", 24, row=1)
+    d.end("end", "完成", "quality_office", 25, row=1)
     d.xor("gw_refused_in", "", "service_desk", 5)
     d.user(
         "tell_refused",
@@ -451,7 +482,11 @@ def exchange_refund() -> Diagram:
     d.flow("disposition", "gw_disposition")
     d.flow("gw_disposition", "approve_scrap", "disposition_choice == 'scrap'", "报废")
     d.default("gw_disposition", d.flow("gw_disposition", "gw_restock_in", name="入库"))
-    d.flow("gw_restock_in", "restock")
+    d.flow("gw_restock_in", "repair_recovered")
+    d.flow("repair_recovered", "inspect_recovered")
+    d.flow("inspect_recovered", "gw_inspected")
+    d.flow("gw_inspected", "restock", "inspection_passed == True", "合格")
+    d.default("gw_inspected", d.flow("gw_inspected", "approve_scrap", name="不合格：报废审批"))
     d.flow("restock", "gw_done")
     d.flow("approve_scrap", "gw_scrap")
     d.flow("gw_scrap", "gw_done", "scrap_approved == True", "批准报废")
