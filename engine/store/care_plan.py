@@ -5,7 +5,9 @@ A customer is visited every ``visit_key`` (key customers) or ``visit_other`` (th
 service settings, counted from its last planned visit, or from when it entered the master;
 the visit's case opens ``VISIT_LEAD_DAYS`` before its date, for the dispatcher to plan. A
 maintenance contract still running gets its renewal case at once; that process waits itself
-until a month before the end (S0 二十).
+until a month before the end (S0 二十). A unit delivered in the last ``INSTALL_LOOKBACK_DAYS``
+(the product archive's import or API) gets its installation and commissioning case, which
+calls the customer a month after the delivery (S0 二.3, S3 五).
 """
 
 from __future__ import annotations
@@ -30,13 +32,18 @@ from engine.store.db import table_of
 from engine.store.db import utcnow
 from engine.store.models import CareStart
 from engine.store.models import Customer
+from engine.store.models import DeliveredUnit
 from engine.store.models import ServiceAgreement
+from engine.store.models import UnitCareStart
 
 STARTS = table_of(CareStart)
+UNIT_STARTS = table_of(UnitCareStart)
+UNITS = table_of(DeliveredUnit)
 CUSTOMERS = table_of(Customer)
 AGREEMENTS = table_of(ServiceAgreement)
-VISIT, RENEWAL = "visit", "renewal"
-VISIT_PROCESS, RENEWAL_PROCESS = "customer_visit", "contract_renewal"
+VISIT, RENEWAL, INSTALLATION = "visit", "renewal", "installation"
+VISIT_PROCESS, RENEWAL_PROCESS, INSTALLATION_PROCESS = "customer_visit", "contract_renewal", "installation"
+INSTALL_LOOKBACK_DAYS = 30  # a delivery older than this when the worker first runs is not installed now
 VISIT_LEAD_DAYS = 30
 MAINTENANCE = MAINTENANCE_CONTRACT
 
@@ -50,6 +57,7 @@ class DueCare:
     data: dict[str, Any]
     customer: str
     customer_kind: str
+    serial_number: str | None = None  # a unit's planned case (subject_id 0)
 
 
 def _after(start: date, term: Term) -> date:
@@ -100,12 +108,46 @@ def due_care(connection: Connection, settings: ServiceSettings, zone: ZoneInfo, 
     for row in contracts:
         data = {"customer": row.name, "contract_no": row.number, "contract_end": row.ends_on.isoformat()}
         due.append(DueCare(RENEWAL, row.id, row.ends_on, RENEWAL_PROCESS, data, row.name, row.kind))
-    return due
+    return due + due_installations(connection, today)
+
+
+def due_installations(connection: Connection, today: date) -> list[DueCare]:
+    """Each unit delivered lately (up to today) whose installation case was not started."""
+    started = select(UNIT_STARTS.c.id).where(
+        UNIT_STARTS.c.kind == INSTALLATION,
+        UNIT_STARTS.c.serial_number == UNITS.c.serial_number,
+        UNIT_STARTS.c.due_on == UNITS.c.delivered_on,
+    )
+    rows = connection.execute(
+        select(UNITS.c.serial_number, UNITS.c.model, UNITS.c.customer, UNITS.c.delivered_on)
+        .where(
+            UNITS.c.delivered_on <= today,
+            UNITS.c.delivered_on >= today - timedelta(INSTALL_LOOKBACK_DAYS),
+            ~started.exists(),
+        )
+        .order_by(UNITS.c.delivered_on, UNITS.c.serial_number)
+    )
+    found = []
+    for row in rows:
+        data = {
+            "serial_number": row.serial_number,
+            "product_model": row.model,
+            "customer": row.customer,
+            "delivered_on": row.delivered_on.isoformat(),
+        }
+        found.append(
+            DueCare(INSTALLATION, 0, row.delivered_on, INSTALLATION_PROCESS, data, row.customer, "", row.serial_number)
+        )
+    return found
 
 
 def record_start(connection: Connection, item: DueCare, case_id: int) -> None:
     """In the new case's transaction: a second worker starting the same item fails on the
     unique key and its case is rolled back with it."""
+    if item.serial_number is not None:
+        values = {"kind": item.kind, "serial_number": item.serial_number, "due_on": item.due_on, "case_id": case_id}
+        connection.execute(insert(UNIT_STARTS).values(**values, started_at=utcnow()))
+        return
     connection.execute(
         insert(STARTS).values(
             kind=item.kind, subject_id=item.subject_id, due_on=item.due_on, case_id=case_id, started_at=utcnow()

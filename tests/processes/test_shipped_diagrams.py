@@ -51,9 +51,10 @@ def test_the_shipped_set_validates_without_problems() -> None:
         "follow_up",
         "contract_renewal",
         "customer_visit",
+        "installation",
     }
     startable = {process.key for process in built if process.startable}
-    assert startable == {"service_request", "complaint", "contract_renewal", "customer_visit"}
+    assert startable == {"service_request", "complaint", "contract_renewal", "customer_visit", "installation"}
 
 
 @pytest.mark.parametrize("path", DIAGRAMS, ids=[p.name for p in DIAGRAMS])

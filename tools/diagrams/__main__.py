@@ -11,6 +11,7 @@ from tools.diagrams.after_service import contract_renewal
 from tools.diagrams.after_service import follow_up
 from tools.diagrams.after_service import satisfaction_survey
 from tools.diagrams.care import customer_visit
+from tools.diagrams.care import installation
 from tools.diagrams.complaint import complaint
 from tools.diagrams.decisions import TABLES
 from tools.diagrams.drawing import ENGLISH
@@ -30,6 +31,7 @@ DIAGRAMS = [
     follow_up,
     contract_renewal,
     customer_visit,
+    installation,
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
+from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import decision
 
 
@@ -76,4 +77,81 @@ def customer_visit() -> Diagram:
     d.default("gw_issues", d.flow("gw_issues", "gw_done", name="无"))
     d.flow("follow_up_issues", "gw_done")
     d.flow("gw_done", "end")
+    return d
+
+
+def installation() -> Diagram:
+    d = Diagram(
+        "installation",
+        "安装调试 Installation and commissioning",
+        "SPEC 'Proactive care' (S0 二.3; S3 五): a delivered unit is installed and commissioned at the customer's "
+        "and the customer's staff trained, within the agreed time; a month after the delivery the customer is "
+        "called about how the unit runs. Started by the worker from the product archive when a delivery is "
+        "recorded; the dispatcher plans it, the engineer installs, commissions, trains and has the customer "
+        "accept it.",
+        lanes=[("dispatcher", 1), ("engineer", 1), ("service_desk", 1)],
+        starters="dispatcher,quality_office",  # also by hand, for a delivery the archive does not hold
+    )
+    d.start(
+        "start",
+        "产品交付",
+        "dispatcher",
+        0,
+        form=[
+            Field("serial_number", "出厂编号", required=True, maxlength=80),
+            Field("product_model", "产品型号", maxlength=200),
+            Field("customer", "客户单位", maxlength=200),
+            Field("delivered_on", "交付日期", "date", required=True),
+        ],
+    )
+    d.user(
+        "plan_installation",
+        "安排安装调试 Plan the installation",
+        "dispatcher",
+        1,
+        due="due('installation_plan', now())",
+        doc=INSTRUCTIONS["plan_installation"],
+        properties={"facts": "serial_number,product_model,customer,delivered_on,commissioning_note"},
+        form=[
+            Field("engineer", "安装调试人员", required=True, maxlength=80, user_role="engineer"),
+            Field("planned_on", "计划安装日期", "date", required=True),
+        ],
+    )
+    d.user(
+        "install",
+        "安装调试与培训 Install, commission and train",
+        "engineer",
+        2,
+        due="planned_on",
+        doc=INSTRUCTIONS["install"],
+        form=[
+            Field("installed_on", "安装日期", "date", required=True),
+            decision("commissioning_passed", "调试结论", "调试合格|调试未通过"),
+            Field("commissioning_note", "调试记录", required=True, multiline=True, maxlength=2000),
+            Field("trained", "培训人员及内容", multiline=True, maxlength=1000),
+            Field("accepted_by", "用户验收人", maxlength=100),
+        ],
+    )
+    d.nodes["install"].attrs["camunda:assignee"] = "engineer"
+    d.xor("gw_commissioned", "调试合格？", "engineer", 3)
+    d.timer("one_month", "交付一个月后", "service_desk", 4, "add_months(delivered_on, 1)")
+    d.user(
+        "delivery_call",
+        "交付回访 Call a month after delivery",
+        "service_desk",
+        5,
+        due="due('follow_up_call', now())",
+        form=[
+            decision("reached", "已联系到客户"),
+            Field("usage_note", "使用情况及意见", required=True, multiline=True, maxlength=2000),
+        ],
+    )
+    d.end("end", "已回访", "service_desk", 6)
+    d.flow("start", "plan_installation")
+    d.flow("plan_installation", "install")
+    d.flow("install", "gw_commissioned")
+    d.flow("gw_commissioned", "one_month", "commissioning_passed == True", "合格")
+    d.default("gw_commissioned", d.flow("gw_commissioned", "plan_installation", name="未通过：重新安排"))
+    d.flow("one_month", "delivery_call")
+    d.flow("delivery_call", "end")
     return d

@@ -145,6 +145,15 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
         "Within 5 working days the quality office verifies satisfaction and audits the expenses line by line: "
         "a cut line needs its reason.",
     ),
+    "plan_installation": (
+        "为新交付的产品安排安装调试人员和日期。",
+        "Plan who installs and commissions the delivered unit, and when.",
+    ),
+    "install": (
+        "安装调试，培训用户操作人员，请用户验收；调试未通过则重新安排。",
+        "Install and commission the unit, train the customer's operators and have the customer accept it; "
+        "if commissioning fails it is planned again.",
+    ),
     "repair_recovered": (
         "修复收回的不良品，写明修复内容和工时；修复后交检验。",
         "Repair the recovered goods and record the work and hours; then they go to inspection.",
@@ -494,6 +503,21 @@ LABELS: dict[str, str] = {
     "费用审核": "Expense audit",
     "费用合计（元）": "Expenses total (yuan)",
     "借用配件": "Parts on loan",
+    "产品交付": "Unit delivered",
+    "交付日期": "Delivered on",
+    "安装调试人员": "Installing engineer",
+    "计划安装日期": "Planned installation date",
+    "安装日期": "Installed on",
+    "调试结论": "Commissioning result",
+    "调试合格": "Commissioned",
+    "调试未通过": "Commissioning failed",
+    "调试记录": "Commissioning record",
+    "培训人员及内容": "Who was trained, on what",
+    "用户验收人": "Accepted by (customer)",
+    "调试合格？": "Commissioned?",
+    "交付一个月后": "A month after delivery",
+    "使用情况及意见": "How it runs; the customer's opinion",
+    "未通过：重新安排": "Failed: plan again",
     "修复内容": "Repair work",
     "修复工时（小时）": "Repair hours",
     "检验结论": "Inspection result",

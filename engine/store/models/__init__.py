@@ -3,6 +3,7 @@
 from engine.store.models.audit import AuditEvent as AuditEvent
 from engine.store.models.calendar import CalendarDay as CalendarDay
 from engine.store.models.care import CareStart as CareStart
+from engine.store.models.care import UnitCareStart as UnitCareStart
 from engine.store.models.cases import Case as Case
 from engine.store.models.cases import CaseCounter as CaseCounter
 from engine.store.models.cases import WorkItem as WorkItem

@@ -29,3 +29,17 @@ class CareStart(Base):
     due_on: Mapped[date]
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UnitCareStart(Base):
+    """One planned case started for a delivered unit (its installation and commissioning, for
+    the date it was delivered): once per unit and date however many workers run."""
+
+    __tablename__ = "unit_care_starts"
+    __table_args__ = (UniqueConstraint("kind", "serial_number", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    serial_number: Mapped[str] = mapped_column(String(80))
+    due_on: Mapped[date]
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
