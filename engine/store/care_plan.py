@@ -7,7 +7,10 @@ the visit's case opens ``VISIT_LEAD_DAYS`` before its date, for the dispatcher t
 maintenance contract still running gets its renewal case at once; that process waits itself
 until a month before the end (S0 二十). A unit delivered in the last ``INSTALL_LOOKBACK_DAYS``
 (the product archive's import or API) gets its installation and commissioning case, which
-calls the customer a month after the delivery (S0 二.3, S3 五).
+calls the customer a month after the delivery (S0 二.3, S3 五). Every unit still under
+warranty is called about each quarter after its delivery (``product_call``): the next call is
+three months after the last one's date, or after the delivery; a call missed while the worker
+was stopped is made once, today.
 """
 
 from __future__ import annotations
@@ -41,8 +44,10 @@ UNIT_STARTS = table_of(UnitCareStart)
 UNITS = table_of(DeliveredUnit)
 CUSTOMERS = table_of(Customer)
 AGREEMENTS = table_of(ServiceAgreement)
-VISIT, RENEWAL, INSTALLATION = "visit", "renewal", "installation"
+VISIT, RENEWAL, INSTALLATION, CALL = "visit", "renewal", "installation", "call"
 VISIT_PROCESS, RENEWAL_PROCESS, INSTALLATION_PROCESS = "customer_visit", "contract_renewal", "installation"
+CALL_PROCESS = "product_call"
+CALL_MONTHS = 3  # a unit under warranty is called about every quarter after its delivery
 INSTALL_LOOKBACK_DAYS = 30  # a delivery older than this when the worker first runs is not installed now
 VISIT_LEAD_DAYS = 30
 MAINTENANCE = MAINTENANCE_CONTRACT
@@ -108,7 +113,34 @@ def due_care(connection: Connection, settings: ServiceSettings, zone: ZoneInfo, 
     for row in contracts:
         data = {"customer": row.name, "contract_no": row.number, "contract_end": row.ends_on.isoformat()}
         due.append(DueCare(RENEWAL, row.id, row.ends_on, RENEWAL_PROCESS, data, row.name, row.kind))
-    return due + due_installations(connection, today)
+    return due + due_installations(connection, today) + due_calls(connection, today)
+
+
+def due_calls(connection: Connection, today: date) -> list[DueCare]:
+    """Each unit under warranty whose quarterly call falls due today or earlier."""
+    last = dict(
+        connection.execute(
+            select(UNIT_STARTS.c.serial_number, func.max(UNIT_STARTS.c.due_on))
+            .where(UNIT_STARTS.c.kind == CALL)
+            .group_by(UNIT_STARTS.c.serial_number)
+        )
+        .tuples()
+        .all()
+    )
+    rows = connection.execute(
+        select(UNITS.c.serial_number, UNITS.c.model, UNITS.c.customer, UNITS.c.delivered_on)
+        .where(UNITS.c.delivered_on.is_not(None), UNITS.c.warranty_end >= today)
+        .order_by(UNITS.c.serial_number)
+    )
+    found = []
+    for row in rows:
+        due = add_months(last.get(row.serial_number) or row.delivered_on, CALL_MONTHS)
+        if due > today:
+            continue
+        data = {"serial_number": row.serial_number, "product_model": row.model, "customer": row.customer,
+                "call_due": today.isoformat()}  # fmt: skip
+        found.append(DueCare(CALL, 0, today, CALL_PROCESS, data, row.customer, "", row.serial_number))
+    return found
 
 
 def due_installations(connection: Connection, today: date) -> list[DueCare]:

@@ -77,3 +77,41 @@ def test_a_delivery_schedules_its_installation_and_the_call_a_month_later(ctx, s
     assert case.fire_timers_at(datetime(2026, 4, 2, 8, 1, tzinfo=SHANGHAI)) == 1
     case.do("service_desk", "delivery_call", {"reached": True, "usage_note": "运行正常"})
     assert case.status == "completed"
+
+
+UNDER_WARRANTY = (
+    "serial_number,model,category,customer,delivered_on,warranty_end\n"
+    "AW2026-0301,AWP-12,own,华东示例重工,2026-03-02,2027-03-01\n"
+    "AW2025-0050,AWP-10,own,华东示例重工,2025-05-01,2026-05-01\n"  # out of warranty by June
+).encode()
+
+
+def _calls(ctx: Any) -> list[Case]:
+    with ctx.uow() as uow:
+        query = select(Case).join(ProcessVersion).where(ProcessVersion.key == "product_call").order_by(Case.id)
+        return list(uow.session.scalars(query))
+
+
+def test_a_unit_under_warranty_is_called_about_every_quarter_after_its_delivery(ctx, staff) -> None:
+    with _at("2026-05-20"):
+        products.import_units(ctx, SYSTEM, "units.csv", UNDER_WARRANTY)
+    with _at("2026-06-01"):
+        assert cases.start_care_cases(ctx, WORKER) == 0  # three months after 2 March is 2 June
+    with _at("2026-06-02"):
+        assert cases.start_care_cases(ctx, WORKER) == 1  # the unit under warranty only
+        assert cases.start_care_cases(ctx, WORKER) == 0  # once
+        (call,) = _calls(ctx)
+        assert (call.data["serial_number"], call.data["call_due"]) == ("AW2026-0301", "2026-06-02")
+        case = Scenario(ctx, staff, call.id)
+        answer = {"reached": True, "usage_note": "平台偶有抖动", "issues_found": True}
+        case.do("service_desk", "usage_call", answer)
+        case.do("quality_office", "follow_up_findings", {"issue_action": "安排工程师检查液压系统"})
+        assert case.status == "completed"
+    with _at("2026-09-01"):
+        assert cases.start_care_cases(ctx, WORKER) == 0
+    with _at("2026-09-02"):
+        assert cases.start_care_cases(ctx, WORKER) == 1  # the next quarter, from the last call's date
+    assert _calls(ctx)[-1].data["call_due"] == "2026-09-02"
+    second = Scenario(ctx, staff, _calls(ctx)[-1].id)
+    second.do("service_desk", "usage_call", {"reached": True, "usage_note": "运行正常", "issues_found": False})
+    assert second.status == "completed"

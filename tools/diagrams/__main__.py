@@ -12,6 +12,7 @@ from tools.diagrams.after_service import follow_up
 from tools.diagrams.after_service import satisfaction_survey
 from tools.diagrams.care import customer_visit
 from tools.diagrams.care import installation
+from tools.diagrams.care import product_call
 from tools.diagrams.complaint import complaint
 from tools.diagrams.decisions import TABLES
 from tools.diagrams.drawing import ENGLISH
@@ -32,6 +33,7 @@ DIAGRAMS = [
     contract_renewal,
     customer_visit,
     installation,
+    product_call,
 ]
 
 

@@ -155,3 +155,58 @@ def installation() -> Diagram:
     d.flow("one_month", "delivery_call")
     d.flow("delivery_call", "end")
     return d
+
+
+def product_call() -> Diagram:
+    d = Diagram(
+        "product_call",
+        "产品使用回访 Quarterly call about a unit",
+        "SPEC 'Proactive care' (S3 五; S0 二.4): every unit under warranty is called about each quarter after its "
+        "delivery, to learn how it runs and catch trouble early. Started by the worker from the product archive; "
+        "the desk calls, and anything found goes to the quality office.",
+        lanes=[("service_desk", 1), ("quality_office", 1)],
+        starters="service_desk,quality_office",
+    )
+    d.start(
+        "start",
+        "回访到期",
+        "service_desk",
+        0,
+        form=[
+            Field("serial_number", "出厂编号", required=True, maxlength=80),
+            Field("product_model", "产品型号", maxlength=200),
+            Field("customer", "客户单位", maxlength=200),
+            Field("call_due", "回访日期", "date", required=True),
+        ],
+    )
+    d.user(
+        "usage_call",
+        "电话回访 Call the customer",
+        "service_desk",
+        1,
+        due="due('follow_up_call', now())",
+        form=[
+            decision("reached", "已联系到客户"),
+            Field("usage_note", "使用情况及意见", required=True, multiline=True, maxlength=2000),
+            decision("issues_found", "发现需处理的问题"),
+        ],
+    )
+    d.xor("gw_issues", "有问题？", "service_desk", 2)
+    d.user(
+        "follow_up_findings",
+        "问题跟进 Follow up the findings",
+        "quality_office",
+        3,
+        due="due('visit_findings', now())",
+        properties={"facts": "serial_number,customer,usage_note"},
+        form=[Field("issue_action", "处理措施及反馈部门", required=True, multiline=True, maxlength=2000)],
+    )
+    d.xor("gw_done", "", "service_desk", 4)
+    d.end("end", "已回访", "service_desk", 5)
+    d.flow("start", "usage_call")
+    d.flow("usage_call", "gw_issues")
+    d.flow("gw_issues", "follow_up_findings", "issues_found == True", "有")
+    d.default("gw_issues", d.flow("gw_issues", "gw_done", name="无"))
+    d.flow("follow_up_findings", "gw_done")
+    d.flow("gw_done", "end")
+    return d

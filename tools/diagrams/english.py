@@ -504,6 +504,8 @@ LABELS: dict[str, str] = {
     "费用合计（元）": "Expenses total (yuan)",
     "借用配件": "Parts on loan",
     "产品交付": "Unit delivered",
+    "回访日期": "Call due",
+    "回访到期": "Call due",
     "交付日期": "Delivered on",
     "安装调试人员": "Installing engineer",
     "计划安装日期": "Planned installation date",
