@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
+from engine.domain.errors import InvalidData
 from tests.priced import claim
 from tests.priced import reimbursed
 from tests.priced import verified
@@ -68,3 +71,10 @@ def report_and_verify(case: Scenario) -> None:
     case.do("engineer_wang", "trip_report", claim("更换密封圈"))
     case.do("quality_office", "verify", verified())
     case.do("finance", "reimburse", reimbursed())
+
+
+def refusal(case: Scenario, role: str, step: str, data: dict[str, Any]) -> dict[str, str]:
+    """The messages by field of a completion the engine refuses (it must refuse it)."""
+    with pytest.raises(InvalidData) as refused:
+        case.do(role, step, data)
+    return {key: str(message) for key, message in refused.value.errors.items()}

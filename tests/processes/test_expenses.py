@@ -10,10 +10,8 @@ import base64
 import hashlib
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
-from engine.domain.errors import InvalidData
 from engine.domain.file_kinds import Upload
 from engine.services import tasks
 from engine.store.models import CaseAttachment
@@ -22,6 +20,7 @@ from tests.priced import claim
 from tests.priced import reimbursed
 from tests.priced import verified
 from tests.processes.journeys import dispatch_and_repair
+from tests.processes.journeys import refusal
 from tests.processes.journeys import to_solution
 
 TICKET = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # a photographed train ticket
@@ -35,12 +34,6 @@ def back_from_the_trip(start):
     case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})
     case.do("quality_office", "approve_leave", {"leave": "approved"})
     return case
-
-
-def refusal(case, role: str, step: str, data: dict) -> dict[str, str]:
-    with pytest.raises(InvalidData) as refused:
-        case.do(role, step, data)
-    return {key: str(message) for key, message in refused.value.errors.items()}
 
 
 def test_the_claim_goes_in_with_its_receipts_a_cut_line_says_why_and_finance_pays_the_rest(ctx, staff, start):

@@ -8,9 +8,6 @@ supplies; 20 % margin on a competitor's product. Every expected sum is worked ou
 
 from __future__ import annotations
 
-import pytest
-
-from engine.domain.errors import InvalidData
 from engine.domain.fee_table import SHIPPED_FEES
 from engine.services import customers
 from engine.services import fees
@@ -26,6 +23,7 @@ from tests.processes.journeys import OUT_OF_WARRANTY
 from tests.processes.journeys import UNRESOLVED
 from tests.processes.journeys import dispatch_and_repair
 from tests.processes.journeys import rate_and_follow_up
+from tests.processes.journeys import refusal
 from tests.processes.journeys import report_and_verify
 from tests.processes.journeys import to_solution
 
@@ -45,12 +43,6 @@ def opening(ctx, staff, case, role: str, step: str) -> list[dict[str, str]]:
     page = tasks.task_page(ctx, staff[role], case.task(role, step).id)
     field = next(name for name in ("quote_lines", "invoice_lines", "partner_lines") if name in page.draft)
     return [{key: line[key] for key in ("kind", "item", "qty", "unit_price", "amount")} for line in page.draft[field]]
-
-
-def refusal(case, role: str, step: str, data: dict) -> dict[str, str]:
-    with pytest.raises(InvalidData) as refused:
-        case.do(role, step, data)
-    return {key: str(message) for key, message in refused.value.errors.items()}
 
 
 def test_a_partner_product_is_served_like_our_own_and_the_partner_is_billed_after_the_service(ctx, staff, start):

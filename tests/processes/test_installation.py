@@ -32,9 +32,9 @@ def _at(day: str, hour: int = 9) -> Any:
     return time_machine.travel(datetime.fromisoformat(day).replace(hour=hour, tzinfo=SHANGHAI), tick=False)
 
 
-def _installations(ctx: Any) -> list[Case]:
+def _cases_of(ctx: Any, process: str) -> list[Case]:
     with ctx.uow() as uow:
-        query = select(Case).join(ProcessVersion).where(ProcessVersion.key == "installation").order_by(Case.id)
+        query = select(Case).join(ProcessVersion).where(ProcessVersion.key == process).order_by(Case.id)
         return list(uow.session.scalars(query))
 
 
@@ -43,7 +43,7 @@ def test_a_delivery_schedules_its_installation_and_the_call_a_month_later(ctx, s
         products.import_units(ctx, SYSTEM, "deliveries.csv", DELIVERIES)
         assert cases.start_care_cases(ctx, WORKER) == 1  # the recent delivery only
         assert cases.start_care_cases(ctx, WORKER) == 0  # once
-    (opened,) = _installations(ctx)
+    (opened,) = _cases_of(ctx, "installation")
     assert opened.data["serial_number"] == "AW2026-0301" and opened.data["delivered_on"] == "2026-03-02"
     case = Scenario(ctx, staff, opened.id)
     # Planned within 2 working days of the delivery: Monday 2 March → Wednesday 4 March.
@@ -86,12 +86,6 @@ UNDER_WARRANTY = (
 ).encode()
 
 
-def _calls(ctx: Any) -> list[Case]:
-    with ctx.uow() as uow:
-        query = select(Case).join(ProcessVersion).where(ProcessVersion.key == "product_call").order_by(Case.id)
-        return list(uow.session.scalars(query))
-
-
 def test_a_unit_under_warranty_is_called_about_every_quarter_after_its_delivery(ctx, staff) -> None:
     with _at("2026-05-20"):
         products.import_units(ctx, SYSTEM, "units.csv", UNDER_WARRANTY)
@@ -100,7 +94,7 @@ def test_a_unit_under_warranty_is_called_about_every_quarter_after_its_delivery(
     with _at("2026-06-02"):
         assert cases.start_care_cases(ctx, WORKER) == 1  # the unit under warranty only
         assert cases.start_care_cases(ctx, WORKER) == 0  # once
-        (call,) = _calls(ctx)
+        (call,) = _cases_of(ctx, "product_call")
         assert (call.data["serial_number"], call.data["call_due"]) == ("AW2026-0301", "2026-06-02")
         case = Scenario(ctx, staff, call.id)
         answer = {"reached": True, "usage_note": "平台偶有抖动", "issues_found": True}
@@ -111,7 +105,7 @@ def test_a_unit_under_warranty_is_called_about_every_quarter_after_its_delivery(
         assert cases.start_care_cases(ctx, WORKER) == 0
     with _at("2026-09-02"):
         assert cases.start_care_cases(ctx, WORKER) == 1  # the next quarter, from the last call's date
-    assert _calls(ctx)[-1].data["call_due"] == "2026-09-02"
-    second = Scenario(ctx, staff, _calls(ctx)[-1].id)
+    assert _cases_of(ctx, "product_call")[-1].data["call_due"] == "2026-09-02"
+    second = Scenario(ctx, staff, _cases_of(ctx, "product_call")[-1].id)
     second.do("service_desk", "usage_call", {"reached": True, "usage_note": "运行正常", "issues_found": False})
     assert second.status == "completed"

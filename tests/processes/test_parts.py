@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
-from engine.domain.errors import InvalidData
 from engine.services import parts
 from engine.services import tasks
 from tests.priced import claim
 from tests.priced import reimbursed
 from tests.priced import verified
+from tests.processes.journeys import refusal
 from tests.processes.journeys import to_solution
 from tests.webapp.test_pages import sign_in
 
@@ -45,12 +43,6 @@ def on_the_trip(start):
     case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})
     case.do("quality_office", "approve_leave", {"leave": "approved"})
     return case
-
-
-def refusal(case, role: str, step: str, data: dict) -> dict[str, str]:
-    with pytest.raises(InvalidData) as refused:
-        case.do(role, step, data)
-    return {key: str(message) for key, message in refused.value.errors.items()}
 
 
 def test_parts_taken_used_brought_back_and_re_inspected_balance_the_ledger(ctx, staff, start, app):

@@ -80,6 +80,15 @@ def customer_visit() -> Diagram:
     return d
 
 
+def unit_fields() -> list[Field]:
+    """The delivered unit a care case is about, as the worker copies it from the product archive."""
+    return [
+        Field("serial_number", "出厂编号", required=True, maxlength=80),
+        Field("product_model", "产品型号", maxlength=200),
+        Field("customer", "客户单位", maxlength=200),
+    ]
+
+
 def installation() -> Diagram:
     d = Diagram(
         "installation",
@@ -98,9 +107,7 @@ def installation() -> Diagram:
         "dispatcher",
         0,
         form=[
-            Field("serial_number", "出厂编号", required=True, maxlength=80),
-            Field("product_model", "产品型号", maxlength=200),
-            Field("customer", "客户单位", maxlength=200),
+            *unit_fields(),
             Field("delivered_on", "交付日期", "date", required=True),
         ],
     )
@@ -173,9 +180,7 @@ def product_call() -> Diagram:
         "service_desk",
         0,
         form=[
-            Field("serial_number", "出厂编号", required=True, maxlength=80),
-            Field("product_model", "产品型号", maxlength=200),
-            Field("customer", "客户单位", maxlength=200),
+            *unit_fields(),
             Field("call_due", "回访日期", "date", required=True),
         ],
     )
