@@ -24,6 +24,7 @@ from typing import Any
 
 from engine.domain.errors import InvalidData
 from engine.domain.form_rows import cell_key
+from engine.domain.form_rows import cell_number
 from engine.domain.messages import Message
 
 AUDITS = "audits"  # the user-task property naming the claim's rows field
@@ -37,18 +38,14 @@ def audit_field(form: Mapping[str, Any]) -> str | None:
     return next((f["id"] for f in form.get("fields", []) if f["id"] == AUDIT_LINES), None)
 
 
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value if value not in (None, "") else 0))
-
-
 def opening(claim: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One audit row per claimed line, approved in full until the auditor cuts it."""
     return [
         {
             "kind": line.get("kind", ""),
             "item": line.get("item", ""),
-            "claimed": _money(line.get("amount")),
-            "approved": _money(line.get("amount")),
+            "claimed": cell_number(line.get("amount")),
+            "approved": cell_number(line.get("amount")),
             "reason": "",
         }
         for line in claim
@@ -64,7 +61,11 @@ def problems(
         found[AUDIT_LINES] = Message("audit each claimed line once: %(count)s lines were claimed", count=len(claim))
         return found
     for index, (line, row) in enumerate(zip(claim, audit, strict=True)):
-        claimed, given, kept = _money(line.get("amount")), _money(row.get("claimed")), _money(row.get("approved"))
+        claimed, given, kept = (
+            cell_number(line.get("amount")),
+            cell_number(row.get("claimed")),
+            cell_number(row.get("approved")),
+        )
         if given != claimed:
             found[cell_key(AUDIT_LINES, index, "claimed")] = Message(
                 "the engineer claimed %(amount)s on this line", amount=claimed
@@ -84,7 +85,7 @@ def audited(claim: Sequence[Mapping[str, Any]], cleaned: dict[str, Any]) -> dict
     found = problems(claim, audit, cleaned.get(DECISION))
     if found:
         raise InvalidData(dict(found))
-    cut = sum((_money(row.get("claimed")) - _money(row.get("approved")) for row in audit), Decimal(0))
+    cut = sum((cell_number(row.get("claimed")) - cell_number(row.get("approved")) for row in audit), Decimal(0))
     return {**cleaned, REJECTED: cut}
 
 
@@ -93,9 +94,9 @@ def cut_lines(audit: Sequence[Mapping[str, Any]]) -> list[tuple[str, Decimal, st
     return [
         (
             str(row.get("item") or row.get("kind") or ""),
-            _money(row.get("claimed")) - _money(row.get("approved")),
+            cell_number(row.get("claimed")) - cell_number(row.get("approved")),
             str(row.get("reason") or ""),
         )
         for row in audit
-        if _money(row.get("approved")) < _money(row.get("claimed"))
+        if cell_number(row.get("approved")) < cell_number(row.get("claimed"))
     ]

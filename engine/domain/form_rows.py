@@ -223,6 +223,11 @@ def _complete_row(
     return good
 
 
+def cell_number(value: Any) -> Decimal:
+    """A number cell of stored rows as a Decimal; a blank cell counts as 0."""
+    return Decimal(str(value if value not in (None, "") else 0))
+
+
 def column_sum(rows: list[dict[str, Any]], column_id: str) -> Decimal:
     """A column's total over the rows (a blank cell counts nothing)."""
     return sum((Decimal(str(row[column_id])) for row in rows if row.get(column_id) is not None), Decimal(0))

@@ -32,6 +32,7 @@ from typing import Any
 
 from engine.domain.errors import InvalidData
 from engine.domain.form_rows import cell_key
+from engine.domain.form_rows import cell_number
 from engine.domain.messages import Message
 
 STOCK = "stock"  # the user-task property
@@ -57,10 +58,6 @@ class Move:
     basis: str = ""  # warranty or paid, as the loan slip says
 
 
-def _qty(value: Any) -> Decimal:
-    return Decimal(str(value if value not in (None, "") else 0))
-
-
 def _part(row: Mapping[str, Any]) -> str:
     return str(row.get("part_no") or "").strip()
 
@@ -68,7 +65,7 @@ def _part(row: Mapping[str, Any]) -> str:
 def _by_part(rows: Sequence[Mapping[str, Any]], column: str) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
-        totals[_part(row)] += _qty(row.get(column))
+        totals[_part(row)] += cell_number(row.get(column))
     return dict(totals)
 
 
@@ -81,7 +78,7 @@ def account_problems(issued: Sequence[Mapping[str, Any]], accounted: Sequence[Ma
     for index, row in enumerate(accounted):
         part = _part(row)
         first_row.setdefault(part, index)
-        taken = _qty(row.get("used")) + _qty(row.get("unused"))
+        taken = cell_number(row.get("used")) + cell_number(row.get("unused"))
         if taken and part not in lent:
             found[cell_key(ACCOUNTED, index, "part_no")] = Message(
                 "%(part)s was not on the loan slip: only a replaced part may come back", part=part
@@ -116,7 +113,7 @@ def inspection_problems(
     back = {(row["part_no"], row["source"]): row["qty"] for row in returned_opening(accounted)}
     seen: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for row in inspected:
-        seen[(_part(row), str(row.get("source") or ""))] += _qty(row.get("qty"))
+        seen[(_part(row), str(row.get("source") or ""))] += cell_number(row.get("qty"))
     found: dict[str, Message] = {}
     for key in sorted(set(back) | set(seen)):
         if back.get(key, Decimal(0)) != seen.get(key, Decimal(0)):
@@ -149,19 +146,19 @@ def moves(step: str, data: Mapping[str, Any], cleaned: Mapping[str, Any]) -> lis
     """The ledger rows a step's completion writes."""
     if step == "issue":
         return [
-            Move(_part(row), "issued", _qty(row.get("qty")), str(row.get("basis") or ""))
+            Move(_part(row), "issued", cell_number(row.get("qty")), str(row.get("basis") or ""))
             for row in cleaned.get(ISSUED) or []
         ]
     if step == "account":
         return [
-            Move(_part(row), kind, _qty(row.get(column)))
+            Move(_part(row), kind, cell_number(row.get(column)))
             for row in cleaned.get(ACCOUNTED) or []
             for column, kind in (("used", "used"), ("unused", "returned"), ("removed", "removed"))
-            if _qty(row.get(column))
+            if cell_number(row.get(column))
         ]
     if step == "transfer":
         return [
-            Move(_part(row), RESULT_MOVES[str(row.get("result"))], _qty(row.get("qty")))
+            Move(_part(row), RESULT_MOVES[str(row.get("result"))], cell_number(row.get("qty")))
             for row in data.get(INSPECTED) or []
             if str(row.get("result")) in RESULT_MOVES
         ]
