@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.domain.fee_table import SHIPPED_FEES
+from engine.services import fees
+
 LABOUR_300 = {"kind": "labour", "item": "engineer", "qty": "1.5", "unit_price": "200"}  # 1.5 h × 200
 LABOUR_260 = {"kind": "labour", "item": "engineer", "qty": "1.3", "unit_price": "200"}  # 1.3 h × 200
 TRAVEL_600 = {"kind": "travel", "item": "120 km", "qty": "1", "unit_price": "600"}  # the ≤ 300 km band
@@ -56,3 +59,10 @@ def verified(lines: list[dict[str, str]] = CLAIM_860, approved: bool = True, **c
 
 def reimbursed(amount: str = "860.00", voucher: str = "BX-0001") -> dict[str, Any]:
     return {"reimbursed_amount": amount, "reimbursement_voucher": voucher, "reimbursed_on": "2026-03-12"}
+
+
+def with_price_list(ctx, staff, *parts: tuple[str, str, str]) -> None:
+    """The shipped fee table with a price list of (part no., name, price) lines, saved by finance."""
+    body = SHIPPED_FEES.as_json()
+    body["parts"] = [{"part_no": no, "name": name, "price": price} for no, name, price in parts]
+    fees.save_fees(ctx, staff["finance"], body, "年度价格表", based_on=0)

@@ -11,6 +11,9 @@
 - D: a quality complaint the analysis puts on the after-sales department (cause: service),
   external cost 1 200.00, closed with CAPA.
 
+A's and B's trips (860.00 each, warranty work) are reimbursed in March: with D's 1 200.00 the
+month's external failure cost is 2 920.00. The engineer codes both repairs assembly (production).
+
 The follow-up calls of A and B, a month after their surveys, close those cases on 13 April.
 The expected figures in the tests are worked out by hand from these times.
 """
@@ -85,6 +88,8 @@ def _repair(
         service = {
             "arrived_at": arrived,
             "diagnosis": "密封圈老化",
+            "cause": "assembly",
+            "responsible_department": "production",
             "tampered": False,
             "repaired": True,
             "whole_unit_checked": True,
@@ -128,7 +133,8 @@ def build(ctx, staff, start) -> Month:
         d.do("service_desk", "first_contact", {"contact_note": "当即电话联系客户"})
     with at(3, 9, 10):
         d.do("tech_support", "analyse", {
-            "analysis": "派工延误", "company_fault": True, "responsible_department": "after_sales", "cause": "service",
+            "analysis": "派工延误", "company_fault": True, "responsible_department": "after_sales",
+            "cause": "service_work",
         })  # fmt: skip
         d.do("quality_office", "record_minor", {"feedback_to": "售后服务中心"})
     with at(3, 12, 10):

@@ -57,7 +57,23 @@ def period(first: str | None, last: str | None, zone: ZoneInfo, today: date) -> 
     return Period(begin, finish, zone)
 
 
+def local_today(timezone: str) -> date:
+    return datetime.now(UTC).astimezone(ZoneInfo(timezone)).date()
+
+
 def reporting_period(timezone: str, first: str | None, last: str | None) -> Period:
     """The period people asked for, in the installation's time zone (default: this month)."""
-    zone = ZoneInfo(timezone)
-    return period(first, last, zone, datetime.now(UTC).astimezone(zone).date())
+    return period(first, last, ZoneInfo(timezone), local_today(timezone))
+
+
+def recent_quarters(today: date, count: int = 4) -> list[tuple[str, date, date]]:
+    """The quarter ``today`` is in and the ones before it, newest first: (label, first, last),
+    for the quarterly cause analysis (S2 12.3)."""
+    year, quarter = today.year, (today.month - 1) // 3
+    found = []
+    for _ in range(count):
+        first = date(year, 3 * quarter + 1, 1)
+        after = date(year + 1, 1, 1) if quarter == 3 else date(year, 3 * quarter + 4, 1)
+        found.append((f"{year} Q{quarter + 1}", first, after - timedelta(days=1)))
+        year, quarter = (year - 1, 3) if quarter == 0 else (year, quarter - 1)
+    return found

@@ -24,6 +24,18 @@ class FieldAt:
     field: str
 
 
+@dataclass(frozen=True)
+class CostAt:
+    """One kind of external failure cost (engine/domain/failure_cost.py): the amount, or the
+    hours, a step records, dated by the completion of ``dated_by`` (default: the same step)."""
+
+    kind: str
+    value: FieldAt
+    dated_by: FieldAt | None = None
+    hours: bool = False  # hours, priced at the fee table's rate ``Policy.hour_rate``
+    unpaid_only: bool = False  # not when the customer or a partner pays for the work
+
+
 FAULT = ("request_kind", "fault")
 CONSULTATION = ("request_kind", "consultation")
 # While the customer weighs a quote the promises to them stand still (S2 7.2.4): from the quote's
@@ -56,8 +68,32 @@ class Policy:
     department_field: str = "responsible_department"
     cause_field: str = "cause"
     service_department: str = "after_sales"
-    # External failure cost: what repairs and refunds paid out.
-    costs: tuple[FieldAt, ...] = (FieldAt("carry_out", "external_cost"), FieldAt("refund", "refund_amount"))
+    # Cause and responsibility of every repair (S2 12.3), with the complaint's codes: the steps
+    # that record them, in the order a case passes them; a case counts under the last one
+    # recorded (the factory's joint re-inspection refines what the engineer found on site).
+    cause_steps: tuple[str, ...] = ("service", "reinspect", "check")
+    # External failure cost (S2 12.4): trips, factory hours, replacements, refunds, complaints'
+    # measures; warranty parts come from the parts ledger at the price list.
+    costs: tuple[CostAt, ...] = (
+        CostAt("trips", FieldAt("reimburse", "reimbursed_amount"), unpaid_only=True),
+        CostAt("factory_hours", FieldAt("repair", "repair_hours"), hours=True, unpaid_only=True),
+        CostAt("factory_hours", FieldAt("repair_recovered", "recovered_repair_hours"), hours=True),
+        CostAt(
+            "replacements", FieldAt("sales_confirm", "amount"), dated_by=FieldAt("ship_replacement", "stock_out_no")
+        ),
+        CostAt("refunds", FieldAt("refund", "refund_amount")),
+        CostAt("complaints", FieldAt("carry_out", "external_cost")),
+    )
+    hour_rate: tuple[str, str] = ("factory", "technician")  # the fee table's (work, skill)
+    # Work paid for: the partner told it is billed (S2 5.2.2), or a quote or fee the customer accepted.
+    paid_steps: tuple[FieldAt, ...] = (
+        FieldAt("notify_partner", "partner_notified"),
+        FieldAt("bill_partner", "partner_bill_no"),
+    )
+    paid_answers: tuple[FieldAt, ...] = (
+        FieldAt("confirm_quote", "quote_accepted"),
+        FieldAt("confirm_fee", "fee_accepted"),
+    )
     # The case-data fields that tie a case to a delivered unit and to its customer (product archive).
     serial_number_field: str = "serial_number"
     customer_field: str = "customer"
@@ -158,7 +194,13 @@ class Policy:
             ("complaint rate (company fault)", FieldAt(analysis, self.company_fault_field)),
             ("complaints by department", FieldAt(analysis, self.department_field)),
             ("complaints by cause", FieldAt(analysis, self.cause_field)),
-            *[("external failure cost", cost) for cost in self.costs],
+            *[
+                ("failure causes", FieldAt(step, name))
+                for step in self.cause_steps
+                for name in (self.cause_field, self.department_field)
+            ],
+            *[("external failure cost", at) for cost in self.costs for at in (cost.value, cost.dated_by) if at],
+            *[("external failure cost (paid work)", at) for at in (*self.paid_steps, *self.paid_answers)],
             *[
                 ("warranty proposed from the archive", FieldAt(self.archive_check.step, name))
                 for name in self.archive_check.field_names()

@@ -29,6 +29,11 @@ from engine.domain import customer_answers
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
+from engine.domain.failure_cost import MonthCost
+from engine.domain.failure_cost import PartUse
+from engine.domain.failure_cost import by_month
+from engine.domain.failure_cost import cost_lines
+from engine.domain.fee_table import FeeTable
 from engine.domain.periods import Period
 from engine.domain.policy import SHIPPED
 from engine.domain.promise_clocks import ClockState
@@ -40,6 +45,7 @@ from engine.store.context import EngineContext
 from engine.store.db import utcnow
 from engine.store.models import AuditEvent
 from engine.store.models import Case
+from engine.store.models import PartMovement
 from engine.store.models import ProcessVersion
 from engine.store.models import User
 from engine.store.models import WorkItem
@@ -99,13 +105,6 @@ class EngineerRatings:
     cases: list[int]
 
 
-@dataclass(frozen=True)
-class MonthCost:
-    month: str
-    amount: Decimal
-    cases: list[int]
-
-
 @dataclass
 class Dashboard:
     period: Period
@@ -118,6 +117,8 @@ class Dashboard:
     engineers: list[EngineerRatings]
     complaints_by: dict[str, list[Bucket]]
     costs: list[MonthCost]
+    causes_by: dict[str, list[Bucket]] = field(default_factory=dict)  # cause / department of all repairs
+    unpriced_parts: list[str] = field(default_factory=list)  # warranty parts missing from the price list
     surveys: Surveys = field(default_factory=lambda: Surveys(Ratio(), {}))
     option_names: dict[str, dict[str, str]] = field(default_factory=dict)  # Pareto → option id → name
     process_names: dict[str, str] = field(default_factory=dict)  # key → name of the newest version
@@ -153,11 +154,14 @@ class Dashboard:
             return [] if load is None else load.overdue_cases if step.endswith("!") else load.cases
         if metric == "engineers":
             return next((e.cases for e in self.engineers if e.engineer == bucket), [])
-        if metric.startswith("complaints_"):
-            buckets = self.complaints_by.get(metric.removeprefix("complaints_"), [])
+        if metric.startswith(("complaints_", "causes_")):
+            group, _, name = metric.partition("_")
+            buckets = (self.complaints_by if group == "complaints" else self.causes_by).get(name, [])
             return next((b.cases for b in buckets if b.key == bucket), [])
-        if metric == "costs":
-            return next((c.cases for c in self.costs if c.month == bucket), [])
+        if metric == "costs":  # a month, or one kind of a month ("2026-03/trips")
+            month, _, kind = bucket.partition("/")
+            cost = next((c for c in self.costs if c.month == month), None)
+            return [] if cost is None else cost.kind_cases.get(kind, []) if kind else cost.cases
         return []
 
 
@@ -228,6 +232,7 @@ class _Facts:
             ).where(or_(WorkItem.closed_at.is_(None), WorkItem.case_id.in_(relevant)))
         ).all()
         self.period = period
+        self.part_uses = _part_uses(session, relevant)
 
     def steps_in_period(self, bpmn_id: str) -> Iterable[tuple[int, dict[str, Any], datetime]]:
         for case_id, steps in self.completed_steps.items():
@@ -240,6 +245,22 @@ class _Facts:
 
     def first_at(self, case_id: int, bpmn_id: str) -> datetime | None:
         return next((at for step, _data, at in self.completed_steps.get(case_id, []) if step == bpmn_id), None)
+
+
+def _part_uses(session: Session, cases: Any) -> list[PartUse]:
+    """The parts the cases' jobs used, each with the basis its loan slip gave the part."""
+    rows = session.execute(
+        select(PartMovement.case_id, PartMovement.part_no, PartMovement.kind, PartMovement.quantity,
+               PartMovement.basis, PartMovement.at)
+        .where(PartMovement.case_id.in_(cases), PartMovement.kind.in_(("issued", "used")))
+        .order_by(PartMovement.id)
+    ).all()  # fmt: skip
+    basis = {(row.case_id, row.part_no): row.basis for row in rows if row.kind == "issued"}
+    return [
+        PartUse(row.case_id, row.part_no, row.quantity, basis.get((row.case_id, row.part_no), ""), row.at)
+        for row in rows
+        if row.kind == "used"
+    ]
 
 
 def _services(facts: _Facts) -> list[int]:
@@ -391,17 +412,34 @@ def _steps(facts: _Facts) -> list[StepLoad]:
     ]
 
 
-def _costs(facts: _Facts) -> list[MonthCost]:
-    months: dict[str, tuple[Decimal, list[int]]] = {}
-    for cost in POLICY.costs:
-        for case_id, data, at in facts.steps_in_period(cost.step):
-            amount = _decimal(data.get(cost.field))
-            if not amount:
-                continue
-            month = at.astimezone(facts.period.zone).strftime("%Y-%m")
-            total, cases = months.get(month, (Decimal(0), []))
-            months[month] = (total + amount, [*cases, case_id])
-    return [MonthCost(month, total, sorted(set(cases))) for month, (total, cases) in sorted(months.items())]
+def _costs(facts: _Facts, fees: FeeTable) -> tuple[list[MonthCost], list[str]]:
+    lines, unpriced = cost_lines(POLICY, facts.completed_steps, facts.part_uses, fees)
+    return by_month(lines, facts.period.start, facts.period.end, facts.period.zone), sorted(unpriced)
+
+
+def _causes(facts: _Facts) -> dict[str, list[Bucket]]:
+    """The quarterly cause analysis (S2 12.3): each repair under the cause and department it was
+    last given (Policy.cause_steps), when that was recorded in the period."""
+    counts: dict[str, Counter[str]] = {"cause": Counter(), "department": Counter()}
+    cases: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in counts}
+    fields = {"cause": POLICY.cause_field, "department": POLICY.department_field}
+    for case_id, steps in facts.completed_steps.items():
+        last = next(
+            (
+                (data, at)
+                for step, data, at in reversed(steps)
+                if step in POLICY.cause_steps and data.get(fields["cause"])
+            ),
+            None,
+        )
+        if last is None or not facts.period.holds(last[1]):
+            continue
+        for name, field_id in fields.items():
+            value = last[0].get(field_id)
+            if value:
+                counts[name][value] += 1
+                cases[name][value].append(case_id)
+    return {name: _pareto(counts[name], cases[name]) for name in counts}
 
 
 def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
@@ -419,6 +457,7 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         targets = settings.targets
         services = _services(facts)
         clocks = clocks_of_cases(uow.session, services, settings, ctx.calendar(uow.session))
+        costs, unpriced = _costs(facts, ctx.fees(uow.session))
     complaint_rate, by = _complaints(facts, services)
     first_response, resolution = _durations(facts)
     return Dashboard(
@@ -432,7 +471,9 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
         steps=_steps(facts),
         engineers=engineers,
         complaints_by=by,
-        costs=_costs(facts),
+        costs=costs,
+        causes_by=_causes(facts),
+        unpriced_parts=unpriced,
         option_names=names,
         process_names=process_names,
         people=people,
@@ -441,9 +482,9 @@ def dashboard(ctx: EngineContext, actor: Actor, period: Period) -> Dashboard:
 
 
 def _option_names(session: Session) -> dict[str, dict[str, str]]:
-    """The names of the options the complaint Pareto charts count, from the forms that asked."""
+    """The names of the options the Pareto charts count, from the forms that asked."""
     fields = {"class": POLICY.complaint_class.field, "cause": POLICY.cause_field, "department": POLICY.department_field}
-    steps = [POLICY.complaint_class.step, POLICY.complaint_analysis_step]
+    steps = [POLICY.complaint_class.step, POLICY.complaint_analysis_step, *POLICY.cause_steps]
     forms = session.scalars(
         select(WorkItem.form).where(WorkItem.bpmn_id.in_(steps)).order_by(WorkItem.id.desc()).limit(50)
     )

@@ -28,7 +28,11 @@ def open_task(page: Page, task: str) -> None:
 def test_the_division_head_sees_the_refund_and_must_choose(staff, start, new_page, width, height) -> None:  # noqa: F811
     case = start("service_request")
     to_solution(case, "exchange")
-    case.do("quality_office", "check", {"exchange_reason": "defect", "eligible": True})
+    case.do(
+        "quality_office",
+        "check",
+        {"exchange_reason": "defect", "cause": "assembly", "responsible_department": "production", "eligible": True},
+    )
     case.do("sales", "sales_confirm", {"sales_confirmed": True, "exchange_kind": "refund", "amount": "68000"})
     case.do("quality_office", "notice", {"notice_no": "TH-2026-007", "notice_items": "AWP-12 整机 1 台"})
     page = new_page(width, height)

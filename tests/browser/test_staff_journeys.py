@@ -173,7 +173,8 @@ def test_an_onsite_repair_from_intake_to_the_survey_by_six_people(
     work(page, DISPATCHER, "dispatch", {"engineer": "wang", "distance_km": 120, "visit_plan": "明日上午"}, seen)
     work(page, "wang", "prepare", {"plan_confirmed": True, "parts_slip": "ERP-7"}, seen)
     work(page, "wang", "service", {
-        "arrived_at": "2026-03-03T10:00", "diagnosis": "密封圈老化", "tampered": False, "repaired": True,
+        "arrived_at": "2026-03-03T10:00", "diagnosis": "密封圈老化", "cause": "assembly",
+        "responsible_department": "production", "tampered": False, "repaired": True,
         "whole_unit_checked": True,
     }, seen)  # fmt: skip
     work(

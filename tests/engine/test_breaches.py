@@ -58,6 +58,8 @@ def test_late_forwarding_and_a_late_audit_counted_per_working_day(ctx, staff, st
         service = {
             "arrived_at": "2026-03-02T10:00",
             "diagnosis": "更换",
+            "cause": "assembly",
+            "responsible_department": "production",
             "tampered": False,
             "repaired": True,
             "whole_unit_checked": True,

@@ -89,17 +89,28 @@ def check_engineer_ratings_on_the_four_items(board, month) -> None:
 
 
 def check_complaints_by_class_cause_and_department_and_costs_by_month(board, month) -> None:
-    for name, key in (("class", "quality"), ("cause", "service"), ("department", "after_sales")):
+    for name, key in (("class", "quality"), ("cause", "service_work"), ("department", "after_sales")):
         [bucket] = board.complaints_by[name]
         assert (bucket.key, bucket.count, bucket.cumulative, bucket.cases) == (key, 1, 1.0, [month.d])
-    assert [(c.month, c.amount, c.cases) for c in board.costs] == [("2026-03", Decimal("1200.00"), [month.d])]
+    # A's and B's trips reimbursed (860.00 each, warranty work) and D's complaint measures.
+    [march] = board.costs
+    assert (march.month, march.amount, march.cases) == (
+        "2026-03",
+        Decimal("2920.00"),
+        sorted([month.a, month.b, month.d]),
+    )
+    assert march.by_kind == {"trips": Decimal("1720.00"), "complaints": Decimal("1200.00")}
+    # The engineer's diagnosis of A and B (assembly, production) is the month's cause analysis.
+    assert [(b.key, b.count, b.cases) for b in board.causes_by["cause"]] == [
+        ("assembly", 2, sorted([month.a, month.b]))
+    ]
 
 
 def check_each_number_opens_its_cases(board, month) -> None:
     assert board.cases_behind("on_time", "missed") == [month.b]
     assert board.cases_behind("satisfaction") == sorted([month.a, month.b])
-    assert board.cases_behind("complaints_cause", "service") == [month.d]
-    assert board.cases_behind("costs", "2026-03") == [month.d]
+    assert board.cases_behind("complaints_cause", "service_work") == [month.d]
+    assert board.cases_behind("costs", "2026-03/complaints") == [month.d]
     assert board.cases_behind("engineers", "wang") == sorted([month.a, month.b])
 
 

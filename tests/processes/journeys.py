@@ -60,6 +60,8 @@ def dispatch_and_repair(case: Scenario, repaired: bool = True, distance: int = 1
     service = {
         "arrived_at": "2026-03-03T10:00",
         "diagnosis": "密封圈老化",
+        "cause": "assembly",
+        "responsible_department": "production",
         "tampered": False,
         "repaired": repaired,
         "whole_unit_checked": True,

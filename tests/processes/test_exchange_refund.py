@@ -13,7 +13,11 @@ NOTICE = {"notice_no": "TH-2026-007", "notice_items": "AWP-12 整机 1 台"}
 def confirmed(start, kind: str = "exchange", amount: str = "18000"):
     case = start("service_request")
     to_solution(case, "exchange")
-    case.do("quality_office", "check", {"exchange_reason": "defect", "eligible": True})
+    case.do(
+        "quality_office",
+        "check",
+        {"exchange_reason": "defect", "cause": "assembly", "responsible_department": "production", "eligible": True},
+    )
     case.do("sales", "sales_confirm", {"sales_confirmed": True, "exchange_kind": kind, "amount": amount})
     case.do("quality_office", "notice", NOTICE)
     return case
@@ -22,7 +26,11 @@ def confirmed(start, kind: str = "exchange", amount: str = "18000"):
 def test_goods_not_eligible_are_not_exchanged(start) -> None:
     case = start("service_request")
     to_solution(case, "exchange")
-    case.do("quality_office", "check", {"exchange_reason": "other", "eligible": False})
+    case.do(
+        "quality_office",
+        "check",
+        {"exchange_reason": "other", "cause": "assembly", "responsible_department": "production", "eligible": False},
+    )
     case.do("service_desk", "tell_refused", {"refusal_note": "不符合退换条件"})
     assert case.open() == ["rate"]
 
@@ -30,7 +38,11 @@ def test_goods_not_eligible_are_not_exchanged(start) -> None:
 def test_sales_representative_must_confirm(start) -> None:
     case = start("service_request")
     to_solution(case, "exchange")
-    case.do("quality_office", "check", {"exchange_reason": "transport", "eligible": True})
+    case.do(
+        "quality_office",
+        "check",
+        {"exchange_reason": "transport", "cause": "transport", "responsible_department": "logistics", "eligible": True},
+    )
     case.do("sales", "sales_confirm", {"sales_confirmed": False, "exchange_kind": "exchange", "amount": "0"})
     assert case.open() == ["tell_refused"]
 
@@ -147,7 +159,11 @@ def test_who_issued_the_notice_does_not_approve_it(ctx, start, staff, make_user)
     both = make_user("deputy", "quality_office", "division_head")
     case = start("service_request")
     to_solution(case, "exchange")
-    case.do("quality_office", "check", {"exchange_reason": "defect", "eligible": True})
+    case.do(
+        "quality_office",
+        "check",
+        {"exchange_reason": "defect", "cause": "assembly", "responsible_department": "production", "eligible": True},
+    )
     case.do("sales", "sales_confirm", {"sales_confirmed": True, "exchange_kind": "exchange", "amount": "18000"})
     staff["deputy"] = both
     case.do("deputy", "notice", NOTICE)

@@ -10,7 +10,12 @@ from tests.priced import FACTORY_1200
 from tests.processes.conftest import SHANGHAI
 from tests.processes.journeys import to_solution
 
-JOINT = {"participants": "质量、技术、检验、生产", "root_cause": "油泵磨损"}
+JOINT = {
+    "participants": "质量、技术、检验、生产",
+    "root_cause": "油泵磨损",
+    "cause": "purchasing",
+    "responsible_department": "purchasing",
+}
 
 
 def returned(start, matches: bool = True):
@@ -74,7 +79,11 @@ def test_a_repair_that_fails_inspection_three_times_goes_to_exchange_or_refund(s
         case.do("inspector", "inspect", {"passed": False})
     assert case.open() == ["check"]  # exchange/refund starts with the eligibility check
     assert case.data["repair_attempts"] == 3
-    case.do("quality_office", "check", {"exchange_reason": "defect", "eligible": False})
+    case.do(
+        "quality_office",
+        "check",
+        {"exchange_reason": "defect", "cause": "assembly", "responsible_department": "production", "eligible": False},
+    )
     case.do("service_desk", "tell_refused", {"refusal_note": "转技术部复核"})
     assert case.open() == ["rate"]  # back in the service request: the survey follows
 

@@ -8,15 +8,14 @@ supplies; 20 % margin on a competitor's product. Every expected sum is worked ou
 
 from __future__ import annotations
 
-from engine.domain.fee_table import SHIPPED_FEES
 from engine.services import customers
-from engine.services import fees
 from engine.services import tasks
 from tests.actors import SYSTEM
 from tests.priced import FACTORY_1200
 from tests.priced import LABOUR_260
 from tests.priced import TRAVEL_600
 from tests.priced import invoice
+from tests.priced import with_price_list
 from tests.processes.journeys import CALL
 from tests.processes.journeys import IN_WARRANTY
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -29,13 +28,13 @@ from tests.processes.journeys import to_solution
 
 PARTNER = {**IN_WARRANTY, "product_category": "partner"}
 AGENT = {**OUT_OF_WARRANTY, "product_category": "agent"}
-JOINT = {"participants": "质量、技术、检验、生产", "root_cause": "油泵磨损", "parts_source": "own"}
-
-
-def with_price_list(ctx, staff, *parts: tuple[str, str, str]) -> None:
-    body = SHIPPED_FEES.as_json()
-    body["parts"] = [{"part_no": no, "name": name, "price": price} for no, name, price in parts]
-    fees.save_fees(ctx, staff["finance"], body, "年度价格表", based_on=0)
+JOINT = {
+    "participants": "质量、技术、检验、生产",
+    "root_cause": "油泵磨损",
+    "cause": "purchasing",
+    "responsible_department": "purchasing",
+    "parts_source": "own",
+}
 
 
 def opening(ctx, staff, case, role: str, step: str) -> list[dict[str, str]]:

@@ -134,7 +134,13 @@ def test_unit_not_fixed_on_site_goes_back_to_the_factory(start) -> None:
     case.do("engineer_wang", "take_back", {"receipt_no": "QS-2026-17"})
     assert case.open() == ["feedback", "receive"]
     case.do("warehouse", "receive", {"received_qty": 1, "matches_list": True})
-    reinspect = {"participants": "质量、技术、检验、生产", "root_cause": "油泵磨损", "repairable": True}
+    reinspect = {
+        "participants": "质量、技术、检验、生产",
+        "root_cause": "油泵磨损",
+        "cause": "purchasing",
+        "responsible_department": "purchasing",
+        "repairable": True,
+    }
     case.do(
         "quality_office",
         "reinspect",

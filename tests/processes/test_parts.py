@@ -38,7 +38,14 @@ def on_the_trip(start):
     to_solution(case, "onsite")
     case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
     case.do("engineer_wang", "prepare", {"plan_confirmed": True, **SLIP})
-    service = {"arrived_at": "2026-03-03T10:00", "diagnosis": "密封圈老化", "tampered": False, "repaired": True}
+    service = {
+        "arrived_at": "2026-03-03T10:00",
+        "diagnosis": "密封圈老化",
+        "cause": "assembly",
+        "responsible_department": "production",
+        "tampered": False,
+        "repaired": True,
+    }
     case.do("engineer_wang", "service", {**service, "whole_unit_checked": True})
     case.do("service_desk", "feedback", {"feedback_signed_by": "李经理"})
     case.do("quality_office", "approve_leave", {"leave": "approved"})

@@ -35,7 +35,11 @@ def test_every_step_and_field_the_policy_names_is_in_the_diagrams() -> None:
         SHIPPED.request_kind,
         SHIPPED.engineer,
         SHIPPED.complaint_class,
-        *SHIPPED.costs,
+        *(at for cost in SHIPPED.costs for at in (cost.value, cost.dated_by) if at),
+        *SHIPPED.paid_steps,
+        *SHIPPED.paid_answers,
+        *(FieldAt(step, SHIPPED.cause_field) for step in SHIPPED.cause_steps),
+        *(FieldAt(step, SHIPPED.department_field) for step in SHIPPED.cause_steps),
         *(FieldAt(SHIPPED.survey_step, item) for item in SHIPPED.survey_items),
         *(
             FieldAt(SHIPPED.complaint_analysis_step, name)

@@ -62,7 +62,7 @@ def test_a_complaint_call_goes_to_complaint_handling(start) -> None:
     case.do(
         "tech_support",
         "analyse",
-        {"analysis": "属实", "company_fault": False, "responsible_department": "after_sales", "cause": "service"},
+        {"analysis": "属实", "company_fault": False, "responsible_department": "after_sales", "cause": "service_work"},
     )
     case.do("service_desk", "explain", {"explanation": "已说明"})
     assert case.status == "completed"

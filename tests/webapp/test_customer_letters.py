@@ -93,6 +93,8 @@ def test_the_customer_follows_their_case_by_mail_from_quote_to_signature(
         {
             "arrived_at": "2026-03-03T10:00",
             "diagnosis": "密封圈老化",
+            "cause": "assembly",
+            "responsible_department": "production",
             "tampered": False,
             "repaired": True,
             "whole_unit_checked": True,

@@ -50,10 +50,14 @@ def check_the_dashboard_shows_the_figures_against_their_targets(manager, month, 
     assert "87.5%" in satisfaction and 'class="ok">达标' in satisfaction
     assert "50.0%" in page.split('id="kpi-complaint_rate"')[1].split("</article>")[0]
     assert "0.94" in page.split('id="kpi-first_response"')[1].split("</article>")[0]
-    assert "¥1,200.00" in page and 'data-bucket="after_sales"' in page
+    assert "¥2,920.00" in page and 'data-bucket="after_sales"' in page
     department = page.split('data-bucket="after_sales">')[1].split("</text>")[0]
     assert department.endswith(">售后服务")  # the bar is named by the option's name, not its id
     assert '<tr data-engineer="wang"><td>王工</td>' in page  # by the engineer's name
+    causes = page.split('id="causes-cause"')[1].split("</figure>")[0]
+    assert 'data-bucket="assembly"' in causes and ">装配</text>" in causes and "2 · 100.0%" in causes
+    march = page.split('<tr data-month="2026-03">')[1].split("</tr>")[0]
+    assert ">1,720.00</a>" in march.split('data-kind="trips"')[1] and ">2,920.00</a>" in march
 
 
 def check_a_number_opens_the_cases_behind_it(manager, month, ctx) -> None:
@@ -81,7 +85,10 @@ def check_the_workbook_holds_the_dashboards_figures(manager, month, ctx) -> None
     engineers = [[cell.value for cell in row] for row in book["工程师评价"].iter_rows(min_row=2)]
     assert engineers == [["王工", 2, 2.5, 3, 3, 3]]
     costs = [[cell.value for cell in row] for row in book["外部损失"].iter_rows(min_row=2)]
-    assert costs == [["2026-03", 1200]]
+    # Month, trips, parts, factory hours, replaced goods, refunds, complaint measures, total.
+    assert costs == [["2026-03", 1720, 0, 0, 0, 0, 1200, 2920]]
+    causes = [[cell.value for cell in row] for row in book["故障原因"].iter_rows(min_row=2)]
+    assert causes == [["cause", "assembly", 2, "100.0%", "100.0%"], ["department", "production", 2, "100.0%", "100.0%"]]
     assert book["审批"].max_row > 1
 
 

@@ -8,16 +8,8 @@ from tools.diagrams.drawing import choice
 from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import EMAIL_PATTERN
 from tools.diagrams.forms import approval
+from tools.diagrams.forms import cause_fields
 from tools.diagrams.forms import decision
-
-DEPARTMENTS = [
-    ("production", "生产"),
-    ("technical", "技术"),
-    ("purchasing", "采购"),
-    ("after_sales", "售后服务"),
-    ("sales", "销售"),
-    ("logistics", "物流"),
-]
 
 
 def complaint() -> Diagram:
@@ -99,21 +91,7 @@ def complaint() -> Diagram:
         form=[
             Field("analysis", "分析结论", required=True, multiline=True, maxlength=4000),
             decision("company_fault", "公司责任"),
-            choice("responsible_department", "责任部门", DEPARTMENTS, required=True),
-            choice(
-                "cause",
-                "原因类别",
-                [
-                    ("design", "设计"),
-                    ("purchasing", "采购"),
-                    ("machining", "加工"),
-                    ("assembly", "装配"),
-                    ("service", "服务"),
-                    ("transport", "运输"),
-                    ("use", "使用不当"),
-                ],
-                required=True,
-            ),
+            *cause_fields(),
         ],
     )
     d.xor("gw_fault", "公司责任？", "tech_support", 6)

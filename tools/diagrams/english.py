@@ -301,6 +301,7 @@ LABELS: dict[str, str] = {
     "告知记录": "Notice record",
     "咨询": "Consultation",
     "售后服务": "After-sales service",
+    "用户（非公司责任）": "Customer (not the company)",
     "回访及改进措施": "Follow-up and improvement",
     "回访记录": "Follow-up note",
     "在保修期内": "Under warranty",

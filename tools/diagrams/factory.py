@@ -8,6 +8,7 @@ from tools.diagrams.drawing import choice
 from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import ACCEPT
 from tools.diagrams.forms import approval
+from tools.diagrams.forms import cause_fields
 from tools.diagrams.forms import decision
 from tools.diagrams.forms import invoice_form
 from tools.diagrams.forms import partner_bill_form
@@ -75,6 +76,7 @@ def factory_repair() -> Diagram:
         form=[
             Field("participants", "参加人员（质量/技术/检验/生产）", required=True, maxlength=300),
             Field("root_cause", "原因分析", required=True, multiline=True, maxlength=4000),
+            *cause_fields(),
             decision("repairable", "可修复"),
             choice("parts_source", "故障件来源", [("own", "自制件"), ("purchased", "外购件")], required=True),
             decision("paid_repair", "有偿维修"),
@@ -305,6 +307,7 @@ def exchange_refund() -> Diagram:
                 [("transport", "运输损坏"), ("defect", "保修期内质量缺陷且无法修复"), ("other", "其他")],
                 required=True,
             ),
+            *cause_fields(),
             decision("eligible", "符合退换条件"),
         ],
     )

@@ -22,6 +22,35 @@ CHANNELS = [
 CATEGORY = [("own", "本公司产品"), ("partner", "合作伙伴产品"), ("agent", "代理产品"), ("competitor", "竞争对手产品")]
 RATING = [("very_satisfied", "很满意"), ("satisfied", "满意"), ("fair", "一般"), ("poor", "不满意")]
 
+# Where a failure comes from and who answers for it (S2 12.3: purchasing, machining, assembly …);
+# the same codes in every repair and complaint, so the quarterly cause analysis adds them up.
+CAUSES = [
+    ("design", "设计"),
+    ("purchasing", "采购"),
+    ("machining", "加工"),
+    ("assembly", "装配"),
+    ("service_work", "服务"),
+    ("transport", "运输"),
+    ("use", "使用不当"),
+]
+DEPARTMENTS = [
+    ("production", "生产"),
+    ("technical", "技术"),
+    ("purchasing", "采购"),
+    ("after_sales", "售后服务"),
+    ("sales", "销售"),
+    ("logistics", "物流"),
+    ("customer", "用户（非公司责任）"),
+]
+
+
+def cause_fields() -> list[Field]:
+    """The cause and responsibility codes of a repair or complaint (engine/domain/policy.py cause_steps)."""
+    return [
+        choice("cause", "原因类别", CAUSES, required=True),
+        choice("responsible_department", "责任部门", DEPARTMENTS, required=True),
+    ]
+
 
 APPROVE = "批准|驳回"
 ACCEPT = "同意|拒绝"

@@ -9,6 +9,7 @@ from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import ACCEPT
 from tools.diagrams.forms import ZONES
 from tools.diagrams.forms import approval
+from tools.diagrams.forms import cause_fields
 from tools.diagrams.forms import decision
 from tools.diagrams.forms import expense_audit_form
 from tools.diagrams.forms import expense_claim_form
@@ -152,6 +153,7 @@ def onsite_repair() -> Diagram:
         form=[
             Field("arrived_at", "到达时间", "datetime", required=True),
             Field("diagnosis", "诊断结果", required=True, multiline=True, maxlength=2000),
+            *cause_fields(),
             decision("tampered", "有拆改痕迹"),
             decision("repaired", "现场已修复"),
             Field("whole_unit_checked", "已检查整机其他故障", "boolean", required=True),

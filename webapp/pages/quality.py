@@ -18,6 +18,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from engine.domain import failure_cost
 from engine.domain.authz import Permission
 from engine.domain.authz import can
 from engine.domain.authz import require
@@ -25,6 +26,8 @@ from engine.domain.errors import InvalidData
 from engine.domain.errors import InvalidRows
 from engine.domain.messages import Message
 from engine.domain.periods import Period
+from engine.domain.periods import local_today
+from engine.domain.periods import recent_quarters
 from engine.domain.periods import reporting_period
 from engine.domain.task_rules import KIND_LABELS
 from engine.services import approvals
@@ -165,7 +168,14 @@ def dashboard() -> str | tuple[str, int]:
     except InvalidData as err:
         flash_invalid(err)
         return render_template("quality/dashboard.html", board=None, args=_period_args(), policy=kpis.POLICY), 422
-    return render_template("quality/dashboard.html", board=board, args=_period_args(), policy=kpis.POLICY)
+    return render_template(
+        "quality/dashboard.html",
+        board=board,
+        args=_period_args(),
+        policy=kpis.POLICY,
+        cost_kinds=failure_cost.KIND_NAMES,
+        quarters=recent_quarters(local_today(engine_context().config.timezone)),
+    )
 
 
 @bp.get("/cases")
@@ -213,6 +223,11 @@ def summary_sheets(board: kpis.Dashboard, register: list[approvals.Approval]) ->
         for dimension, buckets in board.complaints_by.items()
         for b in buckets
     ]
+    causes = [
+        [dimension, b.key, b.count, _percent(b.share), _percent(b.cumulative)]
+        for dimension, buckets in board.causes_by.items()
+        for b in buckets
+    ]
     items = kpis.POLICY.survey_items
     header, approval_rows = _approval_table(register)
     return [
@@ -223,7 +238,11 @@ def summary_sheets(board: kpis.Dashboard, register: list[approvals.Approval]) ->
          [[board.people.get(e.engineer, e.engineer), e.surveys, *[e.scores.get(item) for item in items]]
           for e in board.engineers]),
         (_("Complaints"), [_("By"), _("Value"), _("Count"), _("Share"), _("Cumulative")], complaints),
-        (_("External failure cost"), [_("Month"), _("Amount")], [[c.month, float(c.amount)] for c in board.costs]),
+        (_("Failure causes"), [_("By"), _("Value"), _("Count"), _("Share"), _("Cumulative")], causes),
+        (_("External failure cost"), [_("Month"), *[translate(name) for name in failure_cost.KIND_NAMES.values()],
+                                      _("Amount")],
+         [[c.month, *[float(c.by_kind.get(kind, 0)) for kind in failure_cost.KINDS], float(c.amount)]
+          for c in board.costs]),
         (_("Approvals"), header, approval_rows),
     ]  # fmt: skip
 
