@@ -84,6 +84,10 @@ class Policy:
         CostAt("refunds", FieldAt("refund", "refund_amount")),
         CostAt("complaints", FieldAt("carry_out", "external_cost")),
     )
+    # Corrective and preventive action opened from any case: the process and its start field
+    # naming the case (the case page lists the actions and offers to open one).
+    capa_process: str = "capa"
+    capa_source_field: str = "source_case"
     hour_rate: tuple[str, str] = ("factory", "technician")  # the fee table's (work, skill)
     # Work paid for: the partner told it is billed (S2 5.2.2), or a quote or fee the customer accepted.
     paid_steps: tuple[FieldAt, ...] = (
@@ -131,7 +135,9 @@ class Policy:
     solution_field: str = "solution"
     resolved_by_phone_field: str = "resolved"
     # Case numbers: readable prefixes of the shipped processes (others use their initials).
-    case_number_prefixes: dict[str, str] = field(default_factory=lambda: {"service_request": "SR", "complaint": "CP"})
+    case_number_prefixes: dict[str, str] = field(
+        default_factory=lambda: {"service_request": "SR", "complaint": "CP", "capa": "CA"}
+    )
     # Decision points: a string field whose id holds one of these words is the decision's comment.
     comment_words: tuple[str, ...] = ("comment", "note", "reason", "opinion")
     # The team whose chat group hears when a customer answers their own step (by link).

@@ -107,6 +107,7 @@ TERMS: dict[str, TermInfo] = {
     ),
     "visit_findings": TermInfo(Message("follow up what a visit found"), "S4 (5) 2)", None),
     "installation_plan": TermInfo(Message("plan a delivered unit's installation"), "S0 二.3", Term(2, "working_days")),
+    "capa_plan": TermInfo(Message("analyse and plan a corrective action"), "S2 12.3", Term(5, "working_days")),
     "complaint_register": TermInfo(Message("register a complaint"), "S2 7.1.3", Term(4, "working_hours")),
     "complaint_contact": TermInfo(Message("first contact on a complaint"), "S4 4.(2)", Term(2, "working_hours")),
     "complaint_simple": TermInfo(Message("settle a simple complaint"), "S2/11 3.12", Term(1, "working_days")),

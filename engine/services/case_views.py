@@ -21,6 +21,7 @@ from engine.bpmn.diagram_files import processes_in
 from engine.domain import printed_forms
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
+from engine.domain.authz import can
 from engine.domain.authz import require
 from engine.domain.errors import InvalidData
 from engine.domain.errors import NotFound
@@ -272,6 +273,8 @@ class CasePage:
     promise_class: CaseClass | None = None  # the class of cases whose own promises this one is held to
     links: list[LinkInfo] = field(default_factory=list)  # the links its customer was given
     forms: list[FormOffer] = field(default_factory=list)  # the paper forms it can print
+    actions: list[CaseInfo] = field(default_factory=list)  # corrective actions opened for it
+    may_open_action: bool = False  # whether the reader may open one (starts Policy.capa_process)
 
 
 def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
@@ -291,7 +294,32 @@ def case_page(ctx: EngineContext, actor: Actor, case_id: int) -> CasePage:
         links = links_of(session, case_id, ctx.config.link_secret, now)
         recorded = {value.field_id for section in record.sections for value in section.values}
         forms = printed_forms.offers(recorded, printed_numbers(uow.connection, case_id))
-        return CasePage(detail, record, diagrams, notes, groups, unit, clocks, now, promise_class, links, forms)
+        actions = _corrective_actions(session, case.number)
+        may_open = _may_start(session, actor, SHIPPED.capa_process)
+        return CasePage(
+            detail, record, diagrams, notes, groups, unit, clocks, now, promise_class, links, forms, actions, may_open
+        )
+
+
+def _corrective_actions(session: Session, number: str) -> list[CaseInfo]:
+    """The CAPA cases whose start names ``number`` as their source (S2 12.3)."""
+    source = Case.data[SHIPPED.capa_source_field].as_string()
+    rows = session.scalars(
+        select(Case)
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .where(ProcessVersion.key == SHIPPED.capa_process, source == number)
+        .order_by(Case.id)
+    )
+    return [case_summary(case) for case in rows]
+
+
+def _may_start(session: Session, actor: Actor, key: str) -> bool:
+    if not can(actor, Permission.START_CASES):
+        return False
+    newest = session.scalar(
+        select(ProcessVersion).where(ProcessVersion.key == key).order_by(ProcessVersion.version.desc()).limit(1)
+    )
+    return newest is not None and newest.startable and bool(actor.roles.intersection(newest.starter_roles))
 
 
 def _clocks(ctx: EngineContext, session: Session, case: Case, events: list[AuditEvent]) -> list[ClockState]:

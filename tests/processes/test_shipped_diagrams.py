@@ -53,10 +53,12 @@ def test_the_shipped_set_validates_without_problems() -> None:
         "customer_visit",
         "installation",
         "product_call",
+        "capa",
     }
     startable = {process.key for process in built if process.startable}
     assert startable == {
         "service_request", "complaint", "contract_renewal", "customer_visit", "installation", "product_call",
+        "capa",
     }  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from tools.diagrams.after_service import contract_renewal
 from tools.diagrams.after_service import follow_up
 from tools.diagrams.after_service import satisfaction_survey
+from tools.diagrams.capa import corrective_action
 from tools.diagrams.care import customer_visit
 from tools.diagrams.care import installation
 from tools.diagrams.care import product_call
@@ -34,6 +35,7 @@ DIAGRAMS = [
     customer_visit,
     installation,
     product_call,
+    corrective_action,
 ]
 
 

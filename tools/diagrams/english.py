@@ -35,6 +35,19 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
         "实施解决方案，并把进展和结果告知客户。",
         "Carry out the solution and tell the customer of progress and result.",
     ),
+    "plan_actions": (
+        "分析根本原因，按原因类别和责任部门编码，制定纠正措施和预防措施，指定责任人和完成期限。",
+        "Analyse the root cause, code its cause and responsible department, and set the corrective and "
+        "preventive actions with an owner and a deadline.",
+    ),
+    "carry_out_actions": (
+        "会同责任部门落实措施，记录完成情况。",
+        "See the actions carried out with the responsible department and record what was done.",
+    ),
+    "verify_actions": (
+        "验证措施是否有效；无效时重新分析。",
+        "Check whether the actions worked; if not, the problem is analysed again.",
+    ),
     "capa": ("制定纠正和预防措施，并验证效果。", "Corrective and preventive action with an effectiveness check."),
     "staff_record": (
         "涉及员工的投诉记入该员工的考核记录。",
@@ -187,6 +200,19 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
 
 # Field labels, option and choice names, event and gateway names.
 LABELS: dict[str, str] = {
+    "关闭": "Closed",
+    "发现质量问题": "Quality problem found",
+    "完成日期": "Done on",
+    "完成期限": "Deadline",
+    "措施责任人": "Action owner",
+    "无效": "Not effective",
+    "有效": "Effective",
+    "有效？": "Effective?",
+    "来源案例编号": "Source case number",
+    "根本原因": "Root cause",
+    "落实情况": "What was done",
+    "问题描述": "Problem",
+    "验证记录": "Verification note",
     "报价明细": "Quote lines",
     "发票明细": "Invoice lines",
     "结算明细": "Billing lines",

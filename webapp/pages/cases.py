@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from engine.domain import file_kinds
 from engine.domain.errors import InvalidData
+from engine.domain.policy import SHIPPED
 from engine.services import audit
 from engine.services import case_notes
 from engine.services import case_views
@@ -113,6 +114,9 @@ def show(case_id: int) -> str:
         promise_class=page.promise_class,
         links=page.links,
         forms=page.forms,
+        actions=page.actions,
+        may_open_action=page.may_open_action,
+        capa_process=SHIPPED.capa_process,
         link_days=customer_links.TRACK_DAYS,
         public_url=bool(engine_context().config.public_url),
         now=page.now,
@@ -257,4 +261,6 @@ def start(key: str) -> tuple[str, int] | str | Response:
             return render_template("cases/start.html", process=process, values=values, errors=errors), 422
         flash(_("Case %(number)s opened.", number=info.number), "success")
         return redirect(url_for("cases.show", case_id=info.id))
+    # A link may fill the start form (a corrective action names the case it was opened from).
+    values = {name: value[:200] for name, value in request.args.items()}
     return render_template("cases/start.html", process=process, values=values, errors=errors)
