@@ -84,6 +84,9 @@ class Policy:
         CostAt("refunds", FieldAt("refund", "refund_amount")),
         CostAt("complaints", FieldAt("carry_out", "external_cost")),
     )
+    # Leaving site without the quality office's approval (S2 7.2.6): the answer that records it,
+    # and the step of the engineer who left (the breach register's fine is a service setting).
+    left_without_approval: tuple[FieldAt, str, str] = (FieldAt("approve_leave", "leave"), "without_approval", "service")
     # Corrective and preventive action opened from any case: the process and its start field
     # naming the case (the case page lists the actions and offers to open one).
     capa_process: str = "capa"
@@ -207,6 +210,7 @@ class Policy:
             ],
             *[("external failure cost", at) for cost in self.costs for at in (cost.value, cost.dated_by) if at],
             *[("external failure cost (paid work)", at) for at in (*self.paid_steps, *self.paid_answers)],
+            ("breach register (left site without approval)", self.left_without_approval[0]),
             *[
                 ("warranty proposed from the archive", FieldAt(self.archive_check.step, name))
                 for name in self.archive_check.field_names()

@@ -37,6 +37,7 @@ KIND_LABELS = {
     "late_trip_report": Message("late trip report"),
     "late_expense_audit": Message("late expense audit"),
     "cut_expenses": Message("expenses cut in the audit"),
+    "left_without_approval": Message("left site without approval"),
     # The promise clocks' (Policy.clocks): late_<term> unless the clock names its kind.
     "late_arrival": Message("late arrival on site"),
     "late_contact": Message("late contact with the customer"),

@@ -61,6 +61,7 @@ class Breach:
 # The fines of the service settings (penalties) counted per late working day, by breach kind.
 FINE_PER_DAY = {"late_expense_audit": "late_audit_per_day"}
 CUT_EXPENSES = "cut_expenses"  # an audited claim's lines cut (S2 7.2.7, 8.4), against the claimant
+LEFT = "left_without_approval"  # S2 7.2.6, against the engineer, with the configured fine
 
 
 # How long before a promise's due time its case may have been opened: the longest term (a
@@ -94,7 +95,7 @@ def list_breaches(ctx: EngineContext, actor: Actor, period: Period) -> list[Brea
         ).all()
         settings = ctx.settings(uow.connection)
         promised = _broken_promises(uow.session, period, now, settings, calendar)
-        cut = _cut_expenses(uow.session, period)
+        cut = _cut_expenses(uow.session, period) + _left_without_approval(uow.session, period, settings)
     found = []
     for item, number, completed_by, held_by in rows:
         rules = item.rules or {}
@@ -170,6 +171,46 @@ def _cut_expenses(session: Session, period: Period) -> list[Breach]:
                 late_days=None,
                 amount=sum((amount for _item, amount, _reason in lines), Decimal(0)),
                 note="; ".join(f"{what} −{amount}: {reason}" for what, amount, reason in lines),
+            )
+        )
+    return found
+
+
+def _left_without_approval(session: Session, period: Period, settings: ServiceSettings) -> list[Breach]:
+    """Each engineer who left a site without approval, as the step recording the leave said in
+    the period, against whoever did the service, with the fine of the service settings."""
+    answer, value, service_step = SHIPPED.left_without_approval
+    rows = [
+        (item, number)
+        for item, number, data in session.execute(
+            select(WorkItem, Case.number, Case.data)
+            .join(Case, Case.id == WorkItem.case_id)
+            .where(
+                WorkItem.bpmn_id == answer.step,
+                WorkItem.outcome == "completed",
+                WorkItem.closed_at >= period.start,
+                WorkItem.closed_at < period.end,
+            )
+        ).all()
+        if (data or {}).get(answer.field) == value
+    ]
+    people = responsible_for(session, [(item.case_id, service_step) for item, _number in rows])
+    fine = settings.penalties.get("leave_without_approval")
+    found = []
+    for item, number in rows:
+        who = people.get((item.case_id, service_step))
+        found.append(
+            Breach(
+                kind=LEFT,
+                case_id=item.case_id,
+                case_number=number,
+                task=who.task if who else item.name,
+                person=who.person if who else "?",
+                due_at=item.closed_at,
+                done_at=item.closed_at,
+                late_hours=0.0,
+                late_days=None,
+                amount=Decimal(str(fine)) if fine else None,
             )
         )
     return found

@@ -154,3 +154,29 @@ def test_a_service_request_unresolved_after_15_working_days_is_recorded(ctx, sta
     resolution = found["late_resolution"]
     assert (resolution.person, resolution.due_at, resolution.open) == ("quality_office", moment(3, 23, 9), True)
     assert resolution.late_hours == 7.5
+
+
+def test_leaving_site_without_approval_is_fined_against_the_engineer(ctx, staff, start) -> None:  # noqa: F811
+    # S2 7.2.6: an engineer leaving site without the quality office's approval is fined 50–500
+    # yuan; the shipped service settings fine 50.
+    with at(3, 2, 9):
+        case = start("service_request")
+        case.do("service_desk", "register", CALL)
+        case.do("quality_office", "triage", IN_WARRANTY)
+        case.do("tech_support", "guidance", UNRESOLVED)
+        case.do("quality_office", "choose_way", {"solution": "onsite"})
+        case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
+        case.do("engineer_wang", "prepare", {"plan_confirmed": True})
+    with at(3, 3, 8):
+        case.do("engineer_wang", "service", {
+            "arrived_at": "2026-03-03T08:00", "diagnosis": "更换", "cause": "assembly",
+            "responsible_department": "production", "tampered": False, "repaired": True, "whole_unit_checked": True,
+        })  # fmt: skip
+        case.do("service_desk", "feedback", {"feedback_signed_by": "客户代表"})
+    with at(3, 3, 11):
+        case.do("quality_office", "approve_leave", {"leave": "without_approval"})
+        found = {b.kind: b for b in register(ctx, staff["quality_manager"])}
+    left = found["left_without_approval"]
+    assert (left.person, left.task, left.case_id, left.amount) == ("wang", "现场服务", case.id, Decimal(50))
+    assert left.due_at == moment(3, 3, 11)
+    assert register(ctx, staff["quality_manager"], "2026-04-01", "2026-04-30") == []
