@@ -7,6 +7,7 @@ from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.ProcessParser import ProcessParser
 from SpiffWorkflow.bpmn.specs.defaults import ManualTask
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS
@@ -47,7 +48,20 @@ class FormUserTaskParser(UserTaskParser):  # type: ignore[misc]  # SpiffWorkflow
         return super().get_form()
 
 
+class ModelProcessParser(ProcessParser):  # type: ignore[misc]  # SpiffWorkflow has no types
+    """SpiffWorkflow indexes every element of a process that has an id, the last one in the
+    file winning: a form option (``camunda:value``) named like a task inside or after it would
+    be taken for the task and fail the whole file. The diagram's own elements win here."""
+
+    def _index_process_nodes(self) -> None:
+        super()._index_process_nodes()
+        for node in self.node.iter(f"{{{BPMN_NS}}}*"):
+            if node.get("id") is not None:
+                self.nodes_by_id[node.get("id")] = node
+
+
 class AftercareParser(CamundaParser):  # type: ignore[misc]  # SpiffWorkflow has no types
+    PROCESS_PARSER_CLASS = ModelProcessParser
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (FormUserTaskParser, UserTask),

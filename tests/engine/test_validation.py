@@ -7,6 +7,8 @@ import pytest
 from engine.bpmn.building import check_files
 from engine.domain.errors import InvalidProcess
 from engine.domain.roles import role_aliases
+from engine.services import cases
+from engine.services import tasks
 from tests import diagrams
 from tests.diagrams import definitions
 from tests.diagrams import flow
@@ -310,3 +312,20 @@ def test_a_reason_required_on_refusal_names_a_yes_no_field_of_its_form() -> None
         p.message for p in problems_of({"a.bpmn": decide_with(choices("批准|驳回") + note + reason.format("note"))})
     ]
     assert messages == ["form field 'reason': required_unless names 'note', no yes/no field of this form"]
+
+
+def test_a_form_option_named_like_a_task_does_not_shadow_the_task(deploy, ctx, make_user) -> None:
+    """A cause option ``service`` on the task ``service`` once made the engine take the option
+    for the task and refuse the whole file."""
+    option = (
+        b'<camunda:formField id="kind" label="k" type="enum"><camunda:value id="decide" name="d"/></camunda:formField>'
+    )
+    doc = diagrams.linear().replace(b'<camunda:formField id="approved"', option + b'<camunda:formField id="approved"')
+    assert problems_of({"a.bpmn": doc}) == []
+    deploy({"a.bpmn": doc})
+    desk = make_user("desk_opt", "service_desk")
+    office = make_user("office_opt", "quality_office")
+    case = cases.start_case(ctx, desk, "two_steps", {"channel": "phone"})
+    item = next(t for t in tasks.list_tasks(ctx, desk) if t.case_id == case.id)
+    tasks.complete_task(ctx, desk, item.id, {"customer": "示例"})
+    assert [t.bpmn_id for t in tasks.list_tasks(ctx, office) if t.case_id == case.id] == ["decide"]
