@@ -7,6 +7,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from engine.domain import clock
 from engine.domain.service_settings import SHIPPED_SETTINGS
 from engine.domain.service_settings import ServiceSettings
 from engine.domain.working_calendar import WorkingCalendar
@@ -24,7 +25,7 @@ def calendar_helpers(
     """
 
     def now() -> datetime:
-        return at if at is not None else datetime.now(UTC)
+        return at if at is not None else clock.now()
 
     def add_working_hours(start: datetime, hours: float) -> datetime:
         return calendar.add_working_hours(_as_datetime(start), hours)

@@ -24,6 +24,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.bpmn import timer_clock
 from engine.bpmn.script_engine import SandboxScriptEngine
 from engine.bpmn.serializer import SpecBundle
 from engine.bpmn.serializer import dump_workflow
@@ -41,6 +42,7 @@ from engine.domain.messages import Message
 # SpiffWorkflow's task iterator stops at depth 1000 and then reports the case completed
 # while a task is still READY; refuse well before that.
 MAX_DEPTH = 900
+timer_clock.install()
 TIMER_EVENT_TYPES = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from datetime import UTC
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from engine.bpmn.date_helpers import calendar_helpers
 from engine.bpmn.sandbox_process import Job
 from engine.bpmn.sandbox_process import Limits
 from engine.bpmn.sandbox_process import pool_for
+from engine.domain import clock
 from engine.domain.service_settings import SHIPPED_SETTINGS
 from engine.domain.service_settings import ServiceSettings
 from engine.domain.working_calendar import WorkingCalendar
@@ -69,7 +69,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class SandboxScriptEngine(PythonScriptEngine):  # type: ignore[misc]  # SpiffWorkflow has no types

@@ -46,6 +46,7 @@ from decimal import InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.domain import clock
 from engine.domain import form_files
 from engine.domain import form_rows
 from engine.domain import signatures
@@ -172,7 +173,7 @@ def clean_form_data(
             errors[field_id] = err.args[0]
             continue
         if value is None and field["type"] == "datetime" and field.get("default") == NOW:
-            value = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+            value = (now or clock.now()).astimezone(UTC).isoformat(timespec="seconds")
         if value is None:
             if field.get("required"):
                 errors[field_id] = Message("this field is required")

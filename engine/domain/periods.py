@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from engine.domain import clock
 from engine.domain.errors import InvalidData
 from engine.domain.messages import Message
 
@@ -58,7 +58,7 @@ def period(first: str | None, last: str | None, zone: ZoneInfo, today: date) -> 
 
 
 def local_today(timezone: str) -> date:
-    return datetime.now(UTC).astimezone(ZoneInfo(timezone)).date()
+    return clock.today(ZoneInfo(timezone))
 
 
 def reporting_period(timezone: str, first: str | None, last: str | None) -> Period:

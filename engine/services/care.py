@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from datetime import datetime
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -63,7 +63,7 @@ def _date(value: object) -> date | None:
 def care_calendar(ctx: EngineContext, actor: Actor) -> CareCalendar:
     require(actor, Permission.READ_CUSTOMERS)
     zone = ZoneInfo(ctx.config.timezone)
-    today = datetime.now(zone).date()
+    today = clock.today(zone)
     with ctx.uow() as uow:
         session = uow.session
         rows = session.execute(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from engine.bpmn.runtime import CaseRuntime
+from engine.domain import clock
 from engine.domain import forms
 from engine.domain.actors import Actor
 from engine.domain.audit_chain import GENESIS
@@ -295,7 +295,7 @@ def start_care_cases(ctx: EngineContext, actor: Actor) -> int:
     insert of the same record fails and its case is rolled back."""
     require(actor, Permission.RUN_TIMERS)
     zone = ZoneInfo(ctx.config.timezone)
-    today = datetime.now(zone).date()
+    today = clock.today(zone)
     with ctx.uow() as uow:
         due = care_plan.due_care(uow.connection, ctx.settings(uow.connection), zone, today)
     started = 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 
+from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
 from engine.domain.authz import require
@@ -157,7 +157,7 @@ def customer_file(ctx: EngineContext, actor: Actor, customer_id: int) -> Custome
 
 
 def _today(ctx: EngineContext) -> date:
-    return datetime.now(ZoneInfo(ctx.config.timezone)).date()
+    return clock.today(ZoneInfo(ctx.config.timezone))
 
 
 def find_callers(ctx: EngineContext, actor: Actor, q: str | None) -> list[Caller]:

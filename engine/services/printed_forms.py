@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from jinja2 import TemplateError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.domain import clock
 from engine.domain import printed_forms
 from engine.domain.actors import Actor
 from engine.domain.authz import Permission
@@ -101,7 +101,7 @@ def print_form(ctx: EngineContext, actor: Actor, case_id: int, form_key: str) ->
                 )
             )
         }
-        today = datetime.now(zone).date()
+        today = clock.today(zone)
         number = document_number(uow.connection, case_id, form.key, form.prefix, today.year, actor.username)
         wording = session.scalar(select(FormTemplate.source).where(FormTemplate.form_key == form.key))
         context = FormContext(form, number, case.number, today, facts, images, zone)

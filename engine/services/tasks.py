@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.domain import archive_check
+from engine.domain import clock
 from engine.domain import customer_answers
 from engine.domain import expense_audit
 from engine.domain import file_kinds
@@ -158,7 +158,7 @@ def task_page(ctx: EngineContext, actor: Actor, item_id: int) -> TaskPage:
         day, proposed = _archive_proposals(ctx, item.bpmn_id, unit, case.data or {})
         desk = acting_for(actor, item.roles) == CUSTOMER_ROLE
         choices = customer_answers.desk_choices(item.bpmn_id == SHIPPED.survey_step) if desk else ()
-        today = datetime.now(ZoneInfo(ctx.config.timezone)).date()
+        today = clock.today(ZoneInfo(ctx.config.timezone))
         customer = customer_card(session, case.customer_id, case.site_id, today)
         return TaskPage(
             task,

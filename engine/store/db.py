@@ -15,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from engine.domain import clock
+
 WRITE_OPTION = "aftercare_write"
 WAL_CHECKPOINT_PAGES = 10_000
 WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
@@ -49,7 +51,7 @@ def table_of(model: type[Base]) -> Table:
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _json_dumps(value: Any) -> str:
