@@ -22,7 +22,7 @@ ALLOWED = {
     "webapp": {"engine.domain", "engine.services", "webapp"},
 }
 # The demo loader plays a user: it calls the use cases one after another, as make run needs.
-COMPOSES_SERVICES = {"engine/services/demo_data.py"}
+COMPOSES_SERVICES = {"engine/services/demo_data.py", "engine/services/demo_history.py"}
 
 
 def imports(path: Path) -> set[str]:

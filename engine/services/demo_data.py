@@ -14,6 +14,7 @@ from engine.domain.fee_table import SHIPPED_FEES
 from engine.domain.roles import ROLES
 from engine.services import cases
 from engine.services import customers
+from engine.services import demo_history
 from engine.services import fees
 from engine.services import products
 from engine.services import tasks
@@ -169,16 +170,20 @@ def load(ctx: EngineContext) -> Iterator[str]:
     yield f"a fee table with {len(PARTS)} demo parts"
     count = products.import_units(ctx, LOADER, "demo-products.csv", _demo_products())
     yield f"{count} demo products in the archive"
+    registers = [
+        {**REGISTER_DEFAULTS, "customer": customer, "product_model": model, "serial_number": serial,
+         "fault_description": fault}
+        for customer, model, serial, fault in CUSTOMERS
+    ]  # fmt: skip
+    paid = _out_of_warranty()
+    by_warranty = {
+        True: [form for index, form in enumerate(registers) if index not in paid],
+        False: [form for index, form in enumerate(registers) if index in paid],
+    }
+    yield from demo_history.load(ctx, people, by_warranty)
     for index, (label, process, steps) in enumerate(STORIES):
-        customer, model, serial, fault = CUSTOMERS[index % len(CUSTOMERS)]
+        register = registers[index % len(CUSTOMERS)]
         case = cases.start_case(ctx, people["service_desk"], process, {})
-        register = {
-            **REGISTER_DEFAULTS,
-            "customer": customer,
-            "product_model": model,
-            "serial_number": serial,
-            "fault_description": fault,
-        }
         for number, (role, data) in enumerate(steps):
             _complete_next(ctx, people[role], case.id, {**register, **data} if number == 0 else data)
         if label == "cancelled":
@@ -212,15 +217,20 @@ def _demo_customers() -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _demo_products() -> bytes:
-    """The demo units, dated from today so that the warranty checks of the stories agree with
-    the archive: out of warranty where a story checks a paid repair, else covered."""
-    today = date.today()
-    paid = {
+def _out_of_warranty() -> set[int]:
+    """The customers (by index) whose unit a story checks as a paid repair."""
+    return {
         index % len(CUSTOMERS)
         for index, (_label, _process, steps) in enumerate(STORIES)
         if any(data is PAID_TRIAGE for _role, data in steps)
     }
+
+
+def _demo_products() -> bytes:
+    """The demo units, dated from today so that the warranty checks of the stories agree with
+    the archive: out of warranty where a story checks a paid repair, else covered."""
+    today = date.today()
+    paid = _out_of_warranty()
     lines = ["serial_number,model,category,customer,delivered_on,warranty_end,parts"]
     for index, (customer, model, serial, _fault) in enumerate(CUSTOMERS):
         delivered = today - timedelta(days=(3 * 365 if index in paid else 100 + 60 * index))

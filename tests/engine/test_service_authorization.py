@@ -173,6 +173,7 @@ WITHOUT_ACTOR = {
     "users.actor_by_id",  # the web session's user id into an actor
     "installation.healthy",  # the load balancer's health check answers anyone
     "demo_data.load",  # make run's demo loader acts as its own system actor throughout
+    "demo_history.load",  # part of it: the dated history, with the demo users
     "customer_links.tracking_view",  # a customer's signed link is their only credential
     "tasks.customer_step",  # … and for their step, the step's link
     "cases.nameplate_unit",  # … and for asking for service, the unit's nameplate code
