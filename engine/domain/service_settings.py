@@ -105,6 +105,9 @@ TERMS: dict[str, TermInfo] = {
     "visit_other": TermInfo(
         Message("visit any other customer at least every"), "S2 职责 (6); 10.2", Term(12, "months")
     ),
+    "customer_survey": TermInfo(
+        Message("survey every customer's satisfaction every"), "S3 12.3 一 4)", Term(12, "months")
+    ),
     "visit_findings": TermInfo(Message("follow up what a visit found"), "S4 (5) 2)", None),
     "installation_plan": TermInfo(Message("plan a delivered unit's installation"), "S0 二.3", Term(2, "working_days")),
     "capa_plan": TermInfo(Message("analyse and plan a corrective action"), "S2 12.3", Term(5, "working_days")),

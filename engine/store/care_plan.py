@@ -10,7 +10,8 @@ until a month before the end (S0 二十). A unit delivered in the last ``INSTALL
 calls the customer a month after the delivery (S0 二.3, S3 五). Every unit still under
 warranty is called about each quarter after its delivery (``product_call``): the next call is
 three months after the last one's date, or after the delivery; a call missed while the worker
-was stopped is made once, today.
+was stopped is made once, today. Every customer is surveyed on its satisfaction once a year
+(``customer_survey``, S3 12.3 一 4)).
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ UNIT_STARTS = table_of(UnitCareStart)
 UNITS = table_of(DeliveredUnit)
 CUSTOMERS = table_of(Customer)
 AGREEMENTS = table_of(ServiceAgreement)
-VISIT, RENEWAL, INSTALLATION, CALL = "visit", "renewal", "installation", "call"
+VISIT, RENEWAL, INSTALLATION, CALL, SURVEY = "visit", "renewal", "installation", "call", "survey"
 VISIT_PROCESS, RENEWAL_PROCESS, INSTALLATION_PROCESS = "customer_visit", "contract_renewal", "installation"
-CALL_PROCESS = "product_call"
+CALL_PROCESS, SURVEY_PROCESS = "product_call", "customer_survey"
 CALL_MONTHS = 3  # a unit under warranty is called about every quarter after its delivery
 INSTALL_LOOKBACK_DAYS = 30  # a delivery older than this when the worker first runs is not installed now
 VISIT_LEAD_DAYS = 30
@@ -113,7 +114,38 @@ def due_care(connection: Connection, settings: ServiceSettings, zone: ZoneInfo, 
     for row in contracts:
         data = {"customer": row.name, "contract_no": row.number, "contract_end": row.ends_on.isoformat()}
         due.append(DueCare(RENEWAL, row.id, row.ends_on, RENEWAL_PROCESS, data, row.name, row.kind))
-    return due + due_installations(connection, today) + due_calls(connection, today)
+    return (
+        due
+        + due_surveys(connection, settings, zone, today)
+        + due_installations(connection, today)
+        + due_calls(connection, today)
+    )
+
+
+def due_surveys(connection: Connection, settings: ServiceSettings, zone: ZoneInfo, today: date) -> list[DueCare]:
+    """Each customer whose yearly satisfaction survey (term ``customer_survey``) falls due today
+    or earlier: a year after the last survey, or after the customer entered the master; one
+    missed while the worker was stopped is made once, today."""
+    term = settings.term("customer_survey")
+    if term is None:
+        return []
+    last = dict(
+        connection.execute(
+            select(STARTS.c.subject_id, func.max(STARTS.c.due_on))
+            .where(STARTS.c.kind == SURVEY)
+            .group_by(STARTS.c.subject_id)
+        )
+        .tuples()
+        .all()
+    )
+    found = []
+    for row in connection.execute(select(CUSTOMERS.c.id, CUSTOMERS.c.name, CUSTOMERS.c.kind, CUSTOMERS.c.created_at)):
+        due = _after(last.get(row.id) or row.created_at.astimezone(zone).date(), term)
+        if due > today:
+            continue
+        data = {"customer": row.name, "survey_due": today.isoformat()}
+        found.append(DueCare(SURVEY, row.id, today, SURVEY_PROCESS, data, row.name, row.kind))
+    return found
 
 
 def due_calls(connection: Connection, today: date) -> list[DueCare]:

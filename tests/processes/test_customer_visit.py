@@ -116,8 +116,8 @@ def test_nothing_is_started_where_the_processes_are_not_deployed(ctx) -> None:
 def test_visits_missed_while_the_worker_was_stopped_are_caught_up_once(ctx, staff) -> None:
     with _at("2025-01-05"):
         _customer(ctx, "key")
-    with _at("2026-06-10"):  # three half-years have passed without a visit
-        assert cases.start_care_cases(ctx, WORKER) == 1
+    with _at("2026-06-10"):  # three half-years have passed without a visit (and a year without a survey)
+        assert cases.start_care_cases(ctx, WORKER) == 2
         assert cases.start_care_cases(ctx, WORKER) == 0
     (visit,) = _cases_of(ctx, "customer_visit")
     assert visit.data["visit_due"] == "2026-06-10"

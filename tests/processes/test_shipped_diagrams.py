@@ -54,11 +54,12 @@ def test_the_shipped_set_validates_without_problems() -> None:
         "installation",
         "product_call",
         "capa",
+        "customer_survey",
     }
     startable = {process.key for process in built if process.startable}
     assert startable == {
         "service_request", "complaint", "contract_renewal", "customer_visit", "installation", "product_call",
-        "capa",
+        "capa", "customer_survey",
     }  # fmt: skip
 
 

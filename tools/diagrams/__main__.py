@@ -11,6 +11,7 @@ from tools.diagrams.after_service import contract_renewal
 from tools.diagrams.after_service import follow_up
 from tools.diagrams.after_service import satisfaction_survey
 from tools.diagrams.capa import corrective_action
+from tools.diagrams.care import customer_survey
 from tools.diagrams.care import customer_visit
 from tools.diagrams.care import installation
 from tools.diagrams.care import product_call
@@ -36,6 +37,7 @@ DIAGRAMS = [
     installation,
     product_call,
     corrective_action,
+    customer_survey,
 ]
 
 

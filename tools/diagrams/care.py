@@ -7,6 +7,7 @@ from tools.diagrams.drawing import Diagram
 from tools.diagrams.drawing import Field
 from tools.diagrams.english import INSTRUCTIONS
 from tools.diagrams.forms import decision
+from tools.diagrams.forms import rating
 
 
 def customer_visit() -> Diagram:
@@ -213,5 +214,83 @@ def product_call() -> Diagram:
     d.flow("gw_issues", "follow_up_findings", "issues_found == True", "有")
     d.default("gw_issues", d.flow("gw_issues", "gw_done", name="无"))
     d.flow("follow_up_findings", "gw_done")
+    d.flow("gw_done", "end")
+    return d
+
+
+SURVEY_ITEMS = [
+    ("survey_product", "产品质量"),
+    ("survey_service", "售后服务"),
+    ("survey_delivery", "交货及时"),
+    ("survey_overall", "总体评价"),
+]
+
+
+def customer_survey() -> Diagram:
+    d = Diagram(
+        "customer_survey",
+        "年度满意度调查 Yearly satisfaction survey",
+        "SPEC 'Proactive care' (S3 12.3 一 4): the after-sales office organises customer satisfaction work: every "
+        "customer is surveyed once a year on product quality, service and delivery. Started by the worker from "
+        "the customer master a year after the last survey; the desk calls and records the answers, and a fair "
+        "or poor answer goes to the quality office for improvement.",
+        lanes=[("service_desk", 1), ("quality_office", 1)],
+        starters="service_desk,quality_office",
+    )
+    d.start(
+        "start",
+        "调查到期",
+        "service_desk",
+        0,
+        form=[
+            Field("customer", "客户单位", required=True, maxlength=200),
+            Field("survey_due", "调查日期", "date", required=True),
+        ],
+    )
+    d.user(
+        "survey_call",
+        "联系客户 Contact the customer",
+        "service_desk",
+        1,
+        due="due('follow_up_call', now())",
+        form=[
+            decision("reached", "已联系到客户"),
+            Field("survey_contact", "受访人及联系记录", required=True, maxlength=500),
+        ],
+    )
+    d.xor("gw_reached", "联系到？", "service_desk", 2)
+    d.user(
+        "record_survey",
+        "记录调查结果 Record the answers",
+        "service_desk",
+        3,
+        form=[
+            *[rating(field_id, label) for field_id, label in SURVEY_ITEMS],
+            Field("survey_suggestions", "意见和建议", multiline=True, maxlength=2000),
+        ],
+    )
+    d.xor("gw_low", "有一般/不满意？", "service_desk", 4)
+    d.user(
+        "improve_survey",
+        "改进措施 Act on the answers",
+        "quality_office",
+        5,
+        due="due('poor_follow_up', now())",
+        properties={
+            "facts": "customer,survey_product,survey_service,survey_delivery,survey_overall,survey_suggestions"
+        },
+        form=[Field("improvement", "改进措施及反馈部门", required=True, multiline=True, maxlength=2000)],
+    )
+    d.xor("gw_done", "", "service_desk", 6)
+    d.end("end", "已调查", "service_desk", 7)
+    low = " or ".join(f"{field_id} in ('fair', 'poor')" for field_id, _label in SURVEY_ITEMS)
+    d.flow("start", "survey_call")
+    d.flow("survey_call", "gw_reached")
+    d.flow("gw_reached", "record_survey", "reached == True", "是")
+    d.default("gw_reached", d.flow("gw_reached", "gw_done", name="未联系到"))
+    d.flow("record_survey", "gw_low")
+    d.flow("gw_low", "improve_survey", low, "有")
+    d.default("gw_low", d.flow("gw_low", "gw_done", name="无"))
+    d.flow("improve_survey", "gw_done")
     d.flow("gw_done", "end")
     return d

@@ -200,6 +200,18 @@ INSTRUCTIONS: dict[str, tuple[str, str]] = {
 
 # Field labels, option and choice names, event and gateway names.
 LABELS: dict[str, str] = {
+    "交货及时": "Delivery on time",
+    "产品质量": "Product quality",
+    "受访人及联系记录": "Who answered, and the contact record",
+    "已调查": "Surveyed",
+    "总体评价": "Overall",
+    "意见和建议": "Opinions and suggestions",
+    "改进措施及反馈部门": "Improvement and the department told",
+    "有一般/不满意？": "Any fair or poor?",
+    "未联系到": "Not reached",
+    "联系到？": "Reached?",
+    "调查到期": "Survey due",
+    "调查日期": "Survey date",
     "关闭": "Closed",
     "发现质量问题": "Quality problem found",
     "完成日期": "Done on",
