@@ -36,7 +36,7 @@ from engine.domain.form_rows import cell_number
 from engine.domain.messages import Message
 
 STOCK = "stock"  # the user-task property
-STEPS = ("issue", "account", "inspect", "transfer")
+STEPS = ("issue", "account", "inspect", "transfer", "replace", "recover", "restock", "scrap")
 ISSUED = "parts_issued"
 ACCOUNTED = "parts_accounted"
 INSPECTED = "reinspection"
@@ -46,8 +46,13 @@ RESULT_MOVES = {"good": "restocked", "faulty": "nonconforming", "scrap": "scrapp
 SOURCES = ("unused", "removed")
 SOURCE_NAMES = {"unused": Message("unused"), "removed": Message("replaced part")}
 # How each kind of move changes the warehouse's usable stock of the part.
-ON_HAND = {"issued": -1, "restocked": 1}
-KINDS = ("issued", "used", "returned", "removed", "restocked", "nonconforming", "scrapped")
+ON_HAND = {"issued": -1, "restocked": 1, "shipped": -1}
+KINDS = ("issued", "used", "returned", "removed", "shipped", "recovered", "restocked", "nonconforming", "scrapped")
+# Exchanged goods (S3 2.3): the replacement shipped, the faulty unit recovered, then restocked
+# after repair and inspection or scrapped with approval; one unit of the case's product model.
+UNIT_MOVES = {"replace": "shipped", "recover": "recovered", "restock": "restocked", "scrap": "scrapped"}
+UNIT_DONE = {"recover": "recovered", "scrap": "scrap_approved"}  # the answer that makes the move
+UNIT_FIELDS = ("product_model", "part_no")
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,12 @@ def moves(step: str, data: Mapping[str, Any], cleaned: Mapping[str, Any]) -> lis
             for column, kind in (("used", "used"), ("unused", "returned"), ("removed", "removed"))
             if cell_number(row.get(column))
         ]
+    if step in UNIT_MOVES:
+        done = UNIT_DONE.get(step)
+        model = next((str(data[name]).strip() for name in UNIT_FIELDS if str(data.get(name) or "").strip()), "")
+        if (done and cleaned.get(done) is not True) or not model:
+            return []
+        return [Move(model, UNIT_MOVES[step], Decimal(1))]
     if step == "transfer":
         return [
             Move(_part(row), RESULT_MOVES[str(row.get("result"))], cell_number(row.get("qty")))

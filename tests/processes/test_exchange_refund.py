@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from engine.domain.errors import NotAllowed
+from engine.services import parts
 from tests.processes.journeys import to_solution
 
 NOTICE = {"notice_no": "TH-2026-007", "notice_items": "AWP-12 整机 1 台"}
@@ -68,7 +71,11 @@ def repaired_and_passed(case) -> None:
     case.do("inspector", "inspect_recovered", {"inspection_passed": True, "inspection_report_no": "JY-2026-12"})
 
 
-def test_the_recovered_unit_is_repaired_and_inspected_before_it_is_restocked(start) -> None:
+def _ledger(ctx, staff, model: str = "AWP-12") -> list[tuple[str, Decimal, Decimal]]:
+    return [(line.kind, line.quantity, line.on_hand) for line in parts.part_ledger(ctx, staff["warehouse"], model)]
+
+
+def test_the_recovered_unit_is_repaired_and_inspected_before_it_is_restocked(ctx, staff, start) -> None:
     """S3 2.3: recovered goods go back to stock only after repair and inspection."""
     case = confirmed(start)
     case.do("division_head", "approve_division", {"division_approved": True})
@@ -83,6 +90,13 @@ def test_the_recovered_unit_is_repaired_and_inspected_before_it_is_restocked(sta
     case.do("warehouse", "restock", {"stock_in_no": "RK-102"})
     assert case.open() == ["rate"]
     assert case.data["inspection_report_no"] == "JY-2026-12"
+    # The stock records of the exchange (S3 2.3): one AWP-12 out as the replacement, the faulty
+    # one recovered, and back into usable stock once repaired and inspected: usable stock even.
+    assert _ledger(ctx, staff) == [
+        ("shipped", Decimal(1), Decimal(-1)),
+        ("recovered", Decimal(1), Decimal(-1)),
+        ("restocked", Decimal(1), Decimal(0)),
+    ]
 
 
 def test_repaired_goods_that_fail_inspection_are_scrapped_only_with_approval(start) -> None:
@@ -113,7 +127,7 @@ def test_who_repaired_the_goods_does_not_pass_them(start, staff, make_user) -> N
     assert case.open() == ["restock"]
 
 
-def test_refunds_also_need_the_general_manager(start) -> None:
+def test_refunds_also_need_the_general_manager(ctx, staff, start) -> None:
     case = confirmed(start, kind="refund", amount="9000")
     case.do("division_head", "approve_division", {"division_approved": True})
     assert case.open() == ["approve_gm"]
@@ -125,6 +139,8 @@ def test_refunds_also_need_the_general_manager(start) -> None:
         "quality_manager", "approve_scrap", {"scrap_approved": True, "scrap_approved_comment": "按不合格品控制报废"}
     )
     assert case.open() == ["rate"]
+    # Refunded: nothing shipped; the unit recovered and scrapped never reaches usable stock.
+    assert _ledger(ctx, staff) == [("recovered", Decimal(1), Decimal(0)), ("scrapped", Decimal(1), Decimal(0))]
 
 
 def test_large_amounts_need_the_general_manager_whose_refusal_is_told_to_the_customer(start) -> None:
@@ -141,7 +157,7 @@ def test_division_head_refusal_is_told_to_the_customer(start) -> None:
     assert case.open() == ["rate"]
 
 
-def test_scrapping_not_approved_means_repair_and_restock(start) -> None:
+def test_scrapping_not_approved_means_repair_and_restock(ctx, staff, start) -> None:
     case = confirmed(start)
     case.do("division_head", "approve_division", {"division_approved": True})
     case.do("warehouse", "ship_replacement", {"stock_out_no": "CK-101"})
@@ -149,6 +165,7 @@ def test_scrapping_not_approved_means_repair_and_restock(start) -> None:
     case.do("quality_office", "disposition", {"disposition_choice": "scrap"})
     case.do("quality_manager", "approve_scrap", {"scrap_approved": False})
     assert case.open() == ["repair_recovered"]
+    assert [kind for kind, _qty, _on_hand in _ledger(ctx, staff)] == ["shipped", "recovered"]  # not scrapped
     repaired_and_passed(case)
     assert case.open() == ["restock"]
 

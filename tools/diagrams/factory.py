@@ -372,6 +372,7 @@ def exchange_refund() -> Diagram:
         "发出换货 Ship replacement",
         "warehouse",
         13,
+        properties={"stock": "replace", "facts": "notice_no,notice_items,amount"},
         form=[Field("stock_out_no", "出库单号", required=True, maxlength=60)],
     )
     d.user(
@@ -390,6 +391,7 @@ def exchange_refund() -> Diagram:
         "收回不良品 Recover goods",
         "sales",
         15,
+        properties={"stock": "recover"},
         form=[Field("recovered", "已收回", "boolean", required=True), Field("recover_note", "说明", maxlength=1000)],
     )
     d.user(
@@ -433,7 +435,7 @@ def exchange_refund() -> Diagram:
         "修复入库 Restock",
         "warehouse",
         23,
-        properties={"facts": "recovered_repair,inspection_report_no"},
+        properties={"stock": "restock", "facts": "recovered_repair,inspection_report_no"},
         form=[Field("stock_in_no", "入库单号", required=True, maxlength=60)],
     )
     d.xor("gw_scrap", "批准？", "quality_manager", 19)
@@ -443,7 +445,10 @@ def exchange_refund() -> Diagram:
         "quality_manager",
         18,
         form=approval("scrap_approved"),
-        properties={"facts": "exchange_reason,notice_items,recover_note,disposition_choice,inspection_note"},
+        properties={
+            "stock": "scrap",
+            "facts": "exchange_reason,notice_items,recover_note,disposition_choice,inspection_note",
+        },
         approval=True,
     )
     d.xor("gw_done", "", "quality_office", 24, row=1)
