@@ -82,6 +82,8 @@ FORMS = {
         PrintedForm(
             "maintenance_notice", "保养到期通知书", "Maintenance due notice", "BY", "S0 二十", ("contract_no",)
         ),
+        PrintedForm("expense_claim", "差旅费报销单", "Trip expense claim", "BX", "S2 7.2.7、8.4", ("expense_lines",)),
+        PrintedForm("parts_slip", "备件借用单", "Spare parts slip", "JY", "S2 11.3–11.5", ("parts_issued",)),
     )
 }
 
@@ -218,6 +220,26 @@ SAMPLE = {
     "complaint_text": "三台开关柜合闸失败，要求更换", "analysis": "装配扭矩不足", "company_fault": True,
     "corrective_action": "复紧全部在库产品", "preventive_action": "增加扭矩检验", "result": "已更换三台",
     "effective": True, "external_cost": "4500.00", "contract_no": "WB-2026-09", "contract_end": "2027-06-30",
+    "trip_report_text": "更换密封圈，试车正常", "expenses": "860.00", "approved_expenses": "760.00",
+    "rejected_expenses": "100.00", "reimbursed_amount": "760.00", "reimbursement_voucher": "BX-0001",
+    "reimbursed_on": "2026-03-12",
+    "expense_lines": [
+        {"kind": "交通费", "item": "高铁往返", "amount": "480.00"},
+        {"kind": "住宿费", "item": "2 晚", "amount": "300.00"},
+        {"kind": "出差补助", "item": "2 天", "amount": "80.00"},
+    ],
+    "expense_audit": [
+        {"kind": "交通费", "item": "高铁往返", "claimed": "480.00", "approved": "480.00", "reason": ""},
+        {"kind": "住宿费", "item": "2 晚", "claimed": "300.00", "approved": "200.00", "reason": "超出住宿标准"},
+        {"kind": "出差补助", "item": "2 天", "claimed": "80.00", "approved": "80.00", "reason": ""},
+    ],
+    "parts_issued": [{"part_no": "MS-8", "qty": "3", "basis": "保修"}],
+    "parts_accounted": [{"part_no": "MS-8", "used": "2", "unused": "1", "removed": "2"}],
+    "reinspection": [
+        {"part_no": "MS-8", "source": "未使用", "qty": "1", "result": "合格"},
+        {"part_no": "MS-8", "source": "换下件", "qty": "2", "result": "报废"},
+    ],
+    "inspection_certificate": "JY-2026-031", "transfer_no": "ZY-88",
 }  # fmt: skip
 DECIMALS = {"quote_amount", "invoice_amount", "amount_collected", "amount", "external_cost"}
 # The priced lines' columns as the shipped forms label them (tools/diagrams/forms.py priced_lines).
@@ -225,9 +247,20 @@ LINE_COLUMNS = (("kind", "类别"), ("item", "技能/零件号/说明"), ("qty",
                 ("amount", "金额（元）"))  # fmt: skip
 
 
+# The other rows fields' columns (tools/diagrams/forms.py), for the samples.
+ROW_COLUMNS = {
+    "expense_lines": (("kind", "类别"), ("item", "说明"), ("amount", "金额（元）")),
+    "expense_audit": (("kind", "类别"), ("item", "说明"), ("claimed", "报销金额（元）"), ("approved", "核准金额（元）"),
+                      ("reason", "核减理由")),
+    "parts_issued": (("part_no", "零件号"), ("qty", "数量"), ("basis", "保修/有偿")),
+    "parts_accounted": (("part_no", "零件号"), ("used", "已使用"), ("unused", "未使用退回"), ("removed", "换下件退回")),
+    "reinspection": (("part_no", "零件号"), ("source", "来源"), ("qty", "数量"), ("result", "复验结果")),
+}  # fmt: skip
+
+
 def sample_facts() -> dict[str, Fact]:
     return {
-        key: Fact(value, "rows", LINE_COLUMNS)
+        key: Fact(value, "rows", ROW_COLUMNS.get(key, LINE_COLUMNS))
         if isinstance(value, list)
         else Fact(value, "decimal" if key in DECIMALS else "boolean" if isinstance(value, bool) else "text")
         for key, value in SAMPLE.items()

@@ -18,7 +18,10 @@ from engine.store.pdf_documents import pdf_of
 from tests.actors import SYSTEM
 from tests.conftest import SQLITE_ONLY
 from tests.priced import QUOTE_860
+from tests.priced import claim
 from tests.priced import invoice
+from tests.priced import reimbursed
+from tests.priced import verified
 from tests.processes.conftest import staff  # noqa: F401 - fixture
 from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import OUT_OF_WARRANTY
@@ -31,6 +34,8 @@ from tests.processes.test_factory_repair import JOINT
 from tests.processes.test_factory_repair import returned
 from tests.processes.test_onsite_repair import QUOTE
 from tests.processes.test_onsite_repair import finish_on_site
+from tests.processes.test_parts import ACCOUNT
+from tests.processes.test_parts import on_the_trip
 
 NUMBER = re.compile(r"^[A-Z]{2}-\d{4}-\d{4}$")
 
@@ -60,13 +65,13 @@ def test_an_on_site_repair_prints_its_quote_service_report_feedback_form_and_inv
     dispatch_and_repair(case)
     finish_on_site(case)
     offered = [offer.key for offer in printing.forms_of_case(ctx, SYSTEM, case.id)]
-    assert offered == ["service_report", "feedback_form", "quote"]
+    assert offered == ["service_report", "feedback_form", "quote", "expense_claim"]
     number = case.info.number
     _printed(ctx, case.id, "quote", number, "华东示例重工有限公司", "AWP-12", "260.00", "600.00", "860.00")
     _printed(ctx, case.id, "service_report", number, "AW2026-0101", "液压系统漏油", "密封圈老化", "2026-03-0310:00")
     _printed(ctx, case.id, "feedback_form", number, "李经理", "液压系统漏油")
     case.do("finance", "invoice", invoice(QUOTE_860, "FP-0009", "860.00") | {"collected_on": "2026-03-20"})
-    assert [offer.key for offer in printing.forms_of_case(ctx, SYSTEM, case.id)][-1] == "invoice"
+    assert "invoice" in [offer.key for offer in printing.forms_of_case(ctx, SYSTEM, case.id)]
     _printed(ctx, case.id, "invoice", number, "FP-0009", "260.00", "600.00", "860.00", "2026-03-20")
 
 
@@ -113,6 +118,24 @@ def test_a_maintenance_contract_prints_its_due_notice(ctx, start) -> None:  # no
     contract = {"customer": "北辰示例油田设备", "contract_no": "WB-2026-09", "contract_end": "2027-06-30"}
     case = start("contract_renewal", contract, role="sales")
     _printed(ctx, case.id, "maintenance_notice", "北辰示例油田设备", "WB-2026-09", "2027-06-30")
+
+
+@SQLITE_ONLY  # the rendering; the numbering runs on both databases below
+def test_a_trip_prints_its_expense_claim_and_its_parts_slip(ctx, start) -> None:  # noqa: F811
+    case = on_the_trip(start)
+    case.do("engineer_wang", "trip_report", {**claim("更换密封圈"), "parts_accounted": ACCOUNT})
+    results = [
+        {"part_no": "SEAL-01", "source": "unused", "qty": "1", "result": "good"},
+        {"part_no": "PUMP-02", "source": "unused", "qty": "1", "result": "good"},
+        {"part_no": "SEAL-01", "source": "removed", "qty": "2", "result": "scrap"},
+    ]
+    case.do("quality_office", "reinspect_parts", {"reinspection": results, "inspection_certificate": "JY-2026-031"})
+    case.do("warehouse", "transfer_stock", {"stock_moved": True, "transfer_no": "ZY-88"})
+    case.do("quality_office", "verify", verified(line_1=("200", "超出住宿标准")))
+    case.do("finance", "reimburse", reimbursed("760.00"))
+    # 480 + 300 + 80 claimed; lodging cut to 200: 760 approved, 100 cut.
+    _printed(ctx, case.id, "expense_claim", "高铁往返", "480", "860.00", "760.00", "超出住宿标准", "BX-0001")
+    _printed(ctx, case.id, "parts_slip", "ERP-AS-0412", "SEAL-01", "PUMP-02", "JY-2026-031", "ZY-88")
 
 
 def test_a_reprint_keeps_its_number_and_the_next_case_gets_the_next_one(ctx, start) -> None:  # noqa: F811
