@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from engine.domain.fee_table import FeeTable
 from engine.domain.messages import Message
+from engine.domain.policy import CostAt
 from engine.domain.policy import Policy
 
 CENT = Decimal("0.01")
@@ -103,14 +104,9 @@ def cost_lines(
         for cost in policy.costs:
             if cost.unpaid_only and case_id in paid:
                 continue
-            recorded = next((data for step, data, _at in steps if step == cost.value.step), None)
-            value = _amount((recorded or {}).get(cost.value.field))
-            dated_by = (cost.dated_by or cost.value).step
-            dated = next((at for step, _data, at in steps if step == dated_by), None)
-            if not value or dated is None:
-                continue
-            amount = value * hour_rate if cost.hours else value
-            lines.append(CostLine(case_id, cost.kind, amount.quantize(CENT), dated))
+            for value, dated in _occurrences(cost, steps):
+                amount = value * hour_rate if cost.hours else value
+                lines.append(CostLine(case_id, cost.kind, amount.quantize(CENT), dated))
     unpriced: set[str] = set()
     for use in parts:
         if use.basis != "warranty" or not use.quantity:
@@ -121,6 +117,21 @@ def cost_lines(
             continue
         lines.append(CostLine(use.case_id, "parts", (priced.price * use.quantity).quantize(CENT), use.at))
     return lines, unpriced
+
+
+def _occurrences(cost: CostAt, steps: Sequence[Step]) -> list[tuple[Decimal, datetime]]:
+    """Each amount the cost's step recorded, when it was recorded: a repair done again after a
+    failed inspection counts its hours again. Dated by another step (a replacement by its
+    shipping), the amount last confirmed counts once, when that step was done."""
+    recorded = [
+        (value, at)
+        for step, data, at in steps
+        if step == cost.value.step and (value := _amount(data.get(cost.value.field)))
+    ]
+    if cost.dated_by is None:
+        return recorded
+    dated = next((at for step, _data, at in steps if step == cost.dated_by.step), None)
+    return [(recorded[-1][0], dated)] if recorded and dated is not None else []
 
 
 def by_month(lines: Iterable[CostLine], start: datetime, end: datetime, zone: ZoneInfo) -> list[MonthCost]:

@@ -73,19 +73,17 @@ def _after(start: date, term: Term) -> date:
     return start + timedelta(days=max(1.0, float(days)))
 
 
+def _last_starts(connection: Connection, kind: str) -> dict[int, date]:
+    """Customer id → the due date of its latest planned case of ``kind``."""
+    query = select(STARTS.c.subject_id, func.max(STARTS.c.due_on)).where(STARTS.c.kind == kind)
+    return dict(connection.execute(query.group_by(STARTS.c.subject_id)).tuples().all())
+
+
 def next_visits(connection: Connection, settings: ServiceSettings, zone: ZoneInfo, today: date) -> list[DueCare]:
     """Each customer's next visit, earliest first (none for a class the company does not visit).
     One whose date has passed unplanned (the worker was stopped) is due today: visits missed
     are caught up once, not one case per missed interval."""
-    last = dict(
-        connection.execute(
-            select(STARTS.c.subject_id, func.max(STARTS.c.due_on))
-            .where(STARTS.c.kind == VISIT)
-            .group_by(STARTS.c.subject_id)
-        )
-        .tuples()
-        .all()
-    )
+    last = _last_starts(connection, VISIT)
     found = []
     for row in connection.execute(select(CUSTOMERS.c.id, CUSTOMERS.c.name, CUSTOMERS.c.kind, CUSTOMERS.c.created_at)):
         term = settings.term("visit_key" if row.kind == "key" else "visit_other")
@@ -129,15 +127,7 @@ def due_surveys(connection: Connection, settings: ServiceSettings, zone: ZoneInf
     term = settings.term("customer_survey")
     if term is None:
         return []
-    last = dict(
-        connection.execute(
-            select(STARTS.c.subject_id, func.max(STARTS.c.due_on))
-            .where(STARTS.c.kind == SURVEY)
-            .group_by(STARTS.c.subject_id)
-        )
-        .tuples()
-        .all()
-    )
+    last = _last_starts(connection, SURVEY)
     found = []
     for row in connection.execute(select(CUSTOMERS.c.id, CUSTOMERS.c.name, CUSTOMERS.c.kind, CUSTOMERS.c.created_at)):
         due = _after(last.get(row.id) or row.created_at.astimezone(zone).date(), term)

@@ -19,6 +19,8 @@ from tests.processes.conftest import start  # noqa: F401 - fixture
 from tests.processes.journeys import CALL
 from tests.processes.journeys import IN_WARRANTY
 from tests.processes.journeys import UNRESOLVED
+from tests.processes.journeys import dispatch_and_repair
+from tests.processes.journeys import to_solution
 from tests.quality_month import at
 from tests.quality_month import moment
 
@@ -161,17 +163,9 @@ def test_leaving_site_without_approval_is_fined_against_the_engineer(ctx, staff,
     # yuan; the shipped service settings fine 50.
     with at(3, 2, 9):
         case = start("service_request")
-        case.do("service_desk", "register", CALL)
-        case.do("quality_office", "triage", IN_WARRANTY)
-        case.do("tech_support", "guidance", UNRESOLVED)
-        case.do("quality_office", "choose_way", {"solution": "onsite"})
-        case.do("dispatcher", "dispatch", {"engineer": "wang", "distance_km": 120})
-        case.do("engineer_wang", "prepare", {"plan_confirmed": True})
+        to_solution(case, "onsite")
     with at(3, 3, 8):
-        case.do("engineer_wang", "service", {
-            "arrived_at": "2026-03-03T08:00", "diagnosis": "更换", "cause": "assembly",
-            "responsible_department": "production", "tampered": False, "repaired": True, "whole_unit_checked": True,
-        })  # fmt: skip
+        dispatch_and_repair(case)
         case.do("service_desk", "feedback", {"feedback_signed_by": "客户代表"})
     with at(3, 3, 11):
         case.do("quality_office", "approve_leave", {"leave": "without_approval"})

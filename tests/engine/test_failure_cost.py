@@ -104,3 +104,17 @@ def test_the_quarter_links_go_back_across_the_year() -> None:
         ("2025 Q4", date(2025, 10, 1), date(2025, 12, 31)),
         ("2025 Q3", date(2025, 7, 1), date(2025, 9, 30)),
     ]
+
+
+def test_a_repair_done_again_after_a_failed_inspection_counts_its_hours_again() -> None:
+    later = AT.replace(day=8)
+    steps = {
+        3: [
+            ("repair", {"repair_hours": "4"}, AT),
+            ("inspect", {"passed": False}, AT),
+            ("repair", {"repair_hours": "2.5"}, later),
+        ]
+    }
+    lines, _ = failure_cost.cost_lines(SHIPPED, steps, [], SHIPPED_FEES)
+    # 4 h and 2.5 h at the factory rate for a technician, 80: 320.00 and 200.00.
+    assert [(line.amount, line.at) for line in lines] == [(Decimal("320.00"), AT), (Decimal("200.00"), later)]
