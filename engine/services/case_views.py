@@ -316,10 +316,13 @@ def _corrective_actions(session: Session, number: str) -> list[CaseInfo]:
 def _may_start(session: Session, actor: Actor, key: str) -> bool:
     if not can(actor, Permission.START_CASES):
         return False
-    newest = session.scalar(
-        select(ProcessVersion).where(ProcessVersion.key == key).order_by(ProcessVersion.version.desc()).limit(1)
-    )
-    return newest is not None and newest.startable and bool(actor.roles.intersection(newest.starter_roles))
+    newest = session.execute(  # the two columns only: a version row carries its whole diagram set
+        select(ProcessVersion.startable, ProcessVersion.starter_roles)
+        .where(ProcessVersion.key == key)
+        .order_by(ProcessVersion.version.desc())
+        .limit(1)
+    ).first()
+    return newest is not None and bool(newest.startable) and bool(actor.roles.intersection(newest.starter_roles or []))
 
 
 def _clocks(ctx: EngineContext, session: Session, case: Case, events: list[AuditEvent]) -> list[ClockState]:
